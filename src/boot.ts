@@ -1,0 +1,86 @@
+// Starts the hub: reads the configuration, builds the registry and the app, and listens.
+// `--dev` (npm run dev) makes development the default mode when NODE_ENV is not set.
+import * as http from "http";
+import { Config, ConfigError, processConfig } from "./config";
+import { allIntegrations } from "./integrations";
+import { Registry } from "./hub/registry";
+import { createLogger, Logger } from "./lib/logger";
+import { createApp } from "./server/app";
+import { generateApiKey } from "./server/auth";
+
+export interface RunningHub {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
+  const registry = new Registry(allIntegrations(config), config.label, config.baseUrl);
+  const app = createApp({ config, registry, logger });
+  const server = http.createServer(app);
+  // Looker streams large bodies slowly; the per-request timeout stays off, headers must come quickly.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : config.port;
+      resolve({
+        server,
+        url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+function developmentBanner(config: Config, url: string): string {
+  const key = generateApiKey(config.secret);
+  const secretNote = config.secretIsEphemeral
+    ? "No INTEGRATION_SERVICE_SECRET is set, so this run uses a random one: the key below works\n" +
+      "until the hub restarts. Set the secret in .env to keep keys valid across restarts.\n"
+    : "";
+  return `\nLooker Integration Service is running in development mode.\n\n` +
+    `  Hub URL:  ${config.baseUrl}  (listening on ${url})\n` +
+    `  API key:  ${key}\n\n` +
+    `In Looker: Admin > Platform > Actions > Add Action Hub, enter the URL, paste the key.\n` +
+    secretNote + "\n";
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = processConfig(process.argv.includes("--dev") ? "development" : "production");
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  process.on("unhandledRejection", (reason) => {
+    logger.error("unhandled rejection", { error: (reason as Error)?.name, stack: (reason as Error)?.stack });
+  });
+  process.on("uncaughtException", (err) => {
+    logger.error("uncaught exception", { error: err.name, stack: err.stack });
+  });
+  const hub = await startHub(config, logger);
+  logger.info("hub listening", { url: hub.url, mode: config.mode, version: config.version });
+  if (config.mode !== "production") { process.stdout.write(developmentBanner(config, hub.url)); }
+  const stop = () => {
+    logger.info("shutting down");
+    hub.close().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`The hub could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,108 @@
+// The base of every integration: what Looker sees (the declarations at the top of each
+// subclass) and what it does (`form()` and `execute()`).
+import * as fs from "fs";
+import * as path from "path";
+import { ActionForm } from "./action_form";
+import { ActionRequest, ActionType } from "./action_request";
+import { ActionResponse } from "./action_response";
+import { isAtLeast, LookerVersion } from "./looker_version";
+
+export type Format =
+  "txt" | "csv" | "inline_json" | "json" | "json_label" | "json_detail" | "json_detail_lite_stream" |
+  "xlsx" | "html" | "wysiwyg_pdf" | "assembled_pdf" | "wysiwyg_png" | "csv_zip";
+export const ALL_FORMATS: readonly Format[] = [
+  "txt", "csv", "inline_json", "json", "json_label", "json_detail", "json_detail_lite_stream",
+  "xlsx", "html", "wysiwyg_pdf", "assembled_pdf", "wysiwyg_png", "csv_zip",
+];
+export type Formatting = "formatted" | "unformatted";
+export type VisualizationFormatting = "apply" | "noapply";
+export type DownloadSetting = "push" | "url";
+
+export interface Param {
+  name: string;
+  label: string;
+  description: string;
+  required: boolean;
+  sensitive: boolean;
+  user_attribute_name?: string;
+  per_user?: boolean;
+}
+
+export type RequiredField = { tag: string } | { any_tag: string[] } | { all_tags: string[] };
+
+/** What a version-dependent declaration is computed from. */
+export interface DefinitionContext {
+  lookerVersion: LookerVersion;
+}
+
+export type Declared<T> = T | ((context: DefinitionContext) => T);
+
+/** The JSON definition Looker receives in the action list. */
+export interface IntegrationDefinition {
+  name: string;
+  label: string;
+  description: string;
+  icon_data_uri: string | null;
+  url: string;
+  form_url: string | null;
+  params: Param[];
+  required_fields: RequiredField[];
+  supported_action_types: ActionType[];
+  supported_formats: Format[];
+  supported_formattings: Formatting[];
+  supported_visualization_formattings: VisualizationFormatting[];
+  supported_download_settings: DownloadSetting[];
+  uses_oauth: boolean;
+  delegate_oauth: boolean;
+}
+
+export abstract class Integration {
+  abstract readonly name: string;
+  abstract readonly label: string;
+  abstract readonly description: string;
+  /** Absolute path of an .svg or .png beside the class; see `iconBeside`. */
+  abstract readonly icon: string;
+  abstract readonly params: Param[];
+  abstract readonly supportedActionTypes: ActionType[];
+  readonly supportedFormats: Declared<Format[]> = [];
+  readonly supportedFormattings: Formatting[] = [];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = [];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push"];
+  readonly requiredFields: RequiredField[] = [];
+  /** Lookers older than this do not see the integration. */
+  readonly minimumSupportedLookerVersion: string = "0.0.0";
+  readonly usesOauth: boolean = false;
+
+  /** The form Looker shows before a delivery; integrations without one leave it out. */
+  form?(request: ActionRequest): Promise<ActionForm>;
+
+  /** Delivers the request; throw a `UserError` for anything the user can fix. */
+  abstract execute(request: ActionRequest): Promise<ActionResponse>;
+
+  get hasForm(): boolean { return typeof this.form === "function"; }
+
+  isVisibleTo(lookerVersion: LookerVersion): boolean {
+    return isAtLeast(lookerVersion, this.minimumSupportedLookerVersion);
+  }
+
+  formatsFor(context: DefinitionContext): Format[] {
+    const declared = this.supportedFormats;
+    return typeof declared === "function" ? declared(context) : declared;
+  }
+}
+
+/** The absolute path of an icon file that sits beside the integration's source file. */
+export function iconBeside(dirname: string, file: string): string {
+  const here = path.join(dirname, file);
+  if (fs.existsSync(here)) { return here; }
+  // Compiled code runs from dist/src/...; the icon stays in src/... unless the build copied it.
+  return here.replace(`${path.sep}dist${path.sep}src${path.sep}`, `${path.sep}src${path.sep}`);
+}
+
+/** Reads an icon file once and turns it into a data URI. */
+export function iconDataUri(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  const mime = ext === ".svg" ? "image/svg+xml" : ext === ".png" ? "image/png" : undefined;
+  if (!mime) { throw new Error(`Icon ${file} must be an .svg or .png file.`); }
+  return `data:${mime};base64,${fs.readFileSync(file).toString("base64")}`;
+}

@@ -1,0 +1,81 @@
+// The integrations this hub offers, and their definitions as Looker sees them. Icons are
+// read once at construction; the action list is built once per Looker version and kept.
+import { NotFoundError } from "./errors";
+import { iconDataUri, Integration, IntegrationDefinition } from "./integration";
+import { LookerVersion, versionKey } from "./looker_version";
+
+export interface ActionList {
+  label: string;
+  integrations: IntegrationDefinition[];
+}
+
+/** Versions Looker has shipped are few; this bounds the cache against odd User-Agents. */
+const MAX_CACHED_VERSIONS = 200;
+
+export class Registry {
+  private readonly byName = new Map<string, Integration>();
+  private readonly icons = new Map<string, string>();
+  private readonly lists = new Map<string, string>();
+
+  constructor(readonly integrations: Integration[], private readonly label: string, private readonly baseUrl: string) {
+    for (const integration of integrations) {
+      if (this.byName.has(integration.name)) {
+        throw new Error(`Two integrations are named "${integration.name}".`);
+      }
+      this.byName.set(integration.name, integration);
+      this.icons.set(integration.name, iconDataUri(integration.icon));
+    }
+  }
+
+  /** The integration of that name visible to that Looker, or a NotFoundError. */
+  get(name: string, lookerVersion: LookerVersion): Integration {
+    const integration = this.byName.get(name);
+    if (!integration || !integration.isVisibleTo(lookerVersion)) {
+      throw new NotFoundError(`No integration named "${name}" on this hub.`);
+    }
+    return integration;
+  }
+
+  iconOf(name: string): string | undefined {
+    return this.icons.get(name);
+  }
+
+  definition(integration: Integration, lookerVersion: LookerVersion): IntegrationDefinition {
+    const actionUrl = `${this.baseUrl}/actions/${encodeURIComponent(integration.name)}`;
+    return {
+      name: integration.name,
+      label: integration.label,
+      description: integration.description,
+      icon_data_uri: this.icons.get(integration.name) ?? null,
+      url: `${actionUrl}/execute`,
+      form_url: integration.hasForm ? `${actionUrl}/form` : null,
+      params: integration.params,
+      required_fields: integration.requiredFields,
+      supported_action_types: integration.supportedActionTypes,
+      supported_formats: integration.formatsFor({ lookerVersion }),
+      supported_formattings: integration.supportedFormattings,
+      supported_visualization_formattings: integration.supportedVisualizationFormattings,
+      supported_download_settings: integration.supportedDownloadSettings,
+      uses_oauth: integration.usesOauth,
+      delegate_oauth: false,
+    };
+  }
+
+  /** The serialized action list for that Looker version, built on first use. */
+  listJson(lookerVersion: LookerVersion): string {
+    const key = versionKey(lookerVersion);
+    let json = this.lists.get(key);
+    if (json === undefined) {
+      const list: ActionList = {
+        label: this.label,
+        integrations: this.integrations
+          .filter((i) => i.isVisibleTo(lookerVersion))
+          .map((i) => this.definition(i, lookerVersion)),
+      };
+      json = JSON.stringify(list);
+      if (this.lists.size >= MAX_CACHED_VERSIONS) { this.lists.clear(); }
+      this.lists.set(key, json);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,135 @@
+// The Action API routes: the list, one definition, form and execute. Current paths are
+// /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
+import { NextFunction, Request, Response, Router } from "express";
+import { ActionForm } from "../hub/action_form";
+import { ActionRequest, requestFromBody } from "../hub/action_request";
+import { ActionResponse } from "../hub/action_response";
+import { Integration } from "../hub/integration";
+import { LookerVersion } from "../hub/looker_version";
+import { Registry } from "../hub/registry";
+import { validateFormValues, validateRequest } from "../hub/validation";
+import { Logger } from "../lib/logger";
+import { executeErrorAnswer, formErrorAnswer, logError, plainErrorAnswer } from "./errors";
+import { sendJson, startKeepAlive } from "./keepalive";
+
+export interface ActionRouteOptions {
+  registry: Registry;
+  keepAliveIntervalMs: number;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Express 4 does not await handlers: a rejection here becomes a JSON error, never a crash. */
+function safe(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+}
+
+function lookerVersion(res: Response): LookerVersion {
+  return res.locals.lookerVersion;
+}
+
+function integrationFor(registry: Registry, req: Request, res: Response): Integration {
+  const integration = registry.get(req.params.name, lookerVersion(res));
+  res.locals.integration = integration.name;
+  res.locals.logger = (res.locals.logger as Logger).child({ integration: integration.name });
+  return integration;
+}
+
+function buildRequest(req: Request, res: Response): ActionRequest {
+  return requestFromBody(req.body, {
+    requestId: res.locals.requestId,
+    webhookId: req.get("x-looker-webhook-id") || undefined,
+    instanceId: req.get("x-looker-instance") || undefined,
+    lookerVersion: lookerVersion(res),
+    logger: res.locals.logger,
+  });
+}
+
+async function runForm(integration: Integration, request: ActionRequest): Promise<ActionForm> {
+  if (!integration.form) { return new ActionForm(); }
+  return integration.form(request);
+}
+
+async function runExecute(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
+  validateRequest(integration, request);
+  if (integration.form && request.type !== "cell") {
+    validateFormValues(await integration.form(request), request);
+  }
+  return integration.execute(request);
+}
+
+export function actionRoutes(options: ActionRouteOptions): Router {
+  const { registry, keepAliveIntervalMs } = options;
+  const router = Router();
+
+  router.post("/", (req, res) => {
+    res.type("application/json").send(registry.listJson(lookerVersion(res)));
+  });
+
+  const definition: Handler = async (req, res) => {
+    const integration = integrationFor(registry, req, res);
+    res.json(registry.definition(integration, lookerVersion(res)));
+  };
+
+  const form: Handler = async (req, res) => {
+    let integration: Integration;
+    let request: ActionRequest;
+    try {
+      integration = integrationFor(registry, req, res);
+      request = buildRequest(req, res);
+    } catch (err) {
+      logError(res.locals.logger, err, "form");
+      const answer = plainErrorAnswer(err, res.locals.requestId);
+      return sendJson(res, answer.status, answer.body);
+    }
+    const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
+    try {
+      const result = await runForm(integration, request);
+      sendJson(res, 200, result.toJSON());
+    } catch (err) {
+      logError(res.locals.logger, err, "form");
+      const answer = formErrorAnswer(err, res.locals.requestId);
+      sendJson(res, answer.status, answer.body);
+    } finally {
+      keepAlive.stop();
+    }
+  };
+
+  const execute: Handler = async (req, res) => {
+    let integration: Integration;
+    let request: ActionRequest;
+    try {
+      integration = integrationFor(registry, req, res);
+      request = buildRequest(req, res);
+    } catch (err) {
+      logError(res.locals.logger, err, "execute");
+      const answer = plainErrorAnswer(err, res.locals.requestId);
+      return sendJson(res, answer.status, answer.body);
+    }
+    const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
+    const started = Date.now();
+    try {
+      const result = await runExecute(integration, request);
+      res.locals.logger.info("delivery finished", {
+        success: result.success, type: request.type, format: request.format, ms: Date.now() - started,
+      });
+      sendJson(res, 200, result.toJSON());
+    } catch (err) {
+      logError(res.locals.logger, err, "delivery");
+      const answer = executeErrorAnswer(err, res.locals.requestId);
+      sendJson(res, answer.status, answer.body);
+    } finally {
+      keepAlive.stop();
+    }
+  };
+
+  for (const prefix of ["/actions/:name", "/integrations/:name"]) {
+    router.post(prefix, safe(definition));
+    router.post(`${prefix}/form`, safe(form));
+  }
+  router.post("/actions/:name/execute", safe(execute));
+  router.post("/integrations/:name/action", safe(execute));
+  return router;
+}

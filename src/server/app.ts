@@ -1,0 +1,85 @@
+// The Express app: routes only, no listen(), so tests mount it as it is.
+import * as bodyParser from "body-parser";
+import express, { NextFunction, Request, Response } from "express";
+import { v4 as uuidv4 } from "uuid";
+import { Config } from "../config";
+import { parseLookerVersion } from "../hub/looker_version";
+import { Registry } from "../hub/registry";
+import { Logger } from "../lib/logger";
+import { actionRoutes } from "./action_routes";
+import { requireApiKey } from "./auth";
+import { errorHandler } from "./errors";
+import { renderStatusPage } from "./status_page";
+
+export interface AppOptions {
+  config: Config;
+  registry: Registry;
+  logger: Logger;
+  /** Largest JSON body read whole, in bytes. */
+  maxJsonBodyBytes?: number;
+}
+
+/** Gives the request an id and a logger carrying the ids Looker sent; logs one access line. */
+function requestContext(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const requestId = uuidv4();
+    res.locals.requestId = requestId;
+    res.locals.lookerVersion = parseLookerVersion(req.get("user-agent"));
+    res.locals.logger = logger.child({
+      requestId,
+      webhookId: req.get("x-looker-webhook-id") || undefined,
+      instanceId: req.get("x-looker-instance") || undefined,
+    });
+    res.set("X-Request-Id", requestId);
+    let logged = false;
+    const access = () => {
+      if (logged) { return; }
+      logged = true;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      (res.locals.logger as Logger).info("request", {
+        method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10,
+        aborted: !res.writableFinished || undefined,
+      });
+    };
+    res.on("finish", access);
+    res.on("close", access);
+    next();
+  };
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const { config, registry, logger } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(requestContext(logger));
+
+  const startedAt = Date.now();
+  const page = renderStatusPage(registry, config.label, config.baseUrl, config.version);
+  app.get("/", (_req, res) => { res.type("html").send(page); });
+  app.get("/status", (_req, res) => {
+    res.json({
+      ok: true,
+      version: config.version,
+      commit: config.gitCommit ?? null,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      integrations: registry.integrations.length,
+    });
+  });
+
+  // The token is checked before any body is read.
+  app.post("*", requireApiKey(config.secret));
+  app.use(bodyParser.json({
+    limit: options.maxJsonBodyBytes ?? 64 * 1024 * 1024,
+    type: () => true,
+    strict: false,
+  }));
+  app.use(actionRoutes({ registry, keepAliveIntervalMs: config.keepAliveIntervalMs }));
+
+  app.use((req, res) => {
+    res.status(404).json({ success: false, error: `Nothing at ${req.method} ${req.path}.` });
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

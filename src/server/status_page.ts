@@ -1,0 +1,44 @@
+// GET / for people: what this hub is, its integrations, and how to connect it to Looker.
+import { Registry } from "../hub/registry";
+
+function escapeHtml(text: string): string {
+  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+  return text.replace(/[&<>"']/g, (c) => entities[c]);
+}
+
+export function renderStatusPage(registry: Registry, label: string, baseUrl: string, version: string): string {
+  const rows = registry.integrations.map((i) => {
+    const icon = registry.iconOf(i.name);
+    const types = i.supportedActionTypes.join(", ");
+    const minimum = i.minimumSupportedLookerVersion !== "0.0.0" ? ` · Looker ${i.minimumSupportedLookerVersion}+` : "";
+    return `<li>${icon ? `<img src="${icon}" alt="" width="32" height="32">` : ""}
+      <div><strong>${escapeHtml(i.label)}</strong> <code>${escapeHtml(i.name)}</code>
+      <p>${escapeHtml(i.description)}</p><small>${escapeHtml(types)}${escapeHtml(minimum)}</small></div></li>`;
+  }).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(label)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
+ul{list-style:none;padding:0} li{display:flex;gap:1rem;padding:.75rem 0;border-bottom:1px solid #eee}
+li p{margin:.25rem 0} small{color:#666} code{background:#f4f4f4;padding:0 .25rem}
+</style></head><body>
+<h1>${escapeHtml(label)}</h1>
+<p>A Looker Action Hub (Looker Integration Service ${escapeHtml(version)}). It delivers Looker query results,
+dashboards and cell values to the destinations below.</p>
+<h2>Connect it to Looker</h2>
+<ol>
+<li>In Looker, open <strong>Admin &gt; Platform &gt; Actions</strong> and choose <strong>Add Action Hub</strong>.</li>
+<li>Enter the URL <code>${escapeHtml(baseUrl)}</code>.</li>
+<li>Paste an API key made with <code>npm run generate-api-key</code> on the hub's machine
+(it stays valid until the hub's secret changes) and save.</li>
+<li>Enable the integrations you want and fill in their settings.</li>
+</ol>
+<h2>Integrations (${registry.integrations.length})</h2>
+<ul>
+${rows}
+</ul>
+<p><a href="status">Health status (JSON)</a></p>
+</body></html>
+`;
+}

@@ -1,0 +1,2 @@
+// Runs before every test file: tests never reach beyond loopback.
+process.env.NODE_ENV = "test";
