@@ -1,0 +1,69 @@
+// Walks the central registry and checks every integration against the Action API contract.
+import { expect } from "chai";
+import * as fs from "fs";
+import { ALL_FORMATS } from "../../src/hub/integration";
+import { Registry } from "../../src/hub/registry";
+import { allIntegrations } from "../../src/integrations";
+import { testConfig } from "../helpers/app";
+
+describe("every registered integration", () => {
+  const config = testConfig({ DEBUG_INTEGRATION: "true" });
+  const integrations = allIntegrations(config);
+  const registry = new Registry(integrations, config.label, config.baseUrl);
+
+  it("the registry is not empty and names are unique snake_case", () => {
+    expect(integrations.length).to.be.greaterThan(0);
+    const names = integrations.map((i) => i.name);
+    expect(new Set(names).size).to.equal(names.length);
+    for (const name of names) { expect(name).to.match(/^[a-z0-9]+(_[a-z0-9]+)*$/); }
+  });
+
+  for (const integration of integrations) {
+    describe(integration.name, () => {
+      it("has a label, a one-sentence description and an icon file", () => {
+        expect(integration.label.trim()).to.not.equal("");
+        expect(integration.description.trim()).to.match(/\.$/);
+        expect(fs.existsSync(integration.icon), integration.icon).to.equal(true);
+        expect(integration.icon).to.match(/\.(svg|png)$/);
+      });
+
+      it("documents every param", () => {
+        const names = new Set<string>();
+        for (const p of integration.params) {
+          expect(p.name).to.match(/^[A-Za-z0-9_]+$/);
+          expect(names.has(p.name), `duplicate param ${p.name}`).to.equal(false);
+          names.add(p.name);
+          expect(p.label.trim(), p.name).to.not.equal("");
+          expect(p.description.trim(), p.name).to.not.equal("");
+          expect(p.required).to.be.a("boolean");
+          expect(p.sensitive).to.be.a("boolean");
+        }
+      });
+
+      for (const version of [null, [6, 0, 0] as const, [7, 20, 0] as const]) {
+        it(`serializes a valid definition for Looker ${version ? version.join(".") : "newest"}`, () => {
+          if (!integration.isVisibleTo(version)) {
+            expect(registry.listJson(version)).to.not.include(`"name":"${integration.name}"`);
+            return;
+          }
+          const def = JSON.parse(JSON.stringify(registry.definition(integration, version)));
+          expect(def.url).to.equal(`${config.baseUrl}/actions/${integration.name}/execute`);
+          const formUrl = `${config.baseUrl}/actions/${integration.name}/form`;
+          expect(def.form_url === null || def.form_url === formUrl).to.equal(true);
+          expect(def.supported_action_types.length).to.be.greaterThan(0);
+          for (const t of def.supported_action_types) { expect(["cell", "query", "dashboard"]).to.include(t); }
+          for (const f of def.supported_formats) { expect(ALL_FORMATS).to.include(f); }
+          for (const f of def.supported_formattings) { expect(["formatted", "unformatted"]).to.include(f); }
+          for (const f of def.supported_visualization_formattings) { expect(["apply", "noapply"]).to.include(f); }
+          expect(def.supported_download_settings.length).to.be.greaterThan(0);
+          for (const d of def.supported_download_settings) { expect(["push", "url"]).to.include(d); }
+          if (def.supported_action_types.some((t: string) => t !== "cell")) {
+            expect(def.supported_formats.length, "query/dashboard actions need formats").to.be.greaterThan(0);
+          }
+          expect(def.icon_data_uri).to.match(/^data:image\/(svg\+xml|png);base64,/);
+          expect(def.required_fields).to.be.an("array");
+        });
+      }
+    });
+  }
+});
