@@ -1,22 +1,28 @@
 // Starts the hub: reads the configuration, builds the registry and the app, and listens.
 // `--dev` (npm run dev) makes development the default mode when NODE_ENV is not set.
+import cluster from "cluster";
 import * as http from "http";
+import { runPrimary } from "./cluster";
 import { Config, ConfigError, processConfig } from "./config";
 import { allIntegrations } from "./integrations";
 import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
 import { generateApiKey } from "./server/auth";
+import { Lifecycle } from "./server/lifecycle";
+import { HubMetrics } from "./server/metrics";
 
 export interface RunningHub {
   server: http.Server;
   url: string;
-  close(): Promise<void>;
+  /** Stops accepting and waits for requests in flight (up to the grace period). */
+  shutdown(): Promise<boolean>;
 }
 
 export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
   const registry = new Registry(allIntegrations(config), config.label, config.baseUrl);
-  const app = createApp({ config, registry, logger });
+  const lifecycle = new Lifecycle();
+  const app = createApp({ config, registry, logger, lifecycle, metrics: new HubMetrics() });
   const server = http.createServer(app);
   // Looker streams large bodies slowly; the per-request timeout stays off, headers must come quickly.
   server.requestTimeout = 0;
@@ -30,7 +36,7 @@ export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
       resolve({
         server,
         url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
-        close: () => new Promise((done) => server.close(() => done())),
+        shutdown: () => lifecycle.drain(server, config.shutdownGraceMs),
       });
     });
   });
@@ -67,12 +73,24 @@ async function main(): Promise<void> {
   process.on("uncaughtException", (err) => {
     logger.error("uncaught exception", { error: err.name, stack: err.stack });
   });
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    runPrimary(config, logger);
+    return;
+  }
   const hub = await startHub(config, logger);
   logger.info("hub listening", { url: hub.url, mode: config.mode, version: config.version });
-  if (config.mode !== "production") { process.stdout.write(developmentBanner(config, hub.url)); }
+  if (config.mode !== "production" && cluster.isPrimary) {
+    process.stdout.write(developmentBanner(config, hub.url));
+  }
+  let stopping = false;
   const stop = () => {
-    logger.info("shutting down");
-    hub.close().then(() => process.exit(0));
+    if (stopping) { return; }
+    stopping = true;
+    logger.info("shutting down: finishing requests in flight", { graceSeconds: config.shutdownGraceMs / 1000 });
+    hub.shutdown().then((clean) => {
+      logger.info(clean ? "shut down cleanly" : "shut down after the grace period");
+      process.exit(0);
+    });
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -3,6 +3,7 @@
 import * as crypto from "crypto";
 import * as dotenv from "dotenv";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export type Mode = "production" | "development" | "test";
@@ -24,6 +25,12 @@ export interface Config {
   logFormat: "json" | "pretty";
   gitCommit?: string;
   version: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** How long a SIGTERM waits for requests in flight before closing them. */
+  shutdownGraceMs: number;
+  /** Worker processes (Node cluster); 1 runs the hub in this process. */
+  webConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -144,6 +151,9 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
     version: packageVersion(),
+    metricsToken: first(env, "METRICS_TOKEN"),
+    shutdownGraceMs: secondsSetting(env, "SHUTDOWN_GRACE_SECONDS", 25) * 1000,
+    webConcurrency: intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1),
   });
 }
 

@@ -1,45 +1,6 @@
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import request from "supertest";
-
-const ROOT = path.join(__dirname, "..");
-
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startBoot(args: string[], env: Record<string, string>): Started {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "hub-boot-"));
-  const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
-    path.join(ROOT, "src/boot.ts"), ...args], {
-    cwd, env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), HOST: "127.0.0.1", ...env },
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c) => { out += c; });
-  child.stderr!.on("data", (c) => { err += c; });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
-    fs.rmSync(cwd, { recursive: true, force: true });
-    resolve(code);
-  }));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitFor(test: () => RegExpMatchArray | null, ms = 30_000): Promise<RegExpMatchArray> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const m = test();
-    if (m) { return m; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("timed out");
-}
+import { startHubProcess as startBoot, waitFor } from "./helpers/process";
 
 describe("starting the hub", () => {
   it("in development with nothing configured, prints the URL and a key that works", async () => {

@@ -4,6 +4,7 @@ import { NextFunction, Request, Response, Router } from "express";
 import { ActionForm } from "../hub/action_form";
 import { ActionRequest, requestFromBody } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
+import { UserError } from "../hub/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
 import { Registry } from "../hub/registry";
@@ -11,10 +12,16 @@ import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";
 import { executeErrorAnswer, formErrorAnswer, logError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
+import { HubMetrics, Outcome } from "./metrics";
 
 export interface ActionRouteOptions {
   registry: Registry;
+  metrics: HubMetrics;
   keepAliveIntervalMs: number;
+}
+
+function outcomeOf(err: unknown): Outcome {
+  return err instanceof UserError ? "failure" : "error";
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -61,7 +68,7 @@ async function runExecute(integration: Integration, request: ActionRequest): Pro
 }
 
 export function actionRoutes(options: ActionRouteOptions): Router {
-  const { registry, keepAliveIntervalMs } = options;
+  const { registry, metrics, keepAliveIntervalMs } = options;
   const router = Router();
 
   router.post("/", (req, res) => {
@@ -87,8 +94,10 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     try {
       const result = await runForm(integration, request);
+      metrics.formAnswered(integration.name, result.error ? "failure" : "success");
       sendJson(res, 200, result.toJSON());
     } catch (err) {
+      metrics.formAnswered(integration.name, outcomeOf(err));
       logError(res.locals.logger, err, "form");
       const answer = formErrorAnswer(err, res.locals.requestId);
       sendJson(res, answer.status, answer.body);
@@ -110,13 +119,16 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     }
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     const started = Date.now();
+    const finished = metrics.deliveryStarted(integration.name);
     try {
       const result = await runExecute(integration, request);
+      finished(result.success ? "success" : "failure");
       res.locals.logger.info("delivery finished", {
         success: result.success, type: request.type, format: request.format, ms: Date.now() - started,
       });
       sendJson(res, 200, result.toJSON());
     } catch (err) {
+      finished(outcomeOf(err));
       logError(res.locals.logger, err, "delivery");
       const answer = executeErrorAnswer(err, res.locals.requestId);
       sendJson(res, answer.status, answer.body);

@@ -9,6 +9,8 @@ import { Logger } from "../lib/logger";
 import { actionRoutes } from "./action_routes";
 import { requireApiKey } from "./auth";
 import { errorHandler } from "./errors";
+import { Lifecycle } from "./lifecycle";
+import { HubMetrics, metricsRoute } from "./metrics";
 import { renderStatusPage } from "./status_page";
 
 export interface AppOptions {
@@ -17,6 +19,8 @@ export interface AppOptions {
   logger: Logger;
   /** Largest JSON body read whole, in bytes. */
   maxJsonBodyBytes?: number;
+  metrics?: HubMetrics;
+  lifecycle?: Lifecycle;
 }
 
 /** Gives the request an id and a logger carrying the ids Looker sent; logs one access line. */
@@ -50,17 +54,23 @@ function requestContext(logger: Logger) {
 
 export function createApp(options: AppOptions): express.Express {
   const { config, registry, logger } = options;
+  const metrics = options.metrics ?? new HubMetrics(false);
+  const lifecycle = options.lifecycle ?? new Lifecycle();
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  app.use(lifecycle.middleware());
   app.use(requestContext(logger));
 
   const startedAt = Date.now();
   const page = renderStatusPage(registry, config.label, config.baseUrl, config.version);
   app.get("/", (_req, res) => { res.type("html").send(page); });
+  app.get("/metrics", metricsRoute(metrics, config.metricsToken));
   app.get("/status", (_req, res) => {
-    res.json({
-      ok: true,
+    // While draining for a shutdown, 503 takes this replica out of load balancer rotation.
+    res.status(lifecycle.draining ? 503 : 200).json({
+      ok: !lifecycle.draining,
+      draining: lifecycle.draining,
       version: config.version,
       commit: config.gitCommit ?? null,
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
@@ -75,7 +85,7 @@ export function createApp(options: AppOptions): express.Express {
     type: () => true,
     strict: false,
   }));
-  app.use(actionRoutes({ registry, keepAliveIntervalMs: config.keepAliveIntervalMs }));
+  app.use(actionRoutes({ registry, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs }));
 
   app.use((req, res) => {
     res.status(404).json({ success: false, error: `Nothing at ${req.method} ${req.path}.` });

@@ -1,0 +1,47 @@
+// Starts src/boot.ts as a child process, as a deployment would, for start-up and shutdown tests.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+export interface HubProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+export function startHubProcess(args: string[], env: Record<string, string>): HubProcess {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "hub-boot-"));
+  const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
+    path.join(ROOT, "src/boot.ts"), ...args], {
+    cwd, env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), HOST: "127.0.0.1", ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (c) => { out += c; });
+  child.stderr!.on("data", (c) => { err += c; });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
+    fs.rmSync(cwd, { recursive: true, force: true });
+    resolve(code);
+  }));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export async function waitFor(test: () => RegExpMatchArray | null, ms = 30_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const m = test();
+    if (m) { return m; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out");
+}
+
+/** The URL the hub logged it listens on (JSON logs of production mode). */
+export async function listeningUrl(hub: HubProcess): Promise<string> {
+  const line = await waitFor(() => hub.stdout().match(/^\{.*"hub listening".*\}$/m));
+  return JSON.parse(line[0]).url;
+}

@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import * as http from "http";
+import { generateApiKey } from "../src/server/auth";
+import { HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
+
+const SECRET = "shutdown-secret-0123456789";
+
+function slowDelivery(url: string, sleepMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ type: "query", form_params: { sleep: String(sleepMs) },
+      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
+    const req = http.request(`${url}/actions/debug/execute`, { method: "POST", agent: false, headers: {
+      "authorization": `Token token="${generateApiKey(SECRET)}"`, "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => { res.resume(); resolve(res.statusCode!); }).on("error", reject);
+  });
+}
+
+function start(env: Record<string, string>): HubProcess {
+  return startHubProcess([], { PORT: "0", INTEGRATION_SERVICE_SECRET: SECRET, BASE_URL: "https://hub.example.com",
+    DEBUG_INTEGRATION: "true", ...env });
+}
+
+describe("graceful shutdown", () => {
+  for (const workers of ["1", "2"]) {
+    it(`finishes a delivery in flight on SIGTERM, then exits 0 (WEB_CONCURRENCY=${workers})`, async () => {
+      const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "20" });
+      try {
+        const url = await listeningUrl(hub);
+        if (workers === "2") {
+          // Both workers up before the signal.
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const delivery = slowDelivery(url, 1500);
+        await new Promise((r) => setTimeout(r, 400));
+        hub.child.kill("SIGTERM");
+        const answer = await delivery;
+        expect(answer.status).to.equal(200);
+        expect(JSON.parse(answer.body).looker).to.include({ success: true, message: "received 6 bytes, 2 rows" });
+        expect(await hub.exited).to.equal(0);
+        // Nothing accepts connections any more.
+        let refused = false;
+        await get(`${url}/status`).catch(() => { refused = true; });
+        expect(refused).to.equal(true);
+      } finally {
+        hub.child.kill("SIGKILL");
+      }
+    });
+  }
+
+  it("closes what is left after the grace period and still exits 0", async () => {
+    const hub = start({ WEB_CONCURRENCY: "1", SHUTDOWN_GRACE_SECONDS: "0.3" });
+    try {
+      const url = await listeningUrl(hub);
+      const delivery = slowDelivery(url, 10_000).then(() => "answered", () => "cut");
+      await new Promise((r) => setTimeout(r, 300));
+      hub.child.kill("SIGTERM");
+      expect(await hub.exited).to.equal(0);
+      expect(await delivery).to.equal("cut");
+      expect(hub.stdout()).to.include("shut down after the grace period");
+    } finally {
+      hub.child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("cluster", () => {
+  it("runs WEB_CONCURRENCY workers and aggregates their metrics", async () => {
+    const hub = start({ WEB_CONCURRENCY: "2" });
+    try {
+      const url = await listeningUrl(hub);
+      await new Promise((r) => setTimeout(r, 800));
+      for (let i = 0; i < 6; i++) {
+        await slowDelivery(url, 0);
+      }
+      const text = await new Promise<string>((resolve, reject) => {
+        http.get(`${url}/metrics`, { agent: false }, (res) => {
+          let body = "";
+          res.on("data", (c) => { body += c; });
+          res.on("end", () => resolve(body));
+        }).on("error", reject);
+      });
+      const line = text.split("\n").find((l) => l.startsWith("hub_deliveries_total{integration=\"debug\",outcome=\"success\"}"));
+      expect(line, text.slice(0, 500)).to.not.equal(undefined);
+      expect(Number(line!.split(" ").pop())).to.equal(6);
+      expect(hub.stdout().match(/"hub listening"/g)).to.have.length(2);
+    } finally {
+      hub.child.kill("SIGTERM");
+      expect(await hub.exited).to.equal(0);
+    }
+  });
+});
