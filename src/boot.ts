@@ -9,6 +9,7 @@ import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
 import { generateApiKey } from "./server/auth";
+import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
 
@@ -23,11 +24,7 @@ export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
   const registry = new Registry(allIntegrations(config), config.label, config.baseUrl);
   const lifecycle = new Lifecycle();
   const app = createApp({ config, registry, logger, lifecycle, metrics: new HubMetrics() });
-  const server = http.createServer(app);
-  // Looker streams large bodies slowly; the per-request timeout stays off, headers must come quickly.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  const server = createHubServer(app, config);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {

@@ -31,6 +31,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Worker processes (Node cluster); 1 runs the hub in this process. */
   webConcurrency: number;
+  /** A client must send its request headers within this time. */
+  headersTimeoutMs: number;
+  /** A connection with nothing sent or received for this long is closed. */
+  idleTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +137,12 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
   if (secret.length < 16) {
     throw new ConfigError("INTEGRATION_SERVICE_SECRET must be at least 16 characters long.");
   }
+  const keepAliveIntervalMs = secondsSetting(env, "KEEPALIVE_INTERVAL_SECONDS", 30) * 1000;
+  const idleTimeoutMs = secondsSetting(env, "IDLE_TIMEOUT_SECONDS", 120) * 1000;
+  if (idleTimeoutMs <= keepAliveIntervalMs) {
+    throw new ConfigError("IDLE_TIMEOUT_SECONDS must be longer than KEEPALIVE_INTERVAL_SECONDS, " +
+      "or long deliveries are cut while they run.");
+  }
   const logFormat = first(env, "LOG_FORMAT") ?? (mode === "production" ? "json" : "pretty");
   if (logFormat !== "json" && logFormat !== "pretty") {
     throw new ConfigError(`LOG_FORMAT must be json or pretty; it is "${logFormat}".`);
@@ -146,13 +156,15 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     secret,
     secretIsEphemeral,
     debugIntegration: boolSetting(env, "DEBUG_INTEGRATION"),
-    keepAliveIntervalMs: secondsSetting(env, "KEEPALIVE_INTERVAL_SECONDS", 30) * 1000,
+    keepAliveIntervalMs,
     logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
     version: packageVersion(),
     metricsToken: first(env, "METRICS_TOKEN"),
     shutdownGraceMs: secondsSetting(env, "SHUTDOWN_GRACE_SECONDS", 25) * 1000,
+    headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
+    idleTimeoutMs,
     webConcurrency: intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1),
   });
 }
