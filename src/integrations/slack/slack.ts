@@ -73,6 +73,8 @@ export class SlackIntegration extends Integration {
 
   /** The same fields without the lists: a delivery does not page through the workspace again. */
   async validationForm(request: ActionRequest): Promise<ActionForm> {
+    // Looker's connection test from the admin page has no form values.
+    if (request.isTest) { return new ActionForm(); }
     return new ActionForm(formFields(channelTypeOf(request.formParams.channelType), request.type === "cell"));
   }
 
