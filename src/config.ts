@@ -35,6 +35,10 @@ export interface Config {
   headersTimeoutMs: number;
   /** A connection with nothing sent or received for this long is closed. */
   idleTimeoutMs: number;
+  slack: {
+    /** Base URL of Slack's Web API, ending in a slash (SLACK_API_URL). */
+    apiUrl: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +69,21 @@ function boolSetting(env: Env, name: string): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) { return true; }
   if (/^(0|false|no|off)$/i.test(raw)) { return false; }
   throw new ConfigError(`${name} must be true or false; it is "${raw}".`);
+}
+
+/** An http(s) base URL setting, returned with exactly one trailing slash. */
+function baseUrlSetting(env: Env, name: string, fallback: string): string {
+  const raw = first(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL; it is "${raw}".`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an http(s) URL; it is "${raw}".`);
+  }
+  return raw.replace(/\/+$/, "") + "/";
 }
 
 function secondsSetting(env: Env, name: string, fallback: number): number {
@@ -166,6 +185,9 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
     idleTimeoutMs,
     webConcurrency: intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1),
+    slack: {
+      apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
+    },
   });
 }
 

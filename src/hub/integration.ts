@@ -76,6 +76,12 @@ export abstract class Integration {
   /** The form Looker shows before a delivery; integrations without one leave it out. */
   form?(request: ActionRequest): Promise<ActionForm>;
 
+  /**
+   * The form as an execute checks it (field names and `required`), when building it must
+   * not repeat the vendor calls `form()` makes (listing every channel on each delivery).
+   */
+  validationForm?(request: ActionRequest): Promise<ActionForm>;
+
   /** Delivers the request; throw a `UserError` for anything the user can fix. */
   abstract execute(request: ActionRequest): Promise<ActionResponse>;
 

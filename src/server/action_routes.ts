@@ -62,7 +62,8 @@ async function runForm(integration: Integration, request: ActionRequest): Promis
 async function runExecute(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
   validateRequest(integration, request);
   if (integration.form && request.type !== "cell") {
-    validateFormValues(await integration.form(request), request);
+    const form = integration.validationForm ? integration.validationForm(request) : integration.form(request);
+    validateFormValues(await form, request);
   }
   return integration.execute(request);
 }

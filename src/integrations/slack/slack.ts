@@ -1,0 +1,150 @@
+// Slack through a bot token: Looks and dashboards as files (or a small table as a message),
+// cells as messages, to a channel or a person. Named as the official hub's "Slack Attachment
+// (API Token)" action (`slack`, `slack_api_token`, same form fields) so schedules move over.
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { UserError } from "../../hub/errors";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { SlackApi, SlackApiOptions } from "./slack_api";
+import { cellMessage } from "./slack_cell";
+import { explainSlackError, formatBytes, SLACK_MAX_FILE_BYTES } from "./slack_errors";
+import { channelTypeOf, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
+import { readTable, tableMessage } from "./slack_table";
+import { resolveTarget, Target } from "./slack_target";
+import { extensionFor, fileNameFor, uploadDelivery } from "./slack_upload";
+
+export interface SlackOptions extends SlackApiOptions {
+  /** Largest file sent (Slack's own limit unless a test lowers it). */
+  maxFileBytes?: number;
+  /** Where deliveries are spooled before upload; the system's temp folder by default. */
+  tmpDir?: string;
+  /** Retry delay of the upload POST. */
+  uploadRetryDelayMs?: number;
+}
+
+export const SLACK_SCOPES = ["channels:read", "groups:read", "users:read", "im:write", "chat:write", "files:write"];
+
+export class SlackIntegration extends Integration {
+  readonly name = "slack";
+  readonly label = "Slack Attachment (API Token)";
+  readonly description = "Send Looks and dashboards as files, small results as a table, and cells as messages " +
+    "to a Slack channel or person, through your Slack app's bot token.";
+  readonly icon = iconBeside(__dirname, "slack.svg");
+  readonly params: Param[] = [{
+    name: "slack_api_token",
+    label: "Slack API Token",
+    description: `The Bot User OAuth Token (xoxb-...) of a Slack app in your workspace, with the bot scopes ` +
+      `${SLACK_SCOPES.join(", ")}. Invite the app to the channels it should post in.`,
+    required: true,
+    sensitive: true,
+  }];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard", "cell"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push"];
+
+  constructor(private readonly options: SlackOptions) {
+    super();
+  }
+
+  async form(request: ActionRequest): Promise<ActionForm> {
+    const channelType = channelTypeOf(request.formParams.channelType);
+    const forCell = request.type === "cell";
+    if (channelType === "manual") { return new ActionForm(formFields(channelType, forCell)); }
+    const token = (request.params.slack_api_token ?? "").trim();
+    if (!token) {
+      return ActionForm.error("Slack is not set up: the Slack API Token is missing. Ask your Looker admin to fill it " +
+        "in under Admin > Platform > Actions > Slack, or choose Manual ID.");
+    }
+    const api = this.api(request);
+    try {
+      const options = channelType === "channels" ? await listChannels(api) : await listUsers(api);
+      return new ActionForm(formFields(channelType, forCell, options.map(({ name, label }) => ({ name, label }))));
+    } catch (err) {
+      const explained = explainSlackError(err);
+      if (explained instanceof UserError) { return ActionForm.error(explained.message); }
+      throw explained;
+    }
+  }
+
+  /** The same fields without the lists: a delivery does not page through the workspace again. */
+  async validationForm(request: ActionRequest): Promise<ActionForm> {
+    // Looker's connection test from the admin page has no form values.
+    if (request.isTest) { return new ActionForm(); }
+    return new ActionForm(formFields(channelTypeOf(request.formParams.channelType), request.type === "cell"));
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const api = this.api(request);
+    if (request.isTest) { return this.connectionTest(api); }
+    const channel = (request.formParams.channel ?? "").trim();
+    if (!channel) {
+      throw new UserError("Choose a Slack channel or person to send to.", { channel: "Required." });
+    }
+    const comment = (request.formParams.initial_comment ?? "").trim() || undefined;
+    let target: Target | undefined;
+    try {
+      target = await resolveTarget(api, channel);
+      if (request.type === "cell") {
+        const message = cellMessage(request, comment);
+        await api.call("chat.postMessage", (c) => c.chat.postMessage({ channel: target!.id, ...message }));
+        return ActionResponse.ok(`Sent the value to ${target.display} in Slack.`);
+      }
+      if (!request.delivery) { return await this.noData(api, request, target, comment); }
+      if (sendAsOf(request.formParams.send_as) === "message") {
+        return await this.sendTable(api, request, target, comment);
+      }
+      return await this.sendFile(api, request, target, comment);
+    } catch (err) {
+      throw explainSlackError(err, { channel, channelName: target?.name });
+    }
+  }
+
+  private api(request: ActionRequest): SlackApi {
+    return new SlackApi((request.params.slack_api_token ?? "").trim(), this.options, request.logger);
+  }
+
+  private async connectionTest(api: SlackApi): Promise<ActionResponse> {
+    const who = await api.call("auth.test", (c) => c.auth.test()).catch((err) => { throw explainSlackError(err); });
+    return ActionResponse.ok(`Connected to the Slack workspace ${who.team ?? ""} as ${who.user ?? "the app"}.`);
+  }
+
+  private async sendFile(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
+    const title = request.suggestedTitle();
+    const extension = extensionFor(request.format, request.attachment?.extension);
+    const fileName = fileNameFor(request.formParams.filename, title, extension);
+    const bytes = await uploadDelivery(api, request.delivery!, {
+      channelId: target.id,
+      fileName,
+      title: fileName,
+      comment,
+      maxBytes: this.options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
+      tmpDir: this.options.tmpDir,
+      post: { apiUrl: this.options.apiUrl, retryDelayMs: this.options.uploadRetryDelayMs },
+    });
+    if (bytes === 0) { return this.noData(api, request, target, comment); }
+    request.logger.info("slack file sent", { bytes });
+    return ActionResponse.ok(`Sent "${fileName}" (${formatBytes(bytes)}) to ${target.display} in Slack.`);
+  }
+
+  private async sendTable(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
+    const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
+    const table = await readTable(request.delivery!, request.format, Array.isArray(hidden) ? hidden : []);
+    const message = tableMessage(request.suggestedTitle(), table, request.scheduledPlan?.url, comment);
+    await api.call("chat.postMessage", (c) => c.chat.postMessage({
+      channel: target.id, text: message.text, blocks: message.blocks as any, unfurl_links: false,
+    }));
+    return ActionResponse.ok(`Sent a table of ${message.rowsShown} rows to ${target.display} in Slack.`);
+  }
+
+  /** "Send even if there are no results": a message says so rather than an empty file. */
+  private async noData(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
+    const text = [comment, `"${request.suggestedTitle()}" has no results to send.`].filter(Boolean).join("\n");
+    await api.call("chat.postMessage", (c) => c.chat.postMessage({ channel: target.id, text }));
+    return ActionResponse.ok(`There were no results; posted a message to ${target.display} in Slack instead.`);
+  }
+}

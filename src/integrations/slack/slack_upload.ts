@@ -1,0 +1,69 @@
+// A delivery as a file in Slack, through Slack's external upload flow:
+// files.getUploadURLExternal (name + length) → POST the bytes → files.completeUploadExternal
+// (channel, comment). The retired files.upload is never used.
+import { Delivery } from "../../hub/delivery";
+import { UserError } from "../../hub/errors";
+import { SlackApi } from "./slack_api";
+import { fileTooLargeMessage } from "./slack_errors";
+import { SpoolLimitError, spoolToTempFile } from "./spool_file";
+import { postFileToUploadUrl, UploadPostOptions } from "./upload_post";
+
+const EXTENSIONS: Record<string, string> = {
+  txt: "txt", csv: "csv", inline_json: "json", json: "json", json_label: "json", json_detail: "json",
+  json_detail_lite_stream: "json", xlsx: "xlsx", html: "html", wysiwyg_pdf: "pdf", assembled_pdf: "pdf",
+  wysiwyg_png: "png", csv_zip: "zip",
+};
+
+/** The file extension for a Looker format (`wysiwyg_pdf` → `pdf`); Looker's own extension wins. */
+export function extensionFor(format: string | undefined, attachmentExtension?: string): string | undefined {
+  const ext = (attachmentExtension ?? "").replace(/^\./, "").toLowerCase();
+  if (/^[a-z0-9]{1,10}$/.test(ext)) { return EXTENSIONS[ext] ?? ext; }
+  return format ? EXTENSIONS[format] : undefined;
+}
+
+/** The typed name (or the title) made safe, with the right extension added unless it has it. */
+export function fileNameFor(typed: string | undefined, title: string, extension: string | undefined): string {
+  const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f/\\]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  const base = clean(typed ?? "") || clean(title) || "Looker data";
+  if (!extension || base.toLowerCase().endsWith(`.${extension}`)) { return base; }
+  return `${base}.${extension}`;
+}
+
+export interface FileUpload {
+  channelId: string;
+  fileName: string;
+  title: string;
+  comment?: string;
+  maxBytes: number;
+  tmpDir?: string;
+  post: UploadPostOptions;
+}
+
+/** Uploads the delivery as one file; answers its size, or 0 when there was nothing to send. */
+export async function uploadDelivery(api: SlackApi, delivery: Delivery, upload: FileUpload): Promise<number> {
+  let spooled;
+  try {
+    spooled = await spoolToTempFile(await delivery.stream(), upload.maxBytes, upload.tmpDir);
+  } catch (err) {
+    if (err instanceof SpoolLimitError) { throw new UserError(fileTooLargeMessage(err.limit, err.limit)); }
+    throw err;
+  }
+  try {
+    if (spooled.bytes === 0) { return 0; }
+    const target = await api.call("files.getUploadURLExternal", (c) => c.files.getUploadURLExternal({
+      filename: upload.fileName, length: spooled.bytes,
+    }));
+    if (!target.upload_url || !target.file_id) {
+      throw new UserError("Slack did not hand out an upload address for the file. Try again later.");
+    }
+    await postFileToUploadUrl(target.upload_url, spooled.path, spooled.bytes, upload.post);
+    await api.call("files.completeUploadExternal", (c) => c.files.completeUploadExternal({
+      files: [{ id: target.file_id!, title: upload.title }],
+      channel_id: upload.channelId,
+      initial_comment: upload.comment || undefined,
+    }));
+    return spooled.bytes;
+  } finally {
+    await spooled.remove();
+  }
+}
