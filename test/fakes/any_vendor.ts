@@ -1,0 +1,67 @@
+// A vendor that answers anything, in one of several moods: for tests that run every
+// integration at once (log secrecy, broken vendors) without speaking each vendor's protocol.
+import * as http from "http";
+import { AddressInfo } from "net";
+
+export type Mood = "ok" | "error" | "garbage" | "hang" | "reset" | "endless" | "rate_limited";
+
+export class AnyVendor {
+  mood: Mood = "ok";
+  requests = 0;
+  private server = http.createServer((req, res) => this.answer(req, res));
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requests++;
+    req.resume();
+    switch (this.mood) {
+      case "ok": {
+        // Shapes several vendors accept as success (Slack's ok, upload URLs, Segment's success).
+        const body = JSON.stringify({ ok: true, success: true, channels: [], members: [],
+          upload_url: `${this.url}/upload`, file_id: "F123", channel: { id: "D123" },
+          response_metadata: { next_cursor: "" }, status: "success" });
+        res.writeHead(200, { "content-type": "application/json" }).end(body);
+        return;
+      }
+      case "error":
+        res.writeHead(500, { "content-type": "text/plain" }).end("internal vendor error");
+        return;
+      case "garbage":
+        res.writeHead(200, { "content-type": "application/json" }).end("<<not json>>\u0000\u00ff");
+        return;
+      case "rate_limited":
+        res.writeHead(429, { "retry-after": "0", "content-type": "application/json" })
+          .end("{\"ok\":false,\"error\":\"ratelimited\"}");
+        return;
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "endless": {
+        res.writeHead(200, { "content-type": "application/json" });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk)) { /* until backpressure */ }
+          if (!res.destroyed) { res.once("drain", pump); }
+        };
+        res.on("close", () => res.removeAllListeners("drain"));
+        pump();
+        return;
+      }
+      case "hang":
+        return;
+    }
+  }
+}

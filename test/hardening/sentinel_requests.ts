@@ -1,0 +1,64 @@
+// Looker-shaped requests for any integration, with a sentinel in every value a user or admin
+// types and every row, so tests can check that none of it reaches the logs.
+import { DefinitionContext, Format, Integration } from "../../src/hub/integration";
+
+export const SENTINEL = "SENTINELzq7";
+
+export function sentinel(what: string): string {
+  return `${SENTINEL}_${what}`;
+}
+
+/** Admin params, with vendor-looking values carrying the sentinel. */
+export function sentinelParams(integration: Integration): Record<string, string> {
+  return Object.fromEntries(integration.params.map((p) => [p.name, sentinel(p.name)]));
+}
+
+/** A value for a form field: URLs point at the local vendor, with the sentinel in the path. */
+export function sentinelFieldValue(field: { name: string; type?: string; options?: Array<{ name: string }> },
+                                   vendorUrl: string): string {
+  if (/url/i.test(field.name)) { return `${vendorUrl}/hooks/${sentinel(field.name)}`; }
+  if (field.type === "select" && field.options && field.options.length) { return field.options[0].name; }
+  return sentinel(field.name);
+}
+
+function jsonDetail(): unknown {
+  const dims = ["users.id", "users.email", "users.name"].map((name) => ({
+    name, label: name, label_short: name, tags: name === "users.id" ? ["user_id"] : name === "users.email"
+      ? ["email"] : [], type: "string", hidden: false }));
+  return {
+    fields: { dimensions: dims, measures: [], table_calculations: [], pivots: [] },
+    data: [1, 2, 3].map((i) => ({
+      "users.id": { value: sentinel(`id${i}`) }, "users.email": { value: `${sentinel(`mail${i}`)}@example.com` },
+      "users.name": { value: sentinel(`name${i}`), rendered: sentinel(`rendered${i}`) },
+    })),
+    ran_at: "2026-11-28T00:00:00Z",
+  };
+}
+
+/** An attachment in the integration's first supported format, rows full of sentinels. */
+export function sentinelAttachment(format: Format): Record<string, unknown> {
+  switch (format) {
+    case "csv":
+    case "txt":
+      return { mimetype: "text/csv", extension: format,
+        data: `id,email\n${sentinel("row1")},${sentinel("mail1")}\n${sentinel("row2")},x\n` };
+    case "json_detail":
+    case "json_detail_lite_stream":
+      return { mimetype: "application/json", extension: format, data: JSON.stringify(jsonDetail()) };
+    case "json":
+    case "json_label":
+    case "inline_json":
+      return { mimetype: "application/json", extension: format,
+        data: [{ "users.id": sentinel("j1"), "users.email": sentinel("jm1") }] };
+    case "html":
+      return { mimetype: "text/html", extension: "html", data: `<table><td>${sentinel("html")}</td></table>` };
+    default:
+      return { mimetype: "application/octet-stream;base64", extension: format,
+        data: Buffer.from(sentinel("binary")).toString("base64") };
+  }
+}
+
+export function firstFormat(integration: Integration): Format {
+  const context: DefinitionContext = { lookerVersion: null };
+  return integration.formatsFor(context)[0] ?? "csv";
+}
