@@ -33,7 +33,7 @@ export class TeamsIntegration extends Integration {
         description: "The channel's Workflows webhook URL (or a legacy Incoming Webhook connector URL)." },
       { name: "title", label: "Title", type: "string", required: true },
       { name: "text", label: "Text", type: "textarea", required: false },
-      { name: "isAttached", label: "Attach details and first rows", type: "select", default: "false",
+      { name: "isAttached", label: "Attach details and first rows", type: "select", default: "false", required: false,
         description: "Adds the schedule's type, title, model and view and, for query results, the first rows.",
         options: [{ name: "false", label: "false" }, { name: "true", label: "true" }] },
     ]);
