@@ -3,6 +3,7 @@
 import * as crypto from "crypto";
 import * as dotenv from "dotenv";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
@@ -39,6 +40,40 @@ export interface Config {
     /** Base URL of Slack's Web API, ending in a slash (SLACK_API_URL). */
     apiUrl: string;
   };
+  /** Outbound HTTP: timeouts, retries and the guard for URLs typed by users (docs/http_client.md). */
+  http: HttpSettings;
+  /** Hosts the webhook-family integrations accept. */
+  webhooks: WebhookSettings;
+}
+
+export interface HttpSettings {
+  connectTimeoutMs: number;
+  /** Longest silence on a connection (no byte either way) before the attempt is abandoned. */
+  idleTimeoutMs: number;
+  /** Longest one attempt may take, from connecting to the end of the answer. */
+  totalTimeoutMs: number;
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** A vendor asking to wait longer than this (Retry-After) gets no further attempt. */
+  retryAfterMaxMs: number;
+  maxRedirects: number;
+  /** Where stream bodies are spooled so retries can replay them. */
+  spoolDir: string;
+  /** Lifts the private-address guard entirely (on-premises destinations, tests). */
+  allowPrivateUrls: boolean;
+  /** Lets users type plain http:// URLs. */
+  allowHttpUrls: boolean;
+  /** IPs or CIDRs users may reach even though they are private. */
+  privateUrlAllowlist: string[];
+}
+
+export interface WebhookSettings {
+  /** Domains (and their subdomains) the zapier integration posts to. */
+  zapierDomains: string[];
+  /** Domains (and their subdomains) the tray integration posts to. */
+  trayDomains: string[];
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +119,45 @@ function baseUrlSetting(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name} must be an http(s) URL; it is "${raw}".`);
   }
   return raw.replace(/\/+$/, "") + "/";
+}
+
+function listSetting(env: Env, name: string, fallback: string[]): string[] {
+  const raw = first(env, name);
+  if (raw === undefined) { return fallback; }
+  return raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+/** Each entry is an IP address or a CIDR block such as 10.1.0.0/16 or fd00::/8. */
+function cidrListSetting(env: Env, name: string): string[] {
+  const list = listSetting(env, name, []);
+  for (const entry of list) {
+    const [ip, bits, extra] = entry.split("/");
+    const family = net.isIP(ip);
+    const max = family === 6 ? 128 : 32;
+    const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError(`${name} must list IP addresses or CIDR blocks (e.g. 10.1.0.0/16), comma-separated; ` +
+        `"${entry}" is neither.`);
+    }
+  }
+  return list;
+}
+
+function httpSettings(env: Env): HttpSettings {
+  return {
+    connectTimeoutMs: secondsSetting(env, "HTTP_CONNECT_TIMEOUT_SECONDS", 10) * 1000,
+    idleTimeoutMs: secondsSetting(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60) * 1000,
+    totalTimeoutMs: secondsSetting(env, "HTTP_TOTAL_TIMEOUT_SECONDS", 900) * 1000,
+    maxAttempts: intSetting(env, "HTTP_MAX_ATTEMPTS", 4, 1),
+    retryBaseDelayMs: intSetting(env, "HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
+    retryMaxDelayMs: intSetting(env, "HTTP_RETRY_MAX_DELAY_MS", 30_000, 0),
+    retryAfterMaxMs: secondsSetting(env, "HTTP_RETRY_AFTER_MAX_SECONDS", 120) * 1000,
+    maxRedirects: intSetting(env, "HTTP_MAX_REDIRECTS", 5, 0),
+    spoolDir: first(env, "HTTP_SPOOL_DIR") ?? os.tmpdir(),
+    allowPrivateUrls: boolSetting(env, "ALLOW_PRIVATE_URLS"),
+    allowHttpUrls: boolSetting(env, "ALLOW_HTTP_URLS"),
+    privateUrlAllowlist: cidrListSetting(env, "PRIVATE_URL_ALLOWLIST"),
+  };
 }
 
 function secondsSetting(env: Env, name: string, fallback: number): number {
@@ -188,6 +262,11 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
     },
+    http: Object.freeze(httpSettings(env)),
+    webhooks: Object.freeze({
+      zapierDomains: listSetting(env, "ZAPIER_WEBHOOK_DOMAINS", ["zapier.com"]),
+      trayDomains: listSetting(env, "TRAY_WEBHOOK_DOMAINS", ["trayapp.io"]),
+    }),
   });
 }
 

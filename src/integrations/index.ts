@@ -1,12 +1,24 @@
 // The central list of integrations: one line each, in the order Looker lists them.
 import { Config } from "../config";
 import { Integration } from "../hub/integration";
+import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
+import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { SlackIntegration } from "./slack/slack";
+import { TeamsIntegration } from "./teams/teams";
+import { TrayIntegration } from "./tray/tray";
+import { WebhookIntegration } from "./webhook/webhook";
+import { ZapierIntegration } from "./zapier/zapier";
 
 export function allIntegrations(config: Config): Integration[] {
+  const http = createHttpClient(config);
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(new SlackIntegration({ apiUrl: config.slack.apiUrl }));
+  list.push(new GoogleChatIntegration(http));
+  list.push(new TeamsIntegration(http));
+  list.push(new TrayIntegration(http, config.webhooks.trayDomains));
+  list.push(new WebhookIntegration(http));
+  list.push(new ZapierIntegration(http, config.webhooks.zapierDomains));
   return list;
 }

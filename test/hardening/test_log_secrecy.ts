@@ -14,6 +14,10 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
   return {
     DEBUG_INTEGRATION: "true",
     SLACK_API_URL: `${vendorUrl}/api/`,
+    ALLOW_PRIVATE_URLS: "true",
+    ALLOW_HTTP_URLS: "true",
+    HTTP_RETRY_BASE_DELAY_MS: "1",
+    HTTP_RETRY_MAX_DELAY_MS: "5",
     LOG_LEVEL: "debug",
   };
 }
@@ -32,7 +36,8 @@ describe("secrets and data stay out of logs", function() {
       const { app, logs } = buildTestApp(integrations, env);
       const statuses: string[] = [];
       for (const integration of integrations) {
-        const data = { ...sentinelParams(integration), state_json: sentinel("state"), state_url: sentinel("state_url") };
+        const data = { ...sentinelParams(integration), state_json: sentinel("state"),
+          state_url: sentinel("state_url") };
         const post = (route: string) => request(app).post(`/actions/${integration.name}/${route}`)
           .set("Authorization", authHeader()).set("X-Looker-Webhook-Id", `hook-${integration.name}`);
         const form = await post("form").send({ data, form_params: { channelType: "manual" } });

@@ -1,0 +1,55 @@
+// Google Chat through a space's incoming webhook URL: a card with a title, the text, the
+// first rows and a link to the Look. (The official hub's google_hangouts_chat uses OAuth and
+// the Chat API instead; this is a different integration with its own name.)
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import { previewRows } from "../../hub/row_preview";
+import { HttpClient } from "../../lib/http_client";
+import { checkedUrl } from "../webhook/webhook_post";
+import { chatMessage } from "./google_chat_card";
+
+const ROW_CHOICES = ["0", "5", "10", "20"];
+
+export class GoogleChatIntegration extends Integration {
+  readonly name = "google_chat";
+  readonly label = "Google Chat";
+  readonly description = "Post a card with a link and the first rows to a Google Chat space.";
+  readonly icon = iconBeside(__dirname, "google_chat.svg");
+  readonly params: Param[] = [];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = ["csv", "json_detail", "wysiwyg_png", "wysiwyg_pdf"];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+
+  constructor(private readonly http: HttpClient) { super(); }
+
+  async form(): Promise<ActionForm> {
+    return new ActionForm([
+      { name: "url", label: "Webhook URL", type: "string", required: true,
+        description: "The space's incoming webhook URL (space menu > Apps & integrations > Webhooks)." },
+      { name: "title", label: "Title", type: "string", required: false,
+        description: "The card's title; the schedule's title when empty." },
+      { name: "text", label: "Text", type: "textarea", required: false },
+      { name: "rows", label: "Rows to show", type: "select", default: "10",
+        description: "How many of the first rows the card shows (query results only).",
+        options: ROW_CHOICES.map((n) => ({ name: n, label: n })) },
+    ]);
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const url = await checkedUrl(this.http, request.formParams.url ?? "", "url");
+    const rows = ROW_CHOICES.includes(request.formParams.rows ?? "") ? Number(request.formParams.rows) : 10;
+    const message = chatMessage(request, {
+      title: (request.formParams.title ?? "").trim() || request.suggestedTitle(),
+      text: request.formParams.text ?? "",
+      preview: await previewRows(request, rows),
+    });
+    await this.http.request({
+      url, method: "POST", headers: { "content-type": "application/json; charset=UTF-8" },
+      body: JSON.stringify(message), who: "Google Chat", logger: request.logger,
+    });
+    return ActionResponse.ok("Posted the card to Google Chat.");
+  }
+}

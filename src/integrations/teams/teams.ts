@@ -1,0 +1,65 @@
+// Microsoft Teams through an incoming webhook URL: a card with the title, the text, a link to
+// the Look or dashboard and, when asked, the schedule's details and first rows. Name and form
+// fields are the official hub's (teams_incomingwebhook; webhookUrl, title, text, isAttached).
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { UserError } from "../../hub/errors";
+import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import { previewRows } from "../../hub/row_preview";
+import { HttpClient } from "../../lib/http_client";
+import { safeExcerpt } from "../../lib/http_errors";
+import { checkedUrl } from "../webhook/webhook_post";
+import { teamsMessage } from "./teams_card";
+
+const PREVIEW_ROWS = 10;
+
+export class TeamsIntegration extends Integration {
+  readonly name = "teams_incomingwebhook";
+  readonly label = "Teams - Incoming Webhook";
+  readonly description = "Send a message card to a Microsoft Teams channel through its webhook URL.";
+  readonly icon = iconBeside(__dirname, "teams.svg");
+  readonly params: Param[] = [];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = ["csv", "wysiwyg_png", "wysiwyg_pdf"];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+
+  constructor(private readonly http: HttpClient) { super(); }
+
+  async form(): Promise<ActionForm> {
+    return new ActionForm([
+      { name: "webhookUrl", label: "Webhook URL", type: "string", required: true,
+        description: "The channel's Workflows webhook URL (or a legacy Incoming Webhook connector URL)." },
+      { name: "title", label: "Title", type: "string", required: true },
+      { name: "text", label: "Text", type: "textarea", required: false },
+      { name: "isAttached", label: "Attach details and first rows", type: "select", default: "false", required: false,
+        description: "Adds the schedule's type, title, model and view and, for query results, the first rows.",
+        options: [{ name: "false", label: "false" }, { name: "true", label: "true" }] },
+    ]);
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const url = await checkedUrl(this.http, request.formParams.webhookUrl ?? "", "webhookUrl");
+    const attach = request.formParams.isAttached === "true";
+    const message = teamsMessage(request, {
+      title: request.formParams.title ?? request.suggestedTitle(),
+      text: request.formParams.text ?? "",
+      attachMetadata: attach,
+      preview: attach ? await previewRows(request, PREVIEW_ROWS) : undefined,
+    });
+    const response = await this.http.request({
+      url, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(message),
+      who: "Microsoft Teams", logger: request.logger,
+    });
+    // Legacy connectors answer 200 "1"; Workflows answer 202 with no body. A connector that
+    // failed downstream answers 200 with an error text instead of "1".
+    const answer = response.text().trim();
+    if (answer !== "1" && answer !== "") {
+      const excerpt = safeExcerpt(response.body, String(response.headers["content-type"] ?? ""));
+      throw new UserError(`Microsoft Teams did not post the message: "${excerpt}". Check the webhook URL ` +
+        "and that the workflow or connector is still active in the channel.");
+    }
+    return ActionResponse.ok("Sent the message to Microsoft Teams.");
+  }
+}

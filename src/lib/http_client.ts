@@ -1,0 +1,279 @@
+// The shared outbound HTTP client. Every integration that speaks HTTP to a vendor uses it.
+//
+//   const http = createHttpClient(config);             // once, in src/integrations/index.ts
+//   const res = await http.request({
+//     url,                      // string or URL
+//     method: "POST",           // default GET, or POST when there is a body
+//     headers: {"content-type": "application/json"},
+//     body,                     // string | Buffer | Readable | SpooledBody (see spool.ts)
+//     trusted: false,           // false (default): a URL a user typed, checked by the UrlGuard;
+//                               // true: a vendor base URL the operator configured
+//     who: "Zapier",            // names the destination in failure messages
+//     logger: request.logger,   // per-request logger; lines carry host, status, attempt, ms only
+//   });
+//   res.status; res.headers; res.body (Buffer, first `maxResponseBytes`); res.text(); res.json()
+//
+// What it does for the caller:
+// - Timeouts per attempt: connect, idle (no byte either way), total (HTTP_*_TIMEOUT_SECONDS).
+// - A User-Agent naming the hub and its version.
+// - Retries on network errors, timeouts, 408, 429 and 5xx (not 501/505): exponential backoff
+//   with jitter, at least the vendor's Retry-After, at most HTTP_MAX_ATTEMPTS attempts. Every
+//   attempt sends the same bytes: a Readable body is spooled to a temporary file first
+//   (removed afterwards). Retrying a POST may deliver twice when a connection breaks after
+//   the vendor got it; receivers deduplicate by an id header (the webhook id).
+// - Redirects: 307/308 are followed with the same method and body; 301/302/303 are followed
+//   as GET only for GET/HEAD (for other methods the data would be lost, so it fails clearly).
+//   Authorization and cookies are dropped when a redirect leaves the origin.
+// - The UrlGuard (url_guard.ts) for untrusted URLs: checked before the request, on the
+//   address actually connected, and on every redirect.
+// - Answers outside 2xx (or `acceptStatus`) end in HttpStatusError (permanent) or
+//   HttpUnavailableError (retries exhausted), both UserErrors whose message carries the
+//   status and a short safe excerpt of the answer; see http_errors.ts.
+// Nothing about the request beyond method, host, status and timing is ever logged.
+import * as http from "http";
+import * as https from "https";
+import { Readable } from "stream";
+import { Config, HttpSettings } from "../config";
+import {
+  failureMessage, HttpFailure, HttpStatusError, HttpTimeoutError, HttpUnavailableError, safeExcerpt,
+} from "./http_errors";
+import { Logger } from "./logger";
+import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy, sleep } from "./retry";
+import { SpooledBody, spoolStream } from "./spool";
+import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
+
+export type HttpBody = string | Buffer | Readable | SpooledBody;
+
+export interface HttpRequestOptions {
+  url: string | URL;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: HttpBody;
+  /** True for operator-configured vendor URLs; false (default) runs the URL guard. */
+  trusted?: boolean;
+  /** Names the destination in failure messages; default "The server at <host>". */
+  who?: string;
+  logger?: Logger;
+  /** Statuses that are a success; default 2xx. */
+  acceptStatus?: (status: number) => boolean;
+  /** Bytes of the answer kept in `body`; the rest is read and dropped. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Overrides HTTP_MAX_ATTEMPTS for this request (e.g. 1 for a non-repeatable call). */
+  maxAttempts?: number;
+}
+
+export class HttpResponse {
+  constructor(readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: Buffer) {}
+  text(): string { return this.body.toString("utf8"); }
+  json<T = any>(): T { return JSON.parse(this.text()); }
+}
+
+export interface HttpClientOptions {
+  /** The hub's version, for the User-Agent. */
+  version: string;
+  /** DNS resolution; tests inject one so names resolve to loopback. */
+  lookup?: LookupFunction;
+}
+
+/** A body ready to send any number of times. */
+interface ReplayableBody { size: number; open(): Readable | Buffer; }
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export class HttpClient {
+  readonly userAgent: string;
+  readonly guard: UrlGuard;
+  private readonly agents: Record<"guarded" | "trusted", { http: http.Agent; https: https.Agent }>;
+
+  constructor(readonly settings: HttpSettings, options: HttpClientOptions) {
+    this.userAgent = `LookerIntegrationService/${options.version} (+https://github.com/looker-integration-service)`;
+    const lookup = options.lookup ?? systemLookup;
+    this.guard = new UrlGuard({
+      allowPrivate: settings.allowPrivateUrls,
+      allowHttp: settings.allowHttpUrls,
+      allowlist: settings.privateUrlAllowlist,
+    }, lookup);
+    const trustedLookup = new UrlGuard({ allowPrivate: true, allowHttp: true, allowlist: [] }, lookup).connectLookup;
+    const agentsWith = (connectLookup: any) => ({
+      http: new http.Agent({ keepAlive: true, lookup: connectLookup }),
+      https: new https.Agent({ keepAlive: true, lookup: connectLookup }),
+    });
+    this.agents = { guarded: agentsWith(this.guard.connectLookup), trusted: agentsWith(trustedLookup) };
+  }
+
+  get retryPolicy(): RetryPolicy {
+    const s = this.settings;
+    return {
+      maxAttempts: s.maxAttempts, baseDelayMs: s.retryBaseDelayMs, maxDelayMs: s.retryMaxDelayMs,
+      retryAfterMaxMs: s.retryAfterMaxMs,
+    };
+  }
+
+  /** Sends the request with retries; answers the final accepted response or throws. */
+  async request(options: HttpRequestOptions): Promise<HttpResponse> {
+    const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
+    const spooled = options.body instanceof Readable
+      ? await spoolStream(options.body, { dir: this.settings.spoolDir }) : undefined;
+    try {
+      return await this.withRetries(url, options, replayable(spooled ?? options.body));
+    } finally {
+      await spooled?.dispose();
+    }
+  }
+
+  private async withRetries(url: URL, options: HttpRequestOptions, body?: ReplayableBody): Promise<HttpResponse> {
+    const policy = { ...this.retryPolicy, maxAttempts: options.maxAttempts ?? this.settings.maxAttempts };
+    const accept = options.acceptStatus ?? ((s: number) => s >= 200 && s < 300);
+    const host = hostOf(url);
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let response: HttpResponse | undefined;
+      let failure: HttpFailure;
+      try {
+        response = await this.followRedirects(url, options, body);
+        options.logger?.debug("outbound request", {
+          method: options.method ?? (body ? "POST" : "GET"), host, status: response.status, attempt,
+          ms: Date.now() - started,
+        });
+        if (accept(response.status)) { return response; }
+        failure = {
+          host, status: response.status, attempts: attempt,
+          excerpt: safeExcerpt(response.body, String(response.headers["content-type"] ?? "")),
+        };
+        if (!isRetryableStatus(response.status)) {
+          throw new HttpStatusError(failureMessage(failure, false, options.who), failure);
+        }
+      } catch (err) {
+        if (err instanceof HttpStatusError || !isTransientNetworkError(err)) { throw err; }
+        const code = (err as { code?: string }).code;
+        options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
+        failure = { host, attempts: attempt, code };
+      }
+      let delay = backoffDelay(attempt, policy);
+      const retryAfter = response ? parseRetryAfter(response.headers["retry-after"]) : undefined;
+      if (retryAfter !== undefined) { delay = Math.max(delay, retryAfter); }
+      if (attempt >= policy.maxAttempts || (retryAfter !== undefined && retryAfter > policy.retryAfterMaxMs)) {
+        options.logger?.warn("outbound request gave up", { host, status: failure.status, code: failure.code, attempt });
+        throw new HttpUnavailableError(failureMessage(failure, true, options.who), failure);
+      }
+      options.logger?.info("outbound request retrying", {
+        host, status: failure.status, code: failure.code, attempt, delayMs: delay,
+      });
+      await sleep(delay);
+    }
+  }
+
+  /** One attempt: the request and any redirects it answers with. */
+  private async followRedirects(start: URL, options: HttpRequestOptions, body?: ReplayableBody): Promise<HttpResponse> {
+    let url = start;
+    let method = (options.method ?? (body ? "POST" : "GET")).toUpperCase();
+    let headers = { ...options.headers };
+    for (let hop = 0; ; hop++) {
+      const response = await this.sendOnce(url, method, headers, body, options);
+      const location = response.headers.location;
+      if (response.status < 300 || response.status > 399 || response.status === 304 || !location) { return response; }
+      const host = hostOf(start);
+      if (hop >= this.settings.maxRedirects) {
+        throw new HttpStatusError(`${options.who ?? `The server at ${host}`} redirected too many times.`,
+          { host, status: response.status, attempts: 1 });
+      }
+      const next = new URL(location, url);
+      const keepsMethod = response.status === 307 || response.status === 308;
+      if (!keepsMethod && method !== "GET" && method !== "HEAD") {
+        throw new HttpStatusError(`${options.who ?? `The server at ${host}`} answered HTTP ${response.status}, a ` +
+          `redirect to ${next.host} that would drop the data. Use the URL it redirects to.`,
+          { host, status: response.status, attempts: 1 });
+      }
+      if (!keepsMethod) { method = method === "HEAD" ? "HEAD" : "GET"; body = undefined; }
+      if (!options.trusted) { await this.guard.check(next); }
+      if (next.origin !== url.origin) { headers = withoutCredentials(headers); }
+      url = next;
+    }
+  }
+
+  private sendOnce(
+    url: URL, method: string, headers: Record<string, string>, body: ReplayableBody | undefined,
+    options: HttpRequestOptions,
+  ): Promise<HttpResponse> {
+    const s = this.settings;
+    const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const agents = this.agents[options.trusted ? "trusted" : "guarded"];
+    const allHeaders: Record<string, string> = { "user-agent": this.userAgent, ...lowerKeys(headers) };
+    if (body) { allHeaders["content-length"] = String(body.size); }
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const isHttps = url.protocol === "https:";
+      const req = (isHttps ? https : http).request(url, {
+        method, headers: allHeaders, agent: isHttps ? agents.https : agents.http,
+      });
+      let source: Readable | undefined;
+      let connectTimer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = (err: unknown, response?: HttpResponse) => {
+        if (done) { return; }
+        done = true;
+        clearTimeout(totalTimer);
+        clearTimeout(connectTimer);
+        if (source && !source.readableEnded) { source.unpipe(req); source.destroy(); }
+        if (err) {
+          req.destroy();
+          reject(err);
+        } else {
+          if (!req.writableFinished) { req.destroy(); }
+          resolve(response!);
+        }
+      };
+      const totalTimer = setTimeout(
+        () => finish(new HttpTimeoutError("total_timeout", s.totalTimeoutMs)), s.totalTimeoutMs);
+      req.setTimeout(s.idleTimeoutMs, () => finish(new HttpTimeoutError("idle_timeout", s.idleTimeoutMs)));
+      req.on("socket", (socket) => {
+        if (!socket.connecting) { return; }
+        connectTimer = setTimeout(() => finish(new HttpTimeoutError("connect_timeout", s.connectTimeoutMs)),
+          s.connectTimeoutMs);
+        socket.once("connect", () => clearTimeout(connectTimer));
+      });
+      req.on("error", (err) => finish(err));
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on("data", (chunk: Buffer) => {
+          if (kept >= limit) { return; }
+          const part = chunk.subarray(0, limit - kept);
+          chunks.push(part);
+          kept += part.length;
+        });
+        res.on("end", () => {
+          finish(undefined, new HttpResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+        });
+        res.on("error", (err) => finish(err));
+        res.on("aborted", () => finish(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
+      });
+      if (!body) { req.end(); return; }
+      const opened = body.open();
+      if (Buffer.isBuffer(opened)) { req.end(opened); return; }
+      source = opened;
+      source.on("error", (err) => finish(err));
+      source.pipe(req);
+    });
+  }
+}
+
+function replayable(body: HttpBody | undefined): ReplayableBody | undefined {
+  if (body === undefined) { return undefined; }
+  if (body instanceof SpooledBody) { return { size: body.size, open: () => body.open() }; }
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body as Buffer;
+  return { size: bytes.length, open: () => bytes };
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const secret = /^(authorization|cookie|proxy-authorization)$/i;
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !secret.test(k)));
+}
+
+/** The hub's client, built from its configuration. */
+export function createHttpClient(config: Config, lookup?: LookupFunction): HttpClient {
+  return new HttpClient(config.http, { version: config.version, lookup });
+}

@@ -1,0 +1,76 @@
+// What a failed outbound request ends in. Both kinds are user errors: the message names the
+// destination's host, the status and a short excerpt of its answer, which is what a Looker
+// user needs to act; they also carry the facts for integrations that word it their own way.
+import { RetryableError, UserError } from "../hub/errors";
+
+export interface HttpFailure {
+  /** Host of the URL asked (never the path or query, which may hold tokens). */
+  host: string;
+  status?: number;
+  /** A short, cleaned excerpt of the answer's body. */
+  excerpt?: string;
+  attempts: number;
+  /** The network error code or timeout kind, when no answer came. */
+  code?: string;
+}
+
+/** An answer that will not change by retrying (4xx, or a status the caller refused). */
+export class HttpStatusError extends UserError {
+  constructor(message: string, readonly failure: HttpFailure) { super(message); }
+}
+
+/** Retries ran out on a transient failure (5xx, 429, network, timeout): may succeed later. */
+export class HttpUnavailableError extends RetryableError {
+  constructor(message: string, readonly failure: HttpFailure) { super(message); }
+}
+
+/** A timeout of one attempt; transient, so retried. */
+export class HttpTimeoutError extends Error {
+  readonly transient = true;
+  constructor(readonly code: "connect_timeout" | "idle_timeout" | "total_timeout", ms: number) {
+    super(`${code.replace("_", " ")} after ${ms} ms`);
+  }
+}
+
+const MAX_EXCERPT = 200;
+
+/** The vendor's answer shortened for a message: its error text if JSON, tags and controls removed. */
+export function safeExcerpt(body: Buffer, contentType?: string): string {
+  let text = body.subarray(0, 4096).toString("utf8");
+  if (/json/i.test(contentType ?? "") || /^\s*[{[]/.test(text)) {
+    try {
+      const parsed = JSON.parse(body.toString("utf8"));
+      const message = parsed?.error?.message ?? parsed?.message ?? parsed?.error ?? parsed?.error_description;
+      if (typeof message === "string") { text = message; }
+    } catch { /* not whole JSON: keep the text */ }
+  }
+  if (/html/i.test(contentType ?? "") || /^\s*</.test(text)) {
+    text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ");
+  }
+  text = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text;
+}
+
+function describeCode(code: string | undefined): string {
+  switch (code) {
+    case "connect_timeout": return "it did not accept a connection in time";
+    case "idle_timeout": return "it stopped answering";
+    case "total_timeout": return "the request took longer than allowed";
+    case "ECONNREFUSED": return "the connection was refused";
+    case "ECONNRESET": case "EPIPE": return "the connection was closed unexpectedly";
+    case "EAI_AGAIN": return "its name could not be resolved right now";
+    default: return "the connection failed";
+  }
+}
+
+/** The message of a final failure; `who` names the destination (e.g. "Zapier"). */
+export function failureMessage(failure: HttpFailure, retryable: boolean, who?: string): string {
+  const name = who ?? `The server at ${failure.host}`;
+  const tries = failure.attempts > 1 ? ` (tried ${failure.attempts} times)` : "";
+  const later = retryable ? " It may be down or busy; try again later." : "";
+  if (failure.status !== undefined) {
+    const said = failure.excerpt ? `: "${failure.excerpt}"` : "";
+    return `${name} answered HTTP ${failure.status}${said}${tries}.${later}`;
+  }
+  return `${name} could not be reached: ${describeCode(failure.code)}${tries}.${later}`;
+}

@@ -1,0 +1,54 @@
+// Stream bodies spooled to a temporary file, so every attempt of a request sends the same
+// bytes without holding them in memory. The spool can hash the bytes on the way (a signature
+// header must be computed before the body is sent) and is removed by `dispose()`.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Readable, Transform } from "stream";
+import { pipeline } from "stream/promises";
+
+export class SpooledBody {
+  constructor(
+    readonly file: string,
+    readonly size: number,
+    /** Hex HMAC-SHA256 of the bytes, when a key was given to `spoolStream`. */
+    readonly hmacSha256Hex?: string,
+  ) {}
+
+  /** A fresh stream of the bytes; call once per attempt. */
+  open(): Readable {
+    return fs.createReadStream(this.file);
+  }
+
+  /** Removes the file; safe to call more than once. */
+  async dispose(): Promise<void> {
+    await fs.promises.rm(this.file, { force: true });
+  }
+}
+
+export interface SpoolOptions {
+  dir: string;
+  /** Computes HMAC-SHA256 of the bytes with this key while spooling. */
+  hmacKey?: string;
+}
+
+/** Writes the stream to a private temporary file; the file is removed if anything fails. */
+export async function spoolStream(source: Readable, options: SpoolOptions): Promise<SpooledBody> {
+  const file = path.join(options.dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
+  const hmac = options.hmacKey !== undefined ? crypto.createHmac("sha256", options.hmacKey) : undefined;
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      hmac?.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, fs.createWriteStream(file, { flags: "wx", mode: 0o600 }));
+  } catch (err) {
+    await fs.promises.rm(file, { force: true });
+    throw err;
+  }
+  return new SpooledBody(file, size, hmac?.digest("hex"));
+}

@@ -1,0 +1,79 @@
+// A webhook receiver on a loopback address: records every request (method, path, headers,
+// body bytes) and answers from a script of replies, then with the default reply.
+import * as http from "http";
+import { AddressInfo } from "net";
+
+export interface Received {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Destroys the connection without an answer (a network error for the client). */
+  hangUp?: boolean;
+  /** Waits this long before answering. */
+  delayMs?: number;
+}
+
+export class HttpReceiver {
+  readonly received: Received[] = [];
+  private readonly script: Reply[] = [];
+  private server?: http.Server;
+  defaultReply: Reply = { status: 200, body: "ok" };
+
+  constructor(readonly host = "127.0.0.1") {}
+
+  /** Replies for the next requests, in order. */
+  reply(...replies: Reply[]): this {
+    this.script.push(...replies);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        this.received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
+        const reply = this.script.shift() ?? this.defaultReply;
+        setTimeout(() => {
+          if (reply.hangUp) { req.socket.destroy(); return; }
+          res.writeHead(reply.status, reply.headers ?? {});
+          res.end(reply.body ?? "");
+        }, reply.delayMs ?? 0);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(0, this.host, () => resolve());
+    });
+    return this;
+  }
+
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  /** A URL on this receiver; `host` lets a test name it by a (stubbed) DNS name. */
+  url(path = "/hook", host?: string): string {
+    const name = host ?? (this.host.includes(":") ? `[${this.host}]` : this.host);
+    return `http://${name}:${this.port}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) { return; }
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+/** A DNS stub: every name resolves to the given loopback address, so nothing leaves the machine. */
+export function loopbackLookup(address = "127.0.0.1") {
+  return async (_host: string) => [{ address, family: address.includes(":") ? 6 : 4 }];
+}
