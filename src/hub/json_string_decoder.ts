@@ -19,6 +19,10 @@ const SIMPLE_ESCAPES: Record<number, number> = {
   0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09,
 };
 
+/** Byte after a backslash to the byte it stands for; -1 for `u` and invalid escapes. */
+const SIMPLE_TABLE = new Int16Array(256).fill(-1);
+for (const [escape, byte] of Object.entries(SIMPLE_ESCAPES)) { SIMPLE_TABLE[Number(escape)] = byte; }
+
 function hex4(buf: Buffer, at: number): number {
   let value = 0;
   for (let k = at; k < at + 4; k++) {
@@ -103,36 +107,46 @@ export class JsonStringDecoder {
       i = this.finishPending(buf, i);
       if (i < 0) { return -1; }
     }
-    let q = buf.indexOf(QUOTE, i);
-    let b = buf.indexOf(BACKSLASH, i);
+    const q = buf.indexOf(QUOTE, i);
+    const b = buf.indexOf(BACKSLASH, i);
     if (b === -1 || (q !== -1 && q < b)) {
       // The fast path: no escape before the end of this string or chunk.
       const end = q === -1 ? n : q;
       if (end > i) { this.emit(buf.subarray(i, end)); }
       return q === -1 ? -1 : q + 1;
     }
+    // Escapes are dense in CSV (\n per row, \" around quoted cells): copy byte by byte,
+    // handling the one-character escapes inline.
     const out = Buffer.allocUnsafe(n - i);
-    let o = 0;
-    let run = i;
-    for (;;) {
-      if (b === -1 || (q !== -1 && q < b)) {
-        const end = q === -1 ? n : q;
-        o = copyRun(buf, run, end, out, o);
-        if (o > 0) { this.emit(out.subarray(0, o)); }
-        return q === -1 ? -1 : q + 1;
+    let o = copyRun(buf, i, b, out, 0);
+    let k = b;
+    while (k < n) {
+      const c = buf[k];
+      if (c === QUOTE) {
+        this.emit(out.subarray(0, o));
+        return k + 1;
       }
-      o = copyRun(buf, run, b, out, o);
-      const decoded = decodeEscape(buf, b, n, out, o);
+      if (c !== BACKSLASH) {
+        out[o++] = c;
+        k++;
+        continue;
+      }
+      const simple = k + 1 < n ? SIMPLE_TABLE[buf[k + 1]] : -1;
+      if (simple >= 0) {
+        out[o++] = simple;
+        k += 2;
+        continue;
+      }
+      const decoded = decodeEscape(buf, k, n, out, o);
       if (!decoded) {
-        this.pending = Buffer.from(buf.subarray(b));
-        if (o > 0) { this.emit(out.subarray(0, o)); }
-        return -1;
+        this.pending = Buffer.from(buf.subarray(k));
+        break;
       }
       o = decoded[0];
-      run = b + decoded[1];
-      if (q !== -1 && q < run) { q = buf.indexOf(QUOTE, run); }
-      b = buf.indexOf(BACKSLASH, run);
+      k += decoded[1];
     }
+    if (o > 0) { this.emit(out.subarray(0, o)); }
+    return -1;
   }
 
   /** Completes an escape cut by the previous chunk; answers where to go on in `buf`, or -1. */
