@@ -22,6 +22,14 @@ export interface Config {
   debugIntegration: boolean;
   /** Milliseconds between keep-alive newlines on a long execute or form. */
   keepAliveIntervalMs: number;
+  /** Largest execute body or download URL body, in bytes; 0 means no limit. */
+  maxDeliveryBytes: number;
+  /** Milliseconds to connect to a download URL. */
+  downloadConnectTimeoutMs: number;
+  /** Milliseconds a download URL may stay silent before the delivery fails. */
+  downloadIdleTimeoutMs: number;
+  /** Directory for spool files (data that arrives before the params). */
+  spoolDir: string;
   logLevel: string;
   logFormat: "json" | "pretty";
   gitCommit?: string;
@@ -160,6 +168,27 @@ function httpSettings(env: Env): HttpSettings {
   };
 }
 
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** A byte size: a whole number, optionally with K, M, G or T (binary units, e.g. `2G`). */
+function sizeSetting(env: Env, name: string, fallback: number): number {
+  const raw = first(env, name);
+  if (raw === undefined) { return fallback; }
+  const match = /^(\d+)\s*([kmgt]?)i?b?$/i.exec(raw);
+  if (!match) {
+    throw new ConfigError(`${name} must be a number of bytes, optionally with K, M or G (e.g. 2G); it is "${raw}".`);
+  }
+  return Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()];
+}
+
+function directorySetting(env: Env, name: string, fallback: string): string {
+  const dir = first(env, name) ?? fallback;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ConfigError(`${name} must be an existing directory; "${dir}" is not.`);
+  }
+  return path.resolve(dir);
+}
+
 function secondsSetting(env: Env, name: string, fallback: number): number {
   const raw = first(env, name);
   if (raw === undefined) { return fallback; }
@@ -250,6 +279,10 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     secretIsEphemeral,
     debugIntegration: boolSetting(env, "DEBUG_INTEGRATION"),
     keepAliveIntervalMs,
+    maxDeliveryBytes: sizeSetting(env, "MAX_DELIVERY_BYTES", 0),
+    downloadConnectTimeoutMs: secondsSetting(env, "DOWNLOAD_CONNECT_TIMEOUT_SECONDS", 30) * 1000,
+    downloadIdleTimeoutMs: secondsSetting(env, "DOWNLOAD_IDLE_TIMEOUT_SECONDS", 120) * 1000,
+    spoolDir: directorySetting(env, "SPOOL_DIR", os.tmpdir()),
     logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),

@@ -79,7 +79,12 @@ function asString(value: unknown): string | undefined {
   if (value === null || value === undefined) { return undefined; }
   if (typeof value === "string") { return value; }
   if (typeof value === "number" || typeof value === "boolean") { return String(value); }
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // Only hostile bodies get here (nesting deep enough to exhaust the stack).
+    throw new BadRequestError("The request body nests values too deeply; Looker sends strings here.");
+  }
 }
 
 function stringMap(value: unknown, what: string, skip?: Set<string>): Record<string, string> {

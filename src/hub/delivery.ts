@@ -26,7 +26,7 @@ export class InlineDelivery implements Delivery {
   ) {}
 
   async stream(): Promise<Readable> {
-    if (this.used) { throw new Error("The delivery data can be read only once."); }
+    if (this.used) { throw readOnceError(); }
     this.used = true;
     let bytes: Buffer;
     if (typeof this.data === "string") {
@@ -38,4 +38,25 @@ export class InlineDelivery implements Delivery {
     }
     return Readable.from([bytes], { objectMode: false });
   }
+}
+
+/** How big and how slow a delivery may be; from the configuration. */
+export interface DeliveryLimits {
+  /** Largest execute body or download, in bytes; 0 means no limit. */
+  maxBytes: number;
+  /** Milliseconds to connect to a download URL. */
+  connectTimeoutMs: number;
+  /** Milliseconds a download may stay silent, waiting for headers or data. */
+  idleTimeoutMs: number;
+}
+
+export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = Object.freeze({
+  maxBytes: 0,
+  connectTimeoutMs: 30_000,
+  idleTimeoutMs: 120_000,
+});
+
+/** A readable whose bytes are exhausted or failed, for deliveries read twice. */
+export function readOnceError(): Error {
+  return new Error("The delivery data can be read only once.");
 }

@@ -1,8 +1,12 @@
 // Row readers over a delivery, whichever way it came. Integrations iterate rows and never
-// parse formats themselves.
-// NOTE: this first version reads the delivery whole; the streaming issue replaces the
-// bodies with constant-memory parsers and keeps these signatures.
+// parse formats themselves. Every reader streams: memory stays flat whatever the size, and
+// the next chunk is read only when the integration asks for more rows (backpressure).
+import { parse as parseCsv } from "csv-parse";
+import { pipeline, Readable } from "stream";
 import { Delivery } from "./delivery";
+import { HubError, UserError } from "./errors";
+import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
+import { Spool } from "./spool";
 
 export interface JsonDetailField {
   name: string;
@@ -39,32 +43,113 @@ export type JsonDetailItem =
   | { kind: "row"; row: JsonDetailRow }
   | { kind: "ran_at"; ranAt: string };
 
-async function readAll(delivery: Delivery): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await delivery.stream()) { chunks.push(chunk as Buffer); }
-  return Buffer.concat(chunks).toString("utf8");
+function invalid(what: string, err: unknown): unknown {
+  if (err instanceof HubError) { return err; }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new UserError(`The ${what} data from Looker could not be read: ${detail}`);
+}
+
+/**
+ * Runs a JSON walker over `readable` and yields what its handler queued, one chunk's worth
+ * at a time; `afterChunk` may wait (e.g. for a spool file to drain).
+ */
+export async function* walkJson<T>(
+  readable: Readable, what: string, handler: (queue: T[]) => WalkHandler, afterChunk?: () => Promise<void>,
+): AsyncGenerator<T> {
+  const queue: T[] = [];
+  const walker = new JsonWalker(handler(queue));
+  try {
+    for await (const chunk of readable) {
+      try {
+        walker.feed(chunk as Buffer);
+      } catch (err) {
+        throw invalid(what, err);
+      }
+      if (afterChunk) { await afterChunk(); }
+      for (const item of queue) { yield item; }
+      queue.length = 0;
+    }
+    try {
+      walker.end();
+    } catch (err) {
+      throw invalid(what, err instanceof JsonSyntaxError && !walker.sawValue ? new Error("it is empty") : err);
+    }
+    yield* queue;
+  } finally {
+    readable.destroy();
+  }
 }
 
 /** CSV rows as objects keyed by the header row (csv format). */
 export async function* csvRows(delivery: Delivery): AsyncGenerator<Record<string, string>> {
-  const lines = (await readAll(delivery)).split(/\r?\n/).filter((l) => l !== "");
-  const header = (lines.shift() ?? "").split(",");
-  for (const line of lines) {
-    const cells = line.split(",");
-    yield Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""]));
+  const parser = parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
+  const source = await delivery.stream();
+  pipeline(source, parser, () => undefined);
+  try {
+    for await (const record of parser) { yield record as Record<string, string>; }
+  } catch (err) {
+    throw invalid("CSV", err);
+  } finally {
+    source.destroy();
   }
+}
+
+/** Array elements at the top level of a JSON document, parsed one by one. */
+function arrayElements<T>(readable: Readable, what: string): AsyncGenerator<T> {
+  return walkJson<T>(readable, what, (queue) => ({
+    modeFor: () => "elements",
+    element: (_path, row) => { queue.push(row as T); },
+    value: (_path, value) => {
+      if (value !== null) { throw new UserError(`The ${what} data from Looker is not a list of rows.`); }
+    },
+  }));
 }
 
 /** Rows of an array of objects (json, json_label, inline_json). */
 export async function* jsonRows(delivery: Delivery): AsyncGenerator<Record<string, unknown>> {
-  const parsed = JSON.parse(await readAll(delivery));
-  for (const row of Array.isArray(parsed) ? parsed : []) { yield row; }
+  yield* arrayElements<Record<string, unknown>>(await delivery.stream(), "JSON");
 }
 
-/** The parts of a json_detail or json_detail_lite_stream delivery: fields, each row, ran_at. */
+/**
+ * The parts of a json_detail or json_detail_lite_stream delivery: fields, each row, ran_at.
+ * Rows that come before the fields wait in a spool file until the fields are known.
+ */
 export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
-  const parsed = JSON.parse(await readAll(delivery));
-  yield { kind: "fields", fields: parsed.fields ?? {} };
-  for (const row of parsed.data ?? []) { yield { kind: "row", row }; }
-  if (parsed.ran_at) { yield { kind: "ran_at", ranAt: parsed.ran_at }; }
+  const what = delivery.format ?? "json_detail";
+  let fieldsSeen = false;
+  let ranAt: string | undefined;
+  let spool: Spool | undefined;
+  const handler = (queue: JsonDetailItem[]): WalkHandler => ({
+    modeFor(path: JsonPath): ValueMode {
+      if (path.length === 0) { return "object"; }
+      if (path.length > 1) { return "skip"; }
+      if (path[0] === "fields" || path[0] === "ran_at") { return "collect"; }
+      if (path[0] === "data") { return fieldsSeen ? "elements" : "raw"; }
+      return "skip";
+    },
+    value(path, value) {
+      if (path.length === 0) { throw new UserError(`The ${what} data from Looker is not a JSON object.`); }
+      if (path[0] === "fields" && !fieldsSeen) {
+        fieldsSeen = true;
+        const fields = value && typeof value === "object" && !Array.isArray(value) ? value as JsonDetailFields : {};
+        queue.push({ kind: "fields", fields });
+      } else if (path[0] === "ran_at" && value !== null && value !== undefined) {
+        ranAt = String(value);
+      }
+    },
+    element(_path, row) { queue.push({ kind: "row", row: row as JsonDetailRow }); },
+    start() { spool = spool ?? Spool.create(); },
+    bytes(_path, chunk) { spool!.write(chunk); },
+  });
+  try {
+    yield* walkJson(await delivery.stream(), what, handler, () => spool ? spool.drained() : Promise.resolve());
+    if (!fieldsSeen) { yield { kind: "fields", fields: {} }; }
+    if (spool) {
+      await spool.finish();
+      for await (const row of arrayElements<JsonDetailRow>(spool.reader(), what)) { yield { kind: "row", row }; }
+    }
+    if (ranAt !== undefined) { yield { kind: "ran_at", ranAt }; }
+  } finally {
+    spool?.dispose();
+  }
 }

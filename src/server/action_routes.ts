@@ -2,11 +2,13 @@
 // /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
 import { NextFunction, Request, Response, Router } from "express";
 import { ActionForm } from "../hub/action_form";
-import { ActionRequest, requestFromBody } from "../hub/action_request";
+import { ActionRequest, RequestContext, requestFromBody } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
+import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../hub/delivery";
 import { UserError } from "../hub/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
+import { ExecuteBody, readExecuteBody } from "../hub/payload_stream";
 import { Registry } from "../hub/registry";
 import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";
@@ -18,6 +20,14 @@ export interface ActionRouteOptions {
   registry: Registry;
   metrics: HubMetrics;
   keepAliveIntervalMs: number;
+  deliveryLimits?: DeliveryLimits;
+}
+
+const EXECUTE_PATH = /^\/(actions\/[^/]+\/execute|integrations\/[^/]+\/action)\/?$/;
+
+/** The execute routes, whose bodies are read as a stream rather than parsed whole. */
+export function isExecutePath(path: string): boolean {
+  return EXECUTE_PATH.test(path);
 }
 
 function outcomeOf(err: unknown): Outcome {
@@ -44,14 +54,27 @@ function integrationFor(registry: Registry, req: Request, res: Response): Integr
   return integration;
 }
 
-function buildRequest(req: Request, res: Response): ActionRequest {
-  return requestFromBody(req.body, {
+function requestContext(req: Request, res: Response): RequestContext {
+  return {
     requestId: res.locals.requestId,
     webhookId: req.get("x-looker-webhook-id") || undefined,
     instanceId: req.get("x-looker-instance") || undefined,
     lookerVersion: lookerVersion(res),
     logger: res.locals.logger,
-  });
+  };
+}
+
+function buildRequest(req: Request, res: Response): ActionRequest {
+  return requestFromBody(req.body, requestContext(req, res));
+}
+
+function readBody(req: Request, res: Response, limits: DeliveryLimits): Promise<ExecuteBody> {
+  const length = req.get("content-length");
+  return readExecuteBody({
+    readable: req,
+    declaredLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+    encoding: req.get("content-encoding"),
+  }, requestContext(req, res), limits);
 }
 
 async function runForm(integration: Integration, request: ActionRequest): Promise<ActionForm> {
@@ -70,6 +93,7 @@ async function runExecute(integration: Integration, request: ActionRequest): Pro
 
 export function actionRoutes(options: ActionRouteOptions): Router {
   const { registry, metrics, keepAliveIntervalMs } = options;
+  const deliveryLimits = options.deliveryLimits ?? DEFAULT_DELIVERY_LIMITS;
   const router = Router();
 
   router.post("/", (req, res) => {
@@ -109,15 +133,18 @@ export function actionRoutes(options: ActionRouteOptions): Router {
 
   const execute: Handler = async (req, res) => {
     let integration: Integration;
-    let request: ActionRequest;
+    let body: ExecuteBody;
     try {
       integration = integrationFor(registry, req, res);
-      request = buildRequest(req, res);
+      body = await readBody(req, res, deliveryLimits);
     } catch (err) {
       logError(res.locals.logger, err, "execute");
+      // Whatever of the body is unread stays unread: this connection is not reused.
+      res.set("Connection", "close");
       const answer = plainErrorAnswer(err, res.locals.requestId);
       return sendJson(res, answer.status, answer.body);
     }
+    const request = body.request;
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     const started = Date.now();
     const finished = metrics.deliveryStarted(integration.name);
@@ -135,6 +162,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       sendJson(res, answer.status, answer.body);
     } finally {
       keepAlive.stop();
+      body.dispose();
     }
   };
 

@@ -4,9 +4,10 @@ import express, { NextFunction, Request, Response } from "express";
 import { v4 as uuidv4 } from "uuid";
 import { Config } from "../config";
 import { parseLookerVersion } from "../hub/looker_version";
+import { setSpoolDirectory } from "../hub/spool";
 import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
-import { actionRoutes } from "./action_routes";
+import { actionRoutes, isExecutePath } from "./action_routes";
 import { requireApiKey } from "./auth";
 import { errorHandler } from "./errors";
 import { Lifecycle } from "./lifecycle";
@@ -78,14 +79,26 @@ export function createApp(options: AppOptions): express.Express {
     });
   });
 
+  setSpoolDirectory(config.spoolDir);
   // The token is checked before any body is read.
   app.post("*", requireApiKey(config.secret));
-  app.use(bodyParser.json({
+  // Execute bodies can be gigabytes: their routes read them as a stream. The rest are small.
+  const jsonBody = bodyParser.json({
     limit: options.maxJsonBodyBytes ?? 64 * 1024 * 1024,
     type: () => true,
     strict: false,
+  });
+  app.use((req, res, next) => isExecutePath(req.path) ? next() : jsonBody(req, res, next));
+  app.use(actionRoutes({
+    registry,
+    metrics,
+    keepAliveIntervalMs: config.keepAliveIntervalMs,
+    deliveryLimits: {
+      maxBytes: config.maxDeliveryBytes,
+      connectTimeoutMs: config.downloadConnectTimeoutMs,
+      idleTimeoutMs: config.downloadIdleTimeoutMs,
+    },
   }));
-  app.use(actionRoutes({ registry, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs }));
 
   app.use((req, res) => {
     res.status(404).json({ success: false, error: `Nothing at ${req.method} ${req.path}.` });

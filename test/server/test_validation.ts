@@ -70,7 +70,8 @@ describe("validation and failures", () => {
   it("answers malformed JSON with 400 JSON", async () => {
     for (const path of ["/", "/actions/failing/execute", "/actions/failing/form"]) {
       const res = await post(path).set("Content-Type", "application/json").send("{\"type\": \"query\",").expect(400);
-      expect(res.body, path).to.deep.equal({ success: false, error: "The request body is not valid JSON." });
+      expect(res.body.success, path).to.equal(false);
+      expect(res.body.error, path).to.match(/^The request body is not valid JSON/);
     }
   });
 

@@ -7,7 +7,7 @@ import { UserError } from "../../hub/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { countDelivery } from "./debug_count";
+import { countDelivery } from "../../hub/row_count";
 
 export class DebugIntegration extends Integration {
   readonly name = "debug";

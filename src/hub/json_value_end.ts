@@ -1,0 +1,115 @@
+// The two scans the JSON walker runs over a value it does not walk into: finding where the
+// value ends (string-aware, across chunks, backslashes found once per chunk), and gathering
+// a small value's bytes to parse it whole.
+import { JsonSyntaxError } from "./json_string_decoder";
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+export function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** A path for messages: `"data"`, `"attachment.data"`, or the top level. */
+export function where(path: readonly string[]): string {
+  return path.length ? `"${path.join(".")}"` : "the top level";
+}
+
+/** Finds where one JSON value ends, across chunks, without decoding it. */
+export class ValueEnd {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private literal = false;
+  /** Cached position of the next backslash in `bsBuf`, so strings never rescan a chunk. */
+  private bsBuf: Buffer | undefined;
+  private bsAt = -1;
+
+  reset(): void {
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.literal = false;
+  }
+
+  /** True while a bare literal (number, true, ...) may still continue. */
+  get inLiteral(): boolean { return this.literal; }
+
+  private nextBackslash(buf: Buffer, from: number): number {
+    if (this.bsBuf !== buf || (this.bsAt !== -1 && this.bsAt < from)) {
+      this.bsBuf = buf;
+      this.bsAt = buf.indexOf(BACKSLASH, from);
+    }
+    return this.bsAt;
+  }
+
+  /** The index just past the value's end in `buf`, or -1 when it goes on past `buf`. */
+  find(buf: Buffer, start: number): number {
+    const n = buf.length;
+    let i = start;
+    while (i < n) {
+      if (this.inString) {
+        if (this.escaped) { this.escaped = false; i++; continue; }
+        let q = buf.indexOf(QUOTE, i);
+        for (;;) {
+          const b = this.nextBackslash(buf, i);
+          if (b === -1 || (q !== -1 && q < b)) { break; }
+          i = b + 2;
+          if (i > n) { this.escaped = true; return -1; }
+          if (q !== -1 && q < i) { q = buf.indexOf(QUOTE, i); }
+        }
+        if (q === -1) { return -1; }
+        i = q + 1;
+        this.inString = false;
+        if (this.depth === 0) { return i; }
+        continue;
+      }
+      const c = buf[i];
+      if (this.literal) {
+        if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) { return i; }
+        i++;
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+      } else if (c === 0x7b || c === 0x5b) {
+        this.depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        this.depth--;
+        if (this.depth <= 0) { return i + 1; }
+      } else if (this.depth === 0 && !isSpace(c)) {
+        this.literal = true;
+      }
+      i++;
+    }
+    return -1;
+  }
+}
+
+/** Gathers a value's bytes (up to a limit) and parses them. */
+export class Collector {
+  private pieces: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit: number, private readonly path: readonly string[]) {}
+
+  add(buf: Buffer, from: number, to: number): void {
+    this.size += to - from;
+    if (this.size > this.limit) {
+      throw new JsonSyntaxError(`The JSON value at ${where(this.path)} is larger than ${this.limit} bytes.`);
+    }
+    this.pieces.push(buf.subarray(from, to));
+  }
+
+  parse(): unknown {
+    const text = this.pieces.length === 1 ? this.pieces[0].toString("utf8")
+      : Buffer.concat(this.pieces, this.size).toString("utf8");
+    this.pieces = [];
+    this.size = 0;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new JsonSyntaxError(`The JSON value at ${where(this.path)} is not valid JSON.`);
+    }
+  }
+}

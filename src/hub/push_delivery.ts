@@ -1,0 +1,58 @@
+// Push deliveries read from the execute body as it arrives ("live"), or from a spool file
+// when the attachment came before the params.
+import { pipeline, Readable } from "stream";
+import { base64DecodeStream } from "./base64_decoder";
+import { Delivery, readOnceError } from "./delivery";
+import { Spool } from "./spool";
+
+/** The attachment's bytes straight from the request body, with the body's backpressure. */
+export class LivePushDelivery implements Delivery {
+  readonly source = "push";
+  private used = false;
+
+  constructor(
+    private readonly readable: Readable,
+    readonly mimetype: string | undefined,
+    readonly format: string | undefined,
+  ) {}
+
+  async stream(): Promise<Readable> {
+    if (this.used) { throw readOnceError(); }
+    this.used = true;
+    return this.readable;
+  }
+}
+
+/** The attachment's bytes from a spool file, base64-decoded on the way out when needed. */
+export class SpooledPushDelivery implements Delivery {
+  readonly source = "push";
+  private used = false;
+  private opened: Readable | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    readonly mimetype: string | undefined,
+    readonly format: string | undefined,
+    private readonly base64: boolean,
+  ) {}
+
+  async stream(): Promise<Readable> {
+    if (this.used) { throw readOnceError(); }
+    this.used = true;
+    const file = this.spool.reader();
+    if (!this.base64) {
+      this.opened = file;
+      return file;
+    }
+    const decoded = base64DecodeStream();
+    pipeline(file, decoded, () => undefined);
+    this.opened = decoded;
+    return decoded;
+  }
+
+  /** Closes the spool file whether or not it was read. */
+  dispose(): void {
+    this.opened?.destroy();
+    this.spool.dispose();
+  }
+}

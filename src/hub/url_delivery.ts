@@ -1,0 +1,153 @@
+// The "url" download setting: Looker gives a one-time `scheduled_plan.download_url` and the
+// hub fetches the data itself. The status is checked before any byte reaches the
+// integration; the body streams through with its backpressure, never buffered whole.
+// The URL comes from the Looker instance the admin connected, so it is fetched as given.
+import * as http from "http";
+import * as https from "https";
+import { Readable, Transform, TransformCallback } from "stream";
+import { Delivery, DEFAULT_DELIVERY_LIMITS, DeliveryLimits, readOnceError } from "./delivery";
+import { PayloadTooLargeError, UserError } from "./errors";
+
+const MAX_REDIRECTS = 5;
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} seconds`;
+}
+
+/** Counts bytes through, failing past the limit. */
+function byteGuard(maxBytes: number): Transform & { bytes: number } {
+  const guard = new Transform({
+    highWaterMark: 256 * 1024,
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      guard.bytes += chunk.length;
+      if (maxBytes && guard.bytes > maxBytes) {
+        return done(new PayloadTooLargeError(
+          `The data at the download URL is larger than this integration service accepts (${maxBytes} bytes).`,
+        ));
+      }
+      done(null, chunk);
+    },
+  }) as Transform & { bytes: number };
+  guard.bytes = 0;
+  return guard;
+}
+
+export class UrlDelivery implements Delivery {
+  readonly source = "url";
+  readonly mimetype: string | undefined = undefined;
+  private used = false;
+
+  constructor(
+    private readonly url: string,
+    readonly format: string | undefined,
+    private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
+  ) {}
+
+  async stream(): Promise<Readable> {
+    if (this.used) { throw readOnceError(); }
+    this.used = true;
+    let url = this.url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.get(url);
+      const status = response.res.statusCode ?? 0;
+      const location = response.res.headers.location;
+      if (status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
+        response.res.resume();
+        response.req.destroy();
+        url = new URL(location, url).toString();
+        continue;
+      }
+      if (status !== 200) {
+        response.res.resume();
+        response.req.destroy();
+        throw new UserError(
+          `Looker's download URL answered HTTP ${status} instead of the data. The link works once and ` +
+          "for one hour; send the schedule again, and if it keeps failing, ask your Looker admin to check " +
+          "that this hub can reach Looker.",
+        );
+      }
+      return this.body(response.req, response.res);
+    }
+  }
+
+  /** Sends the GET and resolves at the response headers, within the configured timeouts. */
+  private get(url: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return Promise.reject(new UserError("The download URL Looker sent is not a valid URL."));
+    }
+    const client = parsed.protocol === "https:" ? https : parsed.protocol === "http:" ? http : undefined;
+    if (!client) { return Promise.reject(new UserError("The download URL Looker sent is not an http(s) URL.")); }
+    const { connectTimeoutMs, idleTimeoutMs } = this.limits;
+    return new Promise((resolve, reject) => {
+      // A fresh connection per download: the URL is used once.
+      const req = client.get(parsed, { agent: false, headers: { "accept-encoding": "identity" } });
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) { return; }
+        failed = true;
+        clearTimeout(connectTimer);
+        req.destroy();
+        reject(err);
+      };
+      const connectTimer = setTimeout(() => fail(new UserError(
+        `Could not connect to Looker's download URL within ${seconds(connectTimeoutMs)}. Try again later.`,
+      )), connectTimeoutMs);
+      req.once("socket", (socket) => {
+        socket.once("connect", () => clearTimeout(connectTimer));
+        socket.once("secureConnect", () => clearTimeout(connectTimer));
+      });
+      req.setTimeout(idleTimeoutMs, () => fail(new UserError(
+        `Looker's download URL sent nothing for ${seconds(idleTimeoutMs)}. Try again later.`,
+      )));
+      req.once("error", (err: NodeJS.ErrnoException) => fail(new UserError(
+        `Could not download the data from Looker's download URL (${err.code ?? err.message}). Try again later.`,
+      )));
+      req.once("response", (res) => {
+        if (failed) { res.resume(); return; }
+        clearTimeout(connectTimer);
+        failed = true;
+        resolve({ req, res });
+      });
+    });
+  }
+
+  /** The response body with the idle timeout, the size limit and a clear error when cut off. */
+  private body(req: http.ClientRequest, res: http.IncomingMessage): Readable {
+    const { maxBytes, idleTimeoutMs } = this.limits;
+    const declared = Number(res.headers["content-length"]);
+    const guard = byteGuard(maxBytes);
+    const fail = (err: Error) => {
+      if (!guard.destroyed) { guard.destroy(err); }
+      req.destroy();
+    };
+    if (maxBytes && Number.isFinite(declared) && declared > maxBytes) {
+      res.resume();
+      fail(new PayloadTooLargeError(
+        `The data at the download URL (${declared} bytes) is larger than this integration service accepts (${maxBytes} bytes).`,
+      ));
+      return guard;
+    }
+    req.removeAllListeners("timeout");
+    req.setTimeout(idleTimeoutMs, () => fail(new UserError(
+      `The download from Looker stalled: no data for ${seconds(idleTimeoutMs)} after ${guard.bytes} bytes. Try again later.`,
+    )));
+    res.once("aborted", () => fail(new UserError(
+      `The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`,
+    )));
+    res.once("error", () => fail(new UserError(
+      `The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`,
+    )));
+    res.once("end", () => {
+      if (!res.complete) {
+        fail(new UserError(`The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`));
+      }
+    });
+    res.pipe(guard);
+    // A consumer that stops early frees the connection.
+    guard.once("close", () => { if (!res.complete) { req.destroy(); } });
+    return guard;
+  }
+}

@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import request from "supertest";
+import { PayloadTooLargeError, UserError } from "../../src/hub/errors";
+import { UrlDelivery } from "../../src/hub/url_delivery";
+import { authHeader, buildTestApp } from "../helpers/app";
+import { readAll, RecordingIntegration } from "../helpers/deliveries";
+import { closedPort, DownloadServer, startDownloadServer } from "../fakes/download_server";
+
+const LIMITS = { maxBytes: 0, connectTimeoutMs: 2000, idleTimeoutMs: 300 };
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("download_url deliveries", () => {
+  let server: DownloadServer | undefined;
+  afterEach(async () => { await server?.close(); server = undefined; });
+
+  it("streams a 200 answer through, in chunks, with backpressure", async () => {
+    const block = Buffer.alloc(64 * 1024, "a");
+    server = await startDownloadServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/csv" });
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64) {
+          sent++;
+          if (!res.write(block)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const delivery = new UrlDelivery(`${server.url}/download/abc?token=1`, "csv", LIMITS);
+    expect(delivery.source).to.equal("url");
+    const data = await readAll(await delivery.stream());
+    expect(data.length).to.equal(64 * block.length);
+    expect(server.requests[0].path).to.equal("/download/abc?token=1");
+  });
+
+  it("follows a redirect", async () => {
+    server = await startDownloadServer((req, res) => {
+      if (req.url === "/first") {
+        res.writeHead(302, { Location: "/second" });
+        res.end();
+      } else {
+        res.end("a,b\n1,2\n");
+      }
+    });
+    const data = await readAll(await new UrlDelivery(`${server.url}/first`, "csv", LIMITS).stream());
+    expect(data.toString()).to.equal("a,b\n1,2\n");
+  });
+
+  it("fails with the status before any data flows on a 404", async () => {
+    server = await startDownloadServer((_req, res) => { res.writeHead(404); res.end("gone"); });
+    const err = await failure(new UrlDelivery(`${server.url}/x`, "csv", LIMITS).stream());
+    expect(err).to.be.instanceOf(UserError);
+    expect(err.message).to.match(/answered HTTP 404/);
+  });
+
+  it("fails clearly when the connection is refused", async () => {
+    const port = await closedPort();
+    const err = await failure(new UrlDelivery(`http://127.0.0.1:${port}/x`, "csv", LIMITS).stream());
+    expect(err).to.be.instanceOf(UserError);
+    expect(err.message).to.match(/Could not download the data .*ECONNREFUSED/);
+  });
+
+  it("fails when the source goes silent past the idle timeout, mid-body and before headers", async () => {
+    server = await startDownloadServer((req, res) => {
+      if (req.url === "/silent") { return; }
+      res.writeHead(200);
+      res.write("a,b\n1,2\n");
+    });
+    const started = Date.now();
+    const stream = await new UrlDelivery(`${server.url}/stall`, "csv", LIMITS).stream();
+    const err = await failure(readAll(stream));
+    expect(err).to.be.instanceOf(UserError);
+    expect(err.message).to.match(/stalled: no data for 0.3 seconds after 8 bytes/);
+    expect(Date.now() - started).to.be.lessThan(2000);
+    const before = await failure(new UrlDelivery(`${server.url}/silent`, "csv", LIMITS).stream());
+    expect(before.message).to.match(/sent nothing for 0.3 seconds/);
+  });
+
+  it("fails when the source closes early", async () => {
+    server = await startDownloadServer((_req, res) => {
+      res.writeHead(200, { "Content-Length": "1000" });
+      res.write("a,b\n");
+      setTimeout(() => res.destroy(), 20);
+    });
+    const err = await failure(readAll(await new UrlDelivery(`${server.url}/x`, "csv", LIMITS).stream()));
+    expect(err.message).to.match(/cut off after 4 bytes/);
+  });
+
+  it("enforces the maximum delivery size, by Content-Length and while streaming", async () => {
+    server = await startDownloadServer((req, res) => {
+      if (req.url === "/declared") {
+        res.writeHead(200, { "Content-Length": "5000" });
+      } else {
+        res.writeHead(200);
+      }
+      res.end("x".repeat(5000));
+    });
+    const limits = { ...LIMITS, maxBytes: 1000 };
+    for (const path of ["/declared", "/chunked"]) {
+      const err = await failure(readAll(await new UrlDelivery(`${server.url}${path}`, "csv", limits).stream()));
+      expect(err).to.be.instanceOf(PayloadTooLargeError);
+    }
+  });
+
+  it("reaches the integration through execute, with the format from form_params", async () => {
+    server = await startDownloadServer((_req, out) => out.end("id\n1\n2\n"));
+    const recorder = new RecordingIntegration();
+    const { app } = buildTestApp([recorder]);
+    const res = await request(app).post("/actions/recorder/execute").set("Authorization", authHeader())
+      .send({ type: "query", scheduled_plan: { download_url: `${server.url}/d` }, form_params: { format: "csv" } })
+      .expect(200);
+    expect(res.body.looker).to.include({ success: true, message: "got 7 bytes" });
+    expect(recorder.records[0]).to.include({ deliveryKind: "UrlDelivery", format: "csv" });
+  });
+
+  it("answers a failed download as a Looker failure message", async () => {
+    server = await startDownloadServer((_req, out) => { out.writeHead(410); out.end(); });
+    const { app } = buildTestApp([new RecordingIntegration()]);
+    const res = await request(app).post("/actions/recorder/execute").set("Authorization", authHeader())
+      .send({ type: "query", scheduled_plan: { download_url: `${server.url}/d` }, form_params: { format: "csv" } })
+      .expect(200);
+    expect(res.body.looker.success).to.equal(false);
+    expect(res.body.looker.message).to.match(/HTTP 410/);
+  });
+});
