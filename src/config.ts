@@ -24,6 +24,10 @@ export interface Config {
   logFormat: "json" | "pretty";
   gitCommit?: string;
   version: string;
+  segment: {
+    /** Segment's collection API (EU workspaces and private endpoints use another host). */
+    apiHost: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +68,14 @@ function secondsSetting(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a positive number of seconds; it is "${raw}".`);
   }
   return value;
+}
+
+function urlSetting(env: Env, name: string, fallback: string): string {
+  const raw = first(env, name) ?? fallback;
+  if (!/^https?:\/\/[^\s/]+/i.test(raw)) {
+    throw new ConfigError(`${name} must be an http(s) URL such as ${fallback}; it is "${raw}".`);
+  }
+  return raw.replace(/\/+$/, "");
 }
 
 /** The commit of a git checkout the hub runs from, when there is one. */
@@ -144,6 +156,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
     version: packageVersion(),
+    segment: Object.freeze({ apiHost: urlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io") }),
   });
 }
 
