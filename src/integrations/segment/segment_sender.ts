@@ -11,7 +11,7 @@ export interface SegmentSenderOptions {
   host: string;
   /** Messages per /v1/batch request. */
   batchSize?: number;
-  /** Batches queued or in flight before `send` waits. */
+  /** Batches queued or in flight before `send` waits (at least 2). */
   maxPendingBatches?: number;
   /** Retries of a batch after a network error, a 429 or a 5xx. */
   retryCount?: number;
@@ -62,7 +62,8 @@ export class SegmentSender {
 
   constructor(options: SegmentSenderOptions) {
     this.batchSize = options.batchSize ?? 100;
-    this.window = this.batchSize * (options.maxPendingBatches ?? 8);
+    // At least two: a partial batch waiting in analytics-node's queue must not hold the window shut.
+    this.window = this.batchSize * Math.max(2, options.maxPendingBatches ?? 8);
     const retryCount = options.retryCount ?? 3;
     this.attempts = retryCount + 1;
     this.client = new Analytics(options.writeKey, {
