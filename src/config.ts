@@ -52,6 +52,10 @@ export interface Config {
   http: HttpSettings;
   /** Hosts the webhook-family integrations accept. */
   webhooks: WebhookSettings;
+  segment: {
+    /** Segment's collection API (EU workspaces and private endpoints use another host). */
+    apiHost: string;
+  };
 }
 
 export interface HttpSettings {
@@ -299,6 +303,9 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     webhooks: Object.freeze({
       zapierDomains: listSetting(env, "ZAPIER_WEBHOOK_DOMAINS", ["zapier.com"]),
       trayDomains: listSetting(env, "TRAY_WEBHOOK_DOMAINS", ["trayapp.io"]),
+    }),
+    segment: Object.freeze({
+      apiHost: baseUrlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io").replace(/\/$/, ""),
     }),
   });
 }

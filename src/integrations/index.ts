@@ -4,6 +4,7 @@ import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
+import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SlackIntegration } from "./slack/slack";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
@@ -14,6 +15,7 @@ export function allIntegrations(config: Config): Integration[] {
   const http = createHttpClient(config);
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
+  list.push(...segmentIntegrations(segmentSettings(config)));
   list.push(new SlackIntegration({ apiUrl: config.slack.apiUrl }));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));

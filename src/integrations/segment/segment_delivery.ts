@@ -1,0 +1,108 @@
+// The delivery all three Segment integrations share: read the json_detail rows as they
+// stream in, map each to a message, hand it to the sender, and answer with what happened.
+import { ActionRequest } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { HubError, UserError } from "../../hub/errors";
+import { jsonDetailItems, JsonDetailItem } from "../../hub/rows";
+import { FieldRoles, fieldRoles, MessageSettings, rowToMessage, SegmentCall } from "./segment_mapper";
+import { MessageRefused, SegmentSender, SegmentSenderOptions } from "./segment_sender";
+import { v4 as uuidv4 } from "uuid";
+
+/** What the hub gives a Segment integration: where Segment is and who we are. */
+export interface SegmentSettings {
+  apiHost: string;
+  appName: string;
+  appVersion: string;
+  /** Sender tuning (batch size, retries); tests and benchmarks change it. */
+  sender?: Partial<SegmentSenderOptions>;
+}
+
+const ACCEPTED_FORMATS = ["json_detail", "json_detail_lite_stream"];
+
+const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
+
+function hiddenFields(request: ActionRequest): string[] {
+  const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
+  return Array.isArray(hidden) ? hidden.filter((h): h is string => typeof h === "string") : [];
+}
+
+/** Reader failures that are not ours to explain in detail: the data was not json_detail. */
+async function* readItems(request: ActionRequest): AsyncGenerator<JsonDetailItem> {
+  try {
+    yield* jsonDetailItems(request.delivery!);
+  } catch (err) {
+    if (err instanceof HubError) { throw err; }
+    throw new UserError("The data Looker sent could not be read as json_detail. Send the query again; " +
+      "if it keeps failing, ask your Looker admin to check the schedule's format.");
+  }
+}
+
+/** Delivers a json_detail query to Segment as one `call` per row. */
+export async function deliverToSegment(
+  request: ActionRequest, call: SegmentCall, settings: SegmentSettings,
+): Promise<ActionResponse> {
+  if (!request.delivery) {
+    throw new UserError("Looker sent no query results to deliver to Segment. If the schedule sends even when " +
+      "there are no results, there is nothing for Segment to receive; otherwise send it again.");
+  }
+  if (request.format && !ACCEPTED_FORMATS.includes(request.format)) {
+    throw new UserError(`Segment deliveries need the json_detail format; this one came as "${request.format}". ` +
+      "Edit the schedule and pick the format Looker offers for Segment.");
+  }
+  const messageSettings: MessageSettings = {
+    call,
+    event: request.formParams.event?.trim() || undefined,
+    context: { app: { name: settings.appName, version: settings.appVersion } },
+  };
+  const sender = new SegmentSender({
+    ...settings.sender,
+    writeKey: request.params.segment_write_key.trim(),
+    host: settings.apiHost,
+  });
+  // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
+  const idPrefix = `looker-${request.webhookId ?? uuidv4()}-`;
+  const hidden = hiddenFields(request);
+  let roles: FieldRoles | undefined;
+  // Rows carry ran_at as their time once Looker has sent it; until then, the delivery's start.
+  let timestamp = new Date();
+  let rows = 0;
+  const skipped: Record<string, number> = {};
+
+  try {
+    for await (const item of readItems(request)) {
+      if (item.kind === "fields") {
+        roles = fieldRoles(item.fields, hidden, call);
+      } else if (item.kind === "ran_at") {
+        const ranAt = new Date(item.ranAt);
+        if (!Number.isNaN(ranAt.getTime())) { timestamp = ranAt; }
+      } else {
+        if (!roles) { roles = fieldRoles({}, hidden, call); }
+        rows++;
+        const mapped = rowToMessage(item.row, roles, messageSettings, timestamp, idPrefix + rows, uuidv4);
+        if ("skipped" in mapped) {
+          skipped[mapped.skipped] = (skipped[mapped.skipped] ?? 0) + 1;
+          continue;
+        }
+        await sender.send(call, mapped.message);
+        if (sender.failed) { break; }
+      }
+    }
+    if (!roles) { fieldRoles({}, hidden, call); }
+    if (!sender.failed) { await sender.finish(); }
+  } catch (err) {
+    await sender.abandon();
+    if (err instanceof MessageRefused) {
+      throw new UserError(`Segment would not accept row ${rows.toLocaleString("en-US")}: ${err.message} ` +
+        `${count(sender.sent, "row")} had been sent before it; the delivery stopped there.`);
+    }
+    throw err;
+  }
+  if (sender.failed) {
+    await sender.abandon();
+    throw sender.failure();
+  }
+  const notes = Object.entries(skipped).map(([why, n]) => `${count(n, "row")} skipped (${why})`);
+  request.logger.info("segment delivery sent", { call, rows, sent: sender.sent, skipped: rows - sender.sent });
+  return ActionResponse.ok(`Sent ${count(sender.sent, "row")} to Segment as ${call} calls` +
+    `${notes.length ? `; ${notes.join(", ")}` : ""}.`);
+}

@@ -1,0 +1,41 @@
+// What the three Segment integrations declare alike (the write key, formats by Looker
+// version, unformatted values, both download settings) and their one way to execute.
+// One shallow level: the row-to-message rules live in segment_mapper.ts, shared by calling.
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  DefinitionContext, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { isAtLeast } from "../../hub/looker_version";
+import { deliverToSegment, SegmentSettings } from "./segment_delivery";
+import { SegmentCall } from "./segment_mapper";
+
+/** Looker 6.2 and newer send json_detail_lite_stream, meant to be read as a stream. */
+export function segmentFormats(context: DefinitionContext): Format[] {
+  return isAtLeast(context.lookerVersion, "6.2.0") ? ["json_detail_lite_stream"] : ["json_detail"];
+}
+
+export abstract class SegmentIntegration extends Integration {
+  /** The Segment call each row becomes. */
+  abstract readonly call: SegmentCall;
+  readonly icon = iconBeside(__dirname, "segment.svg");
+  readonly params: Param[] = [{
+    name: "segment_write_key",
+    label: "Segment Write Key",
+    description: "The write key of the Segment source that receives the calls (in Segment: Connections > " +
+      "Sources > your source > Settings > API Keys).",
+    required: true,
+    sensitive: true,
+  }];
+  readonly supportedActionTypes: ActionType[] = ["query"];
+  readonly supportedFormats = segmentFormats;
+  readonly supportedFormattings: Formatting[] = ["unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+
+  constructor(private readonly settings: SegmentSettings) { super(); }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    return deliverToSegment(request, this.call, this.settings);
+  }
+}

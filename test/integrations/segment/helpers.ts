@@ -1,0 +1,58 @@
+// Shared setup of the Segment tests: the real app around the three integrations, pointed at
+// a local fake Segment API, and Looker-shaped execute bodies.
+import request from "supertest";
+import { SegmentSettings } from "../../../src/integrations/segment/segment_delivery";
+import { segmentIntegrations } from "../../../src/integrations/segment/segment";
+import { authHeader, buildTestApp, TestApp } from "../../helpers/app";
+import { FakeSegmentApi } from "../../fakes/segment_api";
+
+export const WRITE_KEY = "test-write-key";
+
+export function segmentApp(fake: FakeSegmentApi, sender: SegmentSettings["sender"] = {}): TestApp {
+  return buildTestApp(segmentIntegrations({
+    apiHost: fake.url,
+    appName: "looker-integration-service",
+    appVersion: "9.9.9",
+    sender: { retryDelay: () => 5, ...sender },
+  }));
+}
+
+type Field = { name: string; tags?: string[] };
+type Fields = { dimensions?: Field[]; measures?: Field[]; table_calculations?: Field[] };
+
+/** A json_detail payload; `ran_at` comes first, where Looker puts it. */
+export function detail(fields: Fields, data: Array<Record<string, unknown>>, ranAt?: string) {
+  return { ...(ranAt ? { ran_at: ranAt } : {}), fields, data };
+}
+
+export interface ExecuteOptions {
+  writeKey?: string | null;
+  formParams?: Record<string, string>;
+  hiddenFields?: string[];
+  format?: string;
+  webhookId?: string;
+}
+
+export function executeBody(payload: unknown, options: ExecuteOptions = {}) {
+  return {
+    type: "query",
+    data: options.writeKey === null ? {} : { segment_write_key: options.writeKey ?? WRITE_KEY },
+    form_params: options.formParams ?? {},
+    scheduled_plan: {
+      scheduled_plan_id: 7, title: "Users", type: "Look", url: "https://looker.example.test/looks/1",
+      query: { fields: [], vis_config: { hidden_fields: options.hiddenFields ?? [] } },
+    },
+    attachment: { mimetype: "application/json", extension: options.format ?? "json_detail_lite_stream", data: payload },
+  };
+}
+
+/** POSTs an execute through the real app and returns Looker's `looker` answer. */
+export async function execute(app: TestApp, name: string, body: unknown, webhookId = "wh-1") {
+  const res = await request(app.app).post(`/actions/${name}/execute`)
+    .set("Authorization", authHeader())
+    .set("User-Agent", "LookerOutgoingWebhook/23.0.0")
+    .set("X-Looker-Webhook-Id", webhookId)
+    .send(body as object);
+  return { status: res.status, looker: res.body.looker as { success: boolean; message?: string;
+    validation_errors?: Record<string, string> } };
+}

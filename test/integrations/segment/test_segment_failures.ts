@@ -1,0 +1,105 @@
+// What Segment's refusals and outages do to a delivery, batching, and backpressure.
+import { expect } from "chai";
+import { SegmentSender } from "../../../src/integrations/segment/segment_sender";
+import { FakeSegmentApi } from "../../fakes/segment_api";
+import { detail, execute, executeBody, segmentApp } from "./helpers";
+
+function rows(n: number) {
+  return detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }, { name: "u.n" }] },
+    Array.from({ length: n }, (_, i) => ({ "u.id": { value: `user-${i}` }, "u.n": { value: i } })));
+}
+
+const message = (i: number) => ({
+  userId: `u${i}`, anonymousId: null, traits: {}, timestamp: new Date(), messageId: `m${i}`,
+  context: { app: { name: "t", version: "1" } },
+});
+
+describe("Segment failures, batching and backpressure", () => {
+  let fake: FakeSegmentApi;
+  beforeEach(async () => { fake = await new FakeSegmentApi().start(); });
+  afterEach(async () => { await fake.stop(); });
+
+  it("batches rows and sends each exactly once", async () => {
+    const answer = await execute(segmentApp(fake, { batchSize: 50 }), "segment_event", executeBody(rows(1234)));
+    expect(answer.looker).to.include({ success: true, message: "Sent 1,234 rows to Segment as identify calls." });
+    expect(fake.batches.length).to.be.within(25, 27);
+    expect(Math.max(...fake.batches.map((b) => b.body.batch.length))).to.equal(50);
+    const ids = fake.accepted.map((m) => m.userId);
+    expect(new Set(ids).size).to.equal(1234);
+    expect(fake.batches.every((b) => b.writeKey === "test-write-key")).to.equal(true);
+  });
+
+  it("a bad write key fails the delivery, saying so and that no rows were sent", async () => {
+    const answer = await execute(segmentApp(fake), "segment_event", executeBody(rows(30), { writeKey: "wrong" }));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.include("Segment refused the write key (HTTP 401: Invalid write key)");
+    expect(answer.looker.message).to.include("0 rows were sent before it");
+  });
+
+  it("a rejected batch stops the delivery and reports the rows sent before it", async () => {
+    let n = 0;
+    fake.answer = () => (++n === 4 ? { status: 400, body: { success: false, message: "Payload too large" } }
+      : { status: 200 });
+    const app = segmentApp(fake, { batchSize: 10, maxPendingBatches: 2 });
+    const answer = await execute(app, "segment_event", executeBody(rows(200)));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.include("Segment rejected a batch of rows (HTTP 400: Payload too large)");
+    // The first flush carries one message (analytics-node sends its first call at once), then batches of 10.
+    const acknowledged = fake.accepted.length;
+    expect(answer.looker.message).to.include(`${acknowledged} rows were sent before it`);
+    expect(acknowledged).to.be.below(200);
+    expect(fake.batches.length).to.be.below(9);
+  });
+
+  it("retries a 503 and a 429, then succeeds", async () => {
+    fake.script.push({ status: 503 }, { status: 429 });
+    const answer = await execute(segmentApp(fake, { batchSize: 100 }), "segment_event", executeBody(rows(5)));
+    expect(answer.looker.success).to.equal(true);
+    expect(fake.batches.map((b) => b.status).slice(0, 3)).to.deep.equal([503, 429, 200]);
+    expect(fake.accepted).to.have.length(5);
+  });
+
+  it("gives up after the retries with a message saying it may work later", async () => {
+    fake.answer = () => ({ status: 502 });
+    const answer = await execute(segmentApp(fake, { retryCount: 2 }), "segment_event", executeBody(rows(3)));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.include("HTTP 502, 3 attempts");
+    expect(answer.looker.message).to.include("try again later");
+    expect(answer.looker.message).to.include("0 rows were sent");
+  });
+
+  it("reports an unreachable Segment API", async () => {
+    const url = fake.url;
+    await fake.stop();
+    fake = await new FakeSegmentApi().start();
+    const app = segmentApp({ url } as FakeSegmentApi, { retryCount: 1 });
+    const answer = await execute(app, "segment_event", executeBody(rows(2)));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.include("ECONNREFUSED");
+  });
+
+  it("does not log row values or the write key", async () => {
+    const app = segmentApp(fake);
+    await execute(app, "segment_event", executeBody(rows(3), { writeKey: "wrong" }));
+    expect(app.logs()).to.not.include("user-1");
+    expect(app.logs()).to.not.include("wrong");
+  });
+
+  it("waits while the window of batches is full (backpressure)", async () => {
+    fake.answer = () => ({ status: 200, delayMs: 150 });
+    const sender = new SegmentSender({
+      writeKey: "test-write-key", host: fake.url, batchSize: 10, maxPendingBatches: 2,
+    });
+    let accepted = 0;
+    const sending = (async () => {
+      for (let i = 0; i < 100; i++) { await sender.send("identify", message(i)); accepted++; }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // 2 batches of 10 may wait for Segment; the 20th call waits for room.
+    expect(accepted).to.equal(19);
+    await sending;
+    await sender.finish();
+    expect(sender.sent).to.equal(100);
+    expect(fake.maxInFlight).to.be.at.most(3);
+  });
+});
