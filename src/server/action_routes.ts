@@ -5,6 +5,7 @@ import { ActionForm } from "../hub/action_form";
 import { ActionRequest, RequestContext, requestFromBody } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../hub/delivery";
+import { MeteredDelivery } from "../hub/delivery_meter";
 import { UserError } from "../hub/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
@@ -145,6 +146,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       return sendJson(res, answer.status, answer.body);
     }
     const request = body.request;
+    const meter = request.delivery ? new MeteredDelivery(request.delivery) : undefined;
+    request.delivery = meter;
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     const started = Date.now();
     const finished = metrics.deliveryStarted(integration.name);
@@ -163,6 +166,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     } finally {
       keepAlive.stop();
       body.dispose();
+      if (meter) { metrics.dataRead(integration.name, meter.bytes, 0); }
     }
   };
 

@@ -1,4 +1,5 @@
 // Deliveries and integrations for tests of the data path.
+import { MeteredDelivery } from "../../src/hub/delivery_meter";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -60,7 +61,9 @@ export class RecordingIntegration extends Integration {
       planTitle: request.scheduledPlan?.title,
       format: request.format,
       mimetype: request.delivery?.mimetype,
-      deliveryKind: request.delivery?.constructor.name,
+      // The hub wraps every delivery in a byte meter; the kind is the delivery inside it.
+      deliveryKind: (request.delivery instanceof MeteredDelivery ? request.delivery.inner : request.delivery)
+        ?.constructor.name,
     };
     this.records.push(record);
     if (!request.delivery) { return ActionResponse.ok("no data"); }

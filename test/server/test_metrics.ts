@@ -40,6 +40,8 @@ describe("GET /metrics", () => {
       .to.be.at.least(1);
     expect(after.text).to.include("hub_delivery_duration_seconds_bucket{le=\"0.05\",integration=\"debug\"");
     expect(after.text).to.include("hub_deliveries_in_flight");
+    const bytes = "hub_delivered_bytes_total{integration=\"debug\"}";
+    expect(metricValue(after.text, bytes) - metricValue(before, bytes)).to.equal(4);
     expect(after.text).to.include("nodejs_eventloop_lag_seconds");
     expect(after.text).to.include("process_resident_memory_bytes");
   });

@@ -1,0 +1,28 @@
+// Counts the bytes an integration reads from a delivery, for the metrics, without changing
+// what it reads or its backpressure.
+import { Readable, Transform } from "stream";
+import { Delivery, DeliverySource } from "./delivery";
+
+export class MeteredDelivery implements Delivery {
+  bytes = 0;
+
+  constructor(readonly inner: Delivery) {}
+
+  get source(): DeliverySource { return this.inner.source; }
+  get format(): string | undefined { return this.inner.format; }
+  get mimetype(): string | undefined { return this.inner.mimetype; }
+
+  async stream(): Promise<Readable> {
+    const source = await this.inner.stream();
+    const meter = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    source.on("error", (err) => meter.destroy(err));
+    // An integration that stops reading early destroys the meter; the source must stop too.
+    meter.on("close", () => { if (!source.destroyed && !source.readableEnded) { source.destroy(); } });
+    return source.pipe(meter);
+  }
+}
