@@ -94,7 +94,7 @@ export interface WebhookSettings {
 }
 
 
-function httpSettings(env: Env): HttpSettings {
+function httpSettings(env: Env, spoolDir: string): HttpSettings {
   return {
     connectTimeoutMs: secondsSetting(env, "HTTP_CONNECT_TIMEOUT_SECONDS", 10) * 1000,
     idleTimeoutMs: secondsSetting(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60) * 1000,
@@ -104,7 +104,7 @@ function httpSettings(env: Env): HttpSettings {
     retryMaxDelayMs: intSetting(env, "HTTP_RETRY_MAX_DELAY_MS", 30_000, 0),
     retryAfterMaxMs: secondsSetting(env, "HTTP_RETRY_AFTER_MAX_SECONDS", 120) * 1000,
     maxRedirects: intSetting(env, "HTTP_MAX_REDIRECTS", 5, 0),
-    spoolDir: first(env, "HTTP_SPOOL_DIR") ?? os.tmpdir(),
+    spoolDir: first(env, "HTTP_SPOOL_DIR") ? directorySetting(env, "HTTP_SPOOL_DIR", spoolDir) : spoolDir,
     allowPrivateUrls: boolSetting(env, "ALLOW_PRIVATE_URLS"),
     allowHttpUrls: boolSetting(env, "ALLOW_HTTP_URLS"),
     privateUrlAllowlist: cidrListSetting(env, "PRIVATE_URL_ALLOWLIST"),
@@ -153,6 +153,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     throw new ConfigError("IDLE_TIMEOUT_SECONDS must be longer than KEEPALIVE_INTERVAL_SECONDS, " +
       "or long deliveries are cut while they run.");
   }
+  const spoolDir = directorySetting(env, "SPOOL_DIR", os.tmpdir());
   const logFormat = first(env, "LOG_FORMAT") ?? (mode === "production" ? "json" : "pretty");
   if (logFormat !== "json" && logFormat !== "pretty") {
     throw new ConfigError(`LOG_FORMAT must be json or pretty; it is "${logFormat}".`);
@@ -170,7 +171,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     maxDeliveryBytes: sizeSetting(env, "MAX_DELIVERY_BYTES", 0),
     downloadConnectTimeoutMs: secondsSetting(env, "DOWNLOAD_CONNECT_TIMEOUT_SECONDS", 30) * 1000,
     downloadIdleTimeoutMs: secondsSetting(env, "DOWNLOAD_IDLE_TIMEOUT_SECONDS", 120) * 1000,
-    spoolDir: directorySetting(env, "SPOOL_DIR", os.tmpdir()),
+    spoolDir,
     logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
@@ -183,7 +184,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
     },
-    http: Object.freeze(httpSettings(env)),
+    http: Object.freeze(httpSettings(env, spoolDir)),
     webhooks: Object.freeze({
       zapierDomains: listSetting(env, "ZAPIER_WEBHOOK_DOMAINS", ["zapier.com"]),
       trayDomains: listSetting(env, "TRAY_WEBHOOK_DOMAINS", ["trayapp.io"]),

@@ -16,7 +16,7 @@ export function allIntegrations(config: Config): Integration[] {
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(...segmentIntegrations(segmentSettings(config)));
-  list.push(new SlackIntegration({ apiUrl: config.slack.apiUrl }));
+  list.push(new SlackIntegration({ apiUrl: config.slack.apiUrl, tmpDir: config.spoolDir }));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));
