@@ -35,6 +35,7 @@ export function slackOptions(config: Config): SlackOptions {
   const http = config.http;
   return {
     apiUrl: config.slack.apiUrl,
+    tmpDir: config.spoolDir,
     retries: http.maxAttempts - 1,
     minRetryMs: http.retryBaseDelayMs,
     maxRetryMs: http.retryMaxDelayMs,
