@@ -5,7 +5,7 @@ import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
-import { SlackIntegration } from "./slack/slack";
+import { SlackIntegration, slackOptions } from "./slack/slack";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
 import { WebhookIntegration } from "./webhook/webhook";
@@ -16,7 +16,7 @@ export function allIntegrations(config: Config): Integration[] {
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(...segmentIntegrations(segmentSettings(config)));
-  list.push(new SlackIntegration({ apiUrl: config.slack.apiUrl, tmpDir: config.spoolDir }));
+  list.push(new SlackIntegration(slackOptions(config)));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));

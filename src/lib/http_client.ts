@@ -11,7 +11,7 @@
 //     who: "Zapier",            // names the destination in failure messages
 //     logger: request.logger,   // per-request logger; lines carry host, status, attempt, ms only
 //   });
-//   res.status; res.headers; res.body (Buffer, first `maxResponseBytes`); res.text(); res.json()
+//   res.status; res.headers; res.body (Buffer, first `maxResponseBytes`); res.truncated; res.text(); res.json()
 //
 // What it does for the caller:
 // - Timeouts per attempt: connect, idle (no byte either way), total (HTTP_*_TIMEOUT_SECONDS).
@@ -56,14 +56,22 @@ export interface HttpRequestOptions {
   logger?: Logger;
   /** Statuses that are a success; default 2xx. */
   acceptStatus?: (status: number) => boolean;
-  /** Bytes of the answer kept in `body`; the rest is read and dropped. Default 1 MiB. */
+  /**
+   * Bytes of the answer kept in `body`. Reading stops there and the connection is closed (a vendor
+   * that streams without end would otherwise hold the attempt until the total timeout); the
+   * response then has `truncated` set. Default 1 MiB.
+   */
   maxResponseBytes?: number;
   /** Overrides HTTP_MAX_ATTEMPTS for this request (e.g. 1 for a non-repeatable call). */
   maxAttempts?: number;
 }
 
 export class HttpResponse {
-  constructor(readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: Buffer) {}
+  constructor(
+    readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: Buffer,
+    /** True when the answer was longer than `maxResponseBytes` and was not read to its end. */
+    readonly truncated = false,
+  ) {}
   text(): string { return this.body.toString("utf8"); }
   json<T = any>(): T { return JSON.parse(this.text()); }
 }
@@ -218,7 +226,8 @@ export class HttpClient {
           req.destroy();
           reject(err);
         } else {
-          if (!req.writableFinished) { req.destroy(); }
+          // An answer not read to its end leaves the socket unusable for the next request.
+          if (!req.writableFinished || response!.truncated) { req.destroy(); }
           resolve(response!);
         }
       };
@@ -235,15 +244,15 @@ export class HttpClient {
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
         let kept = 0;
+        const answer = (truncated: boolean) =>
+          new HttpResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), truncated);
         res.on("data", (chunk: Buffer) => {
-          if (kept >= limit) { return; }
-          const part = chunk.subarray(0, limit - kept);
-          chunks.push(part);
-          kept += part.length;
+          const room = limit - kept;
+          chunks.push(chunk.subarray(0, room));
+          kept += Math.min(room, chunk.length);
+          if (chunk.length > room) { finish(undefined, answer(true)); }
         });
-        res.on("end", () => {
-          finish(undefined, new HttpResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
-        });
+        res.on("end", () => finish(undefined, answer(false)));
         res.on("error", (err) => finish(err));
         res.on("aborted", () => finish(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
       });

@@ -3,11 +3,16 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 
-export type Mood = "ok" | "error" | "garbage" | "hang" | "reset" | "endless" | "rate_limited";
+export type Mood = "ok" | "error" | "garbage" | "hang" | "reset" | "endless" | "rate_limited"
+  | "rate_limited_bare";
 
 export class AnyVendor {
   mood: Mood = "ok";
+  /** When set, only requests whose path matches get the mood; the others are answered "ok". */
+  moodPaths?: RegExp;
   requests = 0;
+  /** Paths asked, in order (tests that run cases one by one learn which steps a case takes). */
+  paths: string[] = [];
   private server = http.createServer((req, res) => this.answer(req, res));
 
   get url(): string {
@@ -26,8 +31,10 @@ export class AnyVendor {
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
+    this.paths.push(req.url ?? "");
     req.resume();
-    switch (this.mood) {
+    const mood = this.moodPaths && !this.moodPaths.test(req.url ?? "") ? "ok" : this.mood;
+    switch (mood) {
       case "ok": {
         // Shapes several vendors accept as success (Slack's ok, upload URLs, Segment's success).
         const body = JSON.stringify({ ok: true, success: true, channels: [], members: [],
@@ -45,6 +52,10 @@ export class AnyVendor {
       case "rate_limited":
         res.writeHead(429, { "retry-after": "0", "content-type": "application/json" })
           .end("{\"ok\":false,\"error\":\"ratelimited\"}");
+        return;
+      case "rate_limited_bare":
+        // A 429 without Retry-After: the client must choose its own wait, or give up clearly.
+        res.writeHead(429, { "content-type": "application/json" }).end("{\"ok\":false,\"error\":\"ratelimited\"}");
         return;
       case "reset":
         req.socket.destroy();

@@ -5,22 +5,10 @@ import request from "supertest";
 import { allIntegrations } from "../../src/integrations";
 import { AnyVendor, Mood } from "../fakes/any_vendor";
 import { authHeader, buildTestApp, testConfig } from "../helpers/app";
+import { vendorEnv } from "./vendor_env";
 import {
   firstFormat, SENTINEL, sentinel, sentinelAttachment, sentinelFieldValue, sentinelParams,
 } from "./sentinel_requests";
-
-/** Every vendor base URL the hub can be configured with, pointed at the local vendor. */
-export function vendorEnv(vendorUrl: string): Record<string, string> {
-  return {
-    DEBUG_INTEGRATION: "true",
-    SLACK_API_URL: `${vendorUrl}/api/`,
-    ALLOW_PRIVATE_URLS: "true",
-    ALLOW_HTTP_URLS: "true",
-    HTTP_RETRY_BASE_DELAY_MS: "1",
-    HTTP_RETRY_MAX_DELAY_MS: "5",
-    LOG_LEVEL: "debug",
-  };
-}
 
 describe("secrets and data stay out of logs", function() {
   this.timeout(120_000);

@@ -8,6 +8,7 @@ import { PassThrough, Readable } from "stream";
 import { HttpStatusError, HttpUnavailableError } from "../../src/lib/http_errors";
 import { createLogger } from "../../src/lib/logger";
 import { UrlRefusedError } from "../../src/lib/url_guard";
+import { AnyVendor } from "../fakes/any_vendor";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { testHttpClient } from "../helpers/http";
 
@@ -118,6 +119,31 @@ describe("http client", () => {
     const http = testHttpClient({ HTTP_TOTAL_TIMEOUT_SECONDS: "0.1", HTTP_MAX_ATTEMPTS: "1" });
     const err = await failure(http.request({ url: receiver.url() }));
     expect(err.message).to.contain("the request took longer than allowed");
+  });
+
+  it("stops reading an endless answer at maxResponseBytes, at once and without retrying", async () => {
+    const vendor = await new AnyVendor().start();
+    try {
+      vendor.mood = "endless";
+      const started = Date.now();
+      const res = await testHttpClient({ HTTP_TOTAL_TIMEOUT_SECONDS: "30" })
+        .request({ url: vendor.url, trusted: true, maxResponseBytes: 256 * 1024 });
+      expect(res.status).to.equal(200);
+      expect(res.truncated).to.equal(true);
+      expect(res.body.length).to.equal(256 * 1024);
+      expect(Date.now() - started).to.be.lessThan(5000);
+      expect(vendor.requests).to.equal(1);
+    } finally {
+      await vendor.stop();
+    }
+  });
+
+  it("marks only an answer longer than maxResponseBytes as truncated", async () => {
+    receiver.defaultReply = { status: 200, body: "done" };
+    const cut = await testHttpClient().request({ url: receiver.url(), maxResponseBytes: 3 });
+    expect([cut.text(), cut.truncated]).to.deep.equal(["don", true]);
+    const whole = await testHttpClient().request({ url: receiver.url(), maxResponseBytes: 4 });
+    expect([whole.text(), whole.truncated]).to.deep.equal(["done", false]);
   });
 
   it("a refused connection is retried then reported", async () => {

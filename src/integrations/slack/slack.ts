@@ -1,6 +1,7 @@
 // Slack through a bot token: Looks and dashboards as files (or a small table as a message),
 // cells as messages, to a channel or a person. Named as the official hub's "Slack Attachment
 // (API Token)" action (`slack`, `slack_api_token`, same form fields) so schedules move over.
+import { Config } from "../../config";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -21,8 +22,27 @@ export interface SlackOptions extends SlackApiOptions {
   maxFileBytes?: number;
   /** Where deliveries are spooled before upload; the system's temp folder by default. */
   tmpDir?: string;
-  /** Retry delay of the upload POST. */
+  /** Retry delay of the upload POST; `minRetryMs` by default. */
   uploadRetryDelayMs?: number;
+}
+
+/**
+ * The options the hub runs Slack with: its Web API calls and the upload POST follow the hub's
+ * outbound HTTP settings (HTTP_IDLE_TIMEOUT_SECONDS, HTTP_TOTAL_TIMEOUT_SECONDS, HTTP_MAX_ATTEMPTS,
+ * HTTP_RETRY_*; docs/http_client.md), so one set of variables bounds every vendor call.
+ */
+export function slackOptions(config: Config): SlackOptions {
+  const http = config.http;
+  return {
+    apiUrl: config.slack.apiUrl,
+    tmpDir: config.spoolDir,
+    retries: http.maxAttempts - 1,
+    minRetryMs: http.retryBaseDelayMs,
+    maxRetryMs: http.retryMaxDelayMs,
+    maxRetryAfterSeconds: http.retryAfterMaxMs / 1000,
+    timeoutMs: http.idleTimeoutMs,
+    totalTimeoutMs: http.totalTimeoutMs,
+  };
 }
 
 export const SLACK_SCOPES = ["channels:read", "groups:read", "users:read", "im:write", "chat:write", "files:write"];
@@ -124,7 +144,11 @@ export class SlackIntegration extends Integration {
       comment,
       maxBytes: this.options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
       tmpDir: this.options.tmpDir,
-      post: { apiUrl: this.options.apiUrl, retryDelayMs: this.options.uploadRetryDelayMs },
+      post: {
+        apiUrl: this.options.apiUrl, retries: this.options.retries,
+        retryDelayMs: this.options.uploadRetryDelayMs ?? this.options.minRetryMs,
+        timeoutMs: this.options.timeoutMs, totalTimeoutMs: this.options.totalTimeoutMs,
+      },
     });
     if (bytes === 0) { return this.noData(api, request, target, comment); }
     request.logger.info("slack file sent", { bytes });

@@ -14,11 +14,20 @@ export interface SlackApiOptions {
   rateLimitRetries?: number;
   /** A Retry-After longer than this is not waited out: the delivery fails as retryable. */
   maxRetryAfterSeconds?: number;
-  /** Per-call timeout. */
+  /** Longest retry wait for network failures and 5xx answers. */
+  maxRetryMs?: number;
+  /** Longest silence on a call's connection (axios' timeout is a socket idle timeout). */
   timeoutMs?: number;
+  /** Longest one attempt of a call may take: an answer that trickles or never ends is cut. */
+  totalTimeoutMs?: number;
+  /** Largest answer read; a longer one (a proxy streaming without end) fails the attempt. */
+  maxResponseBytes?: number;
 }
 
-export type SlackFailureKind = "platform" | "rate_limited" | "http" | "network";
+/** A page of 1000 channels or people runs to a few MB; far beyond is not a Web API answer. */
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export type SlackFailureKind = "platform" | "rate_limited" | "http" | "network" | "invalid_answer";
 
 /** A failed Web API call, with what is needed to explain it. Never carries the token. */
 export class SlackCallError extends Error {
@@ -27,7 +36,7 @@ export class SlackCallError extends Error {
     readonly method: string,
     /** Slack's error code (`not_in_channel`, ...) for platform errors. */
     readonly code?: string,
-    readonly details: { needed?: string; status?: number; retryAfter?: number } = {},
+    readonly details: { needed?: string; status?: number; retryAfter?: number; cause?: string } = {},
   ) {
     super(`Slack ${method} failed: ${code ?? kind}`);
     this.name = "SlackCallError";
@@ -57,6 +66,9 @@ export class SlackApi {
   private readonly maxRetryAfterSeconds: number;
 
   constructor(token: string, readonly options: SlackApiOptions, private readonly logger: Logger) {
+    const minRetryMs = options.minRetryMs ?? 1000;
+    const totalTimeoutMs = options.totalTimeoutMs ?? 900_000;
+    const maxContentLength = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.client = new WebClient(token, {
       slackApiUrl: options.apiUrl,
       logger: quietLogger(logger),
@@ -64,12 +76,17 @@ export class SlackApi {
       rejectRateLimitedCalls: true,
       retryConfig: {
         retries: options.retries ?? 3,
-        minTimeout: options.minRetryMs ?? 1000,
-        maxTimeout: (options.minRetryMs ?? 1000) * 8,
+        minTimeout: minRetryMs,
+        maxTimeout: options.maxRetryMs ?? minRetryMs * 8,
         factor: 2,
       },
       timeout: options.timeoutMs ?? 60_000,
       allowAbsoluteUrls: false,
+      // axios reads answers whole and without limit, and its timeout is only for silence: an
+      // endless answer would grow in memory for ever. Every attempt gets a size cap and a deadline.
+      requestInterceptor: (config) => ({
+        ...config, maxContentLength, signal: AbortSignal.timeout(totalTimeoutMs),
+      }),
     });
     this.rateLimitRetries = options.rateLimitRetries ?? 5;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 120;
@@ -95,19 +112,47 @@ export class SlackApi {
   }
 }
 
+/** Slack's error codes are short snake_case words; anything else came from something that is not Slack. */
+const SLACK_CODE = /^[a-z][a-z0-9_]{0,79}$/;
+
+/** Why a request got no usable answer, in words (never the URL, which the library puts in messages). */
+function networkCause(original: { code?: string; message?: string } | undefined): string {
+  const code = original?.code ?? "";
+  const message = original?.message ?? "";
+  if (/maxContentLength/i.test(message)) { return "its answer was far longer than any Web API answer"; }
+  if (code === "ERR_CANCELED" || /aborted|canceled/i.test(message)) { return "the call took longer than allowed"; }
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) {
+    return "it stopped answering";
+  }
+  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(message)) {
+    return "the connection was closed unexpectedly";
+  }
+  if (code === "ECONNREFUSED") { return "the connection was refused"; }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") { return "its name could not be resolved"; }
+  return "the connection failed";
+}
+
 function toCallError(err: unknown, method: string): SlackCallError {
   if (err instanceof SlackCallError) { return err; }
   const e = err as {
-    code?: string; data?: { error?: string; needed?: string }; retryAfter?: number; statusCode?: number;
+    code?: string; data?: { error?: unknown; needed?: string }; retryAfter?: number; statusCode?: number;
+    message?: string; original?: { code?: string; message?: string };
   };
   switch (e?.code) {
-    case ErrorCode.PlatformError:
-      return new SlackCallError("platform", method, e.data?.error ?? "unknown_error", { needed: e.data?.needed });
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error;
+      // The library reports an answer it cannot parse as a platform error whose code is the answer.
+      if (typeof code !== "string" || !SLACK_CODE.test(code)) { return new SlackCallError("invalid_answer", method); }
+      return new SlackCallError("platform", method, code, { needed: e.data?.needed });
+    }
     case ErrorCode.RateLimitedError:
       return new SlackCallError("rate_limited", method, "ratelimited", { retryAfter: e.retryAfter });
     case ErrorCode.HTTPError:
       return new SlackCallError("http", method, undefined, { status: e.statusCode });
-    default:
-      return new SlackCallError("network", method);
   }
+  // A 429 without a usable Retry-After: the library gives up at once with a plain error.
+  if (/Retry header did not contain a valid timeout/.test(e?.message ?? "")) {
+    return new SlackCallError("rate_limited", method, "ratelimited");
+  }
+  return new SlackCallError("network", method, undefined, { cause: networkCause(e?.original ?? e) });
 }

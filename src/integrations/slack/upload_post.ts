@@ -14,6 +14,8 @@ export interface UploadPostOptions {
   retryDelayMs?: number;
   /** Idle socket timeout. */
   timeoutMs?: number;
+  /** Longest one attempt may take, sending included. */
+  totalTimeoutMs?: number;
 }
 
 class UploadFailure extends Error {
@@ -36,28 +38,32 @@ function checkedUrl(uploadUrl: string, apiUrl: string): URL {
   return url;
 }
 
-function postOnce(url: URL, file: string, bytes: number, timeoutMs: number): Promise<void> {
+function postOnce(url: URL, file: string, bytes: number, timeoutMs: number, totalTimeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const transport = url.protocol === "https:" ? https : http;
+    const body = fs.createReadStream(file);
+    let settled = false;
+    const settle = (failure?: UploadFailure) => {
+      if (settled) { return; }
+      settled = true;
+      clearTimeout(deadline);
+      body.destroy();
+      req.destroy();
+      return failure ? reject(failure) : resolve();
+    };
     const req = transport.request(url, {
       method: "POST",
       headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes) },
     }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      // Only the status matters; the body is read (bounded) so the socket is freed.
-      res.on("data", (chunk: string) => { if (text.length < 1024) { text += chunk; } });
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) { return resolve(); }
-        reject(new UploadFailure(`HTTP ${status}`, status >= 500 || status === 429));
-      });
-      res.on("error", (err) => reject(new UploadFailure(err.message, true)));
+      // Only the status matters, so the answer is not read: one that never ends costs nothing.
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) { return settle(); }
+      settle(new UploadFailure(`HTTP ${status}`, status >= 500 || status === 429));
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error("timed out")));
-    req.on("error", (err) => reject(err instanceof UploadFailure ? err : new UploadFailure(err.message, true)));
-    const body = fs.createReadStream(file);
-    body.on("error", (err) => req.destroy(err));
+    const deadline = setTimeout(() => settle(new UploadFailure("it took too long", true)), totalTimeoutMs);
+    req.setTimeout(timeoutMs, () => settle(new UploadFailure("Slack stopped answering", true)));
+    req.on("error", (err) => settle(new UploadFailure(err.message, true)));
+    body.on("error", (err) => settle(new UploadFailure(err.message, true)));
     body.pipe(req);
   });
 }
@@ -70,7 +76,7 @@ export async function postFileToUploadUrl(
   const retries = options.retries ?? 2;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await postOnce(url, file, bytes, options.timeoutMs ?? 120_000);
+      return await postOnce(url, file, bytes, options.timeoutMs ?? 120_000, options.totalTimeoutMs ?? 900_000);
     } catch (err) {
       const failure = err as UploadFailure;
       if (failure.retryable && attempt < retries) {

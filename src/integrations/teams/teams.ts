@@ -55,9 +55,11 @@ export class TeamsIntegration extends Integration {
     // Legacy connectors answer 200 "1"; Workflows answer 202 with no body. A connector that
     // failed downstream answers 200 with an error text instead of "1".
     const answer = response.text().trim();
-    if (answer !== "1" && answer !== "") {
+    if (response.truncated || (answer !== "1" && answer !== "")) {
       const excerpt = safeExcerpt(response.body, String(response.headers["content-type"] ?? ""));
-      throw new UserError(`Microsoft Teams did not post the message: "${excerpt}". Check the webhook URL ` +
+      // An endless answer (a proxy gone wrong) is cut, and may leave nothing printable.
+      const said = excerpt ? `: "${excerpt}"` : ` (it answered ${response.truncated ? "without end" : "oddly"})`;
+      throw new UserError(`Microsoft Teams did not post the message${said}. Check the webhook URL ` +
         "and that the workflow or connector is still active in the channel.");
     }
     return ActionResponse.ok("Sent the message to Microsoft Teams.");

@@ -1,0 +1,102 @@
+// The requests test_broken_vendors.ts sends: for every registered integration, its form (and the
+// form again for each choice of an interactive select, as Looker re-asks it) and an execute of
+// each supported action type, with form values that reach the vendor. Built from the registry,
+// so a new integration is covered without editing the test.
+import { expect } from "chai";
+import request from "supertest";
+import { ActionType } from "../../src/hub/action_request";
+import { Integration } from "../../src/hub/integration";
+import { authHeader } from "../helpers/app";
+import { firstFormat, sentinelAttachment } from "./sentinel_requests";
+
+export interface VendorCase {
+  /** e.g. `slack execute query` or `slack form channelType=channels`. */
+  label: string;
+  integration: Integration;
+  route: "form" | "execute";
+  body: Record<string, unknown>;
+}
+
+export interface CaseAnswer {
+  status: number;
+  body: any;
+  ms: number;
+}
+
+interface FieldLike { name: string; type?: string; interactive?: boolean; options?: Array<{ name: string }>; }
+
+/** A value for a form field that leads to the vendor: URLs at the fake, IDs Slack-shaped. */
+export function fieldValue(field: FieldLike, vendorUrl: string): string {
+  if (/url/i.test(field.name)) { return `${vendorUrl}/hooks/case`; }
+  if (field.type === "select" && field.options?.length) { return field.options[0].name; }
+  // A channel ID reaches Slack without a lookup; as text elsewhere it is harmless.
+  return "C0123ABCD";
+}
+
+function params(integration: Integration): Record<string, string> {
+  return Object.fromEntries(integration.params.map((p) => [p.name, `test-${p.name}`]));
+}
+
+/** Posts one case to the hub; the answer is parsed whatever keep-alive bytes precede it. */
+export async function runCase(server: any, c: VendorCase): Promise<CaseAnswer> {
+  const started = Date.now();
+  const res = await request(server).post(`/actions/${c.integration.name}/${c.route}`)
+    .set("Authorization", authHeader()).set("X-Looker-Webhook-Id", `hook-${c.label.replace(/\W+/g, "-")}`)
+    .send(c.body);
+  let body: any;
+  expect(() => { body = JSON.parse(res.text); }, `${c.label}: JSON answer`).not.to.throw();
+  return { status: res.status, body, ms: Date.now() - started };
+}
+
+/** Every case for every integration; forms are asked once (vendor healthy) to learn their fields. */
+export async function buildCases(server: any, integrations: Integration[], vendorUrl: string): Promise<VendorCase[]> {
+  const cases: VendorCase[] = [];
+  for (const integration of integrations) {
+    const data = params(integration);
+    let fields: FieldLike[] = [];
+    if (integration.form) {
+      const formCase: VendorCase = { label: `${integration.name} form`, integration, route: "form",
+        body: { data, form_params: {} } };
+      cases.push(formCase);
+      fields = (await runCase(server, formCase)).body.fields ?? [];
+      for (const field of fields.filter((f) => f.interactive && f.type === "select")) {
+        for (const option of field.options ?? []) {
+          cases.push({ label: `${integration.name} form ${field.name}=${option.name}`, integration, route: "form",
+            body: { data, form_params: { [field.name]: option.name } } });
+        }
+      }
+    }
+    const formParams = Object.fromEntries(fields.map((f) => [f.name, fieldValue(f, vendorUrl)]));
+    for (const type of integration.supportedActionTypes as ActionType[]) {
+      const body: Record<string, unknown> = {
+        type,
+        data: type === "cell" ? { ...data, value: "42", rendered: "42" } : data,
+        form_params: formParams,
+        scheduled_plan: { scheduled_plan_id: 1, title: "Broken vendor", url: "https://looker.example.com/looks/1",
+          query: { vis_config: { hidden_fields: [] } } },
+      };
+      if (type !== "cell") { body.attachment = sentinelAttachment(firstFormat(integration)); }
+      cases.push({ label: `${integration.name} execute ${type}`, integration, route: "execute", body });
+    }
+  }
+  return cases;
+}
+
+/** What names the vendor in a message: the first word of the integration's label, or the fake's host. */
+function vendorPattern(integration: Integration): RegExp {
+  const word = integration.label.split(/[^A-Za-z0-9]+/)[0];
+  return new RegExp(`\\b${word}\\b|127\\.0\\.0\\.1`, "i");
+}
+
+/** A message a business user can act on: names the vendor and what to do, no stack, no HTML. */
+export function expectClearMessage(message: unknown, c: VendorCase): void {
+  const what = `${c.label}: ${JSON.stringify(message)}`;
+  expect(message, what).to.be.a("string");
+  const text = message as string;
+  expect(text.length, what).to.be.greaterThan(30);
+  expect(text, `${what} has a stack trace`).not.to.match(/\n\s*at |\bat \S+ \(|\.(ts|js):\d+/);
+  expect(text, `${what} has HTML`).not.to.match(/<\/?[a-z!][^>]*>/i);
+  expect(text, `${what} is the generic internal error`).not.to.match(/internal error/i);
+  expect(text, `${what} does not name the vendor`).to.match(vendorPattern(c.integration));
+  expect(text, `${what} does not say what to do`).to.match(/try again|check|ask |later|invite|choose/i);
+}
