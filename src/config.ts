@@ -55,6 +55,8 @@ export interface Config {
   segment: {
     /** Segment's collection API (EU workspaces and private endpoints use another host). */
     apiHost: string;
+    /** How deliveries reach Segment: the hub's own /v1/batch sender, or Segment's analytics-node SDK. */
+    sender: "batch" | "analytics-node";
   };
 }
 
@@ -153,6 +155,19 @@ function cidrListSetting(env: Env, name: string): string[] {
     }
   }
   return list;
+}
+
+function choiceSetting<T extends string>(env: Env, name: string, choices: readonly T[]): T {
+  const raw = first(env, name)?.toLowerCase() ?? choices[0];
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(", ")}; it is "${raw}".`);
+  }
+  return raw as T;
+}
+
+/** The outbound HTTP settings when no HTTP_* variable is set. */
+export function defaultHttpSettings(): HttpSettings {
+  return httpSettings({});
 }
 
 function httpSettings(env: Env): HttpSettings {
@@ -306,6 +321,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     }),
     segment: Object.freeze({
       apiHost: baseUrlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io").replace(/\/$/, ""),
+      sender: choiceSetting(env, "SEGMENT_SENDER", ["batch", "analytics-node"] as const),
     }),
   });
 }
