@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  baseUrlSetting, boolSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead, intSetting,
-  listSetting, packageVersion, secondsSetting, sizeSetting,
+  baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
+  intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
 
 export { ConfigError } from "./config_values";
@@ -60,6 +60,8 @@ export interface Config {
   segment: {
     /** Segment's collection API (EU workspaces and private endpoints use another host). */
     apiHost: string;
+    /** How deliveries reach Segment: the hub's own /v1/batch sender, or Segment's analytics-node SDK. */
+    sender: "batch" | "analytics-node";
   };
 }
 
@@ -93,6 +95,11 @@ export interface WebhookSettings {
   trayDomains: string[];
 }
 
+
+/** The outbound HTTP settings when no HTTP_* variable is set. */
+export function defaultHttpSettings(): HttpSettings {
+  return httpSettings({}, os.tmpdir());
+}
 
 function httpSettings(env: Env, spoolDir: string): HttpSettings {
   return {
@@ -191,6 +198,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     }),
     segment: Object.freeze({
       apiHost: baseUrlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io").replace(/\/$/, ""),
+      sender: choiceSetting(env, "SEGMENT_SENDER", ["batch", "analytics-node"] as const),
     }),
   });
 }

@@ -127,3 +127,11 @@ export function packageVersion(): string {
   }
   return "0.0.0";
 }
+
+export function choiceSetting<T extends string>(env: Env, name: string, choices: readonly T[]): T {
+  const raw = first(env, name)?.toLowerCase() ?? choices[0];
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(", ")}; it is "${raw}".`);
+  }
+  return raw as T;
+}

@@ -37,7 +37,11 @@ export interface JsonDetailCell {
 /** A row: field name to a cell, or, for a pivoted measure, pivot key to a cell. */
 export type JsonDetailRow = Record<string, JsonDetailCell | Record<string, JsonDetailCell>>;
 
-/** json_detail and json_detail_lite_stream arrive in this order: fields, rows, ran_at. */
+/**
+ * The parts of a json_detail or json_detail_lite_stream delivery, as `jsonDetailItems` yields
+ * them: fields first, then ran_at when it is known before the first row, the rows, and
+ * ran_at last when it came after them.
+ */
 export type JsonDetailItem =
   | { kind: "fields"; fields: JsonDetailFields }
   | { kind: "row"; row: JsonDetailRow }
@@ -111,14 +115,26 @@ export async function* jsonRows(delivery: Delivery): AsyncGenerator<Record<strin
 }
 
 /**
- * The parts of a json_detail or json_detail_lite_stream delivery: fields, each row, ran_at.
+ * The parts of a json_detail or json_detail_lite_stream delivery: `fields` always first, then
+ * each row. `ran_at` comes right after the fields when it is known before the first row (the
+ * document has it before `data`, as Looker writes it, or the rows waited in a spool file),
+ * so integrations can use it as every row's time; otherwise after the last row.
  * Rows that come before the fields wait in a spool file until the fields are known.
  */
 export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
   const what = delivery.format ?? "json_detail";
   let fieldsSeen = false;
   let ranAt: string | undefined;
+  let ranAtQueued = false;
+  let liveRows = 0;
   let spool: Spool | undefined;
+  /** Queues ran_at after the fields, as long as no row has gone before it. */
+  const queueRanAt = (queue: JsonDetailItem[]) => {
+    if (fieldsSeen && ranAt !== undefined && !ranAtQueued && liveRows === 0) {
+      ranAtQueued = true;
+      queue.push({ kind: "ran_at", ranAt });
+    }
+  };
   const handler = (queue: JsonDetailItem[]): WalkHandler => ({
     modeFor(path: JsonPath): ValueMode {
       if (path.length === 0) { return "object"; }
@@ -133,22 +149,32 @@ export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonD
         fieldsSeen = true;
         const fields = value && typeof value === "object" && !Array.isArray(value) ? value as JsonDetailFields : {};
         queue.push({ kind: "fields", fields });
-      } else if (path[0] === "ran_at" && value !== null && value !== undefined) {
+        queueRanAt(queue);
+      } else if (path[0] === "ran_at" && value !== null && value !== undefined && ranAt === undefined) {
         ranAt = String(value);
+        queueRanAt(queue);
       }
     },
-    element(_path, row) { queue.push({ kind: "row", row: row as JsonDetailRow }); },
+    element(_path, row) {
+      liveRows++;
+      queue.push({ kind: "row", row: row as JsonDetailRow });
+    },
     start() { spool = spool ?? Spool.create(); },
     bytes(_path, chunk) { spool!.write(chunk); },
   });
   try {
     yield* walkJson(await delivery.stream(), what, handler, () => spool ? spool.drained() : Promise.resolve());
     if (!fieldsSeen) { yield { kind: "fields", fields: {} }; }
+    // Spooled rows come after the whole document was read: ran_at is known by then wherever it was.
+    if (ranAt !== undefined && !ranAtQueued && spool) {
+      ranAtQueued = true;
+      yield { kind: "ran_at", ranAt };
+    }
     if (spool) {
       await spool.finish();
       for await (const row of arrayElements<JsonDetailRow>(spool.reader(), what)) { yield { kind: "row", row }; }
     }
-    if (ranAt !== undefined) { yield { kind: "ran_at", ranAt }; }
+    if (ranAt !== undefined && !ranAtQueued) { yield { kind: "ran_at", ranAt }; }
   } finally {
     spool?.dispose();
   }

@@ -15,7 +15,7 @@ export function allIntegrations(config: Config): Integration[] {
   const http = createHttpClient(config);
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
-  list.push(...segmentIntegrations(segmentSettings(config)));
+  list.push(...segmentIntegrations(segmentSettings(config, http)));
   list.push(new SlackIntegration(slackOptions(config)));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));

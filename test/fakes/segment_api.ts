@@ -10,6 +10,8 @@ export interface ReceivedBatch {
   userAgent?: string;
   contentType?: string;
   bytes: number;
+  /** When the request arrived (Date.now()). */
+  at: number;
   body: { batch: Array<Record<string, any>>; sentAt?: string; timestamp?: string; [k: string]: unknown };
   status: number;
 }
@@ -19,6 +21,7 @@ export interface FakeAnswer {
   body?: unknown;
   /** Milliseconds before answering. */
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 export class FakeSegmentApi {
@@ -68,6 +71,7 @@ export class FakeSegmentApi {
         userAgent: req.headers["user-agent"],
         contentType: req.headers["content-type"],
         bytes: raw.length,
+        at: Date.now(),
         body: { batch: [] },
         status: 0,
       };
@@ -85,7 +89,7 @@ export class FakeSegmentApi {
       this.batches.push(batch);
       const reply = () => {
         this.inFlight--;
-        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
         res.end(JSON.stringify(answer.body ?? { success: answer.status === 200 }));
       };
       if (answer.delayMs) { setTimeout(reply, answer.delayMs); } else { reply(); }

@@ -28,24 +28,38 @@ describe("row readers", () => {
   beforeEach(() => { spoolDir = tempSpoolDir(); setSpoolDirectory(spoolDir); });
   afterEach(() => { fs.rmSync(spoolDir, { recursive: true, force: true }); });
 
-  it("reads the real json_detail example: fields, then each row, then ran_at", async () => {
+  it("reads the real json_detail example: fields, then ran_at (before data there), then each row", async () => {
     const expected = JSON.parse(FIXTURE.toString());
     for (const chunkSize of [1, 13, 4096]) {
       const items = await collect(jsonDetailItems(chunkedDelivery(FIXTURE, "json_detail", chunkSize)));
       expect(items[0]).to.deep.equal({ kind: "fields", fields: expected.fields });
-      expect(items.slice(1, -1)).to.deep.equal(expected.data.map((row: unknown) => ({ kind: "row", row })));
-      expect(items[items.length - 1]).to.deep.equal({ kind: "ran_at", ranAt: "2017-07-28T02:25:19+00:00" });
+      expect(items[1]).to.deep.equal({ kind: "ran_at", ranAt: "2017-07-28T02:25:19+00:00" });
+      expect(items.slice(2)).to.deep.equal(expected.data.map((row: unknown) => ({ kind: "row", row })));
     }
   });
 
-  it("yields fields first even when the rows come before them, and frees the spool", async () => {
+  it("yields ran_at right after the fields wherever it is before data, and last when it follows the rows", async () => {
+    const rows = generatedRows(3);
+    const fields = { dimensions: [{ name: "users.id" }] };
+    const kinds = async (doc: object) => (await collect(jsonDetailItems(
+      chunkedDelivery(JSON.stringify(doc), "json_detail_lite_stream", 7)))).map((i) => i.kind);
+    const early = ["fields", "ran_at", "row", "row", "row"];
+    expect(await kinds({ ran_at: "t", fields, data: rows })).to.deep.equal(early);
+    expect(await kinds({ fields, ran_at: "t", data: rows })).to.deep.equal(early);
+    expect(await kinds({ fields, data: rows, ran_at: "t" })).to.deep.equal(["fields", "row", "row", "row", "ran_at"]);
+    expect(await kinds({ ran_at: null, fields, data: rows })).to.deep.equal(["fields", "row", "row", "row"]);
+    expect(await kinds({ ran_at: "t", data: [] })).to.deep.equal(["fields", "ran_at"]);
+  });
+
+  it("yields fields first even when the rows come before them, then ran_at, and frees the spool", async () => {
     const rows = generatedRows(500);
     const fields = { dimensions: [{ name: "users.id" }] };
     const doc = JSON.stringify({ data: rows, ran_at: "2024-03-01T00:00:00Z", fields });
     const items = await collect(jsonDetailItems(chunkedDelivery(doc, "json_detail_lite_stream", 1000)));
     expect(items[0]).to.deep.equal({ kind: "fields", fields });
-    expect(items.slice(1, -1).map((i) => (i as { row: unknown }).row)).to.deep.equal(rows);
-    expect(items[items.length - 1]).to.deep.equal({ kind: "ran_at", ranAt: "2024-03-01T00:00:00Z" });
+    // The rows waited in the spool until the whole document was read, so ran_at is known before them.
+    expect(items[1]).to.deep.equal({ kind: "ran_at", ranAt: "2024-03-01T00:00:00Z" });
+    expect(items.slice(2).map((i) => (i as { row: unknown }).row)).to.deep.equal(rows);
     await eventually(() => openFilesIn(spoolDir).length === 0);
     expect(fs.readdirSync(spoolDir)).to.deep.equal([]);
   });

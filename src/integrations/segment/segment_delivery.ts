@@ -4,15 +4,23 @@ import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { HubError, UserError } from "../../hub/errors";
 import { jsonDetailItems, JsonDetailItem } from "../../hub/rows";
+import { HttpClient } from "../../lib/http_client";
+import { Logger } from "../../lib/logger";
+import { AnalyticsNodeSender } from "./analytics_node_sender";
+import { BatchSender } from "./batch_sender";
 import { FieldRoles, fieldRoles, MessageSettings, rowToMessage, SegmentCall } from "./segment_mapper";
-import { MessageRefused, SegmentSender, SegmentSenderOptions } from "./segment_sender";
+import { MessageRefused, SegmentSender, SegmentSenderKind, SegmentSenderOptions } from "./segment_sender";
 import { v4 as uuidv4 } from "uuid";
 
-/** What the hub gives a Segment integration: where Segment is and who we are. */
+/** What the hub gives a Segment integration: where Segment is, who we are, how to send. */
 export interface SegmentSettings {
   apiHost: string;
   appName: string;
   appVersion: string;
+  /** SEGMENT_SENDER: our /v1/batch sender (default) or analytics-node. */
+  senderKind?: SegmentSenderKind;
+  /** The hub's outbound client, for the batch sender (`segmentIntegrations` supplies one when absent). */
+  http?: HttpClient;
   /** Sender tuning (batch size, retries); tests and benchmarks change it. */
   sender?: Partial<SegmentSenderOptions>;
 }
@@ -37,6 +45,14 @@ async function* readItems(request: ActionRequest): AsyncGenerator<JsonDetailItem
   }
 }
 
+function createSender(settings: SegmentSettings, writeKey: string, logger: Logger): SegmentSender {
+  const options = { ...settings.sender, writeKey, host: settings.apiHost };
+  if (settings.senderKind === "analytics-node") { return new AnalyticsNodeSender(options); }
+  return new BatchSender({
+    ...options, http: settings.http!, logger, library: { name: settings.appName, version: settings.appVersion },
+  });
+}
+
 /** Delivers a json_detail query to Segment as one `call` per row. */
 export async function deliverToSegment(
   request: ActionRequest, call: SegmentCall, settings: SegmentSettings,
@@ -54,11 +70,7 @@ export async function deliverToSegment(
     event: request.formParams.event?.trim() || undefined,
     context: { app: { name: settings.appName, version: settings.appVersion } },
   };
-  const sender = new SegmentSender({
-    ...settings.sender,
-    writeKey: request.params.segment_write_key.trim(),
-    host: settings.apiHost,
-  });
+  const sender = createSender(settings, request.params.segment_write_key.trim(), request.logger);
   // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
   const idPrefix = `looker-${request.webhookId ?? uuidv4()}-`;
   const hidden = hiddenFields(request);

@@ -1,20 +1,52 @@
 // Shared setup of the Segment tests: the real app around the three integrations, pointed at
 // a local fake Segment API, and Looker-shaped execute bodies.
 import request from "supertest";
+import { AnalyticsNodeSender } from "../../../src/integrations/segment/analytics_node_sender";
+import { BatchSender } from "../../../src/integrations/segment/batch_sender";
 import { SegmentSettings } from "../../../src/integrations/segment/segment_delivery";
 import { segmentIntegrations } from "../../../src/integrations/segment/segment";
+import {
+  SEGMENT_SENDER_KINDS, SegmentSender, SegmentSenderKind, SegmentSenderOptions,
+} from "../../../src/integrations/segment/segment_sender";
 import { authHeader, buildTestApp, TestApp } from "../../helpers/app";
+import { testHttpClient } from "../../helpers/http";
 import { FakeSegmentApi } from "../../fakes/segment_api";
 
 export const WRITE_KEY = "test-write-key";
+export const APP = { name: "looker-integration-service", version: "9.9.9" };
 
-export function segmentApp(fake: FakeSegmentApi, sender: SegmentSettings["sender"] = {}): TestApp {
+/** Runs `suite` once per sender (SEGMENT_SENDER), the kind in its title. */
+export function forEachSender(title: string, suite: (kind: SegmentSenderKind) => void): void {
+  for (const kind of SEGMENT_SENDER_KINDS) {
+    describe(`${title} [${kind} sender]`, () => suite(kind));
+  }
+}
+
+export function segmentApp(
+  fake: FakeSegmentApi, kind: SegmentSenderKind, sender: SegmentSettings["sender"] = {},
+): TestApp {
   return buildTestApp(segmentIntegrations({
     apiHost: fake.url,
-    appName: "looker-integration-service",
-    appVersion: "9.9.9",
+    appName: APP.name,
+    appVersion: APP.version,
+    senderKind: kind,
+    // Tiny backoff for both: HTTP_RETRY_* for the batch sender, retryDelay for analytics-node.
+    http: testHttpClient({ HTTP_MAX_ATTEMPTS: "4" }),
     sender: { retryDelay: () => 5, ...sender },
   }));
+}
+
+/** A sender on its own, outside a delivery. */
+export function newSender(kind: SegmentSenderKind, options: SegmentSenderOptions): SegmentSender {
+  return kind === "analytics-node" ? new AnalyticsNodeSender(options)
+    : new BatchSender({ ...options, http: testHttpClient(), library: APP });
+}
+
+/** What each sender puts in the request besides the messages. */
+export function expectedLibrary(kind: SegmentSenderKind): { userAgent: RegExp; libraryName: string } {
+  return kind === "analytics-node"
+    ? { userAgent: /^analytics-node\//, libraryName: "analytics-node" }
+    : { userAgent: /^LookerIntegrationService\//, libraryName: APP.name };
 }
 
 type Field = { name: string; tags?: string[] };

@@ -2,17 +2,17 @@
 // what the local Segment API received.
 import { expect } from "chai";
 import { FakeSegmentApi } from "../../fakes/segment_api";
-import { detail, execute, executeBody, segmentApp, WRITE_KEY } from "./helpers";
+import { detail, execute, executeBody, expectedLibrary, forEachSender, segmentApp, WRITE_KEY } from "./helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe("segment_event (Segment Identify)", () => {
+forEachSender("segment_event (Segment Identify)", (kind) => {
   let fake: FakeSegmentApi;
   beforeEach(async () => { fake = await new FakeSegmentApi().start(); });
   afterEach(async () => { await fake.stop(); });
 
   async function identify(payload: unknown, options = {}) {
-    const answer = await execute(segmentApp(fake), "segment_event", executeBody(payload, options));
+    const answer = await execute(segmentApp(fake, kind), "segment_event", executeBody(payload, options));
     expect(answer.status).to.equal(200);
     return answer.looker;
   }
@@ -29,8 +29,10 @@ describe("segment_event (Segment Identify)", () => {
     const batch = fake.batches[0];
     expect(batch.authorization).to.equal(`Basic ${Buffer.from(`${WRITE_KEY}:`).toString("base64")}`);
     expect(batch.contentType).to.match(/^application\/json/);
-    expect(batch.userAgent).to.match(/^analytics-node\//);
+    expect(batch.userAgent).to.match(expectedLibrary(kind).userAgent);
+    expect(Date.parse(batch.body.sentAt!)).to.be.closeTo(Date.now(), 60_000);
     const [first, second] = fake.accepted;
+    expect(first.context.library.name).to.equal(expectedLibrary(kind).libraryName);
     expect(first).to.deep.include({
       type: "identify", userId: "1", anonymousId: null,
       traits: { "users.city": "Leeds", "orders.count": 5 },
@@ -40,6 +42,19 @@ describe("segment_event (Segment Identify)", () => {
     expect(second).to.deep.include({ userId: "u2", traits: { "users.city": "Oslo", "orders.count": 2 } });
     expect(first).to.not.have.property("groupId");
     expect(first).to.not.have.property("event");
+  });
+
+  it("uses ran_at as every row's timestamp when Looker sends it before the rows", async () => {
+    const rows = [{ "u.id": { value: "a" } }, { "u.id": { value: "b" } }];
+    await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, rows, "2024-05-01T10:00:00+00:00"));
+    expect(fake.accepted.map((m) => m.timestamp)).to.deep.equal(Array(2).fill("2024-05-01T10:00:00.000Z"));
+    expect(fake.accepted.map((m) => m.messageId)).to.deep.equal(["looker-wh-1-1", "looker-wh-1-2"]);
+  });
+
+  it("without ran_at, stamps rows with the time the delivery started", async () => {
+    const started = Date.now();
+    await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, [{ "u.id": { value: "a" } }]));
+    expect(Date.parse(fake.accepted[0].timestamp)).to.be.within(started - 1000, Date.now());
   });
 
   it("with only an email, sends it as the email trait and generates an anonymous id", async () => {
@@ -138,7 +153,7 @@ describe("segment_event (Segment Identify)", () => {
 
   it("answers clearly when Looker sent no data", async () => {
     const body = { ...executeBody(null), attachment: null };
-    const answer = await execute(segmentApp(fake), "segment_event", body);
+    const answer = await execute(segmentApp(fake, kind), "segment_event", body);
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.include("no query results");
   });

@@ -3,9 +3,9 @@ import { expect } from "chai";
 import request from "supertest";
 import { authHeader } from "../../helpers/app";
 import { FakeSegmentApi } from "../../fakes/segment_api";
-import { detail, execute, executeBody, segmentApp } from "./helpers";
+import { detail, execute, executeBody, forEachSender, segmentApp } from "./helpers";
 
-describe("segment_track and segment_group", () => {
+forEachSender("segment_track and segment_group", (kind) => {
   let fake: FakeSegmentApi;
   beforeEach(async () => { fake = await new FakeSegmentApi().start(); });
   afterEach(async () => { await fake.stop(); });
@@ -13,7 +13,7 @@ describe("segment_track and segment_group", () => {
   it("Track sends the form's event with the row as properties", async () => {
     const payload = detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }, { name: "u.plan" }] },
       [{ "u.id": { value: "funvalue" }, "u.plan": { value: "pro" } }]);
-    const answer = await execute(segmentApp(fake), "segment_track",
+    const answer = await execute(segmentApp(fake, kind), "segment_track",
       executeBody(payload, { formParams: { event: "Plan Renewed" } }));
     expect(answer.looker).to.include({ success: true, message: "Sent 1 row to Segment as track calls." });
     expect(fake.accepted[0]).to.deep.include({
@@ -24,7 +24,7 @@ describe("segment_track and segment_group", () => {
 
   it("Track without an event name points at the form field and sends nothing", async () => {
     const payload = detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, [{ "u.id": { value: "x" } }]);
-    const answer = await execute(segmentApp(fake), "segment_track", executeBody(payload));
+    const answer = await execute(segmentApp(fake, kind), "segment_track", executeBody(payload));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.validation_errors).to.have.property("event");
     expect(fake.batches).to.have.length(0);
@@ -36,7 +36,7 @@ describe("segment_track and segment_group", () => {
       { name: "u.id", tags: ["user_id"] }, { name: "u.anon", tags: ["segment_anonymous_id"] }, { name: "acct.tier" },
     ] }, [{ "u.email": { value: "e@x.io" }, "acct.id": { value: "g1" }, "u.id": { value: "id" },
             "u.anon": { value: "anon" }, "acct.tier": { value: 0 } }]);
-    const answer = await execute(segmentApp(fake), "segment_group", executeBody(payload));
+    const answer = await execute(segmentApp(fake, kind), "segment_group", executeBody(payload));
     expect(answer.looker.success).to.equal(true);
     expect(fake.accepted[0]).to.deep.include({
       type: "group", groupId: "g1", userId: "id", anonymousId: "anon", traits: { "email": "e@x.io", "acct.tier": 0 },
@@ -48,7 +48,7 @@ describe("segment_track and segment_group", () => {
     const payload = detail({ dimensions },
       [{ "acct.id": { value: "g1" }, "u.id": { value: null } },
        { "acct.id": { value: "g1" }, "u.id": { value: "id" } }]);
-    const answer = await execute(segmentApp(fake), "segment_group", executeBody(payload));
+    const answer = await execute(segmentApp(fake, kind), "segment_group", executeBody(payload));
     expect(answer.looker.message).to.equal("Sent 1 row to Segment as group calls; 1 row skipped (no user id).");
     expect(fake.accepted).to.have.length(1);
     expect(fake.accepted[0]).to.deep.include({ groupId: "g1", userId: "id", anonymousId: null });
@@ -57,7 +57,7 @@ describe("segment_track and segment_group", () => {
   it("Group with only a group id fails before sending, naming the tags to add", async () => {
     const payload = detail({ dimensions: [{ name: "acct.id", tags: ["segment_group_id"] }] },
       [{ "acct.id": { value: "g1" } }]);
-    const answer = await execute(segmentApp(fake), "segment_group", executeBody(payload));
+    const answer = await execute(segmentApp(fake, kind), "segment_group", executeBody(payload));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.include("\"user_id\" or \"segment_anonymous_id\"");
     expect(fake.batches).to.have.length(0);
@@ -65,14 +65,14 @@ describe("segment_track and segment_group", () => {
 
   it("Group without a group id field fails before sending", async () => {
     const payload = detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, [{ "u.id": { value: "id" } }]);
-    const answer = await execute(segmentApp(fake), "segment_group", executeBody(payload));
+    const answer = await execute(segmentApp(fake, kind), "segment_group", executeBody(payload));
     expect(answer.looker.message).to.include("\"segment_group_id\"");
     expect(fake.batches).to.have.length(0);
   });
 
   describe("definitions", () => {
     async function list(userAgent: string) {
-      const res = await request(segmentApp(fake).app).post("/").set("Authorization", authHeader())
+      const res = await request(segmentApp(fake, kind).app).post("/").set("Authorization", authHeader())
         .set("User-Agent", userAgent).expect(200);
       return Object.fromEntries(res.body.integrations.map((i: any) => [i.name, i]));
     }
@@ -112,7 +112,7 @@ describe("segment_track and segment_group", () => {
     });
 
     it("Track's form asks for the event name", async () => {
-      const res = await request(segmentApp(fake).app).post("/actions/segment_track/form")
+      const res = await request(segmentApp(fake, kind).app).post("/actions/segment_track/form")
         .set("Authorization", authHeader()).send({}).expect(200);
       const fields = Array.isArray(res.body) ? res.body : res.body.fields;
       expect(fields).to.have.length(1);

@@ -1,0 +1,161 @@
+// The default Segment sender (SEGMENT_SENDER=batch): posts to Segment's documented HTTP Tracking
+// API, `POST /v1/batch`, through the hub's HTTP client (timeouts, retries with backoff that
+// honour Retry-After). Each message is serialized once and its bytes counted as it joins the
+// batch, so building a batch costs what its bytes cost (analytics-node re-serializes its whole
+// queue on every call). At most `maxPendingBatches` requests are in flight; `send` waits for
+// room, which is what slows the row reader down to Segment's pace.
+import { UserError } from "../../hub/errors";
+import { HttpClient } from "../../lib/http_client";
+import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";
+import { Logger } from "../../lib/logger";
+import { SegmentCall, SegmentMessage } from "./segment_mapper";
+import { describeFailure, MessageRefused, SegmentSender, SegmentSenderOptions, SendFailure } from "./segment_sender";
+
+/** Segment's limits: 500 KB per /v1/batch request, 32 KB per message (larger ones get HTTP 400). */
+export const MAX_BATCH_BYTES = 500_000;
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+
+export interface BatchSenderOptions extends SegmentSenderOptions {
+  http: HttpClient;
+  /** `context.library` of every message: who made the call. */
+  library: { name: string; version: string };
+  logger?: Logger;
+  /** Bytes per request at most, the envelope included; Segment's 500 KB by default. */
+  maxBatchBytes?: number;
+}
+
+/** A request is `{"batch":[` + messages joined by commas + `],"sentAt":"<24-character ISO time>"}`. */
+const HEAD = '{"batch":[';
+const TAIL_BYTES = Buffer.byteLength(`],"sentAt":"${new Date(0).toISOString()}"}`);
+const ENVELOPE_BYTES = HEAD.length + TAIL_BYTES;
+const COMMA = 0x2c;
+
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export class BatchSender implements SegmentSender {
+  sent = 0;
+  private readonly url: string;
+  private readonly authorization: string;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+  private readonly window: number;
+  private readonly maxAttempts?: number;
+  /**
+   * The request being built, written in place: `{"batch":[` and the messages so far; `length`
+   * bytes, `count` messages. Its tail is written when it is sent, in the room kept for it.
+   */
+  private body?: Buffer;
+  private length = 0;
+  private count = 0;
+  private inFlight = 0;
+  private readonly requests = new Set<Promise<void>>();
+  private error?: SendFailure;
+  private wireContext?: object;
+  private contextOf?: object;
+
+  constructor(private readonly options: BatchSenderOptions) {
+    this.url = `${options.host.replace(/\/+$/, "")}/v1/batch`;
+    // Segment's Basic auth: the write key is the user name, the password is empty.
+    this.authorization = `Basic ${Buffer.from(`${options.writeKey}:`).toString("base64")}`;
+    this.maxMessages = options.batchSize ?? Number.MAX_SAFE_INTEGER;
+    this.maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
+    this.window = Math.max(1, options.maxPendingBatches ?? 4);
+    this.maxAttempts = options.retryCount === undefined ? undefined : options.retryCount + 1;
+  }
+
+  get failed(): boolean { return this.error !== undefined; }
+
+  async send(call: SegmentCall, message: SegmentMessage): Promise<void> {
+    const json = this.serialize(call, message);
+    const size = Buffer.byteLength(json);
+    if (size > MAX_MESSAGE_BYTES || ENVELOPE_BYTES + size > this.maxBytes) {
+      throw new MessageRefused(`it makes a message of ${kilobytes(size)}, and Segment takes at most ` +
+        `${kilobytes(MAX_MESSAGE_BYTES)} per call. Leave out long text fields (hide them in the visualization).`);
+    }
+    if (this.count > 0 && this.length + 1 + size + TAIL_BYTES > this.maxBytes) { await this.dispatch(); }
+    if (!this.body) {
+      this.body = Buffer.allocUnsafe(this.maxBytes);
+      this.length = this.body.write(HEAD, 0, "latin1");
+    }
+    if (this.count > 0) { this.body[this.length++] = COMMA; }
+    this.length += this.body.write(json, this.length, "utf8");
+    this.count++;
+    if (this.count >= this.maxMessages) { await this.dispatch(); }
+  }
+
+  async finish(): Promise<void> {
+    if (this.count > 0) { await this.dispatch(); }
+    await this.drained();
+  }
+
+  async abandon(): Promise<void> {
+    this.body = undefined;
+    this.count = 0;
+    await this.drained();
+  }
+
+  failure(): UserError {
+    return describeFailure(this.error ?? { attempts: 1 }, this.sent);
+  }
+
+  /** The message as Segment's API wants it: its call as `type`, `context.library` naming this hub. */
+  private serialize(call: SegmentCall, message: SegmentMessage): string {
+    // Rows of a delivery share one context object; merge the library into it once.
+    if (message.context !== this.contextOf) {
+      this.contextOf = message.context;
+      this.wireContext = { ...message.context, library: this.options.library };
+    }
+    return JSON.stringify({ type: call, ...message, context: this.wireContext });
+  }
+
+  /** Hands the batch being built to a request, once the window has room. */
+  private async dispatch(): Promise<void> {
+    const buffer = this.body!;
+    const count = this.count;
+    let length = this.length;
+    this.body = undefined;
+    this.count = 0;
+    while (this.inFlight >= this.window && !this.error) {
+      await Promise.race(this.requests);
+    }
+    if (this.error) { return; }
+    // sentAt lets Segment correct the clock of the sender; a retry resends the same bytes.
+    length += buffer.write(`],"sentAt":"${new Date().toISOString()}"}`, length, "latin1");
+    this.inFlight++;
+    const request: Promise<void> = this.post(buffer.subarray(0, length)).then(
+      () => { this.sent += count; },
+      (err) => { this.error = this.error ?? failureOf(err); },
+    ).finally(() => {
+      this.inFlight--;
+      this.requests.delete(request);
+    });
+    this.requests.add(request);
+  }
+
+  private async post(body: Buffer): Promise<void> {
+    await this.options.http.request({
+      url: this.url,
+      method: "POST",
+      headers: { "content-type": "application/json", "authorization": this.authorization },
+      body,
+      trusted: true,
+      who: "Segment",
+      logger: this.options.logger,
+      maxAttempts: this.maxAttempts,
+      maxResponseBytes: 64 * 1024,
+    });
+  }
+
+  private async drained(): Promise<void> {
+    while (this.requests.size > 0) { await Promise.race(this.requests); }
+  }
+}
+
+/** The facts of a failed request, from the HTTP client's errors (or a network error it did not retry). */
+function failureOf(err: unknown): SendFailure {
+  if (err instanceof HttpStatusError || err instanceof HttpUnavailableError) {
+    const f = err.failure;
+    return { status: f.status, said: f.excerpt || undefined, code: f.code, attempts: f.attempts };
+  }
+  return { code: (err as { code?: string })?.code, attempts: 1 };
+}
