@@ -65,7 +65,7 @@ export class SlackIntegration extends Integration {
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly options: SlackOptions) {
     super();

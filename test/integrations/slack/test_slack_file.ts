@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createHash, randomBytes } from "crypto";
+import { startDownloadServer } from "../../fakes/download_server";
 import { CSV, queryBody, SlackHarness, slackHarness } from "./slack_setup";
 
 describe("slack: files", () => {
@@ -23,6 +24,22 @@ describe("slack: files", () => {
     expect(JSON.parse(complete.args.files)).to.deep.equal([{ id: upload.fileId, title: "revenue.csv" }]);
     expect(h.fake.callsOf("files.upload")).to.have.length(0);
     expect(h.leftovers()).to.deep.equal([]);
+  });
+
+  it("uploads the data Looker offers at a download URL (the url download setting)", async () => {
+    const download = await startDownloadServer((_req, res) => { res.writeHead(200).end(CSV); });
+    try {
+      const body = queryBody(h.fake, { attachment: null, formParams: { format: "csv" } });
+      (body.scheduled_plan as any).download_url = `${download.url}/once/abc`;
+      const res = await h.post("execute", body).expect(200);
+      expect(res.body.looker).to.include({ success: true });
+      expect(download.requests.map((r) => r.path)).to.deep.equal(["/once/abc"]);
+      expect(h.fake.uploads[0].body!.toString("utf8")).to.equal(CSV);
+      expect(h.fake.callsOf("files.getUploadURLExternal")[0].args.filename).to.equal("revenue.csv");
+      expect(h.leftovers()).to.deep.equal([]);
+    } finally {
+      await download.close();
+    }
   });
 
   it("names a dashboard PDF after the schedule's title and sends the decoded bytes", async () => {
