@@ -12,6 +12,8 @@ export interface Delivery {
   readonly mimetype: string | undefined;
   /** The decoded bytes, with backpressure. Call it once. */
   stream(): Promise<Readable>;
+  /** Told how many rows a row reader (or an integration counting itself) read, for metrics. */
+  noteRows?(count: number): void;
 }
 
 /** Push data already in memory as a string or inline JSON (small bodies, tests). */

@@ -1,16 +1,21 @@
-// Counts the bytes an integration reads from a delivery, for the metrics, without changing
-// what it reads or its backpressure.
+// Counts the bytes an integration reads from a delivery, and the rows its row readers yield,
+// for the metrics, without changing what it reads or its backpressure.
 import { Readable, Transform } from "stream";
 import { Delivery, DeliverySource } from "./delivery";
 
 export class MeteredDelivery implements Delivery {
   bytes = 0;
+  rows = 0;
 
   constructor(readonly inner: Delivery) {}
 
   get source(): DeliverySource { return this.inner.source; }
   get format(): string | undefined { return this.inner.format; }
   get mimetype(): string | undefined { return this.inner.mimetype; }
+
+  noteRows(count: number): void {
+    this.rows += count;
+  }
 
   async stream(): Promise<Readable> {
     const source = await this.inner.stream();

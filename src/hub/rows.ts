@@ -84,8 +84,22 @@ export async function* walkJson<T>(
   }
 }
 
+/** Tells the delivery of each row yielded, so the hub can count rows delivered. */
+async function* counted<T>(
+  delivery: Delivery, items: AsyncGenerator<T>, isRow: (item: T) => boolean,
+): AsyncGenerator<T> {
+  for await (const item of items) {
+    if (isRow(item)) { delivery.noteRows?.(1); }
+    yield item;
+  }
+}
+
 /** CSV rows as objects keyed by the header row (csv format). */
-export async function* csvRows(delivery: Delivery): AsyncGenerator<Record<string, string>> {
+export function csvRows(delivery: Delivery): AsyncGenerator<Record<string, string>> {
+  return counted(delivery, csvRecords(delivery), () => true);
+}
+
+async function* csvRecords(delivery: Delivery): AsyncGenerator<Record<string, string>> {
   const parser = parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
   const source = await delivery.stream();
   pipeline(source, parser, () => undefined);
@@ -110,7 +124,11 @@ function arrayElements<T>(readable: Readable, what: string): AsyncGenerator<T> {
 }
 
 /** Rows of an array of objects (json, json_label, inline_json). */
-export async function* jsonRows(delivery: Delivery): AsyncGenerator<Record<string, unknown>> {
+export function jsonRows(delivery: Delivery): AsyncGenerator<Record<string, unknown>> {
+  return counted(delivery, jsonObjects(delivery), () => true);
+}
+
+async function* jsonObjects(delivery: Delivery): AsyncGenerator<Record<string, unknown>> {
   yield* arrayElements<Record<string, unknown>>(await delivery.stream(), "JSON");
 }
 
@@ -121,7 +139,11 @@ export async function* jsonRows(delivery: Delivery): AsyncGenerator<Record<strin
  * so integrations can use it as every row's time; otherwise after the last row.
  * Rows that come before the fields wait in a spool file until the fields are known.
  */
-export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
+export function jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
+  return counted(delivery, jsonDetailParts(delivery), (item) => item.kind === "row");
+}
+
+async function* jsonDetailParts(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
   const what = delivery.format ?? "json_detail";
   let fieldsSeen = false;
   let ranAt: string | undefined;

@@ -166,7 +166,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     } finally {
       keepAlive.stop();
       body.dispose();
-      if (meter) { metrics.dataRead(integration.name, meter.bytes, 0); }
+      if (meter) { metrics.dataRead(integration.name, meter.bytes, meter.rows); }
     }
   };
 

@@ -28,6 +28,19 @@ describe("row readers", () => {
   beforeEach(() => { spoolDir = tempSpoolDir(); setSpoolDirectory(spoolDir); });
   afterEach(() => { fs.rmSync(spoolDir, { recursive: true, force: true }); });
 
+  it("tells the delivery how many rows each reader yielded, for the metrics", async () => {
+    const detail = chunkedDelivery(FIXTURE, "json_detail", 4096);
+    let detailRows = 0;
+    detail.noteRows = (n: number) => { detailRows += n; };
+    await collect(jsonDetailItems(detail));
+    expect(detailRows).to.equal(JSON.parse(FIXTURE.toString()).data.length);
+    const csv = chunkedDelivery(Buffer.from("a,b\n1,2\n3,4\n5,6\n"), "csv", 5);
+    let csvCount = 0;
+    csv.noteRows = (n: number) => { csvCount += n; };
+    await collect(csvRows(csv));
+    expect(csvCount).to.equal(3);
+  });
+
   it("reads the real json_detail example: fields, then ran_at (before data there), then each row", async () => {
     const expected = JSON.parse(FIXTURE.toString());
     for (const chunkSize of [1, 13, 4096]) {

@@ -42,6 +42,8 @@ describe("GET /metrics", () => {
     expect(after.text).to.include("hub_deliveries_in_flight");
     const bytes = "hub_delivered_bytes_total{integration=\"debug\"}";
     expect(metricValue(after.text, bytes) - metricValue(before, bytes)).to.equal(4);
+    const rows = "hub_delivered_rows_total{integration=\"debug\"}";
+    expect(metricValue(after.text, rows) - metricValue(before, rows)).to.equal(1);
     expect(after.text).to.include("nodejs_eventloop_lag_seconds");
     expect(after.text).to.include("process_resident_memory_bytes");
   });

@@ -42,6 +42,7 @@ export class DebugIntegration extends Integration {
     }
     if (!request.delivery) { return ActionResponse.ok("received 0 bytes, 0 rows"); }
     const { bytes, rows } = await countDelivery(request.delivery);
+    request.delivery.noteRows?.(rows);
     return ActionResponse.ok(`received ${bytes} bytes, ${rows} rows`);
   }
 }
