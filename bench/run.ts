@@ -1,5 +1,6 @@
 // The bench suite: `npm run bench` runs every part; `npm run bench -- <part> [<part> ...]
-// [options]` runs those. Each part rewrites only its own section of bench/RESULTS.md.
+// [options]` runs those; `--note "..."` adds a line to each section written (what else ran).
+// Each part rewrites only its own section of bench/RESULTS.md.
 // See bench/README.md for the parts, their options and their targets.
 import { execSync } from "child_process";
 import * as path from "path";
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\n== ${part.name}: ${part.title}\n`);
     const machine = machineNote(command);
     const text = await part.run(ctx);
-    const section = `## ${part.title}\n\n${machine.end()}\n\n${text}\n`;
+    const note = options.get("note");
+    const section = `## ${part.title}\n\n${machine.end()}${note ? `  \nNote: ${note}` : ""}\n\n${text}\n`;
     if (write) {
       writeSection(results, part.name, section);
       process.stdout.write(`(section "${part.name}" of bench/RESULTS.md written)\n`);
