@@ -89,6 +89,8 @@ export const loadPart: Part = {
           `Errors: **${fmt(result.errors)}** — ${result.errors === 0 ? "requirement met" : "**requirement not met**"}.`,
           ...errorLines(result), "", ...latencyTable(result), "",
           `RSS every 5 s (MB): ${samples.map((s) => fmt(s.rss / MB)).join(", ")}`);
+        ctx.say(`  offered ${fmt(result.sent / result.firedSeconds, 1)} req/s, errors ${result.errors}, ` +
+          `worst start lag ${fmt(result.worstStartLagMs, 1)} ms`);
         ctx.say(latencyTable(result).join("\n"));
       } finally {
         await hub.stop();
