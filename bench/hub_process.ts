@@ -1,5 +1,5 @@
 // Runs the compiled hub as a child process and watches its memory, so figures are the
-// hub's own and not the benchmark client's.
+// hub's own and not the benchmark client's. Every part of the bench suite starts its hub here.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
@@ -17,46 +17,97 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface HubOptions {
+  /** Worker processes: a number sets WEB_CONCURRENCY; "default" leaves the hub's default (one per core). */
+  workers?: number | "default";
+  /** Extra environment for the hub (vendor base URLs, SEGMENT_SENDER, ...). */
+  env?: Record<string, string>;
+}
+
 export interface Hub {
   url: string;
   key: string;
   pid: number;
-  /** Highest resident set size seen, in bytes (kernel's VmHWM). */
+  /** Highest resident set size of the hub's main process, in bytes (kernel's VmHWM). */
   peakRss(): number;
+  /** Resident set size now of the hub and its cluster workers, summed, in bytes. */
+  rss(): number;
+  /** The hub's processes: the main one, then its cluster workers. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
-export async function startHub(root: string): Promise<Hub> {
+/** A field of /proc/<pid>/status in bytes (0 once the process is gone). */
+export function procMemory(pid: number, key: "VmRSS" | "VmHWM"): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts `dist/src/boot.js` (build first) in production mode on a free loopback port, with
+ * one worker unless told otherwise, so that memory figures are of one process.
+ */
+export async function startHub(root: string, options: HubOptions = {}): Promise<Hub> {
   const port = await freePort();
+  const workers = options.workers ?? 1;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
+    BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: BENCH_SECRET,
+    DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn", ...options.env,
+  };
+  if (workers !== "default") { env.WEB_CONCURRENCY = String(workers); }
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "dist/src/boot.js")], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
-      BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: BENCH_SECRET,
-      DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+    cwd: root, env, stdio: ["ignore", "ignore", "inherit"],
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null) { throw new Error(`the hub exited while starting (code ${child.exitCode})`); }
     try {
       await getStatus(url);
       break;
     } catch (err) {
-      if (tries > 100) { throw err; }
+      if (tries > 200) { child.kill("SIGKILL"); throw err; }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   const pid = child.pid as number;
+  if (workers === "default" || workers > 1) {
+    // Each worker answers /status on its own; wait until all of them are up.
+    const expected = workers === "default" ? undefined : workers;
+    for (let tries = 0; tries < 100 && childPids(pid).length < (expected ?? 2); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const pids = () => [pid, ...childPids(pid)];
   return {
     url,
     key: generateApiKey(BENCH_SECRET),
     pid,
-    peakRss: () => {
-      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-      return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    peakRss: () => procMemory(pid, "VmHWM"),
+    rss: () => pids().reduce((sum, p) => sum + procMemory(p, "VmRSS"), 0),
+    pids,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
     },
-    stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }),
   };
 }
 
@@ -88,4 +139,15 @@ export function probeStatus(url: string): { stop(): Promise<{ worstMs: number; p
     }
   })();
   return { stop: async () => { running = false; await loop; return { worstMs, probes }; } };
+}
+
+/** Answers an HTTP request's status and body text. */
+export function readAnswer(res: http.IncomingMessage): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    res.setEncoding("utf8");
+    res.on("data", (c: string) => { body += c; });
+    res.on("end", () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
+    res.on("error", reject);
+  });
 }

@@ -17,6 +17,16 @@ export function csvBlock(): string {
 
 export const CSV_HEADER = "id,name,created_date,revenue,region\n";
 
+let cachedBlock: string | undefined;
+
+/** The CSV the senders deliver for `mib` MiB: CSV_HEADER, then `blocks` copies of csvBlock(). */
+export function csvPlan(mib: number): { blocks: number; blockBytes: number; totalBytes: number } {
+  cachedBlock = cachedBlock ?? csvBlock();
+  const blockBytes = Buffer.byteLength(cachedBlock);
+  const blocks = Math.max(1, Math.round((mib * 1024 * 1024) / blockBytes));
+  return { blocks, blockBytes, totalBytes: CSV_HEADER.length + blocks * blockBytes };
+}
+
 /** One json_detail row; `lite` leaves out what json_detail_lite_stream leaves out. */
 export function detailRow(i: number, lite: boolean): string {
   const cell = (value: unknown) => lite

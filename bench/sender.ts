@@ -1,7 +1,8 @@
-// The benchmark's client side, in its own process so it does not share the probe's event
-// loop: "push" sends an execute body with N MiB of CSV; "serve" plays a download URL.
+// The benchmark's other side, in its own process so it does not share the probe's event
+// loop: "push" sends an execute body with N MiB of CSV to an integration; "serve" plays a
+// download URL; "segment-api" is a Segment /v1/batch endpoint that only counts messages.
 import * as http from "http";
-import { CSV_HEADER, csvBlock } from "./payloads";
+import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
 
 function escapedBlock(): Buffer {
   const json = JSON.stringify(csvBlock());
@@ -24,19 +25,21 @@ function writeBlocks(out: NodeJS.WritableStream, block: Buffer, count: number, l
   pump();
 }
 
-async function push(url: string, key: string, mib: number): Promise<void> {
+/** `fields`: JSON of the body's other keys (data, form_params, scheduled_plan), for integrations other than debug. */
+async function push(url: string, key: string, mib: number, integration = "debug", fields = "{}"): Promise<void> {
   const block = escapedBlock();
-  const blockCsvBytes = Buffer.byteLength(csvBlock());
-  const blocks = Math.max(1, Math.round((mib * 1024 * 1024) / blockCsvBytes));
+  const { blocks, blockBytes: blockCsvBytes } = csvPlan(mib);
   const head = JSON.stringify({
-    type: "query", scheduled_plan: { title: "bench", query_id: 1 }, data: {}, form_params: {},
+    type: "query", scheduled_plan: { title: "bench", query_id: 1 }, data: {}, form_params: {}, ...JSON.parse(fields),
   }).slice(0, -1) + `,"attachment":{"mimetype":"text/csv","extension":"csv","data":"${JSON.stringify(CSV_HEADER).slice(1, -1)}`;
   const started = process.hrtime.bigint();
+  let status = 0;
   const answer = await new Promise<string>((resolve, reject) => {
-    const req = http.request(`${url}/actions/debug/execute`, {
+    const req = http.request(`${url}/actions/${integration}/execute`, {
       method: "POST", headers: { "Authorization": `Token token="${key}"`, "Content-Type": "application/json" },
     }, (res) => {
       let text = "";
+      status = res.statusCode ?? 0;
       res.on("data", (c) => { text += c; });
       res.on("end", () => resolve(text));
     });
@@ -46,12 +49,35 @@ async function push(url: string, key: string, mib: number): Promise<void> {
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const csvBytes = blocks * blockCsvBytes + CSV_HEADER.length;
-  process.send!({ ms, csvBytes, answer: answer.trim() });
+  process.send!({ ms, csvBytes, status, answer: answer.trim() });
+}
+
+/** Counts the messages of each batch (any write key accepted); tells the count when asked over IPC. */
+function segmentApi(): void {
+  let messages = 0;
+  let batches = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        messages += JSON.parse(Buffer.concat(chunks).toString("utf8")).batch.length;
+        batches++;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"success":true}');
+      } catch {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end('{"success":false,"message":"Invalid JSON"}');
+      }
+    });
+  });
+  server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
+  process.on("message", () => process.send!({ messages, batches }));
 }
 
 async function serve(mib: number): Promise<void> {
   const block = Buffer.from(csvBlock());
-  const blocks = Math.max(1, Math.round((mib * 1024 * 1024) / block.length));
+  const { blocks } = csvPlan(mib);
   const server = http.createServer((_req, res) => {
     const length = CSV_HEADER.length + blocks * block.length;
     res.writeHead(200, { "Content-Type": "text/csv", "Content-Length": String(length) });
@@ -66,7 +92,9 @@ async function serve(mib: number): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "push") {
-  push(args[0], args[1], Number(args[2])).then(() => process.exit(0));
+  push(args[0], args[1], Number(args[2]), args[3], args[4]).then(() => process.exit(0));
+} else if (mode === "segment-api") {
+  segmentApi();
 } else {
   serve(Number(args[0]));
 }
