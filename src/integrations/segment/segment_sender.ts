@@ -27,7 +27,7 @@ export interface SegmentSenderOptions {
 export interface SegmentSender {
   /** Messages Segment acknowledged. */
   readonly sent: number;
-  /** True once a batch has failed; stop sending, `abandon()`, then throw `failure()`. */
+  /** True once a batch has failed; stop sending, `abandon()`, then raise the error from `failure()`. */
   readonly failed: boolean;
   /** Queues a message and waits while the window of batches is full. Throws `MessageRefused`. */
   send(call: SegmentCall, message: SegmentMessage): Promise<void>;
