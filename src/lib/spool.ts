@@ -30,6 +30,16 @@ export interface SpoolOptions {
   dir: string;
   /** Computes HMAC-SHA256 of the bytes with this key while spooling. */
   hmacKey?: string;
+  /** Stops with `SpoolLimitError` (and removes the file) as soon as the data passes this size. */
+  maxBytes?: number;
+}
+
+/** The data passed `SpoolOptions.maxBytes` while it was spooled. */
+export class SpoolLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`The data is larger than ${limit} bytes.`);
+    this.name = "SpoolLimitError";
+  }
 }
 
 /** Writes the stream to a private temporary file; the file is removed if anything fails. */
@@ -40,6 +50,9 @@ export async function spoolStream(source: Readable, options: SpoolOptions): Prom
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
+      if (options.maxBytes !== undefined && size > options.maxBytes) {
+        return done(new SpoolLimitError(options.maxBytes));
+      }
       hmac?.update(chunk);
       done(null, chunk);
     },

@@ -1,11 +1,12 @@
 // A delivery as a file in Slack, through Slack's external upload flow:
 // files.getUploadURLExternal (name + length) → POST the bytes → files.completeUploadExternal
 // (channel, comment). The retired files.upload is never used.
+import * as os from "os";
 import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../hub/errors";
+import { SpoolLimitError, spoolStream } from "../../lib/spool";
 import { SlackApi } from "./slack_api";
 import { fileTooLargeMessage } from "./slack_errors";
-import { SpoolLimitError, spoolToTempFile } from "./spool_file";
 import { postFileToUploadUrl, UploadPostOptions } from "./upload_post";
 
 const EXTENSIONS: Record<string, string> = {
@@ -43,27 +44,30 @@ export interface FileUpload {
 export async function uploadDelivery(api: SlackApi, delivery: Delivery, upload: FileUpload): Promise<number> {
   let spooled;
   try {
-    spooled = await spoolToTempFile(await delivery.stream(), upload.maxBytes, upload.tmpDir);
+    // Slack needs the length before the bytes: the data goes to a private temporary file first.
+    spooled = await spoolStream(await delivery.stream(), {
+      dir: upload.tmpDir ?? os.tmpdir(), maxBytes: upload.maxBytes,
+    });
   } catch (err) {
     if (err instanceof SpoolLimitError) { throw new UserError(fileTooLargeMessage(err.limit, err.limit)); }
     throw err;
   }
   try {
-    if (spooled.bytes === 0) { return 0; }
+    if (spooled.size === 0) { return 0; }
     const target = await api.call("files.getUploadURLExternal", (c) => c.files.getUploadURLExternal({
-      filename: upload.fileName, length: spooled.bytes,
+      filename: upload.fileName, length: spooled.size,
     }));
     if (!target.upload_url || !target.file_id) {
       throw new UserError("Slack did not hand out an upload address for the file. Try again later.");
     }
-    await postFileToUploadUrl(target.upload_url, spooled.path, spooled.bytes, upload.post);
+    await postFileToUploadUrl(target.upload_url, spooled.file, spooled.size, upload.post);
     await api.call("files.completeUploadExternal", (c) => c.files.completeUploadExternal({
       files: [{ id: target.file_id!, title: upload.title }],
       channel_id: upload.channelId,
       initial_comment: upload.comment || undefined,
     }));
-    return spooled.bytes;
+    return spooled.size;
   } finally {
-    await spooled.remove();
+    await spooled.dispose();
   }
 }
