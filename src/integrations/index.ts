@@ -16,7 +16,7 @@ export function allIntegrations(config: Config): Integration[] {
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(...segmentIntegrations(segmentSettings(config, http)));
-  list.push(new SlackIntegration(slackOptions(config)));
+  list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));

@@ -9,6 +9,7 @@ import { UserError } from "../../hub/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
+import { HttpClient } from "../../lib/http_client";
 import { SlackApi, SlackApiOptions } from "./slack_api";
 import { cellMessage } from "./slack_cell";
 import { explainSlackError, formatBytes, SLACK_MAX_FILE_BYTES } from "./slack_errors";
@@ -22,8 +23,8 @@ export interface SlackOptions extends SlackApiOptions {
   maxFileBytes?: number;
   /** Where deliveries are spooled before upload; the system's temp folder by default. */
   tmpDir?: string;
-  /** Retry delay of the upload POST; `minRetryMs` by default. */
-  uploadRetryDelayMs?: number;
+  /** The hub's shared outbound client, which sends the file's bytes to Slack's upload URL. */
+  http: HttpClient;
 }
 
 /**
@@ -31,9 +32,10 @@ export interface SlackOptions extends SlackApiOptions {
  * outbound HTTP settings (HTTP_IDLE_TIMEOUT_SECONDS, HTTP_TOTAL_TIMEOUT_SECONDS, HTTP_MAX_ATTEMPTS,
  * HTTP_RETRY_*; docs/http_client.md), so one set of variables bounds every vendor call.
  */
-export function slackOptions(config: Config): SlackOptions {
+export function slackOptions(config: Config, client: HttpClient): SlackOptions {
   const http = config.http;
   return {
+    http: client,
     apiUrl: config.slack.apiUrl,
     tmpDir: config.spoolDir,
     retries: http.maxAttempts - 1,
@@ -144,11 +146,7 @@ export class SlackIntegration extends Integration {
       comment,
       maxBytes: this.options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
       tmpDir: this.options.tmpDir,
-      post: {
-        apiUrl: this.options.apiUrl, retries: this.options.retries,
-        retryDelayMs: this.options.uploadRetryDelayMs ?? this.options.minRetryMs,
-        timeoutMs: this.options.timeoutMs, totalTimeoutMs: this.options.totalTimeoutMs,
-      },
+      post: { http: this.options.http, apiUrl: this.options.apiUrl, logger: request.logger },
     });
     if (bytes === 0) { return this.noData(api, request, target, comment); }
     request.logger.info("slack file sent", { bytes });

@@ -60,7 +60,7 @@ export async function uploadDelivery(api: SlackApi, delivery: Delivery, upload: 
     if (!target.upload_url || !target.file_id) {
       throw new UserError("Slack did not hand out an upload address for the file. Try again later.");
     }
-    await postFileToUploadUrl(target.upload_url, spooled.file, spooled.size, upload.post);
+    await postFileToUploadUrl(target.upload_url, spooled, upload.post);
     await api.call("files.completeUploadExternal", (c) => c.files.completeUploadExternal({
       files: [{ id: target.file_id!, title: upload.title }],
       channel_id: upload.channelId,

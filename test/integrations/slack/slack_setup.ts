@@ -5,8 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import request from "supertest";
 import { SlackIntegration, SlackOptions } from "../../../src/integrations/slack/slack";
+import { createHttpClient } from "../../../src/lib/http_client";
 import { FakeSlack } from "../../fakes/slack_api";
-import { authHeader, buildTestApp, TestApp } from "../../helpers/app";
+import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
 
 export const CSV = "Month,Orders\n2017-07,773\n2017-06,922\n";
 
@@ -23,8 +24,10 @@ export interface SlackHarness {
 export async function slackHarness(options: Partial<SlackOptions> = {}): Promise<SlackHarness> {
   const fake = await new FakeSlack().start();
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "slack-test-"));
+  // The shared outbound client sends the upload POST; short retry delays keep the tests quick.
+  const http = createHttpClient(testConfig({ HTTP_RETRY_BASE_DELAY_MS: "5", HTTP_RETRY_MAX_DELAY_MS: "20" }));
   const integration = new SlackIntegration({
-    apiUrl: fake.apiUrl, minRetryMs: 5, uploadRetryDelayMs: 5, tmpDir, ...options,
+    apiUrl: fake.apiUrl, minRetryMs: 5, tmpDir, http, ...options,
   });
   const hub = buildTestApp([integration]);
   return {
