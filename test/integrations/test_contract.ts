@@ -18,6 +18,10 @@ describe("every registered integration", () => {
     for (const name of names) { expect(name).to.match(/^[a-z0-9]+(_[a-z0-9]+)*$/); }
   });
 
+  it("keeps the whole action list small (Looker fetches it often; the official hub's is ~257 KB)", () => {
+    expect(registry.listJson(null).length).to.be.below(32 * 1024);
+  });
+
   for (const integration of integrations) {
     describe(integration.name, () => {
       it("has a label, a one-sentence description and an icon file", () => {
