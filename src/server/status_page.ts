@@ -20,8 +20,10 @@ export function renderStatusPage(registry: Registry, label: string, baseUrl: str
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
-ul{list-style:none;padding:0} li{display:flex;gap:1rem;padding:.75rem 0;border-bottom:1px solid #eee}
-li p{margin:.25rem 0} small{color:#666} code{background:#f4f4f4;padding:0 .25rem}
+ul.integrations{list-style:none;padding:0}
+ul.integrations li{display:flex;gap:1rem;padding:.75rem 0;border-bottom:1px solid #eee}
+ul.integrations li p{margin:.25rem 0} ol li{margin:.35rem 0} small{color:#666}
+code{background:#f4f4f4;padding:0 .25rem}
 </style></head><body>
 <h1>${escapeHtml(label)}</h1>
 <p>A Looker Action Hub (Looker Integration Service ${escapeHtml(version)}). It delivers Looker query results,
@@ -35,7 +37,7 @@ dashboards and cell values to the destinations below.</p>
 <li>Enable the integrations you want and fill in their settings.</li>
 </ol>
 <h2>Integrations (${registry.integrations.length})</h2>
-<ul>
+<ul class="integrations">
 ${rows}
 </ul>
 <p><a href="status">Health status (JSON)</a></p>
