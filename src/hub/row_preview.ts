@@ -1,7 +1,9 @@
-// The first rows of a delivery as text, for destinations that show a small table in a
-// message (Teams, Google Chat). Reads only as far as it needs; hidden fields are left out.
+// The first rows of a delivery as text, for destinations that show a small table in a message
+// (Slack's "Send As: Message", Teams, Google Chat). Reads only as far as it needs; fields the
+// user hid are left out; a pivoted measure becomes one column per pivot key.
 import { ActionRequest } from "./action_request";
-import { csvRows, JsonDetailCell, JsonDetailField, jsonDetailItems, jsonRows } from "./rows";
+import { Delivery } from "./delivery";
+import { csvRows, JsonDetailCell, JsonDetailFields, jsonDetailItems, jsonRows } from "./rows";
 
 export interface RowPreview {
   columns: string[];
@@ -10,57 +12,79 @@ export interface RowPreview {
   more: boolean;
 }
 
+/** The formats a preview can be read from. */
+export const PREVIEW_FORMATS = ["csv", "json", "json_label", "inline_json", "json_detail", "json_detail_lite_stream"];
+
 const MAX_CELL_CHARS = 80;
 
 function cellText(value: unknown): string {
-  const text = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  const text = value === null || value === undefined ? "" : typeof value === "string" ? value
+    : typeof value === "object" ? JSON.stringify(value) : String(value);
   return text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text;
 }
 
-function detailCellText(cell: unknown): string {
-  if (!cell || typeof cell !== "object") { return cellText(cell); }
-  const c = cell as JsonDetailCell;
-  if ("value" in c) { return cellText(c.rendered ?? c.value); }
-  // A pivoted measure: one cell per pivot key.
-  return cellText(Object.entries(c).map(([key, sub]) => `${key}: ${detailCellText(sub)}`).join(", "));
+interface Column { name: string; label: string; pivotKey?: string; }
+
+function detailColumns(fields: JsonDetailFields, hidden: Set<string>): Column[] {
+  const label = (f: { name: string; label_short?: string; label?: string }) => f.label_short || f.label || f.name;
+  const pivots = fields.pivots ?? [];
+  const columns: Column[] = [];
+  for (const d of fields.dimensions ?? []) {
+    if (!hidden.has(d.name)) { columns.push({ name: d.name, label: label(d) }); }
+  }
+  for (const m of [...(fields.measures ?? []), ...(fields.table_calculations ?? [])]) {
+    if (hidden.has(m.name)) { continue; }
+    if (pivots.length && fields.measures?.includes(m)) {
+      for (const p of pivots) { columns.push({ name: m.name, label: `${label(m)} ${p.key}`, pivotKey: p.key }); }
+    } else {
+      columns.push({ name: m.name, label: label(m) });
+    }
+  }
+  return columns;
+}
+
+function detailCellText(row: Record<string, unknown>, column: Column): string {
+  const cell = row[column.name] as Record<string, JsonDetailCell> | JsonDetailCell | undefined;
+  const picked = column.pivotKey ? (cell as Record<string, JsonDetailCell> | undefined)?.[column.pivotKey]
+    : cell as JsonDetailCell | undefined;
+  return picked ? cellText(picked.rendered ?? picked.value) : "";
 }
 
 /** Up to `maxRows` rows of a csv, json or json_detail delivery; undefined for other formats. */
-export async function previewRows(request: ActionRequest, maxRows: number): Promise<RowPreview | undefined> {
-  const delivery = request.delivery;
-  const format = request.format;
-  if (!delivery || maxRows <= 0) { return undefined; }
-  const hidden = new Set<string>(request.scheduledPlan?.query?.vis_config?.hidden_fields ?? []);
+export async function readPreview(
+  delivery: Delivery, format: string | undefined, hiddenFields: Iterable<string>, maxRows: number,
+): Promise<RowPreview | undefined> {
+  if (!format || !PREVIEW_FORMATS.includes(format)) { return undefined; }
+  const hidden = new Set(hiddenFields);
   const preview: RowPreview = { columns: [], rows: [], more: false };
-  const add = (cells: string[]): boolean => {
+  /** Adds a row, or notes that there are more and answers false to stop reading. */
+  const add = (cells: () => string[]): boolean => {
     if (preview.rows.length >= maxRows) { preview.more = true; return false; }
-    preview.rows.push(cells);
+    preview.rows.push(cells());
     return true;
   };
-  if (format === "csv") {
-    for await (const row of csvRows(delivery)) {
-      if (!preview.columns.length) { preview.columns = Object.keys(row); }
-      if (!add(preview.columns.map((c) => cellText(row[c])))) { break; }
-    }
-  } else if (format === "json" || format === "json_label" || format === "inline_json") {
-    for await (const row of jsonRows(delivery)) {
-      if (!preview.columns.length) { preview.columns = Object.keys(row).filter((k) => !hidden.has(k)); }
-      if (!add(preview.columns.map((c) => cellText(row[c])))) { break; }
-    }
-  } else if (format === "json_detail" || format === "json_detail_lite_stream") {
-    let fields: JsonDetailField[] = [];
+  if (format === "json_detail" || format === "json_detail_lite_stream") {
+    let columns: Column[] = [];
     for await (const item of jsonDetailItems(delivery)) {
       if (item.kind === "fields") {
-        const f = item.fields;
-        fields = [...f.dimensions ?? [], ...f.measures ?? [], ...f.table_calculations ?? []]
-          .filter((field) => !hidden.has(field.name));
-        preview.columns = fields.map((field) => field.label_short ?? field.label ?? field.name);
-      } else if (item.kind === "row") {
-        if (!add(fields.map((field) => detailCellText(item.row[field.name])))) { break; }
+        columns = detailColumns(item.fields, hidden);
+        preview.columns = columns.map((c) => c.label);
+      } else if (item.kind === "row" && !add(() => columns.map((c) => detailCellText(item.row, c)))) {
+        break;
       }
     }
-  } else {
-    return undefined;
+    return preview;
+  }
+  for await (const row of format === "csv" ? csvRows(delivery) : jsonRows(delivery)) {
+    if (!preview.columns.length) { preview.columns = Object.keys(row).filter((k) => !hidden.has(k)); }
+    if (!add(() => preview.columns.map((c) => cellText((row as Record<string, unknown>)[c])))) { break; }
   }
   return preview;
+}
+
+/** Up to `maxRows` rows of the request's delivery, hiding the fields its visualization hides. */
+export async function previewRows(request: ActionRequest, maxRows: number): Promise<RowPreview | undefined> {
+  if (!request.delivery || maxRows <= 0) { return undefined; }
+  const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
+  return readPreview(request.delivery, request.format, Array.isArray(hidden) ? hidden : [], maxRows);
 }

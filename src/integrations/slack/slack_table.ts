@@ -2,11 +2,12 @@
 // (Block Kit), with a link to the Look, instead of a file. Only the rows shown are read.
 import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../hub/errors";
+import { readPreview } from "../../hub/row_preview";
 import { Block, commentBlock, escapeMrkdwn } from "./slack_blocks";
-import { csvRows, JsonDetailCell, JsonDetailFields, jsonDetailItems, jsonRows } from "../../hub/rows";
 
 export const MESSAGE_MAX_ROWS = 20;
 const MAX_COLUMNS = 8;
+/** Widest column, in characters (cells arrive already cut to the preview's limit). */
 const MAX_CELL_CHARS = 24;
 /** A section's text may hold 3,000 characters; the code fence and margin take the rest. */
 const MAX_TABLE_CHARS = 2_900;
@@ -18,81 +19,16 @@ export interface Table {
   truncated: boolean;
 }
 
-const TABLE_FORMATS = ["csv", "json", "json_label", "inline_json", "json_detail", "json_detail_lite_stream"];
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) { return ""; }
-  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-function detailCellText(cell: JsonDetailCell | undefined): string {
-  if (!cell) { return ""; }
-  return cellText(cell.rendered ?? cell.value);
-}
-
-async function tableFromDetail(delivery: Delivery, hidden: Set<string>, maxRows: number): Promise<Table> {
-  let columns: Array<{ name: string; label: string; pivotKey?: string }> = [];
-  const rows: string[][] = [];
-  let truncated = false;
-  for await (const item of jsonDetailItems(delivery)) {
-    if (item.kind === "fields") {
-      columns = columnsOf(item.fields, hidden);
-    } else if (item.kind === "row") {
-      if (rows.length === maxRows) { truncated = true; break; }
-      rows.push(columns.map((c) => {
-        const cell = item.row[c.name] as Record<string, JsonDetailCell> | JsonDetailCell | undefined;
-        const pivoted = cell as Record<string, JsonDetailCell> | undefined;
-        return detailCellText(c.pivotKey ? pivoted?.[c.pivotKey] : cell as JsonDetailCell);
-      }));
-    }
-  }
-  return { columns: columns.map((c) => c.label), rows, truncated };
-}
-
-function columnsOf(fields: JsonDetailFields, hidden: Set<string>) {
-  const label = (f: { name: string; label_short?: string; label?: string }) => f.label_short || f.label || f.name;
-  const pivots = fields.pivots ?? [];
-  const out: Array<{ name: string; label: string; pivotKey?: string }> = [];
-  for (const d of fields.dimensions ?? []) {
-    if (!hidden.has(d.name)) { out.push({ name: d.name, label: label(d) }); }
-  }
-  for (const m of [...(fields.measures ?? []), ...(fields.table_calculations ?? [])]) {
-    if (hidden.has(m.name)) { continue; }
-    if (pivots.length && fields.measures?.includes(m)) {
-      for (const p of pivots) { out.push({ name: m.name, label: `${label(m)} ${p.key}`, pivotKey: p.key }); }
-    } else {
-      out.push({ name: m.name, label: label(m) });
-    }
-  }
-  return out;
-}
-
-async function tableFromObjects(rowsOf: AsyncGenerator<Record<string, unknown>>, hidden: Set<string>,
-                                maxRows: number): Promise<Table> {
-  let columns: string[] | undefined;
-  const rows: string[][] = [];
-  let truncated = false;
-  for await (const row of rowsOf) {
-    columns = columns ?? Object.keys(row).filter((k) => !hidden.has(k));
-    if (rows.length === maxRows) { truncated = true; break; }
-    rows.push(columns.map((c) => cellText(row[c])));
-  }
-  return { columns: columns ?? [], rows, truncated };
-}
-
 /** Reads at most `maxRows` rows of a tabular delivery, leaving out the fields the user hid. */
 export async function readTable(delivery: Delivery, format: string | undefined, hiddenFields: string[],
                                 maxRows = MESSAGE_MAX_ROWS): Promise<Table> {
-  const hidden = new Set(hiddenFields);
-  if (!format || !TABLE_FORMATS.includes(format)) {
+  const preview = await readPreview(delivery, format, hiddenFields, maxRows);
+  if (!preview) {
     throw new UserError(`"Send As: Message" shows a table, which needs the CSV or a JSON format; this delivery is ` +
       `${format ?? "of unknown format"}. Choose CSV or JSON, or send a file instead.`,
       { send_as: "Needs CSV or JSON." });
   }
-  if (format === "json_detail" || format === "json_detail_lite_stream") {
-    return tableFromDetail(delivery, hidden, maxRows);
-  }
-  return tableFromObjects(format === "csv" ? csvRows(delivery) : jsonRows(delivery), hidden, maxRows);
+  return { columns: preview.columns, rows: preview.rows, truncated: preview.more };
 }
 
 function fit(text: string, width: number): string {
