@@ -16,20 +16,33 @@ export interface Delivery {
   noteRows?(count: number): void;
 }
 
-/** Push data already in memory as a string or inline JSON (small bodies, tests). */
-export class InlineDelivery implements Delivery {
-  readonly source = "push";
+/** A delivery whose bytes can be read once: `stream()` opens them, a second call fails. */
+export abstract class ReadOnceDelivery implements Delivery {
+  abstract readonly source: DeliverySource;
+  abstract readonly format: string | undefined;
+  abstract readonly mimetype: string | undefined;
   private used = false;
+
+  async stream(): Promise<Readable> {
+    if (this.used) { throw readOnceError(); }
+    this.used = true;
+    return this.open();
+  }
+
+  protected abstract open(): Promise<Readable>;
+}
+
+/** Push data already in memory as a string or inline JSON (small bodies, tests). */
+export class InlineDelivery extends ReadOnceDelivery {
+  readonly source = "push";
 
   constructor(
     private readonly data: unknown,
     readonly mimetype: string | undefined,
     readonly format: string | undefined,
-  ) {}
+  ) { super(); }
 
-  async stream(): Promise<Readable> {
-    if (this.used) { throw readOnceError(); }
-    this.used = true;
+  protected async open(): Promise<Readable> {
     let bytes: Buffer;
     if (typeof this.data === "string") {
       bytes = this.mimetype && /;\s*base64$/i.test(this.mimetype)
@@ -59,6 +72,6 @@ export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = Object.freeze({
 });
 
 /** A readable whose bytes are exhausted or failed, for deliveries read twice. */
-export function readOnceError(): Error {
+function readOnceError(): Error {
   return new Error("The delivery data can be read only once.");
 }

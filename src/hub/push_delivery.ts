@@ -2,31 +2,27 @@
 // when the attachment came before the params.
 import { pipeline, Readable } from "stream";
 import { base64DecodeStream } from "./base64_decoder";
-import { Delivery, readOnceError } from "./delivery";
+import { ReadOnceDelivery } from "./delivery";
 import { Spool } from "./spool";
 
 /** The attachment's bytes straight from the request body, with the body's backpressure. */
-export class LivePushDelivery implements Delivery {
+export class LivePushDelivery extends ReadOnceDelivery {
   readonly source = "push";
-  private used = false;
 
   constructor(
     private readonly readable: Readable,
     readonly mimetype: string | undefined,
     readonly format: string | undefined,
-  ) {}
+  ) { super(); }
 
-  async stream(): Promise<Readable> {
-    if (this.used) { throw readOnceError(); }
-    this.used = true;
+  protected async open(): Promise<Readable> {
     return this.readable;
   }
 }
 
 /** The attachment's bytes from a spool file, base64-decoded on the way out when needed. */
-export class SpooledPushDelivery implements Delivery {
+export class SpooledPushDelivery extends ReadOnceDelivery {
   readonly source = "push";
-  private used = false;
   private opened: Readable | undefined;
 
   constructor(
@@ -34,11 +30,9 @@ export class SpooledPushDelivery implements Delivery {
     readonly mimetype: string | undefined,
     readonly format: string | undefined,
     private readonly base64: boolean,
-  ) {}
+  ) { super(); }
 
-  async stream(): Promise<Readable> {
-    if (this.used) { throw readOnceError(); }
-    this.used = true;
+  protected async open(): Promise<Readable> {
     const file = this.spool.reader();
     if (!this.base64) {
       this.opened = file;

@@ -5,7 +5,7 @@
 import * as http from "http";
 import * as https from "https";
 import { Readable, Transform, TransformCallback } from "stream";
-import { Delivery, DEFAULT_DELIVERY_LIMITS, DeliveryLimits, readOnceError } from "./delivery";
+import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, ReadOnceDelivery } from "./delivery";
 import { PayloadTooLargeError, UserError } from "./errors";
 
 const MAX_REDIRECTS = 5;
@@ -32,20 +32,17 @@ function byteGuard(maxBytes: number): Transform & { bytes: number } {
   return guard;
 }
 
-export class UrlDelivery implements Delivery {
+export class UrlDelivery extends ReadOnceDelivery {
   readonly source = "url";
   readonly mimetype: string | undefined = undefined;
-  private used = false;
 
   constructor(
     private readonly url: string,
     readonly format: string | undefined,
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
-  ) {}
+  ) { super(); }
 
-  async stream(): Promise<Readable> {
-    if (this.used) { throw readOnceError(); }
-    this.used = true;
+  protected async open(): Promise<Readable> {
     let url = this.url;
     for (let hop = 0; ; hop++) {
       const response = await this.get(url);
