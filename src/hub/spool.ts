@@ -15,10 +15,6 @@ export function setSpoolDirectory(dir: string): void {
   spoolDirectory = dir;
 }
 
-export function getSpoolDirectory(): string {
-  return spoolDirectory;
-}
-
 export class Spool {
   private readonly writer: Writable;
   private readFd: number | undefined;
