@@ -1,7 +1,7 @@
 // The typed request an integration receives, built from Looker's payload and headers.
 import { Logger } from "../lib/logger";
-import { BadRequestError } from "./errors";
-import { Delivery, InlineDelivery } from "./delivery";
+import { BadRequestError } from "../lib/errors";
+import type { Delivery } from "../data/delivery";
 import { LookerVersion } from "./looker_version";
 
 export type ActionType = "cell" | "query" | "dashboard";
@@ -164,23 +164,4 @@ export function parseAttachment(value: unknown): Attachment | undefined {
   }
   const a = value as Record<string, unknown>;
   return { mimetype: asString(a.mimetype), extension: asString(a.extension) };
-}
-
-/** Builds a request from a whole, already parsed body. */
-export function requestFromBody(body: unknown, context: RequestContext): ActionRequest {
-  if (body === null || body === undefined) { body = {}; }
-  if (typeof body !== "object" || Array.isArray(body)) {
-    throw new BadRequestError("The request body must be a JSON object.");
-  }
-  const request = new ActionRequest(context);
-  const payload = body as Record<string, unknown>;
-  for (const key of ["type", "data", "form_params", "scheduled_plan", "state"]) {
-    applyPayloadFields(request, key, payload[key]);
-  }
-  request.attachment = parseAttachment(payload.attachment);
-  const raw = payload.attachment as Record<string, unknown> | null | undefined;
-  if (raw && raw.data !== undefined && raw.data !== null) {
-    request.delivery = new InlineDelivery(raw.data, request.attachment?.mimetype, request.format);
-  }
-  return request;
 }

@@ -1,6 +1,6 @@
 // The integrations this hub offers, and their definitions as Looker sees them. Icons are
 // read once at construction; the action list is built once per Looker version and kept.
-import { NotFoundError } from "./errors";
+import { NotFoundError } from "../lib/errors";
 import { iconDataUri, Integration, IntegrationDefinition } from "./integration";
 import { LookerVersion, versionKey } from "./looker_version";
 

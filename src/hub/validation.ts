@@ -1,7 +1,7 @@
 // Checks made before any integration code runs, answered in words for the Looker user.
 import { ActionForm } from "./action_form";
 import { ActionRequest } from "./action_request";
-import { UserError } from "./errors";
+import { UserError } from "../lib/errors";
 import { Integration } from "./integration";
 
 /** The action type is supported and every required admin param is present. */

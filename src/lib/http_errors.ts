@@ -1,7 +1,7 @@
 // What a failed outbound request ends in. Both kinds are user errors: the message names the
 // destination's host, the status and a short excerpt of its answer, which is what a Looker
 // user needs to act; they also carry the facts for integrations that word it their own way.
-import { RetryableError, UserError } from "../hub/errors";
+import { RetryableError, UserError } from "./errors";
 
 export interface HttpFailure {
   /** Host of the URL asked (never the path or query, which may hold tokens). */

@@ -6,7 +6,7 @@
 // by the HTTP client with `check()` before they are followed.
 import * as dns from "dns";
 import * as net from "net";
-import { UserError } from "../hub/errors";
+import { UserError } from "./errors";
 
 /** Resolves a host name to all of its addresses; injectable so tests never depend on real DNS. */
 export type LookupFunction = (hostname: string) => Promise<Array<{ address: string; family: number }>>;

@@ -2,14 +2,15 @@
 // /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
 import { NextFunction, Request, Response, Router } from "express";
 import { ActionForm } from "../hub/action_form";
-import { ActionRequest, RequestContext, requestFromBody } from "../hub/action_request";
+import { requestFromBody } from "../data/request_body";
+import { ActionRequest, RequestContext } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
-import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../hub/delivery";
-import { MeteredDelivery } from "../hub/delivery_meter";
-import { UserError } from "../hub/errors";
+import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../data/delivery";
+import { MeteredDelivery } from "../data/delivery_meter";
+import { UserError } from "../lib/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
-import { ExecuteBody, readExecuteBody } from "../hub/payload_stream";
+import { ExecuteBody, readExecuteBody } from "../data/payload_stream";
 import { Registry } from "../hub/registry";
 import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";

@@ -4,7 +4,7 @@ import express, { NextFunction, Request, Response } from "express";
 import { v4 as uuidv4 } from "uuid";
 import { Config } from "../config";
 import { parseLookerVersion } from "../hub/looker_version";
-import { setSpoolDirectory } from "../hub/spool";
+import { setSpoolDirectory } from "../data/spool";
 import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
 import { actionRoutes, isExecutePath } from "./action_routes";

@@ -3,7 +3,7 @@
 import { NextFunction, Request, Response } from "express";
 import { ActionForm } from "../hub/action_form";
 import { ActionResponse } from "../hub/action_response";
-import { BadRequestError, HubError, NotFoundError, PayloadTooLargeError, UserError } from "../hub/errors";
+import { BadRequestError, HubError, NotFoundError, PayloadTooLargeError, UserError } from "../lib/errors";
 import { Logger } from "../lib/logger";
 import { sendJson } from "./keepalive";
 

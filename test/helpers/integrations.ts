@@ -2,7 +2,7 @@
 import { ActionForm } from "../../src/hub/action_form";
 import { ActionRequest, ActionType } from "../../src/hub/action_request";
 import { ActionResponse } from "../../src/hub/action_response";
-import { UserError } from "../../src/hub/errors";
+import { UserError } from "../../src/lib/errors";
 import { DefinitionContext, Format, iconBeside, Integration, Param } from "../../src/hub/integration";
 import { isAtLeast } from "../../src/hub/looker_version";
 

@@ -3,11 +3,11 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { countDelivery } from "../../hub/row_count";
+import { countDelivery } from "../../data/row_count";
 
 export class DebugIntegration extends Integration {
   readonly name = "debug";

@@ -5,7 +5,7 @@ import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
-import { previewRows } from "../../hub/row_preview";
+import { previewRows } from "../../data/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { checkedUrl } from "../webhook/webhook_post";
 import { chatMessage } from "./google_chat_card";

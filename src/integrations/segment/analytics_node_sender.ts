@@ -4,7 +4,7 @@
 // delivery with a count of what got through before it. analytics-node re-serializes its whole
 // queue on every call, so it is several times slower than the batch sender (bench/RESULTS.md).
 import Analytics from "analytics-node";
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
 import { describeFailure, MessageRefused, SegmentSender, SegmentSenderOptions } from "./segment_sender";
 

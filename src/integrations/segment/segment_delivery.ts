@@ -2,8 +2,8 @@
 // stream in, map each to a message, hand it to the sender, and answer with what happened.
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { HubError, UserError } from "../../hub/errors";
-import { jsonDetailItems, JsonDetailItem } from "../../hub/rows";
+import { HubError, UserError } from "../../lib/errors";
+import { jsonDetailItems, JsonDetailItem } from "../../data/rows";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { AnalyticsNodeSender } from "./analytics_node_sender";

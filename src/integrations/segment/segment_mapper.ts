@@ -1,8 +1,8 @@
 // Turns json_detail rows into Segment messages, the same way for Identify, Track and Group.
 // The rules follow Looker's official hub so schedules that move over send the same data;
 // where it differs (nulls, rows Segment would refuse) the README says why.
-import { UserError } from "../../hub/errors";
-import { JsonDetailCell, JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../hub/rows";
+import { UserError } from "../../lib/errors";
+import { JsonDetailCell, JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
 
 export type SegmentCall = "identify" | "track" | "group";
 

@@ -1,6 +1,6 @@
 // What a Segment sender does for a delivery, whichever way it reaches Segment (our own /v1/batch
 // sender, or analytics-node), and how a failed batch is put to the Looker user.
-import { RetryableError, UserError } from "../../hub/errors";
+import { RetryableError, UserError } from "../../lib/errors";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
 
 /** `batch`: our sender over Segment's HTTP API (the default); `analytics-node`: Segment's SDK. */

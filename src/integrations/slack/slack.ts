@@ -5,7 +5,7 @@ import { Config } from "../../config";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";

@@ -1,5 +1,5 @@
 // Slack's error codes, turned into messages the Looker user (or admin) can act on.
-import { RetryableError, UserError } from "../../hub/errors";
+import { RetryableError, UserError } from "../../lib/errors";
 import { SlackCallError } from "./slack_api";
 
 /** Slack's largest file: 1 GB. */

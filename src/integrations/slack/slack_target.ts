@@ -1,6 +1,6 @@
 // Where a delivery goes: a channel ID as given, a person's ID as a direct message
 // (conversations.open), or a #name looked up among the channels the app can see.
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import { SlackApi } from "./slack_api";
 import { listChannels } from "./slack_form";
 

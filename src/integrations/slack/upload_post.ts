@@ -1,7 +1,7 @@
 // Sends a spooled file's bytes to the upload URL Slack handed out (files.getUploadURLExternal),
 // through the hub's shared HTTP client: its timeouts, retries (the file on disk is sent again)
 // and bounded reading of the answer apply as to every other vendor call.
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { SpooledBody } from "../../lib/spool";

@@ -4,9 +4,9 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
-import { previewRows } from "../../hub/row_preview";
+import { previewRows } from "../../data/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { safeExcerpt } from "../../lib/http_errors";
 import { checkedUrl } from "../webhook/webhook_post";

@@ -1,6 +1,6 @@
 // Zapier and Tray only post to their own vendor's webhook hosts, so a form cannot be used to
 // send data anywhere else under their name.
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 
 /** True when the host is one of the domains or a subdomain of one. */
 export function hostIsUnder(host: string, domains: string[]): boolean {

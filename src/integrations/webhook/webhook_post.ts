@@ -4,7 +4,7 @@
 // delivery so receivers can route and deduplicate.
 import { Readable } from "stream";
 import { ActionRequest } from "../../hub/action_request";
-import { UserError } from "../../hub/errors";
+import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { spoolStream } from "../../lib/spool";
 import { hostOf } from "../../lib/url_guard";

@@ -6,7 +6,7 @@ import * as http from "http";
 import * as https from "https";
 import { Readable, Transform, TransformCallback } from "stream";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, ReadOnceDelivery } from "./delivery";
-import { PayloadTooLargeError, UserError } from "./errors";
+import { PayloadTooLargeError, UserError } from "../lib/errors";
 
 const MAX_REDIRECTS = 5;
 

@@ -4,7 +4,7 @@
 import { parse as parseCsv } from "csv-parse";
 import { pipeline, Readable } from "stream";
 import { Delivery } from "./delivery";
-import { HubError, UserError } from "./errors";
+import { HubError, UserError } from "../lib/errors";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { Spool } from "./spool";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
-import { PayloadTooLargeError, UserError } from "../../src/hub/errors";
-import { UrlDelivery } from "../../src/hub/url_delivery";
+import { PayloadTooLargeError, UserError } from "../../src/lib/errors";
+import { UrlDelivery } from "../../src/data/url_delivery";
 import { authHeader, buildTestApp } from "../helpers/app";
 import { readAll, RecordingIntegration } from "../helpers/deliveries";
 import { closedPort, DownloadServer, startDownloadServer } from "../fakes/download_server";

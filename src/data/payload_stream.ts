@@ -5,10 +5,10 @@
 // the data comes first, it goes to a spool file until the rest of the body has arrived.
 import { Readable } from "stream";
 import * as zlib from "zlib";
-import { ActionRequest, applyPayloadFields, parseAttachment, RequestContext } from "./action_request";
+import { ActionRequest, applyPayloadFields, parseAttachment, RequestContext } from "../hub/action_request";
 import { Base64Decoder, isBase64Mimetype } from "./base64_decoder";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, InlineDelivery } from "./delivery";
-import { BadRequestError, HubError, PayloadTooLargeError } from "./errors";
+import { BadRequestError, HubError, PayloadTooLargeError } from "../lib/errors";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { LivePushDelivery, SpooledPushDelivery } from "./push_delivery";
 import { Spool } from "./spool";

@@ -1,7 +1,7 @@
 // The first rows of a delivery as text, for destinations that show a small table in a message
 // (Slack's "Send As: Message", Teams, Google Chat). Reads only as far as it needs; fields the
 // user hid are left out; a pivoted measure becomes one column per pivot key.
-import { ActionRequest } from "./action_request";
+import { ActionRequest } from "../hub/action_request";
 import { Delivery } from "./delivery";
 import { csvRows, JsonDetailCell, JsonDetailFields, jsonDetailItems, jsonRows } from "./rows";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode } from "../../src/hub/json_walker";
-import { Base64Decoder } from "../../src/hub/base64_decoder";
+import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode } from "../../src/data/json_walker";
+import { Base64Decoder } from "../../src/data/base64_decoder";
 
 /** Splits `text` into chunks of pseudo-random sizes (1..maxChunk), reproducibly. */
 function chunksOf(text: Buffer, seed: number, maxChunk = 17): Buffer[] {

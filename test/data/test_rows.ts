@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { UserError } from "../../src/hub/errors";
-import { countDelivery } from "../../src/hub/row_count";
-import { csvRows, JsonDetailItem, jsonDetailItems, jsonRows } from "../../src/hub/rows";
-import { setSpoolDirectory } from "../../src/hub/spool";
+import { UserError } from "../../src/lib/errors";
+import { countDelivery } from "../../src/data/row_count";
+import { csvRows, JsonDetailItem, jsonDetailItems, jsonRows } from "../../src/data/rows";
+import { setSpoolDirectory } from "../../src/data/spool";
 import { chunkedDelivery, eventually, openFilesIn, tempSpoolDir } from "../helpers/deliveries";
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, "../fixtures/json_detail_example.json"));

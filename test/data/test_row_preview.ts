@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { readPreview } from "../../src/hub/row_preview";
+import { readPreview } from "../../src/data/row_preview";
 import { chunkedDelivery } from "../helpers/deliveries";
 
 const DETAIL = {
