@@ -1,7 +1,7 @@
 // Part "rows": rows/s of the json_detail and json_detail_lite_stream row readers on generated
 // data, in the bench process itself (no hub, no HTTP).
 import { Readable } from "stream";
-import { Delivery } from "../src/data/delivery";
+import { Delivery, StreamDelivery } from "../src/data/delivery";
 import { jsonDetailItems } from "../src/data/rows";
 import { Part } from "./part";
 import { detailRow } from "./payloads";
@@ -23,8 +23,7 @@ function detailDelivery(format: string, rows: number): Delivery {
     for (let k = 0; k < blocks; k++) { yield block; }
     yield extra; yield last; yield tail;
   }
-  const stream = async () => Readable.from(chunks(), { objectMode: false });
-  return { source: "push", format, mimetype: undefined, stream };
+  return new StreamDelivery("push", format, undefined, () => Readable.from(chunks(), { objectMode: false }));
 }
 
 export const rowsPart: Part = {

@@ -7,11 +7,16 @@ export type DeliverySource = "push" | "url";
 
 export interface Delivery {
   readonly source: DeliverySource;
-  /** The Looker format (`csv`, `json_detail`, ...), when Looker said it. */
-  readonly format: string | undefined;
+  /**
+   * The Looker format (`csv`, `json_detail`, ...): what Looker said, made exact by
+   * `resolveDeliveryFormat` (src/data/format_resolution.ts) before the integration runs.
+   */
+  format: string | undefined;
   readonly mimetype: string | undefined;
   /** The decoded bytes, with backpressure. Call it once. */
   stream(): Promise<Readable>;
+  /** The first byte of the data that is not JSON whitespace, without consuming anything. */
+  firstSignificantByte(): Promise<number | undefined>;
   /** Told how many rows a row reader (or an integration counting itself) read, for metrics. */
   noteRows?(count: number): void;
 }
@@ -19,14 +24,23 @@ export interface Delivery {
 /** A delivery whose bytes can be read once: `stream()` opens them, a second call fails. */
 export abstract class ReadOnceDelivery implements Delivery {
   abstract readonly source: DeliverySource;
-  abstract readonly format: string | undefined;
+  abstract format: string | undefined;
   abstract readonly mimetype: string | undefined;
   private used = false;
+  /** Opened to peek at its first bytes, which were put back. */
+  private peeked: Readable | undefined;
 
   async stream(): Promise<Readable> {
     if (this.used) { throw readOnceError(); }
     this.used = true;
+    if (this.peeked) { return this.peeked; }
     return this.open();
+  }
+
+  async firstSignificantByte(): Promise<number | undefined> {
+    if (this.used) { throw readOnceError(); }
+    if (!this.peeked) { this.peeked = await this.open(); }
+    return peekSignificantByte(this.peeked);
   }
 
   protected abstract open(): Promise<Readable>;
@@ -39,7 +53,7 @@ export class InlineDelivery extends ReadOnceDelivery {
   constructor(
     private readonly data: unknown,
     readonly mimetype: string | undefined,
-    readonly format: string | undefined,
+    public format: string | undefined,
   ) { super(); }
 
   protected async open(): Promise<Readable> {
@@ -52,6 +66,20 @@ export class InlineDelivery extends ReadOnceDelivery {
       bytes = Buffer.from(JSON.stringify(this.data), "utf8");
     }
     return Readable.from([bytes], { objectMode: false });
+  }
+}
+
+/** A delivery whose bytes come from a function (tests, benchmarks, data the hub makes itself). */
+export class StreamDelivery extends ReadOnceDelivery {
+  constructor(
+    readonly source: DeliverySource,
+    public format: string | undefined,
+    readonly mimetype: string | undefined,
+    private readonly opener: () => Readable | Promise<Readable>,
+  ) { super(); }
+
+  protected async open(): Promise<Readable> {
+    return this.opener();
   }
 }
 
@@ -70,6 +98,43 @@ export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = Object.freeze({
   connectTimeoutMs: 30_000,
   idleTimeoutMs: 120_000,
 });
+
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * Reads from a paused readable until a byte that is not JSON whitespace (or a UTF-8 byte
+ * order mark) arrives, puts everything read back with `unshift`, and answers that byte.
+ */
+export function peekSignificantByte(readable: Readable): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const taken: Buffer[] = [];
+    const finish = (value: number | undefined, err?: unknown, ended = false) => {
+      readable.off("readable", onReadable);
+      readable.off("end", onEnd);
+      readable.off("error", onError);
+      // After the end only whitespace was read: nothing worth putting back (and unshift would fail).
+      if (!ended) { for (let i = taken.length - 1; i >= 0; i--) { readable.unshift(taken[i]); } }
+      if (err) { reject(err); } else { resolve(value); }
+    };
+    const onEnd = () => finish(undefined, undefined, true);
+    const onError = (err: unknown) => finish(undefined, err);
+    const onReadable = () => {
+      for (let chunk = readable.read(); chunk !== null; chunk = readable.read()) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as any);
+        taken.push(buf);
+        for (let i = 0; i < buf.length; i++) {
+          const b = buf[i];
+          if (JSON_SPACE.has(b)) { continue; }
+          if ((b === 0xef || b === 0xbb || b === 0xbf) && taken.length === 1 && i < 3) { continue; }
+          return finish(b);
+        }
+      }
+    };
+    readable.on("readable", onReadable);
+    readable.once("end", onEnd);
+    readable.once("error", onError);
+  });
+}
 
 /** A readable whose bytes are exhausted or failed, for deliveries read twice. */
 function readOnceError(): Error {

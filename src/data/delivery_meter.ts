@@ -11,10 +11,15 @@ export class MeteredDelivery implements Delivery {
 
   get source(): DeliverySource { return this.inner.source; }
   get format(): string | undefined { return this.inner.format; }
+  set format(format: string | undefined) { this.inner.format = format; }
   get mimetype(): string | undefined { return this.inner.mimetype; }
 
   noteRows(count: number): void {
     this.rows += count;
+  }
+
+  firstSignificantByte(): Promise<number | undefined> {
+    return this.inner.firstSignificantByte();
   }
 
   async stream(): Promise<Readable> {

@@ -12,7 +12,7 @@ export class LivePushDelivery extends ReadOnceDelivery {
   constructor(
     private readonly readable: Readable,
     readonly mimetype: string | undefined,
-    readonly format: string | undefined,
+    public format: string | undefined,
   ) { super(); }
 
   protected async open(): Promise<Readable> {
@@ -28,7 +28,7 @@ export class SpooledPushDelivery extends ReadOnceDelivery {
   constructor(
     private readonly spool: Spool,
     readonly mimetype: string | undefined,
-    readonly format: string | undefined,
+    public format: string | undefined,
     private readonly base64: boolean,
   ) { super(); }
 

@@ -38,7 +38,7 @@ export class UrlDelivery extends ReadOnceDelivery {
 
   constructor(
     private readonly url: string,
-    readonly format: string | undefined,
+    public format: string | undefined,
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) { super(); }
 

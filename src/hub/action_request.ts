@@ -2,6 +2,7 @@
 import { Logger } from "../lib/logger";
 import { BadRequestError } from "../lib/errors";
 import type { Delivery } from "../data/delivery";
+import { candidateFormats, cleanExtension, FormatHints, formatInfo } from "../data/formats";
 import { LookerVersion } from "./looker_version";
 
 export type ActionType = "cell" | "query" | "dashboard";
@@ -54,6 +55,8 @@ export class ActionRequest {
   isTest = false;
   /** The delivery's data, when there is any. */
   delivery?: Delivery;
+  /** The format settled by `resolveDeliveryFormat` (src/data/format_resolution.ts). */
+  resolvedFormat?: string;
 
   constructor(readonly context: RequestContext) {}
 
@@ -62,9 +65,24 @@ export class ActionRequest {
   get instanceId(): string | undefined { return this.context.instanceId; }
   get webhookId(): string | undefined { return this.context.webhookId; }
 
-  /** The format of the delivery: the attachment's extension, else `form_params.format`. */
+  /** What Looker said about the delivery's format. */
+  get formatHints(): FormatHints {
+    return {
+      formFormat: this.formParams.format, mimetype: this.attachment?.mimetype, extension: this.attachment?.extension,
+    };
+  }
+
+  /**
+   * The delivery's Looker format (`csv`, `json_detail`, `wysiwyg_pdf`, ...): settled from the
+   * hints and the content before the integration runs; until then the likeliest from the hints.
+   */
   get format(): string | undefined {
-    return this.attachment?.extension ?? this.formParams.format ?? undefined;
+    return this.resolvedFormat ?? candidateFormats(this.formatHints)[0];
+  }
+
+  /** The file extension of the delivery (`csv`, `json`, `pdf`), without the dot. */
+  get fileExtension(): string | undefined {
+    return cleanExtension(this.attachment?.extension) ?? formatInfo(this.format)?.extension;
   }
 
   /** A title for files and messages: the schedule's title, else a generic one. */

@@ -2,6 +2,7 @@
 // /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
 import { NextFunction, Request, Response, Router } from "express";
 import { ActionForm } from "../hub/action_form";
+import { resolveDeliveryFormat } from "../data/format_resolution";
 import { requestFromBody } from "../data/request_body";
 import { ActionRequest, RequestContext } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
@@ -86,6 +87,7 @@ async function runForm(integration: Integration, request: ActionRequest): Promis
 
 async function runExecute(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
   validateRequest(integration, request);
+  await resolveDeliveryFormat(request, integration.formatsFor({ lookerVersion: request.lookerVersion }));
   if (integration.form && request.type !== "cell") {
     const form = integration.validationForm ? integration.validationForm(request) : integration.form(request);
     validateFormValues(await form, request);

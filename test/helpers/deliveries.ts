@@ -6,22 +6,17 @@ import * as path from "path";
 import { Readable } from "stream";
 import { ActionRequest, ActionType } from "../../src/hub/action_request";
 import { ActionResponse } from "../../src/hub/action_response";
-import { Delivery } from "../../src/data/delivery";
+import { Delivery, StreamDelivery } from "../../src/data/delivery";
 import { ALL_FORMATS, DownloadSetting, Format, Integration, Param } from "../../src/hub/integration";
 
 /** A push delivery whose bytes arrive in chunks of the given size. */
 export function chunkedDelivery(data: Buffer | string, format: string, chunkSize = 7): Delivery {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
-  return {
-    source: "push",
-    format,
-    mimetype: undefined,
-    async stream() {
-      const chunks: Buffer[] = [];
-      for (let i = 0; i < bytes.length; i += chunkSize) { chunks.push(bytes.subarray(i, i + chunkSize)); }
-      return Readable.from(chunks, { objectMode: false });
-    },
-  };
+  return new StreamDelivery("push", format, undefined, () => {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += chunkSize) { chunks.push(bytes.subarray(i, i + chunkSize)); }
+    return Readable.from(chunks, { objectMode: false });
+  });
 }
 
 export async function readAll(readable: Readable): Promise<Buffer> {

@@ -12,11 +12,12 @@ import {
 import { HttpClient } from "../../lib/http_client";
 import { SlackApi, SlackApiOptions } from "./slack_api";
 import { cellMessage } from "./slack_cell";
-import { explainSlackError, formatBytes, SLACK_MAX_FILE_BYTES } from "./slack_errors";
+import { formatBytes, requestFileName } from "../../data/file_naming";
+import { explainSlackError, SLACK_MAX_FILE_BYTES } from "./slack_errors";
 import { channelTypeOf, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
 import { readTable, tableMessage } from "./slack_table";
 import { resolveTarget, Target } from "./slack_target";
-import { extensionFor, fileNameFor, uploadDelivery } from "./slack_upload";
+import { uploadDelivery } from "./slack_upload";
 
 export interface SlackOptions extends SlackApiOptions {
   /** Largest file sent (Slack's own limit unless a test lowers it). */
@@ -136,9 +137,7 @@ export class SlackIntegration extends Integration {
   }
 
   private async sendFile(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
-    const title = request.suggestedTitle();
-    const extension = extensionFor(request.format, request.attachment?.extension);
-    const fileName = fileNameFor(request.formParams.filename, title, extension);
+    const fileName = requestFileName(request, request.formParams.filename);
     const bytes = await uploadDelivery(api, request.delivery!, {
       channelId: target.id,
       fileName,

@@ -1,4 +1,5 @@
 // Slack's error codes, turned into messages the Looker user (or admin) can act on.
+import { formatBytes } from "../../data/file_naming";
 import { RetryableError, UserError } from "../../lib/errors";
 import { SlackCallError } from "./slack_api";
 
@@ -31,15 +32,6 @@ export function fileTooLargeMessage(limit = SLACK_MAX_FILE_BYTES, bytes?: number
   const size = bytes === undefined ? "" : `; this one is over ${formatBytes(bytes)}`;
   return `The file is larger than Slack accepts (${formatBytes(limit)} at most${size}). ` +
     "Send fewer rows, filter the query, or choose a compact format such as CSV zip.";
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) { return `${bytes} bytes`; }
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** A Slack failure as a typed hub error with a message for the person; anything else passes through. */

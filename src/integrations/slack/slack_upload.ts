@@ -9,27 +9,6 @@ import { SlackApi } from "./slack_api";
 import { fileTooLargeMessage } from "./slack_errors";
 import { postFileToUploadUrl, UploadPostOptions } from "./upload_post";
 
-const EXTENSIONS: Record<string, string> = {
-  txt: "txt", csv: "csv", inline_json: "json", json: "json", json_label: "json", json_detail: "json",
-  json_detail_lite_stream: "json", xlsx: "xlsx", html: "html", wysiwyg_pdf: "pdf", assembled_pdf: "pdf",
-  wysiwyg_png: "png", csv_zip: "zip",
-};
-
-/** The file extension for a Looker format (`wysiwyg_pdf` → `pdf`); Looker's own extension wins. */
-export function extensionFor(format: string | undefined, attachmentExtension?: string): string | undefined {
-  const ext = (attachmentExtension ?? "").replace(/^\./, "").toLowerCase();
-  if (/^[a-z0-9]{1,10}$/.test(ext)) { return EXTENSIONS[ext] ?? ext; }
-  return format ? EXTENSIONS[format] : undefined;
-}
-
-/** The typed name (or the title) made safe, with the right extension added unless it has it. */
-export function fileNameFor(typed: string | undefined, title: string, extension: string | undefined): string {
-  const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f/\\]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
-  const base = clean(typed ?? "") || clean(title) || "Looker data";
-  if (!extension || base.toLowerCase().endsWith(`.${extension}`)) { return base; }
-  return `${base}.${extension}`;
-}
-
 export interface FileUpload {
   channelId: string;
   fileName: string;

@@ -3,34 +3,13 @@
 // same bytes and so its HMAC can head the request; headers name the format, schedule and
 // delivery so receivers can route and deduplicate.
 import { Readable } from "stream";
+import { requestContentType } from "../../data/file_naming";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { spoolStream } from "../../lib/spool";
 import { hostOf } from "../../lib/url_guard";
 import { envelopeStream } from "./webhook_envelope";
-
-const CONTENT_TYPES: Record<string, string> = {
-  csv: "text/csv; charset=utf-8",
-  txt: "text/plain; charset=utf-8",
-  html: "text/html; charset=utf-8",
-  json: "application/json",
-  json_label: "application/json",
-  json_detail: "application/json",
-  json_detail_lite_stream: "application/json",
-  inline_json: "application/json",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  wysiwyg_pdf: "application/pdf",
-  assembled_pdf: "application/pdf",
-  wysiwyg_png: "image/png",
-  csv_zip: "application/zip",
-};
-
-/** The content type of a Looker format, else of the attachment's mimetype. */
-export function contentTypeOf(format: string | undefined, mimetype: string | undefined): string {
-  if (format && CONTENT_TYPES[format]) { return CONTENT_TYPES[format]; }
-  return mimetype ? mimetype.replace(/;\s*base64$/i, "") : "application/octet-stream";
-}
 
 export interface PostOptions {
   /** The form field holding the URL, named in validation errors. */
@@ -68,7 +47,7 @@ export async function postDelivery(
   const spooled = await spoolStream(body, { dir: http.settings.spoolDir, hmacKey: options.signingSecret });
   try {
     const headers: Record<string, string> = {
-      "content-type": options.envelope ? "application/json" : contentTypeOf(request.format, request.delivery?.mimetype),
+      "content-type": options.envelope ? "application/json" : requestContentType(request),
     };
     const named: Array<[string, string | undefined]> = [
       ["x-looker-webhook-id", request.webhookId],

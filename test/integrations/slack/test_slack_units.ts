@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { ConfigError } from "../../../src/config";
 import { tableMessage, tableText } from "../../../src/integrations/slack/slack_table";
-import { extensionFor, fileNameFor } from "../../../src/integrations/slack/slack_upload";
 import { testConfig } from "../../helpers/app";
 
 describe("slack: configuration and pieces", () => {
@@ -11,23 +10,6 @@ describe("slack: configuration and pieces", () => {
       .to.equal("https://slack-proxy.example.com/api/");
     expect(() => testConfig({ SLACK_API_URL: "ftp://example.com" })).to.throw(ConfigError, /SLACK_API_URL/);
     expect(() => testConfig({ SLACK_API_URL: "not a url" })).to.throw(ConfigError, /SLACK_API_URL/);
-  });
-
-  it("maps Looker formats to file extensions", () => {
-    expect(extensionFor("wysiwyg_pdf")).to.equal("pdf");
-    expect(extensionFor("csv_zip")).to.equal("zip");
-    expect(extensionFor("json_detail", "json_detail")).to.equal("json");
-    expect(extensionFor("xlsx", "xlsx")).to.equal("xlsx");
-    expect(extensionFor(undefined)).to.equal(undefined);
-  });
-
-  it("builds safe file names with the right extension", () => {
-    expect(fileNameFor("report", "Title", "csv")).to.equal("report.csv");
-    expect(fileNameFor("report.csv", "Title", "csv")).to.equal("report.csv");
-    expect(fileNameFor("report.txt", "Title", "csv")).to.equal("report.txt.csv");
-    expect(fileNameFor("  ", "Weekly / revenue", "pdf")).to.equal("Weekly revenue.pdf");
-    expect(fileNameFor("../../etc/passwd", "T", "csv")).to.equal(".. .. etc passwd.csv");
-    expect(fileNameFor(undefined, "", undefined)).to.equal("Looker data");
   });
 
   it("keeps a wide table inside one section's 3,000 characters", () => {
