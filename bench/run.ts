@@ -1,44 +1,30 @@
 // The bench suite: `npm run bench` runs every part; `npm run bench -- <part> [<part> ...]
 // [options]` runs those; `--note "..."` adds a line to each section written (what else ran).
-// Each part rewrites only its own section of bench/RESULTS.md.
+// Figures are only printed unless `--write` is given: then each part rewrites only its own
+// section of bench/RESULTS.md (so a run on a busy laptop cannot overwrite the published ones).
 // See bench/README.md for the parts, their options and their targets.
 import { execSync } from "child_process";
 import * as path from "path";
 import { listPart, pushPart, urlPart } from "./deliveries";
 import { loadPart, soakPart } from "./load";
+import { parseBenchArgs } from "./args";
 import { BenchContext, Part } from "./part";
 import { machineNote, writeSection } from "./results";
 import { rowsPart } from "./rows";
 import { segmentPart } from "./segment";
 import { slackPart } from "./slack";
+import { startupPart } from "./startup";
 
 const ROOT = path.join(__dirname, "..");
-const PARTS: Part[] = [listPart, pushPart, urlPart, rowsPart, slackPart, segmentPart, loadPart, soakPart];
+const PARTS: Part[] = [
+  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, segmentPart, loadPart, soakPart,
+];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["list", "push", "url", "rows", "slack", "segment", "load"];
-const ALIASES: Record<string, string> = { download: "url" };
-
-function parseArgs(args: string[]): { names: string[]; options: Map<string, string>; write: boolean } {
-  const names: string[] = [];
-  const options = new Map<string, string>();
-  let write = true;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--no-write") {
-      write = false;
-    } else if (arg.startsWith("--")) {
-      const [key, inline] = arg.slice(2).split("=", 2);
-      options.set(key, inline ?? args[++i] ?? "");
-    } else {
-      names.push(ALIASES[arg] ?? arg);
-    }
-  }
-  return { names, options, write };
-}
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "segment", "load"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const { names, options, write } = parseArgs(args);
+  const { names, options, write } = parseBenchArgs(args);
   const unknown = names.filter((n) => !PARTS.some((p) => p.name === n));
   if (unknown.length) {
     throw new Error(`Unknown part(s): ${unknown.join(", ")}. Parts: ${PARTS.map((p) => p.name).join(", ")}.`);
@@ -64,6 +50,8 @@ async function main(): Promise<void> {
     if (write) {
       writeSection(results, part.name, section);
       process.stdout.write(`(section "${part.name}" of bench/RESULTS.md written)\n`);
+    } else {
+      process.stdout.write(`\n${section}\n(printed only: \`--write\` puts it in bench/RESULTS.md)\n`);
     }
   }
 }

@@ -1,10 +1,14 @@
-// Runs before every test file. Tests never reach beyond loopback: the system resolver answers
+// Runs before every test file (and installs the suite's cleanup: test/helpers/suite_cleanup.ts).
+// Tests never reach beyond loopback: the system resolver answers
 // only for localhost names, and a connection to any other IP literal fails at once. Tests that
 // exercise name resolution inject their own lookup, which this does not touch.
 import dns = require("dns");
 import net = require("net");
+import { installSuiteCleanup } from "./helpers/suite_cleanup";
 
 process.env.NODE_ENV = "test";
+installSuiteCleanup();
+export { mochaGlobalTeardown } from "./helpers/suite_cleanup";
 
 const LOOPBACK_NAME = /^(localhost|.*\.localhost)$/i;
 

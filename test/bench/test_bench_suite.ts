@@ -6,9 +6,20 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { openLoop, percentile } from "../../bench/open_loop";
+import { parseBenchArgs } from "../../bench/args";
 import { writeSection } from "../../bench/results";
 
 describe("bench suite", () => {
+  it("writes bench/RESULTS.md only when asked with --write", () => {
+    expect(parseBenchArgs([]).write).to.equal(false);
+    expect(parseBenchArgs(["load", "--rate", "50"]).write).to.equal(false);
+    expect(parseBenchArgs(["load", "--no-write"]).write).to.equal(false);
+    const written = parseBenchArgs(["startup", "--write", "--runs", "3", "download"]);
+    expect(written.write).to.equal(true);
+    expect(written.names).to.deep.equal(["startup", "url"]);
+    expect(written.options.get("runs")).to.equal("3");
+  });
+
   describe("writeSection", () => {
     let dir: string;
     let file: string;

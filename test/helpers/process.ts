@@ -17,7 +17,7 @@ export function startHubProcess(args: string[], env: Record<string, string>): Hu
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "hub-boot-"));
   const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
     path.join(ROOT, "src/boot.ts"), ...args], {
-    cwd, env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), HOST: "127.0.0.1", ...env },
+    cwd, env: { PATH: process.env.PATH!, TMPDIR: os.tmpdir(), TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), HOST: "127.0.0.1", ...env },
   });
   let out = "";
   let err = "";

@@ -1,0 +1,28 @@
+// Mocha's configuration. `npm test` (or `npx mocha`) runs every test file under test/; naming
+// files or globs (`npm test -- test/x.ts`, `npx mocha test/lib/*.ts`) runs those only: mocha
+// would otherwise add them to the configured spec and run everything.
+const fs = require("fs");
+
+const ALL = ["test/**/test_*.ts"];
+// Options that take a value, so their value is not mistaken for a file.
+const WITH_VALUE = new Set(["-g", "--grep", "-f", "--fgrep", "-R", "--reporter", "-O", "--reporter-option",
+  "-r", "--require", "-t", "--timeout", "-s", "--slow", "--ui", "-u", "--file", "--config", "--package",
+  "-j", "--jobs", "--extension", "--ignore", "--exclude", "--watch-files", "--watch-ignore", "--retries"]);
+
+function namedFiles(argv) {
+  const named = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (WITH_VALUE.has(arg)) { i++; continue; }
+    if (arg.startsWith("-")) { continue; }
+    if (fs.existsSync(arg) || /[*?{]/.test(arg)) { named.push(arg); }
+  }
+  return named;
+}
+
+module.exports = {
+  require: ["ts-node/register/transpile-only", "test/setup.ts"],
+  spec: namedFiles(process.argv.slice(2)).length ? [] : ALL,
+  timeout: 20000,
+  exit: true,
+};
