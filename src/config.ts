@@ -9,6 +9,7 @@ import {
   baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
+import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 
 export { ConfigError } from "./config_values";
 
@@ -63,6 +64,10 @@ export interface Config {
     /** How deliveries reach Segment: the hub's own /v1/batch sender, or Segment's analytics-node SDK. */
     sender: "batch" | "analytics-node";
   };
+  /** Google's OAuth endpoints, APIs and the Drive/Sheets clients (src/config_oauth.ts). */
+  google: GoogleSettings;
+  /** Dropbox's endpoints and app (src/config_oauth.ts). */
+  dropbox: DropboxSettings;
 }
 
 export interface HttpSettings {
@@ -200,6 +205,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
       apiHost: baseUrlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io").replace(/\/$/, ""),
       sender: choiceSetting(env, "SEGMENT_SENDER", ["batch", "analytics-node"] as const),
     }),
+    google: Object.freeze(googleSettings(env)),
+    dropbox: Object.freeze(dropboxSettings(env)),
   });
 }
 

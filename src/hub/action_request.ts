@@ -4,6 +4,7 @@ import { BadRequestError } from "../lib/errors";
 import type { Delivery } from "../data/delivery";
 import { candidateFormats, cleanExtension, FormatHints, formatInfo } from "../data/formats";
 import { LookerVersion } from "./looker_version";
+import type { OAuthSession } from "./oauth/oauth_session";
 
 export type ActionType = "cell" | "query" | "dashboard";
 export const ACTION_TYPES: readonly ActionType[] = ["cell", "query", "dashboard"];
@@ -55,6 +56,8 @@ export class ActionRequest {
   isTest = false;
   /** The delivery's data, when there is any. */
   delivery?: Delivery;
+  /** The user's login, for integrations that declare OAuth (set by the hub before they run). */
+  oauth?: OAuthSession;
   /** The format settled by `resolveDeliveryFormat` (src/data/format_resolution.ts). */
   resolvedFormat?: string;
 

@@ -6,6 +6,7 @@ import { ActionForm } from "./action_form";
 import { ActionRequest, ActionType } from "./action_request";
 import { ActionResponse } from "./action_response";
 import { isAtLeast, LookerVersion } from "./looker_version";
+import type { OAuthDeclaration } from "./oauth/oauth_declaration";
 
 export type Format =
   "txt" | "csv" | "inline_json" | "json" | "json_label" | "json_detail" | "json_detail_lite_stream" |
@@ -54,6 +55,8 @@ export interface IntegrationDefinition {
   supported_download_settings: DownloadSetting[];
   uses_oauth: boolean;
   delegate_oauth: boolean;
+  /** The v2 login's token exchange (`POST /actions/<name>/oauth_token`), for integrations that offer it. */
+  token_url?: string;
 }
 
 export abstract class Integration {
@@ -72,6 +75,8 @@ export abstract class Integration {
   /** Lookers older than this do not see the integration. */
   readonly minimumSupportedLookerVersion: string = "0.0.0";
   readonly usesOauth: boolean = false;
+  /** Per-user login: declare it and the hub adds the routes, sealed state and refresh (docs/oauth.md). */
+  readonly oauth?: OAuthDeclaration;
 
   /** The form Looker shows before a delivery; integrations without one leave it out. */
   form?(request: ActionRequest): Promise<ActionForm>;
@@ -86,6 +91,9 @@ export abstract class Integration {
   abstract execute(request: ActionRequest): Promise<ActionResponse>;
 
   get hasForm(): boolean { return typeof this.form === "function"; }
+
+  /** An OAuth integration whose client is not configured is not offered to Looker. */
+  get needsSetup(): boolean { return !!this.oauth && !this.oauth.client; }
 
   isVisibleTo(lookerVersion: LookerVersion): boolean {
     return isAtLeast(lookerVersion, this.minimumSupportedLookerVersion);

@@ -33,6 +33,10 @@ export class Registry {
     if (!integration || !integration.isVisibleTo(lookerVersion)) {
       throw new NotFoundError(`No integration named "${name}" on this hub.`);
     }
+    if (integration.needsSetup) {
+      throw new NotFoundError(`${integration.label} is not set up on this hub yet: its admin must set ` +
+        `${integration.oauth!.setupVariables.join(" and ")}.`);
+    }
     return integration;
   }
 
@@ -42,7 +46,7 @@ export class Registry {
 
   definition(integration: Integration, lookerVersion: LookerVersion): IntegrationDefinition {
     const actionUrl = `${this.baseUrl}/actions/${encodeURIComponent(integration.name)}`;
-    return {
+    const definition: IntegrationDefinition = {
       name: integration.name,
       label: integration.label,
       description: integration.description,
@@ -56,9 +60,11 @@ export class Registry {
       supported_formattings: integration.supportedFormattings,
       supported_visualization_formattings: integration.supportedVisualizationFormattings,
       supported_download_settings: integration.supportedDownloadSettings,
-      uses_oauth: integration.usesOauth,
+      uses_oauth: integration.usesOauth || !!integration.oauth,
       delegate_oauth: false,
     };
+    if (integration.oauth?.tokenUrlFlow) { definition.token_url = `${actionUrl}/oauth_token`; }
+    return definition;
   }
 
   /** The serialized action list for that Looker version, built on first use. */
@@ -69,7 +75,7 @@ export class Registry {
       const list: ActionList = {
         label: this.label,
         integrations: this.integrations
-          .filter((i) => i.isVisibleTo(lookerVersion))
+          .filter((i) => i.isVisibleTo(lookerVersion) && !i.needsSetup)
           .map((i) => this.definition(i, lookerVersion)),
       };
       json = JSON.stringify(list);

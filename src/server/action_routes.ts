@@ -13,6 +13,7 @@ import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
 import { ExecuteBody, readExecuteBody } from "../data/payload_stream";
 import { Registry } from "../hub/registry";
+import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";
 import { executeErrorAnswer, formErrorAnswer, logError, plainErrorAnswer } from "./errors";
@@ -22,6 +23,7 @@ import { HubMetrics, Outcome } from "./metrics";
 export interface ActionRouteOptions {
   registry: Registry;
   metrics: HubMetrics;
+  oauth: OAuthHub;
   keepAliveIntervalMs: number;
   deliveryLimits?: DeliveryLimits;
 }
@@ -96,7 +98,7 @@ async function runExecute(integration: Integration, request: ActionRequest): Pro
 }
 
 export function actionRoutes(options: ActionRouteOptions): Router {
-  const { registry, metrics, keepAliveIntervalMs } = options;
+  const { registry, metrics, oauth, keepAliveIntervalMs } = options;
   const deliveryLimits = options.deliveryLimits ?? DEFAULT_DELIVERY_LIMITS;
   const router = Router();
 
@@ -115,6 +117,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     try {
       integration = integrationFor(registry, req, res);
       request = buildRequest(req, res);
+      oauth.attach(integration, request);
     } catch (err) {
       logError(res.locals.logger, err, "form");
       const answer = plainErrorAnswer(err, res.locals.requestId);
@@ -122,7 +125,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     }
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     try {
-      const result = await runForm(integration, request);
+      const result = await oauth.form(integration, request, () => runForm(integration, request));
       metrics.formAnswered(integration.name, result.error ? "failure" : "success");
       sendJson(res, 200, result.toJSON());
     } catch (err) {
@@ -149,13 +152,14 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       return sendJson(res, answer.status, answer.body);
     }
     const request = body.request;
+    oauth.attach(integration, request);
     const meter = request.delivery ? new MeteredDelivery(request.delivery) : undefined;
     request.delivery = meter;
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     const started = Date.now();
     const finished = metrics.deliveryStarted(integration.name);
     try {
-      const result = await runExecute(integration, request);
+      const result = await oauth.execute(integration, request, () => runExecute(integration, request));
       finished(result.success ? "success" : "failure");
       res.locals.logger.info("delivery finished", {
         success: result.success, type: request.type, format: request.format, ms: Date.now() - started,

@@ -7,11 +7,14 @@ import { parseLookerVersion } from "../hub/looker_version";
 import { setSpoolDirectory } from "../data/spool";
 import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
+import { OAuthHub } from "../hub/oauth/oauth_hub";
+import { Sealer } from "../hub/oauth/sealing";
 import { actionRoutes, isExecutePath } from "./action_routes";
 import { requireApiKey } from "./auth";
 import { errorHandler } from "./errors";
 import { Lifecycle } from "./lifecycle";
 import { HubMetrics, metricsRoute } from "./metrics";
+import { oauthRoutes } from "./oauth_routes";
 import { renderStatusPage } from "./status_page";
 
 export interface AppOptions {
@@ -22,6 +25,8 @@ export interface AppOptions {
   maxJsonBodyBytes?: number;
   metrics?: HubMetrics;
   lifecycle?: Lifecycle;
+  /** The login machinery; tests pass one with a clock of their own. */
+  oauth?: OAuthHub;
 }
 
 /** Gives the request an id and a logger carrying the ids Looker sent; logs one access line. */
@@ -57,6 +62,7 @@ export function createApp(options: AppOptions): express.Express {
   const { config, registry, logger } = options;
   const metrics = options.metrics ?? new HubMetrics(false);
   const lifecycle = options.lifecycle ?? new Lifecycle();
+  const oauth = options.oauth ?? new OAuthHub(new Sealer(config.secret), config.baseUrl);
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -64,7 +70,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(requestContext(logger));
 
   const startedAt = Date.now();
-  const page = renderStatusPage(registry, config.label, config.baseUrl, config.version);
+  const page = renderStatusPage(registry, config.label, config.baseUrl, config.version, oauth);
   app.get("/", (_req, res) => { res.type("html").send(page); });
   app.get("/metrics", metricsRoute(metrics, config.metricsToken));
   app.get("/status", (_req, res) => {
@@ -89,9 +95,11 @@ export function createApp(options: AppOptions): express.Express {
     strict: false,
   });
   app.use((req, res, next) => isExecutePath(req.path) ? next() : jsonBody(req, res, next));
+  app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
   app.use(actionRoutes({
     registry,
     metrics,
+    oauth,
     keepAliveIntervalMs: config.keepAliveIntervalMs,
     deliveryLimits: {
       maxBytes: config.maxDeliveryBytes,

@@ -1,4 +1,6 @@
 // GET / for people: what this hub is, its integrations, and how to connect it to Looker.
+import { Integration } from "../hub/integration";
+import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { Registry } from "../hub/registry";
 
 function escapeHtml(text: string): string {
@@ -6,14 +8,26 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]);
 }
 
-export function renderStatusPage(registry: Registry, label: string, baseUrl: string, version: string): string {
+/** What an admin does to offer an OAuth integration whose client is not configured. */
+function setupNote(i: Integration, oauth?: OAuthHub): string {
+  if (!i.needsSetup || !i.oauth) { return ""; }
+  const vars = i.oauth.setupVariables.map((v) => `<code>${escapeHtml(v)}</code>`).join(" and ");
+  const redirect = oauth ? ` and register the redirect URI <code>${escapeHtml(oauth.redirectUri(i.name))}</code> ` +
+    `with ${escapeHtml(i.oauth.vendor)}` : "";
+  return `<p class="setup"><strong>Needs setup:</strong> not offered to Looker until you set ${vars}${redirect}.</p>`;
+}
+
+export function renderStatusPage(
+  registry: Registry, label: string, baseUrl: string, version: string, oauth?: OAuthHub,
+): string {
   const rows = registry.integrations.map((i) => {
     const icon = registry.iconOf(i.name);
     const types = i.supportedActionTypes.join(", ");
     const minimum = i.minimumSupportedLookerVersion !== "0.0.0" ? ` · Looker ${i.minimumSupportedLookerVersion}+` : "";
     return `<li>${icon ? `<img src="${icon}" alt="" width="32" height="32">` : ""}
       <div><strong>${escapeHtml(i.label)}</strong> <code>${escapeHtml(i.name)}</code>
-      <p>${escapeHtml(i.description)}</p><small>${escapeHtml(types)}${escapeHtml(minimum)}</small></div></li>`;
+      <p>${escapeHtml(i.description)}</p>${setupNote(i, oauth)}<small>${escapeHtml(types)}${escapeHtml(minimum)}</small>
+      </div></li>`;
   }).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(label)}</title>
@@ -23,7 +37,7 @@ body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0
 ul.integrations{list-style:none;padding:0}
 ul.integrations li{display:flex;gap:1rem;padding:.75rem 0;border-bottom:1px solid #eee}
 ul.integrations li p{margin:.25rem 0} ol li{margin:.35rem 0} small{color:#666}
-code{background:#f4f4f4;padding:0 .25rem}
+code{background:#f4f4f4;padding:0 .25rem} p.setup{color:#8a4b00}
 </style></head><body>
 <h1>${escapeHtml(label)}</h1>
 <p>A Looker Action Hub (Looker Integration Service ${escapeHtml(version)}). It delivers Looker query results,

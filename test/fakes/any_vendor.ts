@@ -1,35 +1,22 @@
 // A vendor that answers anything, in one of several moods: for tests that run every
 // integration at once (log secrecy, broken vendors) without speaking each vendor's protocol.
 import * as http from "http";
-import { AddressInfo } from "net";
+import { LoopbackServer } from "./loopback_server";
 
 export type Mood = "ok" | "error" | "garbage" | "hang" | "reset" | "endless" | "rate_limited"
   | "rate_limited_bare";
 
-export class AnyVendor {
+export class AnyVendor extends LoopbackServer {
   mood: Mood = "ok";
   /** When set, only requests whose path matches get the mood; the others are answered "ok". */
   moodPaths?: RegExp;
   requests = 0;
   /** Paths asked, in order (tests that run cases one by one learn which steps a case takes). */
   paths: string[] = [];
-  private server = http.createServer((req, res) => this.answer(req, res));
 
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
     this.paths.push(req.url ?? "");
     req.resume();
