@@ -15,6 +15,9 @@ export const ALL_FORMATS: readonly Format[] = [
   "txt", "csv", "inline_json", "json", "json_label", "json_detail", "json_detail_lite_stream",
   "xlsx", "html", "wysiwyg_pdf", "assembled_pdf", "wysiwyg_png", "csv_zip",
 ];
+/** The official hub's default minimum Looker version: older Lookers see the same list there as here. */
+export const DEFAULT_MINIMUM_LOOKER_VERSION = "5.5.0";
+
 export type Formatting = "formatted" | "unformatted";
 export type VisualizationFormatting = "apply" | "noapply";
 export type DownloadSetting = "push" | "url";
@@ -72,8 +75,8 @@ export abstract class Integration {
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = [];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push"];
   readonly requiredFields: RequiredField[] = [];
-  /** Lookers older than this do not see the integration. */
-  readonly minimumSupportedLookerVersion: string = "0.0.0";
+  /** Lookers older than this do not see the integration; the official hub's default is 5.5.0. */
+  readonly minimumSupportedLookerVersion: string = DEFAULT_MINIMUM_LOOKER_VERSION;
   readonly usesOauth: boolean = false;
   /** Per-user login: declare it and the hub adds the routes, sealed state and refresh (docs/oauth.md). */
   readonly oauth?: OAuthDeclaration;

@@ -52,7 +52,7 @@ describe("Looker versions", () => {
       const newer = await list("LookerOutgoingWebhook/6.2.0");
       expect(newer.body.integrations[0].supported_formats).to.deep.equal(["json_detail_lite_stream"]);
       const def = await request(app).post("/actions/with_params").set("Authorization", authHeader())
-        .set("User-Agent", "LookerOutgoingWebhook/5.0.0").expect(200);
+        .set("User-Agent", "LookerOutgoingWebhook/5.5.0").expect(200);
       expect(def.body.supported_formats).to.deep.equal(["json_detail"]);
     });
 

@@ -1,10 +1,13 @@
 // Walks the central registry and checks every integration against the Action API contract.
 import { expect } from "chai";
 import * as fs from "fs";
-import { ALL_FORMATS } from "../../src/hub/integration";
+import { ALL_FORMATS, DEFAULT_MINIMUM_LOOKER_VERSION } from "../../src/hub/integration";
 import { Registry } from "../../src/hub/registry";
 import { allIntegrations } from "../../src/integrations";
 import { testConfig } from "../helpers/app";
+
+/** The official hub's minimum Looker versions that differ from its default (catalog.md). */
+const OFFICIAL_MINIMUM_VERSIONS: Record<string, string> = { segment_event: "4.20.0", slack_app: "6.23.0" };
 
 describe("every registered integration", () => {
   const config = testConfig({ DEBUG_INTEGRATION: "true" });
@@ -42,6 +45,20 @@ describe("every registered integration", () => {
           expect(p.required).to.be.a("boolean");
           expect(p.sensitive).to.be.a("boolean");
         }
+      });
+
+      it("reads the data both ways Looker delivers it (push and url), when it reads data at all", () => {
+        // Every query or dashboard integration here reads the delivery (a file, rows, a preview):
+        // with push only, Looker's "all results" schedules, which need url, could not use it.
+        if (!integration.supportedActionTypes.some((t) => t !== "cell")) { return; }
+        expect(integration.supportedDownloadSettings).to.have.members(["push", "url"]);
+      });
+
+      it("hides itself from Lookers older than the official hub's minimum (5.5.0 unless it says otherwise)", () => {
+        expect(integration.isVisibleTo([5, 4, 0])).to.equal(integration.name === "segment_event");
+        expect(integration.isVisibleTo([4, 19, 0])).to.equal(false);
+        const minimum = OFFICIAL_MINIMUM_VERSIONS[integration.name] ?? DEFAULT_MINIMUM_LOOKER_VERSION;
+        expect(integration.minimumSupportedLookerVersion).to.equal(minimum);
       });
 
       for (const version of [null, [6, 0, 0] as const, [7, 20, 0] as const]) {

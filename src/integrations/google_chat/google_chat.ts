@@ -4,7 +4,9 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import {
+  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { previewRows } from "../../data/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { checkedUrl } from "../webhook/webhook_post";
@@ -22,6 +24,7 @@ export class GoogleChatIntegration extends Integration {
   readonly supportedFormats: Format[] = ["csv", "json_detail", "wysiwyg_png", "wysiwyg_pdf"];
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 

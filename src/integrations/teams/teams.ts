@@ -5,7 +5,9 @@ import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
-import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import {
+  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { previewRows } from "../../data/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { safeExcerpt } from "../../lib/http_errors";
@@ -24,6 +26,7 @@ export class TeamsIntegration extends Integration {
   readonly supportedFormats: Format[] = ["csv", "wysiwyg_png", "wysiwyg_pdf"];
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 

@@ -3,7 +3,9 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import {
+  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import { sendToVendorWebhook, VendorWebhook, vendorWebhookForm } from "../webhook/vendor_webhook";
 
@@ -17,6 +19,7 @@ export class ZapierIntegration extends Integration {
   readonly supportedFormats: Format[] = ["json_detail"];
   readonly supportedFormattings: Formatting[] = ["unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   private readonly spec: VendorWebhook;
 
   constructor(private readonly http: HttpClient, domains: string[]) {
