@@ -20,8 +20,9 @@ function* body(rows: number): Generator<Buffer> {
     { name: "users.id", tags: ["user_id"] }, { name: "users.email", tags: ["email"] },
     { name: "users.city", tags: [] }, { name: "users.created_date", tags: [] },
   ], measures: [{ name: "orders.count", tags: [] }, { name: "orders.total", tags: [] }] };
+  // As Looker sends it: extension `json`, and `ran_at` and `fields` before `data`.
   yield Buffer.from(JSON.stringify(head).slice(0, -1) + `,"attachment":{"mimetype":"application/json",` +
-    `"extension":"json_detail_lite_stream","data":{"fields":${JSON.stringify(fields)},"data":[`);
+    `"extension":"json","data":{"ran_at":"2024-05-01T10:00:00+00:00","fields":${JSON.stringify(fields)},"data":[`);
   let chunk = "";
   for (let i = 0; i < rows; i++) {
     chunk += (i ? "," : "") + `{"users.id":{"value":"user-${i}"},"users.email":{"value":"user${i}@example.com"},` +
@@ -29,7 +30,7 @@ function* body(rows: number): Generator<Buffer> {
       `"orders.count":{"value":${i % 37}},"orders.total":{"value":${(i % 1000) / 10}}}`;
     if (chunk.length > 256 * 1024) { yield Buffer.from(chunk); chunk = ""; }
   }
-  yield Buffer.from(chunk + `],"ran_at":"2024-05-01T10:00:00+00:00"}}}`);
+  yield Buffer.from(chunk + `]}}}`);
 }
 
 export const segmentPart: Part = {

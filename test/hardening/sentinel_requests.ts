@@ -1,6 +1,7 @@
 // Looker-shaped requests for any integration, with a sentinel in every value a user or admin
 // types and every row, so tests can check that none of it reaches the logs.
 import { DefinitionContext, Format, Integration } from "../../src/hub/integration";
+import { lookerAttachment } from "../helpers/looker_payloads";
 
 export const SENTINEL = "SENTINELzq7";
 
@@ -26,35 +27,32 @@ function jsonDetail(): unknown {
     name, label: name, label_short: name, tags: name === "users.id" ? ["user_id"] : name === "users.email"
       ? ["email"] : [], type: "string", hidden: false }));
   return {
+    ran_at: "2026-11-28T00:00:00Z",
     fields: { dimensions: dims, measures: [], table_calculations: [], pivots: [] },
     data: [1, 2, 3].map((i) => ({
       "users.id": { value: sentinel(`id${i}`) }, "users.email": { value: `${sentinel(`mail${i}`)}@example.com` },
       "users.name": { value: sentinel(`name${i}`), rendered: sentinel(`rendered${i}`) },
     })),
-    ran_at: "2026-11-28T00:00:00Z",
   };
 }
 
-/** An attachment in the integration's first supported format, rows full of sentinels. */
+/** An attachment in the integration's first supported format, as Looker sends it, rows full of sentinels. */
 export function sentinelAttachment(format: Format): Record<string, unknown> {
   switch (format) {
     case "csv":
     case "txt":
-      return { mimetype: "text/csv", extension: format,
-        data: `id,email\n${sentinel("row1")},${sentinel("mail1")}\n${sentinel("row2")},x\n` };
+      return lookerAttachment(format, `id,email\n${sentinel("row1")},${sentinel("mail1")}\n${sentinel("row2")},x\n`);
     case "json_detail":
     case "json_detail_lite_stream":
-      return { mimetype: "application/json", extension: format, data: JSON.stringify(jsonDetail()) };
+      return lookerAttachment(format, JSON.stringify(jsonDetail()));
     case "json":
     case "json_label":
     case "inline_json":
-      return { mimetype: "application/json", extension: format,
-        data: [{ "users.id": sentinel("j1"), "users.email": sentinel("jm1") }] };
+      return lookerAttachment(format, [{ "users.id": sentinel("j1"), "users.email": sentinel("jm1") }]);
     case "html":
-      return { mimetype: "text/html", extension: "html", data: `<table><td>${sentinel("html")}</td></table>` };
+      return lookerAttachment(format, `<table><td>${sentinel("html")}</td></table>`);
     default:
-      return { mimetype: "application/octet-stream;base64", extension: format,
-        data: Buffer.from(sentinel("binary")).toString("base64") };
+      return lookerAttachment(format, Buffer.from(sentinel("binary")));
   }
 }
 

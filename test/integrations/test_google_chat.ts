@@ -28,7 +28,7 @@ describe("google_chat integration", () => {
   it("posts a card with title, escaped text, first rows and a link", async () => {
     const answer = await execute(app(), "google_chat", {
       type: "query", scheduled_plan: PLAN,
-      attachment: { mimetype: "application/json", extension: "json_detail", data: DETAIL },
+      attachment: { mimetype: "application/json", extension: "json", data: DETAIL },
       form_params: { url: url(), title: "Orders", text: "Up <b>5%</b> & more", rows: "5" },
     });
     expect(answer.looker).to.deep.include({ success: true, message: "Posted the card to Google Chat." });
@@ -49,7 +49,7 @@ describe("google_chat integration", () => {
   it("titles the card with the schedule when no title is given, and skips rows for images", async () => {
     await execute(app(), "google_chat", {
       type: "dashboard", scheduled_plan: PLAN,
-      attachment: { mimetype: "image/png;base64", extension: "wysiwyg_png", data: "iVBORw0KGgo=" },
+      attachment: { mimetype: "image/png;base64", extension: "png", data: "iVBORw0KGgo=" },
       form_params: { url: url() },
     });
     const card = JSON.parse(receiver.received[0].body.toString("utf8")).cardsV2[0].card;

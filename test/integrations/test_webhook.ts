@@ -16,7 +16,7 @@ const DETAIL = fs.readFileSync(path.join(__dirname, "../fixtures/json_detail_exa
 const CSV_ATTACHMENT = { mimetype: "text/csv", extension: "csv", data: CSV };
 
 function pngAttachment(png: Buffer) {
-  return { mimetype: "image/png;base64", extension: "wysiwyg_png", data: png.toString("base64") };
+  return { mimetype: "image/png;base64", extension: "png", data: png.toString("base64") };
 }
 
 function sign(body: Buffer): string {
@@ -71,7 +71,7 @@ describe("webhook integration", () => {
   it("wraps json_detail in the JSON envelope with the plan's metadata, signed", async () => {
     await execute(app().app, "webhook", {
       type: "query", scheduled_plan: PLAN, data: { signing_secret: SECRET },
-      attachment: { mimetype: "application/json", extension: "json_detail", data: DETAIL },
+      attachment: { mimetype: "application/json", extension: "json", data: DETAIL },
       form_params: { url: receiver.url(), envelope: "json" },
     });
     const got = receiver.received[0];

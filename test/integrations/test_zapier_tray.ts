@@ -30,7 +30,7 @@ for (const v of VENDORS) {
     const app = () => buildTestApp([v.make(testHttpClient())]).app;
     const deliver = (url: string) => execute(app(), v.name, {
       type: "query", scheduled_plan: PLAN,
-      attachment: { mimetype: "application/json", extension: "json_detail", data: DETAIL }, form_params: { url },
+      attachment: { mimetype: "application/json", extension: "json", data: DETAIL }, form_params: { url },
     });
 
     it("has the official hub's form field and formats", async () => {

@@ -64,7 +64,7 @@ describe("execute: push deliveries read as they arrive", () => {
 
     it(`decodes base64 data on the fly with ${name}`, async () => {
       const png = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) % 256));
-      const attachment = { mimetype: "image/png;base64", extension: "wysiwyg_png", data: png.toString("base64") };
+      const attachment = { mimetype: "image/png;base64", extension: "png", data: png.toString("base64") };
       await post(body(order, attachment)).expect(200);
       expect(recorder.records[0].deliveryKind).to.equal(kind);
       expect(recorder.records[0].data!.equals(png)).to.equal(true);
@@ -72,7 +72,7 @@ describe("execute: push deliveries read as they arrive", () => {
 
     it(`passes inline JSON data through with ${name}`, async () => {
       const rows = [{ "users.id": 1, "users.name": "Ann \"A\"" }, { "users.id": 2, "users.name": "Bo" }];
-      await post(body(order, { mimetype: "application/json", extension: "inline_json", data: rows })).expect(200);
+      await post(body(order, { mimetype: "application/json", extension: "json", data: rows })).expect(200);
       expect(recorder.records[0].deliveryKind).to.equal(kind);
       expect(JSON.parse(recorder.records[0].data!.toString())).to.deep.equal(rows);
     });
@@ -177,7 +177,7 @@ describe("execute: push deliveries read as they arrive", () => {
     const csv = await post(csvBody, "/actions/debug/execute");
     expect(csv.body.looker.message).to.equal(`received ${CSV.length} bytes, 2 rows`);
     const detail = fs.readFileSync(`${__dirname}/../fixtures/json_detail_example.json`, "utf8");
-    const jsonBody = body(ATTACHMENT_FIRST, { mimetype: "application/json", extension: "json_detail", data: detail });
+    const jsonBody = body(ATTACHMENT_FIRST, { mimetype: "application/json", extension: "json", data: detail });
     const json = await post(jsonBody, "/integrations/debug/action");
     expect(json.body.looker.message).to.equal(`received ${Buffer.byteLength(detail)} bytes, 13 rows`);
   });

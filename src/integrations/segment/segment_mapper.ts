@@ -78,20 +78,20 @@ export function fieldRoles(fields: JsonDetailFields, hiddenFields: string[], cal
   const hidden = new Set(hiddenFields);
   roles.valueFields = list.map((f) => f.name).filter((name) => !taggedNames.has(name) && !hidden.has(name));
 
-  const hint = "Ask your LookML developer to add the tag to the dimension (for example tags: [\"user_id\"]) " +
-    "and include that field in the query.";
+  const hint = (tag: string) => `Ask your LookML developer to add the tag to the dimension (for example ` +
+    `tags: ["${tag}"]) and include that field in the query.`;
   if (call === "group") {
     if (!roles.groupIdField) {
-      throw new UserError(`Segment Group needs a field tagged "${SegmentTag.groupId}" in the query. ${hint}`);
+      throw new UserError(`Segment Group needs a field tagged "${SegmentTag.groupId}" in the query. ${hint(SegmentTag.groupId)}`);
     }
     if (!roles.userIdField && !roles.anonymousIdField) {
       throw new UserError(
         `Segment Group needs a field tagged ${quoteTags([SegmentTag.userId, SegmentTag.anonymousId])} in the query ` +
-        `to say who belongs to the group; Segment refuses group calls without one. ${hint}`);
+        `to say who belongs to the group; Segment refuses group calls without one. ${hint(SegmentTag.userId)}`);
     }
   } else if (!roles.userIdField && !roles.anonymousIdField && !roles.emailField) {
     throw new UserError(`The query needs a field tagged ${quoteTags(IDENTITY_TAGS)} to say which Segment user ` +
-      `each row is about; none of its fields has one of these tags. ${hint}`);
+      `each row is about; none of its fields has one of these tags. ${hint(SegmentTag.userId)}`);
   }
   return roles;
 }

@@ -11,6 +11,8 @@ import {
 import { authHeader, buildTestApp, TestApp } from "../../helpers/app";
 import { testHttpClient } from "../../helpers/http";
 import { FakeSegmentApi } from "../../fakes/segment_api";
+import { Format } from "../../../src/hub/integration";
+import { lookerAttachment } from "../../helpers/looker_payloads";
 
 export const WRITE_KEY = "test-write-key";
 export const APP = { name: "looker-integration-service", version: "9.9.9" };
@@ -61,7 +63,8 @@ export interface ExecuteOptions {
   writeKey?: string | null;
   formParams?: Record<string, string>;
   hiddenFields?: string[];
-  format?: string;
+  /** The Looker format pushed (json_detail_lite_stream by default), with its real MIME type and extension. */
+  format?: Format;
   webhookId?: string;
 }
 
@@ -74,7 +77,7 @@ export function executeBody(payload: unknown, options: ExecuteOptions = {}) {
       scheduled_plan_id: 7, title: "Users", type: "Look", url: "https://looker.example.test/looks/1",
       query: { fields: [], vis_config: { hidden_fields: options.hiddenFields ?? [] } },
     },
-    attachment: { mimetype: "application/json", extension: options.format ?? "json_detail_lite_stream", data: payload },
+    attachment: lookerAttachment(options.format ?? "json_detail_lite_stream", payload),
   };
 }
 

@@ -20,7 +20,7 @@ describe("slack: messages", () => {
 
   const tableBody = (data: unknown, extra: Record<string, unknown> = {}) => queryBody(h.fake, {
     formParams: { send_as: "message" },
-    attachment: { mimetype: "application/json", extension: "json_detail", data },
+    attachment: { mimetype: "application/json", extension: "json", data },
     ...extra,
   });
 

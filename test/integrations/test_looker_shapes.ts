@@ -1,0 +1,124 @@
+// Every registered integration, sent what a real Looker sends for every format it declares,
+// pushed in the body and at a download URL: no integration may refuse a payload Looker sends
+// for a format it lists. Each vendor is played by a local fake that answers success.
+import { expect } from "chai";
+import request from "supertest";
+import { Format, Integration } from "../../src/hub/integration";
+import { allIntegrations } from "../../src/integrations";
+import { DownloadServer, startDownloadServer } from "../fakes/download_server";
+import { HttpReceiver } from "../fakes/http_receiver";
+import { FakeSegmentApi } from "../fakes/segment_api";
+import { FakeSlack } from "../fakes/slack_api";
+import { authHeader, buildTestApp, TestApp, testConfig } from "../helpers/app";
+import { FAST_HTTP_ENV } from "../helpers/http";
+import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looker_payloads";
+
+interface Fakes { slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; }
+
+/** What an admin and a user fill in for each integration; every registered one needs a line. */
+const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; form: Record<string, string> }> = {
+  debug: () => ({ data: {}, form: {} }),
+  segment_event: () => ({ data: { segment_write_key: "test-write-key" }, form: {} }),
+  segment_track: () => ({ data: { segment_write_key: "test-write-key" }, form: { event: "Weekly revenue" } }),
+  segment_group: () => ({ data: { segment_write_key: "test-write-key" }, form: {} }),
+  slack: (f) => ({ data: { slack_api_token: f.slack.token }, form: { channelType: "manual", channel: "C0123ABCD" } }),
+  slack_app: (f) => ({ data: { state_json: JSON.stringify([{ install_id: "T1", token: f.slack.token }]) },
+    form: { workspace: "T1", channelType: "manual", channel: "C0123ABCD" } }),
+  google_chat: (f) => ({ data: {}, form: { url: f.receiver.url("/chat") } }),
+  teams_incomingwebhook: (f) => ({ data: {}, form: { webhookUrl: f.receiver.url("/teams"), title: "Revenue" } }),
+  tray: (f) => ({ data: {}, form: { url: f.receiver.url("/tray") } }),
+  webhook: (f) => ({ data: {}, form: { url: f.receiver.url("/webhook") } }),
+  zapier: (f) => ({ data: {}, form: { url: f.receiver.url("/zapier") } }),
+};
+
+/** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
+const LOOKERS = ["6.1.0", "25.10.0"];
+
+/** Each format an integration declares to some Looker, with a Looker version that sees it. */
+function declaredFormats(integration: Integration): Array<{ format: Format; version: string }> {
+  const seen = new Map<Format, string>();
+  for (const version of LOOKERS) {
+    const parsed = version.split(".").map(Number) as [number, number, number];
+    if (!integration.isVisibleTo(parsed)) { continue; }
+    for (const format of integration.formatsFor({ lookerVersion: parsed })) {
+      if (!seen.has(format)) { seen.set(format, version); }
+    }
+  }
+  return [...seen].map(([format, version]) => ({ format, version }));
+}
+
+describe("every integration accepts Looker's real payloads for every format it declares", function() {
+  this.timeout(60_000);
+  const fakes = {} as Fakes;
+  let download: DownloadServer;
+  let hub: TestApp;
+  let integrations: Integration[];
+  /** What the download server serves, by path. */
+  const served = new Map<string, Buffer>();
+
+  before(async () => {
+    fakes.slack = await new FakeSlack().start();
+    fakes.segment = await new FakeSegmentApi().start();
+    fakes.receiver = await new HttpReceiver().start();
+    // Teams' Workflows answer 202 with no body; the others only look at the status.
+    fakes.receiver.defaultReply = { status: 200, body: "" };
+    download = await startDownloadServer((req, res) => {
+      const bytes = served.get(req.url ?? "");
+      if (!bytes) { res.writeHead(404).end(); return; }
+      res.writeHead(200).end(bytes);
+    });
+    const env = {
+      ...FAST_HTTP_ENV, DEBUG_INTEGRATION: "true", SLACK_API_URL: fakes.slack.apiUrl,
+      SEGMENT_API_HOST: fakes.segment.url, ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
+    };
+    integrations = allIntegrations(testConfig(env));
+    hub = buildTestApp(integrations, env);
+  });
+
+  after(async () => {
+    await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close()]);
+  });
+
+  it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
+    const names = allIntegrations(testConfig({ DEBUG_INTEGRATION: "true" })).map((i) => i.name);
+    expect(names.filter((n) => !SETTINGS[n])).to.deep.equal([]);
+  });
+
+  it("every integration, format and download setting succeeds, and the data arrives", async () => {
+    const failures: string[] = [];
+    let tried = 0;
+    let n = 0;
+    for (const integration of integrations) {
+      const settings = SETTINGS[integration.name]?.(fakes);
+      if (!settings) { continue; }
+      const type = integration.supportedActionTypes.includes("query") ? "query" : "dashboard";
+      for (const { format, version } of declaredFormats(integration)) {
+        for (const setting of integration.supportedDownloadSettings) {
+          const parts = { type, data: settings.data, form_params: settings.form } as const;
+          const path = `/download/${++n}`;
+          served.set(path, contentBytes(sampleContent(format)));
+          const body = setting === "push" ? pushBody(format, parts) : urlBody(format, `${download.url}${path}`, parts);
+          const before = fakes.receiver.received.length;
+          const res = await request(hub.app).post(`/actions/${integration.name}/execute`)
+            .set("Authorization", authHeader()).set("User-Agent", `LookerOutgoingWebhook/${version}`)
+            .set("X-Looker-Webhook-Id", `wh-${n}`).send(body);
+          tried++;
+          const what = `${integration.name} ${format} ${setting} (Looker ${version})`;
+          if (res.status !== 200 || res.body?.looker?.success !== true) {
+            failures.push(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+            continue;
+          }
+          // What passes the data through must pass it unchanged.
+          if (["webhook", "zapier", "tray"].includes(integration.name) && !settings.form.envelope) {
+            const got = fakes.receiver.received.slice(before).pop()?.body;
+            if (!got?.equals(contentBytes(sampleContent(format)))) { failures.push(`${what}: other bytes arrived`); }
+          }
+        }
+      }
+    }
+    expect(failures, failures.join("\n")).to.deep.equal([]);
+    expect(tried).to.be.greaterThan(40);
+    expect(fakes.segment.accepted.length, "rows reached Segment").to.be.greaterThan(0);
+    expect(fakes.slack.uploads.length, "files reached Slack").to.be.greaterThan(0);
+  });
+});
