@@ -132,7 +132,9 @@ export class FakeSlack {
         return { ok: true, files: files.map((f: { id: string }) => ({ id: f.id })) };
       }
       case "chat.postMessage":
-        return { ok: true, channel: args.channel, ts: "1700000000.000100" };
+        // Posted to a member ID, Slack answers the DM's conversation ID (D...).
+        return { ok: true, channel: /^[UW]/.test(args.channel ?? "") ? `D${args.channel}` : args.channel,
+          ts: "1700000000.000100" };
       default:
         return { ok: false, error: "unknown_method" };
     }

@@ -16,7 +16,7 @@ import { formatBytes, requestFileName } from "../../data/file_naming";
 import { explainSlackError, SLACK_MAX_FILE_BYTES } from "./slack_errors";
 import { channelTypeOf, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
 import { readTable, tableMessage } from "./slack_table";
-import { resolveTarget, Target } from "./slack_target";
+import { postMessage, resolveTarget, Target } from "./slack_target";
 import { uploadDelivery } from "./slack_upload";
 
 export interface SlackOptions extends SlackApiOptions {
@@ -48,7 +48,8 @@ export function slackOptions(config: Config, client: HttpClient): SlackOptions {
   };
 }
 
-export const SLACK_SCOPES = ["channels:read", "groups:read", "users:read", "im:write", "chat:write", "files:write"];
+/** The bot scopes the hub uses; the official hub's list (which adds im:read, mpim:read) also works. */
+export const SLACK_SCOPES = ["channels:read", "groups:read", "users:read", "chat:write", "files:write"];
 
 export class SlackIntegration extends Integration {
   readonly name = "slack";
@@ -113,8 +114,7 @@ export class SlackIntegration extends Integration {
     try {
       target = await resolveTarget(api, channel);
       if (request.type === "cell") {
-        const message = cellMessage(request, comment);
-        await api.call("chat.postMessage", (c) => c.chat.postMessage({ channel: target!.id, ...message }));
+        await postMessage(api, target, cellMessage(request, comment));
         return ActionResponse.ok(`Sent the value to ${target.display} in Slack.`);
       }
       if (!request.delivery) { return await this.noData(api, request, target, comment); }
@@ -138,11 +138,15 @@ export class SlackIntegration extends Integration {
 
   private async sendFile(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
     const fileName = requestFileName(request, request.formParams.filename);
+    // A file goes into a conversation, not to a member ID: for a person, the comment (or a line
+    // naming the file) is posted to them first, which answers the DM's channel.
+    const dm = target.memberId !== undefined;
     const bytes = await uploadDelivery(api, request.delivery!, {
-      channelId: target.id,
+      channelId: dm ? () => postMessage(api, target, { text: comment ?? `${request.suggestedTitle()} from Looker` })
+        : target.id,
       fileName,
       title: fileName,
-      comment,
+      comment: dm ? undefined : comment,
       maxBytes: this.options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
       tmpDir: this.options.tmpDir,
       post: { http: this.options.http, apiUrl: this.options.apiUrl, logger: request.logger },
@@ -156,16 +160,14 @@ export class SlackIntegration extends Integration {
     const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
     const table = await readTable(request.delivery!, request.format, Array.isArray(hidden) ? hidden : []);
     const message = tableMessage(request.suggestedTitle(), table, request.scheduledPlan?.url, comment);
-    await api.call("chat.postMessage", (c) => c.chat.postMessage({
-      channel: target.id, text: message.text, blocks: message.blocks as any, unfurl_links: false,
-    }));
+    await postMessage(api, target, { text: message.text, blocks: message.blocks, unfurl_links: false });
     return ActionResponse.ok(`Sent a table of ${message.rowsShown} rows to ${target.display} in Slack.`);
   }
 
   /** "Send even if there are no results": a message says so rather than an empty file. */
   private async noData(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
     const text = [comment, `"${request.suggestedTitle()}" has no results to send.`].filter(Boolean).join("\n");
-    await api.call("chat.postMessage", (c) => c.chat.postMessage({ channel: target.id, text }));
+    await postMessage(api, target, { text });
     return ActionResponse.ok(`There were no results; posted a message to ${target.display} in Slack instead.`);
   }
 }

@@ -10,7 +10,8 @@ import { fileTooLargeMessage } from "./slack_errors";
 import { postFileToUploadUrl, UploadPostOptions } from "./upload_post";
 
 export interface FileUpload {
-  channelId: string;
+  /** The conversation, or how to find it once the file is known not to be empty (a DM's channel). */
+  channelId: string | (() => Promise<string>);
   fileName: string;
   title: string;
   comment?: string;
@@ -40,9 +41,10 @@ export async function uploadDelivery(api: SlackApi, delivery: Delivery, upload: 
       throw new UserError("Slack did not hand out an upload address for the file. Try again later.");
     }
     await postFileToUploadUrl(target.upload_url, spooled, upload.post);
+    const channelId = typeof upload.channelId === "string" ? upload.channelId : await upload.channelId();
     await api.call("files.completeUploadExternal", (c) => c.files.completeUploadExternal({
       files: [{ id: target.file_id!, title: upload.title }],
-      channel_id: upload.channelId,
+      channel_id: channelId,
       initial_comment: upload.comment || undefined,
     }));
     return spooled.size;

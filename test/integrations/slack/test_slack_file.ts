@@ -62,11 +62,45 @@ describe("slack: files", () => {
     expect(h.fake.callsOf("files.getUploadURLExternal")[0].args.filename).to.equal("q3.CSV");
   });
 
-  it("delivers to a person's ID as a direct message", async () => {
+  it("delivers to a person's ID as a direct message with chat:write alone (no conversations.open)", async () => {
+    const res = await h.post("execute", queryBody(h.fake, { formParams: { channel: "U0PERSON1" } })).expect(200);
+    expect(res.body.looker.success).to.equal(true);
+    expect(h.fake.callsOf("conversations.open")).to.have.length(0);
+    // The comment goes to the member ID, which answers the DM's channel; the file follows it there.
+    const posted = h.fake.callsOf("chat.postMessage");
+    expect(posted).to.have.length(1);
+    expect(posted[0].args).to.include({ channel: "U0PERSON1", text: "Weekly numbers" });
+    const complete = h.fake.callsOf("files.completeUploadExternal")[0].args;
+    expect(complete.channel_id).to.equal("DU0PERSON1");
+    expect(complete).to.not.have.property("initial_comment");
+    expect(h.fake.uploads[0].body!.toString("utf8")).to.equal(CSV);
+  });
+
+  it("names the file in the direct message when there is no comment", async () => {
+    const body = queryBody(h.fake, { formParams: { channel: "W0PERSON2", initial_comment: "" } });
+    expect((await h.post("execute", body).expect(200)).body.looker.success).to.equal(true);
+    expect(h.fake.callsOf("chat.postMessage")[0].args).to.include({ channel: "W0PERSON2",
+      text: "Weekly revenue from Looker" });
+    expect(h.fake.callsOf("files.completeUploadExternal")[0].args.channel_id).to.equal("DW0PERSON2");
+    expect(h.fake.callsOf("conversations.open")).to.have.length(0);
+  });
+
+  it("opens the direct message with conversations.open only when Slack refuses the post to the member", async () => {
+    h.fake.fail("chat.postMessage", { error: "channel_not_found" });
     const res = await h.post("execute", queryBody(h.fake, { formParams: { channel: "U0PERSON1" } })).expect(200);
     expect(res.body.looker.success).to.equal(true);
     expect(h.fake.callsOf("conversations.open")[0].args).to.include({ users: "U0PERSON1" });
+    expect(h.fake.callsOf("chat.postMessage")[1].args).to.include({ channel: "DU0PERSON1" });
     expect(h.fake.callsOf("files.completeUploadExternal")[0].args.channel_id).to.equal("DU0PERSON1");
+  });
+
+  it("names im:write when Slack refuses the post and the app cannot open direct messages", async () => {
+    h.fake.fail("chat.postMessage", { error: "channel_not_found" });
+    h.fake.fail("conversations.open", { error: "missing_scope", needed: "im:write" });
+    const res = await h.post("execute", queryBody(h.fake, { formParams: { channel: "U0PERSON1" } })).expect(200);
+    expect(res.body.looker.success).to.equal(false);
+    expect(res.body.looker.message).to.contain("\"im:write\"");
+    expect(h.leftovers()).to.deep.equal([]);
   });
 
   it("finds a #channel-name among every page of channels", async () => {

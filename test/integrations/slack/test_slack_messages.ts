@@ -42,6 +42,22 @@ describe("slack: messages", () => {
     expect(post.args.text).to.contain("Orders Total: $42.00");
   });
 
+  it("sends a cell and a table to a person's member ID without conversations.open", async () => {
+    const cell = await h.post("execute", {
+      type: "cell", data: { slack_api_token: h.fake.token, value: "42" },
+      form_params: { channelType: "manual", channel: "U0PERSON1" },
+    }).expect(200);
+    expect(cell.body.looker).to.include({ success: true, message: "Sent the value to a direct message to U0PERSON1 in Slack." });
+    const table = await h.post("execute", tableBody(detailWithRows(3), {})).expect(200);
+    expect(table.body.looker.success).to.equal(true);
+    const dm = await h.post("execute", queryBody(h.fake, { formParams: { send_as: "message", channel: "U0PERSON1" },
+      attachment: { mimetype: "application/json", extension: "json", data: detailWithRows(2) } })).expect(200);
+    expect(dm.body.looker.success).to.equal(true);
+    const channels = h.fake.callsOf("chat.postMessage").map((c) => c.args.channel);
+    expect(channels).to.deep.equal(["U0PERSON1", "C0123ABCD", "U0PERSON1"]);
+    expect(h.fake.callsOf("conversations.open")).to.have.length(0);
+  });
+
   it("sends the first rows of a json_detail result as a table with a link to the Look", async () => {
     const res = await h.post("execute", tableBody(DETAIL)).expect(200);
     expect(res.body.looker.success).to.equal(true);
