@@ -30,6 +30,8 @@ export interface Param {
   sensitive: boolean;
   user_attribute_name?: string;
   per_user?: boolean;
+  /** Delegated OAuth: the Looker page (relative to Looker) where the admin installs the vendor app. */
+  delegate_oauth_url?: string;
 }
 
 export type RequiredField = { tag: string } | { any_tag: string[] } | { all_tags: string[] };
@@ -78,6 +80,8 @@ export abstract class Integration {
   /** Lookers older than this do not see the integration; the official hub's default is 5.5.0. */
   readonly minimumSupportedLookerVersion: string = DEFAULT_MINIMUM_LOOKER_VERSION;
   readonly usesOauth: boolean = false;
+  /** Looker itself logs in to the vendor (a param's `delegate_oauth_url`) and sends the tokens as state. */
+  readonly delegateOauth: boolean = false;
   /** Per-user login: declare it and the hub adds the routes, sealed state and refresh (docs/oauth.md). */
   readonly oauth?: OAuthDeclaration;
 

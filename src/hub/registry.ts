@@ -60,8 +60,8 @@ export class Registry {
       supported_formattings: integration.supportedFormattings,
       supported_visualization_formattings: integration.supportedVisualizationFormattings,
       supported_download_settings: integration.supportedDownloadSettings,
-      uses_oauth: integration.usesOauth || !!integration.oauth,
-      delegate_oauth: false,
+      uses_oauth: integration.usesOauth || integration.delegateOauth || !!integration.oauth,
+      delegate_oauth: integration.delegateOauth,
     };
     if (integration.oauth?.tokenUrlFlow) { definition.token_url = `${actionUrl}/oauth_token`; }
     return definition;

@@ -6,6 +6,7 @@ import { DebugIntegration } from "./debug/debug";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SlackIntegration, slackOptions } from "./slack/slack";
+import { SlackAppIntegration } from "./slack/slack_app";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
 import { WebhookIntegration } from "./webhook/webhook";
@@ -17,6 +18,7 @@ export function allIntegrations(config: Config): Integration[] {
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(...segmentIntegrations(segmentSettings(config, http)));
   list.push(new SlackIntegration(slackOptions(config, http)));
+  list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));
   list.push(new TeamsIntegration(http));
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));

@@ -38,8 +38,12 @@ export interface FakeUser {
   is_restricted?: boolean; is_ultra_restricted?: boolean;
 }
 
+export interface FakeWorkspace { team: string; team_id: string; }
+
 export class FakeSlack {
   token = "xoxb-test-token";
+  /** More bot tokens accepted, each of its own workspace (Looker's multi-workspace Slack app). */
+  workspaces: Record<string, FakeWorkspace> = {};
   channels: FakeChannel[] = [];
   users: FakeUser[] = [];
   /** Page size of the list methods, whatever `limit` asks (to exercise pagination). */
@@ -104,8 +108,12 @@ export class FakeSlack {
         const needed = failure.needed ? { needed: failure.needed } : {};
         return this.json(res, { ok: false, error: failure.error, ...needed });
       }
-      if (req.headers.authorization !== `Bearer ${this.token}`) {
+      const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+      if (token !== this.token && !this.workspaces[token]) {
         return this.json(res, { ok: false, error: "invalid_auth" });
+      }
+      if (method === "auth.test" && this.workspaces[token]) {
+        return this.json(res, { ok: true, ...this.workspaces[token], user: "lookerbot", user_id: "U0BOT" });
       }
       this.json(res, this.answer(method, args));
     });

@@ -34,7 +34,10 @@ export function fieldValue(field: FieldLike, vendorUrl: string): string {
 }
 
 function params(integration: Integration): Record<string, string> {
-  return Object.fromEntries(integration.params.map((p) => [p.name, `test-${p.name}`]));
+  const values: Record<string, string> = Object.fromEntries(integration.params.map((p) => [p.name, `test-${p.name}`]));
+  // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
+  if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
+  return values;
 }
 
 /** Posts one case to the hub; the answer is parsed whatever keep-alive bytes precede it. */

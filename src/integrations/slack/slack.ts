@@ -5,28 +5,15 @@ import { Config } from "../../config";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { UserError } from "../../lib/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
-import { SlackApi, SlackApiOptions } from "./slack_api";
-import { cellMessage } from "./slack_cell";
-import { formatBytes, requestFileName } from "../../data/file_naming";
-import { explainSlackError, SLACK_MAX_FILE_BYTES } from "./slack_errors";
-import { channelTypeOf, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
-import { readTable, tableMessage } from "./slack_table";
-import { postMessage, resolveTarget, Target } from "./slack_target";
-import { uploadDelivery } from "./slack_upload";
+import { SlackApi } from "./slack_api";
+import { channelForm, connectionTest, deliverToSlack, SlackOptions } from "./slack_delivery";
+import { channelTypeOf, formFields } from "./slack_form";
 
-export interface SlackOptions extends SlackApiOptions {
-  /** Largest file sent (Slack's own limit unless a test lowers it). */
-  maxFileBytes?: number;
-  /** Where deliveries are spooled before upload; the system's temp folder by default. */
-  tmpDir?: string;
-  /** The hub's shared outbound client, which sends the file's bytes to Slack's upload URL. */
-  http: HttpClient;
-}
+export type { SlackOptions } from "./slack_delivery";
 
 /**
  * The options the hub runs Slack with: its Web API calls and the upload POST follow the hub's
@@ -84,15 +71,7 @@ export class SlackIntegration extends Integration {
       return ActionForm.error("Slack is not set up: the Slack API Token is missing. Ask your Looker admin to fill it " +
         "in under Admin > Platform > Actions > Slack, or choose Manual ID.");
     }
-    const api = this.api(request);
-    try {
-      const options = channelType === "channels" ? await listChannels(api) : await listUsers(api);
-      return new ActionForm(formFields(channelType, forCell, options.map(({ name, label }) => ({ name, label }))));
-    } catch (err) {
-      const explained = explainSlackError(err);
-      if (explained instanceof UserError) { return ActionForm.error(explained.message); }
-      throw explained;
-    }
+    return channelForm(this.api(request), channelType, forCell);
   }
 
   /** The same fields without the lists: a delivery does not page through the workspace again. */
@@ -104,70 +83,11 @@ export class SlackIntegration extends Integration {
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
     const api = this.api(request);
-    if (request.isTest) { return this.connectionTest(api); }
-    const channel = (request.formParams.channel ?? "").trim();
-    if (!channel) {
-      throw new UserError("Choose a Slack channel or person to send to.", { channel: "Required." });
-    }
-    const comment = (request.formParams.initial_comment ?? "").trim() || undefined;
-    let target: Target | undefined;
-    try {
-      target = await resolveTarget(api, channel);
-      if (request.type === "cell") {
-        await postMessage(api, target, cellMessage(request, comment));
-        return ActionResponse.ok(`Sent the value to ${target.display} in Slack.`);
-      }
-      if (!request.delivery) { return await this.noData(api, request, target, comment); }
-      if (sendAsOf(request.formParams.send_as) === "message") {
-        return await this.sendTable(api, request, target, comment);
-      }
-      return await this.sendFile(api, request, target, comment);
-    } catch (err) {
-      throw explainSlackError(err, { channel, channelName: target?.name });
-    }
+    if (request.isTest) { return connectionTest(api); }
+    return deliverToSlack(api, request, this.options);
   }
 
   private api(request: ActionRequest): SlackApi {
     return new SlackApi((request.params.slack_api_token ?? "").trim(), this.options, request.logger);
-  }
-
-  private async connectionTest(api: SlackApi): Promise<ActionResponse> {
-    const who = await api.call("auth.test", (c) => c.auth.test()).catch((err) => { throw explainSlackError(err); });
-    return ActionResponse.ok(`Connected to the Slack workspace ${who.team ?? ""} as ${who.user ?? "the app"}.`);
-  }
-
-  private async sendFile(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
-    const fileName = requestFileName(request, request.formParams.filename);
-    // A file goes into a conversation, not to a member ID: for a person, the comment (or a line
-    // naming the file) is posted to them first, which answers the DM's channel.
-    const dm = target.memberId !== undefined;
-    const bytes = await uploadDelivery(api, request.delivery!, {
-      channelId: dm ? () => postMessage(api, target, { text: comment ?? `${request.suggestedTitle()} from Looker` })
-        : target.id,
-      fileName,
-      title: fileName,
-      comment: dm ? undefined : comment,
-      maxBytes: this.options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
-      tmpDir: this.options.tmpDir,
-      post: { http: this.options.http, apiUrl: this.options.apiUrl, logger: request.logger },
-    });
-    if (bytes === 0) { return this.noData(api, request, target, comment); }
-    request.logger.info("slack file sent", { bytes });
-    return ActionResponse.ok(`Sent "${fileName}" (${formatBytes(bytes)}) to ${target.display} in Slack.`);
-  }
-
-  private async sendTable(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
-    const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
-    const table = await readTable(request.delivery!, request.format, Array.isArray(hidden) ? hidden : []);
-    const message = tableMessage(request.suggestedTitle(), table, request.scheduledPlan?.url, comment);
-    await postMessage(api, target, { text: message.text, blocks: message.blocks, unfurl_links: false });
-    return ActionResponse.ok(`Sent a table of ${message.rowsShown} rows to ${target.display} in Slack.`);
-  }
-
-  /** "Send even if there are no results": a message says so rather than an empty file. */
-  private async noData(api: SlackApi, request: ActionRequest, target: Target, comment?: string) {
-    const text = [comment, `"${request.suggestedTitle()}" has no results to send.`].filter(Boolean).join("\n");
-    await postMessage(api, target, { text });
-    return ActionResponse.ok(`There were no results; posted a message to ${target.display} in Slack instead.`);
   }
 }

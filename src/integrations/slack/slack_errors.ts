@@ -11,6 +11,8 @@ export interface ErrorContext {
   channel?: string;
   /** Its readable name, when known. */
   channelName?: string;
+  /** What to do about a refused token, where it differs from the admin param's advice. */
+  tokenAdvice?: string;
 }
 
 const TOKEN_CODES = new Set([
@@ -56,7 +58,7 @@ export function explainSlackError(err: unknown, context: ErrorContext = {}): unk
   }
   const code = err.code ?? "unknown_error";
   if (TOKEN_CODES.has(code)) {
-    return new UserError(`Slack did not accept the API token (${code}). ${ADMIN_TOKEN}`);
+    return new UserError(`Slack did not accept the API token (${code}). ${context.tokenAdvice ?? ADMIN_TOKEN}`);
   }
   switch (code) {
     case "not_in_channel":

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import request from "supertest";
 import { SlackIntegration, SlackOptions } from "../../../src/integrations/slack/slack";
+import { SlackAppIntegration } from "../../../src/integrations/slack/slack_app";
 import { createHttpClient } from "../../../src/lib/http_client";
 import { FakeSlack } from "../../fakes/slack_api";
 import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
@@ -15,7 +16,9 @@ export interface SlackHarness {
   fake: FakeSlack;
   hub: TestApp;
   tmpDir: string;
-  post(route: "form" | "execute", body: Record<string, unknown>): request.Test;
+  /** POSTs to `slack` (or to `slack_app`, which runs beside it on the same fake Slack). */
+  post(route: "form" | "execute", body: Record<string, unknown>, name?: "slack" | "slack_app",
+       lookerVersion?: string): request.Test;
   /** Files left in the spool folder (must be none after every delivery). */
   leftovers(): string[];
   close(): Promise<void>;
@@ -26,16 +29,15 @@ export async function slackHarness(options: Partial<SlackOptions> = {}): Promise
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "slack-test-"));
   // The shared outbound client sends the upload POST; short retry delays keep the tests quick.
   const http = createHttpClient(testConfig({ HTTP_RETRY_BASE_DELAY_MS: "5", HTTP_RETRY_MAX_DELAY_MS: "20" }));
-  const integration = new SlackIntegration({
-    apiUrl: fake.apiUrl, minRetryMs: 5, tmpDir, http, ...options,
-  });
-  const hub = buildTestApp([integration]);
+  const slackOptions: SlackOptions = { apiUrl: fake.apiUrl, minRetryMs: 5, tmpDir, http, ...options };
+  const hub = buildTestApp([new SlackIntegration(slackOptions), new SlackAppIntegration(slackOptions)]);
   return {
     fake,
     hub,
     tmpDir,
-    post: (route, body) => request(hub.app).post(`/actions/slack/${route}`)
-      .set("Authorization", authHeader()).set("X-Looker-Webhook-Id", "wh-1").send(body),
+    post: (route, body, name = "slack", lookerVersion = "25.10.0") => request(hub.app)
+      .post(`/actions/${name}/${route}`).set("Authorization", authHeader()).set("X-Looker-Webhook-Id", "wh-1")
+      .set("User-Agent", `LookerOutgoingWebhook/${lookerVersion}`).send(body),
     leftovers: () => fs.readdirSync(tmpDir),
     close: async () => {
       await fake.stop();
