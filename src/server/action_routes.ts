@@ -16,7 +16,8 @@ import { Registry } from "../hub/registry";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";
-import { executeErrorAnswer, formErrorAnswer, logError, plainErrorAnswer } from "./errors";
+import { markFailure } from "./delivery_failure";
+import { executeErrorAnswer, formErrorAnswer, logError, normalizeError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
 import { HubMetrics, Outcome } from "./metrics";
 
@@ -158,18 +159,20 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     const started = Date.now();
     const finished = metrics.deliveryStarted(integration.name);
+    // A failure's answer ends with a reference that finds its one log line (delivery_failure.ts).
+    const failure = { requestId: res.locals.requestId, webhookId: request.webhookId, integration: integration.name };
+    const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
     try {
       const result = await oauth.execute(integration, request, () => runExecute(integration, request));
       finished(result.success ? "success" : "failure");
-      res.locals.logger.info("delivery finished", {
-        success: result.success, type: request.type, format: request.format, ms: Date.now() - started,
-      });
-      sendJson(res, 200, result.toJSON());
+      if (result.success) { res.locals.logger.info("delivery finished", { success: true, ...details() }); }
+      sendJson(res, 200, markFailure(result.toJSON(), res.locals.logger, failure, details()));
     } catch (err) {
       finished(outcomeOf(err));
-      logError(res.locals.logger, err, "delivery");
+      // A user error is told by the failure line alone; anything else also logs its details.
+      if (!(normalizeError(err) instanceof UserError)) { logError(res.locals.logger, err, "delivery"); }
       const answer = executeErrorAnswer(err, res.locals.requestId);
-      sendJson(res, answer.status, answer.body);
+      sendJson(res, answer.status, markFailure(answer.body, res.locals.logger, failure, details()));
     } finally {
       keepAlive.stop();
       body.dispose();
