@@ -10,6 +10,7 @@ import {
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
+import { consoleSettings, ConsoleSettings } from "./config_console";
 
 export { ConfigError } from "./config_values";
 
@@ -68,6 +69,8 @@ export interface Config {
   google: GoogleSettings;
   /** Dropbox's endpoints and app (src/config_oauth.ts). */
   dropbox: DropboxSettings;
+  /** The console that plays Looker's part (GET /console). */
+  console: ConsoleSettings;
 }
 
 export interface HttpSettings {
@@ -207,6 +210,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     }),
     google: Object.freeze(googleSettings(env)),
     dropbox: Object.freeze(dropboxSettings(env)),
+    console: consoleSettings(env, mode),
   });
 }
 

@@ -9,8 +9,11 @@ import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { Sealer } from "../hub/oauth/sealing";
+import { DownloadStore } from "../console/download_store";
+import { LogRing } from "../lib/log_ring";
 import { actionRoutes, isExecutePath } from "./action_routes";
 import { requireApiKey } from "./auth";
+import { consoleDisabledRoutes, consoleRoutes } from "./console_routes";
 import { errorHandler } from "./errors";
 import { Lifecycle } from "./lifecycle";
 import { HubMetrics, metricsRoute } from "./metrics";
@@ -29,13 +32,26 @@ export interface AppOptions {
   oauth?: OAuthHub;
 }
 
+/**
+ * The Looker version of a request: from Looker's User-Agent. A browser cannot set its
+ * User-Agent, so while the console is on, its version selector's header stands in for it.
+ */
+function lookerVersionOf(req: Request, consoleEnabled: boolean) {
+  const agent = req.get("user-agent");
+  const chosen = req.get("x-console-looker-version");
+  if (consoleEnabled && chosen && !parseLookerVersion(agent)) {
+    return parseLookerVersion(`LookerOutgoingWebhook/${chosen}`);
+  }
+  return parseLookerVersion(agent);
+}
+
 /** Gives the request an id and a logger carrying the ids Looker sent; logs one access line. */
-function requestContext(logger: Logger) {
+function requestContext(logger: Logger, consoleEnabled: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const requestId = uuidv4();
     res.locals.requestId = requestId;
-    res.locals.lookerVersion = parseLookerVersion(req.get("user-agent"));
+    res.locals.lookerVersion = lookerVersionOf(req, consoleEnabled);
     res.locals.logger = logger.child({
       requestId,
       webhookId: req.get("x-looker-webhook-id") || undefined,
@@ -67,7 +83,11 @@ export function createApp(options: AppOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(lifecycle.middleware());
-  app.use(requestContext(logger));
+  const consoleEnabled = config.console.enabled;
+  // The console's log ring is a transport of the same logger: it holds the lines the logs hold.
+  const logRing = consoleEnabled ? new LogRing() : undefined;
+  if (logRing) { logger.add(logRing); }
+  app.use(requestContext(logger, consoleEnabled));
 
   const startedAt = Date.now();
   const page = renderStatusPage(registry, config.label, config.baseUrl, config.version, oauth);
@@ -96,6 +116,9 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.use((req, res, next) => isExecutePath(req.path) ? next() : jsonBody(req, res, next));
   app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
+  app.use(logRing
+    ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore() })
+    : consoleDisabledRoutes());
   app.use(actionRoutes({
     registry,
     metrics,
