@@ -1,0 +1,106 @@
+// `npm run new-integration -- <name> [--label "Label"]`: starts a new integration from green.
+// Writes src/integrations/<name>/ (the class with placeholder declarations and one placeholder
+// vendor call, an icon, a README), test/integrations/test_<name>.ts (through the real app
+// against a fake vendor; it passes as written and fails once the placeholder call is
+// replaced), the registry line in src/integrations/index.ts and a row in README.md.
+import * as fs from "fs";
+import * as path from "path";
+import { iconSvg, integrationSource, Names, readmeSource, testSource } from "./new_integration_templates";
+
+class GeneratorError extends Error {}
+
+const ROOT = path.resolve(__dirname, "..");
+
+export function namesFor(name: string, label?: string): Names {
+  if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name) || name.length > 40) {
+    throw new GeneratorError(`"${name}" is not a snake_case name such as acme_crm (lower case letters, digits, _).`);
+  }
+  const words = name.split("_");
+  return {
+    name,
+    className: `${words.map((w) => w[0].toUpperCase() + w.slice(1)).join("")}Integration`,
+    label: (label ?? words.map((w) => w[0].toUpperCase() + w.slice(1)).join(" ")).replace(/["\\`$<>]/g, ""),
+  };
+}
+
+/** Adds the import after the last import and the push before `return list;` in allIntegrations. */
+export function registerIn(index: string, n: Names): string {
+  const imports = [...index.matchAll(/^import .*;$/gm)];
+  const ret = index.indexOf("\n  return list;");
+  if (!imports.length || ret < 0) {
+    throw new GeneratorError("src/integrations/index.ts has no import lines or no `return list;`: " +
+      "add the line by hand.");
+  }
+  const last = imports[imports.length - 1];
+  const at = last.index! + last[0].length;
+  const withImport = `${index.slice(0, at)}\nimport { ${n.className} } from "./${n.name}/${n.name}";${index.slice(at)}`;
+  const retAt = withImport.indexOf("\n  return list;");
+  return `${withImport.slice(0, retAt)}\n  list.push(new ${n.className}(http));${withImport.slice(retAt)}`;
+}
+
+/** Adds a row to the integrations table under README's "## Integrations" (before `debug`'s row). */
+export function readmeWithRow(readme: string, n: Names): string {
+  const lines = readme.split("\n");
+  const heading = lines.findIndex((l) => l.trim() === "## Integrations");
+  if (heading < 0) { throw new GeneratorError("README.md has no \"## Integrations\" section: add the row by hand."); }
+  let first = heading + 1;
+  while (first < lines.length && !lines[first].startsWith("|")) { first++; }
+  let end = first;
+  while (end < lines.length && lines[end].startsWith("|")) { end++; }
+  const debugRow = lines.slice(first, end).findIndex((l) => l.startsWith("| `debug`"));
+  const at = debugRow >= 0 ? first + debugRow : end;
+  const row = `| \`${n.name}\` | ${n.label} | query | [${n.name}](src/integrations/${n.name}/README.md) |`;
+  lines.splice(at, 0, row);
+  return lines.join("\n");
+}
+
+export function generate(root: string, n: Names): string[] {
+  const folder = path.join(root, "src", "integrations", n.name);
+  const testFile = path.join(root, "test", "integrations", `test_${n.name}.ts`);
+  if (fs.existsSync(folder) || fs.existsSync(testFile)) {
+    throw new GeneratorError(`An integration folder or test named ${n.name} exists already; choose another name.`);
+  }
+  const taken = fs.readdirSync(path.join(root, "src", "integrations"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .some((f) => fs.readFileSync(path.join(root, "src", "integrations", f), "utf8").includes(`name = "${n.name}"`));
+  if (taken) { throw new GeneratorError(`An integration is already named "${n.name}"; choose another name.`); }
+  const indexFile = path.join(root, "src", "integrations", "index.ts");
+  const readmeFile = path.join(root, "README.md");
+  const index = registerIn(fs.readFileSync(indexFile, "utf8"), n);
+  const readme = readmeWithRow(fs.readFileSync(readmeFile, "utf8"), n);
+  fs.mkdirSync(folder, { recursive: true });
+  const written: Array<[string, string]> = [
+    [path.join(folder, `${n.name}.ts`), integrationSource(n)],
+    [path.join(folder, `${n.name}.svg`), iconSvg(n)],
+    [path.join(folder, "README.md"), readmeSource(n)],
+    [testFile, testSource(n)],
+    [indexFile, index],
+    [readmeFile, readme],
+  ];
+  for (const [file, text] of written) { fs.writeFileSync(file, text); }
+  return written.map(([file]) => path.relative(root, file));
+}
+
+function run(argv: string[]): number {
+  const labelAt = argv.indexOf("--label");
+  const label = labelAt >= 0 ? argv[labelAt + 1] : undefined;
+  const rest = argv.filter((_a, i) => labelAt < 0 || (i !== labelAt && i !== labelAt + 1));
+  if (rest.length !== 1 || rest[0].startsWith("-")) {
+    process.stderr.write("Usage: npm run new-integration -- <snake_case_name> [--label \"Label\"]\n");
+    return 2;
+  }
+  try {
+    const n = namesFor(rest[0], label);
+    const files = generate(ROOT, n);
+    process.stdout.write(`Wrote ${n.label} (${n.name}):\n${files.map((f) => `  ${f}`).join("\n")}\n\n` +
+      `Next: npx mocha test/integrations/test_${n.name}.ts passes as it is. Replace each PLACEHOLDER and the ` +
+      "placeholder vendor call, make the test's fake speak the vendor's API, and keep it green.\n");
+    return 0;
+  } catch (err) {
+    if (!(err instanceof GeneratorError)) { throw err; }
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) { process.exitCode = run(process.argv.slice(2)); }
