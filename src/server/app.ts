@@ -13,6 +13,8 @@ import { DownloadStore } from "../console/download_store";
 import { LogRing } from "../lib/log_ring";
 import { actionRoutes, isExecutePath } from "./action_routes";
 import { requireApiKey } from "./auth";
+import { OAuthMailbox } from "../console/oauth_mailbox";
+import { consoleOAuthRoutes, isConsoleStatePath } from "./console_oauth_routes";
 import { consoleDisabledRoutes, consoleRoutes } from "./console_routes";
 import { errorHandler } from "./errors";
 import { Lifecycle } from "./lifecycle";
@@ -106,8 +108,11 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   setSpoolDirectory(config.spoolDir);
-  // The token is checked before any body is read.
-  app.post("*", requireApiKey(config.secret));
+  // The token is checked before any body is read. The console's own state_url is the one POST
+  // without it: the hub itself posts a login there, and the one-time slot in its path is the credential.
+  const apiKey = requireApiKey(config.secret);
+  app.post("*", (req, res, next) => logRing && isConsoleStatePath(req.path) ? next() : apiKey(req, res, next));
+  if (logRing) { app.use(consoleOAuthRoutes(config.baseUrl, new OAuthMailbox())); }
   // Execute bodies can be gigabytes: their routes read them as a stream. The rest are small.
   const jsonBody = bodyParser.json({
     limit: options.maxJsonBodyBytes ?? 64 * 1024 * 1024,

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { PassThrough } from "stream";
 import { DownloadStore } from "../../src/console/download_store";
+import { OAuthMailbox } from "../../src/console/oauth_mailbox";
 import { sampleBytes, SAMPLES } from "../../src/console/samples";
 import { createLogger } from "../../src/lib/logger";
 import { LogRing } from "../../src/lib/log_ring";
@@ -60,6 +61,23 @@ describe("console parts", () => {
       expect(store.take(a)).to.equal(undefined);
       expect(store.take(b)).not.to.equal(undefined);
       expect(store.take(c)).not.to.equal(undefined);
+    });
+  });
+
+  describe("OAuthMailbox", () => {
+    it("takes deliveries only for open slots, once, within 15 minutes", () => {
+      let now = 0;
+      const box = new OAuthMailbox(() => now);
+      const slot = box.open();
+      expect(box.deliver("other", { kind: "state", value: "x" })).to.equal(false);
+      expect(box.deliver(slot, { kind: "code", value: "c" })).to.equal(true);
+      expect(box.deliver(slot, { kind: "code", value: "d" })).to.equal(false);
+      expect(box.take(slot)).to.deep.equal({ kind: "code", value: "c" });
+      expect(box.take(slot)).to.equal("unknown");
+      const late = box.open();
+      now = 15 * 60 * 1000;
+      expect(box.deliver(late, { kind: "state", value: "x" })).to.equal(false);
+      expect(box.take(late)).to.equal("unknown");
     });
   });
 

@@ -151,6 +151,50 @@ describe("console routes", () => {
     });
   });
 
+  describe("logins (the console as Looker's state_url and state_redir_url)", () => {
+    const hub = () => buildTestApp([new DebugIntegration()], { CONSOLE_ENABLED: "true" });
+
+    it("hands out one-time slots; what the hub POSTs to a slot's state_url is taken once, with the key", async () => {
+      const { app } = hub();
+      const opened = await request(app).post("/console/api/oauth-slot").set("Authorization", authHeader()).expect(200);
+      const { slot, state_url: stateUrl, state_redir_url: redirUrl } = opened.body;
+      expect(stateUrl).to.equal(`https://hub.example.test/console/oauth/state/${slot}`);
+      expect(redirUrl).to.equal(`https://hub.example.test/console/oauth/redirect/${slot}`);
+      const take = () => request(app).post(`/console/api/oauth/${slot}`).set("Authorization", authHeader()).expect(200);
+      expect((await take()).body).to.deep.equal({ status: "pending" });
+      // The hub's login flow posts here without a key: the slot is the credential.
+      await request(app).post(new URL(stateUrl).pathname).send({ sealed: "lis1.x.y" }).expect(200);
+      await request(app).post(new URL(stateUrl).pathname).send({ sealed: "again" }).expect(404);
+      expect((await take()).body).to.deep.equal({ status: "state", state: "{\"sealed\":\"lis1.x.y\"}" });
+      expect((await take()).body).to.deep.equal({ status: "unknown" });
+      await request(app).post(`/console/api/oauth/${slot}`).expect(403);
+    });
+
+    it("takes a v2 sealed code at state_redir_url with a page for the browser; refuses unknown slots", async () => {
+      const { app } = hub();
+      const { slot } = (await request(app).post("/console/api/oauth-slot").set("Authorization", authHeader())).body;
+      const landed = await request(app).get(`/console/oauth/redirect/${slot}?state=lis1.code`).expect(200);
+      expect(landed.text).to.include("Login received");
+      expect(landed.headers["cache-control"]).to.equal("no-store");
+      const taken = await request(app).post(`/console/api/oauth/${slot}`).set("Authorization", authHeader());
+      expect(taken.body).to.deep.equal({ status: "code", code: "lis1.code" });
+      await request(app).get(`/console/oauth/redirect/${slot}?state=lis1.code`).expect(404);
+      await request(app).post("/console/oauth/state/never-opened").send({ sealed: "x" }).expect(404);
+      await request(app).post("/console/oauth/state/x/y").send({}).expect(403);
+    });
+
+    it("refuses a state far larger than the 32 KB Looker keeps", async () => {
+      const { app } = hub();
+      const { slot } = (await request(app).post("/console/api/oauth-slot").set("Authorization", authHeader())).body;
+      await request(app).post(`/console/oauth/state/${slot}`).send({ sealed: "x".repeat(70 * 1024) }).expect(413);
+    });
+
+    it("is not there while the console is off: the state_url path needs the key like every POST", async () => {
+      const off = buildTestApp([new DebugIntegration()]);
+      await request(off.app).post("/console/oauth/state/abc").send({}).expect(403);
+    });
+  });
+
   describe("url deliveries", () => {
     it("serves the sample on a one-time URL of the hub itself, which the hub then downloads", async () => {
       const hub = await startConsoleHub([new DebugIntegration()]);

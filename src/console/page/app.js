@@ -5,7 +5,11 @@ import { renderDelivery } from "./delivery.js";
 import { renderForm, renderParams, showFieldErrors } from "./form.js";
 import { $, el, fileBase64, logLines, post, save, saved } from "./hub.js";
 
-const ui = { samples: [], formats: [], definition: null, params: {}, formValues: {}, choice: {}, formRequest: 0 };
+const ui = {
+  samples: [], formats: [], definition: null, params: {}, formValues: {}, choice: {}, formRequest: 0,
+  /** The console's own state_url / state_redir_url for this integration's login (a one-time slot). */
+  login: null,
+};
 
 function status(text, kind) {
   const node = $("#connect-status");
@@ -66,7 +70,46 @@ function requestData() {
   const data = { ...ui.params };
   const state = userState();
   if (state !== undefined) { data.state_json = state; }
+  if (ui.login) {
+    // As Looker: v2 (state_redir_url) for integrations that advertise a token_url, else v1.
+    if (ui.definition.token_url) { data.state_redir_url = ui.login.state_redir_url; } else { data.state_url = ui.login.state_url; }
+  }
   return data;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the login the person started in another tab, keeps its state, and asks the form again. */
+async function watchLogin() {
+  const login = ui.login;
+  if (!login || login.watching) { return; }
+  login.watching = true;
+  const note = $("#login-status");
+  note.textContent = "Waiting for the login to finish in the other tab…";
+  note.hidden = false;
+  for (let i = 0; i < 900 && ui.login === login; i++) {
+    await sleep(1000);
+    const { json } = await post(`/console/api/oauth/${encodeURIComponent(login.slot)}`);
+    if (json.status === "pending") { continue; }
+    ui.login = null;
+    if (json.status === "state") {
+      applyState({ data: json.state });
+    } else if (json.status === "code") {
+      // Looker's step of the v2 flow: hand the sealed code to the integration's token_url.
+      const answer = await post(new URL(ui.definition.token_url).pathname, { state: json.code });
+      if (answer.status !== 200) {
+        note.textContent = `The hub did not accept the login: ${answer.json.error || `HTTP ${answer.status}`}`;
+        return;
+      }
+      applyState({ data: JSON.stringify(answer.json) });
+    } else {
+      note.textContent = "The login expired; ask the form again for a new link.";
+      return;
+    }
+    note.textContent = "Logged in: the user state is kept in this tab.";
+    await askForm();
+    return;
+  }
 }
 
 async function open(name) {
@@ -76,6 +119,8 @@ async function open(name) {
   ui.definition = definition;
   ui.params = saved(`params.${name}`, {});
   ui.formValues = {};
+  ui.login = null;
+  $("#login-status").hidden = true;
   const types = definition.supported_action_types;
   ui.choice = { type: ["query", "dashboard", "cell"].find((t) => types.includes(t)) };
   $("#panel-title").textContent = `${definition.label} (${definition.name})`;
@@ -97,9 +142,13 @@ async function askForm() {
   const definition = ui.definition;
   const formEl = $("#form");
   $("#form-error").hidden = true;
-  if (!definition.form_url) { return renderForm(formEl, [], ui.formValues, askForm); }
+  if (!definition.form_url) { return renderForm(formEl, [], ui.formValues, askForm, watchLogin); }
   const request = ++ui.formRequest;
   formEl.setAttribute("aria-busy", "true");
+  if (definition.uses_oauth && !ui.login) {
+    const slot = await post("/console/api/oauth-slot");
+    if (slot.status === 200) { ui.login = slot.json; }
+  }
   const answer = await post(`/actions/${encodeURIComponent(definition.name)}/form`, {
     type: ui.choice.type, data: requestData(), form_params: ui.formValues,
   });
@@ -113,7 +162,7 @@ async function askForm() {
     $("#form-error").hidden = false;
   }
   if (!Array.isArray(json) && json.state) { applyState(json.state); }
-  renderForm(formEl, fields, ui.formValues, askForm);
+  renderForm(formEl, fields, ui.formValues, askForm, watchLogin);
   formEl.setAttribute("data-ready", String(request));
 }
 
@@ -183,5 +232,9 @@ $("#key").addEventListener("keydown", (event) => { if (event.key === "Enter") { 
 $("#version").addEventListener("change", () => { if ($("#key").value) { connect(); } });
 $("#reload-form").addEventListener("click", askForm);
 $("#send").addEventListener("click", send);
-$("#forget-state").addEventListener("click", () => { applyState({ data: "reset" }); askForm(); });
+$("#forget-state").addEventListener("click", () => {
+  applyState({ data: "reset" });
+  ui.login = null;
+  askForm();
+});
 if (saved("key", "")) { connect(); }

@@ -66,7 +66,7 @@ function control(field, id, value, values, onInteractive) {
 }
 
 /** Renders form fields; values not yet chosen take the field's default. */
-export function renderForm(formEl, fields, values, onInteractive) {
+export function renderForm(formEl, fields, values, onInteractive, onLogin) {
   formEl.replaceChildren();
   if (!fields.length) { formEl.append(el("p", { class: "hint" }, "No form: this integration asks nothing before a delivery.")); }
   for (const field of fields) {
@@ -78,7 +78,7 @@ export function renderForm(formEl, fields, values, onInteractive) {
     }
     if (field.type === "oauth_link" || field.type === "oauth_link_google") {
       formEl.append(el("div", { class: "row" },
-        el("a", { class: "oauth", id, href: field.oauth_url || "#", target: "_blank", rel: "opener" },
+        el("a", { class: "oauth", id, href: field.oauth_url || "#", target: "_blank", onclick: () => onLogin?.() },
           field.label || (field.type === "oauth_link_google" ? "Sign in with Google" : "Log in")),
         field.description ? el("small", {}, field.description) : ""));
       continue;
