@@ -11,6 +11,7 @@ import {
 } from "./config_values";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
+import { EmailSettings, emailSettings } from "./config_email";
 
 export { ConfigError } from "./config_values";
 
@@ -71,6 +72,8 @@ export interface Config {
   dropbox: DropboxSettings;
   /** The console that plays Looker's part (GET /console). */
   console: ConsoleSettings;
+  /** The email and sendgrid integrations (src/config_email.ts). */
+  email: EmailSettings;
 }
 
 export interface HttpSettings {
@@ -211,6 +214,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     google: Object.freeze(googleSettings(env)),
     dropbox: Object.freeze(dropboxSettings(env)),
     console: consoleSettings(env, mode),
+    email: emailSettings(env),
   });
 }
 

@@ -3,8 +3,10 @@ import { Config } from "../config";
 import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
+import { EmailIntegration } from "./email/email";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
+import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SlackIntegration, slackOptions } from "./slack/slack";
 import { SlackAppIntegration } from "./slack/slack_app";
 import { TeamsIntegration } from "./teams/teams";
@@ -24,5 +26,7 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));
   list.push(new WebhookIntegration(http));
   list.push(new ZapierIntegration(http, config.webhooks.zapierDomains));
+  list.push(new SendgridIntegration({ settings: config.email, http, spoolDir: config.spoolDir }));
+  list.push(new EmailIntegration({ settings: config.email, guard: http.guard, spoolDir: config.spoolDir }));
   return list;
 }

@@ -5,7 +5,7 @@
 //     url,                      // string or URL
 //     method: "POST",           // default GET, or POST when there is a body
 //     headers: {"content-type": "application/json"},
-//     body,                     // string | Buffer | Readable | SpooledBody (see spool.ts)
+//     body,                     // string | Buffer | Readable | SpooledBody (spool.ts) | StreamBody
 //     trusted: false,           // false (default): a URL a user typed, checked by the UrlGuard;
 //                               // true: a vendor base URL the operator configured
 //     who: "Zapier",            // names the destination in failure messages
@@ -42,7 +42,13 @@ import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAft
 import { SpooledBody, spoolStream } from "./spool";
 import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
 
-export type HttpBody = string | Buffer | Readable | SpooledBody;
+/** A body of known size that can be opened afresh for each attempt (e.g. made from a spooled file). */
+export interface StreamBody {
+  readonly size: number;
+  open(): Readable;
+}
+
+export type HttpBody = string | Buffer | Readable | SpooledBody | StreamBody;
 
 export interface HttpRequestOptions {
   url: string | URL;
@@ -268,9 +274,14 @@ export class HttpClient {
 
 function replayable(body: HttpBody | undefined): ReplayableBody | undefined {
   if (body === undefined) { return undefined; }
-  if (body instanceof SpooledBody) { return { size: body.size, open: () => body.open() }; }
+  if (body instanceof SpooledBody || isStreamBody(body)) { return { size: body.size, open: () => body.open() }; }
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body as Buffer;
   return { size: bytes.length, open: () => bytes };
+}
+
+function isStreamBody(body: HttpBody): body is StreamBody {
+  return typeof body === "object" && !Buffer.isBuffer(body) && !(body instanceof Readable) &&
+    typeof (body as StreamBody).open === "function";
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {

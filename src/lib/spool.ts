@@ -65,3 +65,60 @@ export async function spoolStream(source: Readable, options: SpoolOptions): Prom
   }
   return new SpooledBody(file, size, hmac?.digest("hex"));
 }
+
+/** What `spoolUpTo` read: the whole size, and the file when the data fitted. */
+export interface BoundedSpool {
+  size: number;
+  /** The bytes, when `size` is at most `keepBytes`; undefined (nothing kept) when larger. */
+  body?: SpooledBody;
+}
+
+/**
+ * Spools the stream while it fits in `keepBytes`; past that the file is removed and the rest is
+ * only counted, so a caller can refuse data that is too big and still say how big it was.
+ */
+export async function spoolUpTo(source: Readable, options: { dir: string; keepBytes: number }): Promise<BoundedSpool> {
+  const file = path.join(options.dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
+  let out: fs.WriteStream | undefined = fs.createWriteStream(file, { flags: "wx", mode: 0o600 });
+  let writeError: Error | undefined;
+  out.on("error", (err) => { writeError = err; });
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (writeError) { throw writeError; }
+      if (out && size > options.keepBytes) {
+        await closeWriter(out);
+        out = undefined;
+        await fs.promises.rm(file, { force: true });
+      }
+      if (out && !out.write(buf)) { await waitForDrain(out); }
+    }
+    if (!out) { return { size }; }
+    await closeWriter(out);
+    if (writeError) { throw writeError; }
+  } catch (err) {
+    out?.destroy();
+    source.destroy();
+    await fs.promises.rm(file, { force: true });
+    throw err;
+  }
+  return { size, body: new SpooledBody(file, size) };
+}
+
+function waitForDrain(out: fs.WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => { out.off("drain", onDrain); reject(err); };
+    const onDrain = () => { out.off("error", onError); resolve(); };
+    out.once("drain", onDrain);
+    out.once("error", onError);
+  });
+}
+
+function closeWriter(out: fs.WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.once("error", reject);
+    out.end(() => resolve());
+  });
+}

@@ -168,16 +168,27 @@ export class UrlGuard {
     }
     const host = hostOf(url);
     if (!host) { throw new UrlRefusedError("The URL has no host name."); }
-    if (this.policy.allowPrivate) { return url; }
+    await this.checkHost(host);
+    return url;
+  }
+
+  /**
+   * Checks a host that is not reached by URL (an SMTP relay) like `check` checks a URL's host,
+   * and answers the address to connect to, so the address checked is the one used; undefined
+   * when the guard is lifted (ALLOW_PRIVATE_URLS) and the system may resolve as it likes.
+   */
+  async checkHost(host: string): Promise<string | undefined> {
+    if (this.policy.allowPrivate) { return undefined; }
     if (net.isIP(host)) {
       this.refuseIfBlocked(host, host, false);
-      return url;
+      return host;
     }
     if (BLOCKED_NAMES.test(host)) {
       throw new UrlRefusedError(`The URL's host ${host} is a local or metadata name. ${advice()}`);
     }
-    for (const { address } of await this.resolve(host)) { this.refuseIfBlocked(host, address, true); }
-    return url;
+    const addresses = await this.resolve(host);
+    for (const { address } of addresses) { this.refuseIfBlocked(host, address, true); }
+    return addresses[0].address;
   }
 
   /**

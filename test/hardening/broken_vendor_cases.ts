@@ -29,6 +29,7 @@ interface FieldLike { name: string; type?: string; interactive?: boolean; option
 export function fieldValue(field: FieldLike, vendorUrl: string): string {
   if (/url/i.test(field.name)) { return `${vendorUrl}/hooks/case`; }
   if (field.type === "select" && field.options?.length) { return field.options[0].name; }
+  if (/^(to|cc|from)$/.test(field.name)) { return "case@example.com"; }
   // A channel ID reaches Slack without a lookup; as text elsewhere it is harmless.
   return "C0123ABCD";
 }

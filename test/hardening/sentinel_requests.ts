@@ -18,6 +18,7 @@ export function sentinelParams(integration: Integration): Record<string, string>
 export function sentinelFieldValue(field: { name: string; type?: string; options?: Array<{ name: string }> },
                                    vendorUrl: string): string {
   if (/url/i.test(field.name)) { return `${vendorUrl}/hooks/${sentinel(field.name)}`; }
+  if (/^(to|cc|from)$/.test(field.name)) { return `${sentinel(field.name)}@example.com`; }
   if (field.type === "select" && field.options && field.options.length) { return field.options[0].name; }
   return sentinel(field.name);
 }

@@ -22,6 +22,7 @@ function words(body: any): any {
   return answer;
 }
 
+const SMTP_ONLY = new Set(["email"]);
 const FAULTS: Mood[] = ["hang", "reset", "error", "rate_limited", "rate_limited_bare", "garbage", "endless"];
 /** Faults whose status is 2xx: an integration that does not read the answer rightly reports success. */
 const SUCCESS_STATUS_FAULTS = new Set<Mood>(["garbage", "endless"]);
@@ -99,8 +100,10 @@ describe("broken vendors: every integration fails clearly and the hub stays heal
   it("covers every registered integration, and most cases reach the vendor", () => {
     const names = new Set(cases.map((c) => c.integration.name));
     expect([...names].sort()).to.deep.equal(allIntegrations(config).map((i) => i.name).sort());
-    const reaching = cases.filter((c) => vendorPaths.get(c)!.length > 0);
-    expect(reaching.length).to.be.greaterThan(cases.length / 2);
+    // The email integration speaks SMTP (its own suite breaks real SMTP servers), never this HTTP vendor.
+    const httpCases = cases.filter((c) => !SMTP_ONLY.has(c.integration.name));
+    const reaching = httpCases.filter((c) => vendorPaths.get(c)!.length > 0);
+    expect(reaching.length).to.be.greaterThan(httpCases.length / 2);
     const uploading = cases.filter((c) => vendorPaths.get(c)!.some((p) => STEPS[1].paths!.test(p)));
     expect(uploading.length, "cases that reach the upload step").to.be.greaterThan(0);
   });

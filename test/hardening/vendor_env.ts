@@ -6,6 +6,7 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     DEBUG_INTEGRATION: "true",
     SLACK_API_URL: `${vendorUrl}/api/`,
     SEGMENT_API_HOST: vendorUrl,
+    SENDGRID_API_URL: vendorUrl,
     ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1",
     TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
     ALLOW_PRIVATE_URLS: "true",

@@ -1,0 +1,152 @@
+// Email through the organisation's own SMTP relay (nodemailer): Looks and dashboards as
+// attachments (or, past the attachment limit, as an expiring link), the first rows in the
+// body, cells as their value. The relay is the admin's smtp_url or the hub-wide SMTP_URL;
+// TLS is required and verified. Not in the official hub, whose only email action is SendGrid.
+import * as nodemailer from "nodemailer";
+import { ActionForm, FormField } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { UserError } from "../../lib/errors";
+import { UrlGuard } from "../../lib/url_guard";
+import { formatAddress, parseSender } from "../mail/mail_addresses";
+import { mailContent } from "../mail/mail_content";
+import { MailFile, MailServices, prepareMailFile } from "../mail/mail_file";
+import { FILENAME_FIELD, MailHeaders, PREVIEW_ROWS, readHeaders, sentMessage } from "../mail/mail_message";
+import { explainSmtpError } from "./smtp_errors";
+import { describeSmtp, parseSmtpUrl, SmtpConnection, SmtpTarget, transportOptions } from "./smtp_target";
+
+export interface EmailOptions extends MailServices {
+  /** The hub's private-address guard (with PRIVATE_URL_ALLOWLIST), for the admin's relay host. */
+  guard: UrlGuard;
+}
+
+export class EmailIntegration extends Integration {
+  readonly name = "email";
+  readonly label = "Email (SMTP)";
+  readonly description = "Email Looks and dashboards as attachments, with the first rows in the message, " +
+    "through your organisation's SMTP server.";
+  readonly icon = iconBeside(__dirname, "email.svg");
+  readonly params: Param[] = [
+    { name: "smtp_url", label: "SMTP URL", required: false, sensitive: true,
+      description: "Your relay, e.g. smtps://user:password@smtp.example.com (TLS, port 465) or " +
+        "smtp://user:password@smtp.example.com:587 (STARTTLS required). Percent-encode special characters " +
+        "in the password. Leave empty to use the integration service's SMTP_URL." },
+    { name: "from", label: "From", required: false, sensitive: false,
+      description: "The sender, e.g. Looker Reports <reports@example.com>; the relay must allow it. Leave empty " +
+        "to use the integration service's EMAIL_FROM." },
+    { name: "smtp_ca_certificate", label: "SMTP CA Certificate", required: false, sensitive: false,
+      description: "Only for a relay with a certificate from a private CA: that CA's certificate in PEM " +
+        "(-----BEGIN CERTIFICATE-----...). Certificates are always verified." },
+  ];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard", "cell"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+
+  constructor(private readonly options: EmailOptions) { super(); }
+
+  async form(request: ActionRequest): Promise<ActionForm> {
+    const fields: FormField[] = [
+      { name: "to", label: "To", type: "string", required: true,
+        description: "Email addresses, separated by commas." },
+      { name: "cc", label: "Cc", type: "string", required: false,
+        description: "More addresses, separated by commas." },
+      { name: "subject", label: "Subject", type: "string", required: false,
+        description: "Default: the title of the Look or dashboard." },
+    ];
+    if (request.type !== "cell") {
+      fields.push(FILENAME_FIELD);
+    }
+    fields.push({ name: "message", label: "Message", type: "textarea", required: false,
+      description: "Text above the results." });
+    return new ActionForm(fields);
+  }
+
+  /** Looker's connection test from the admin page has no form values to check. */
+  async validationForm(request: ActionRequest): Promise<ActionForm> {
+    return request.isTest ? new ActionForm() : this.form(request);
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const target = this.target(request);
+    const connection = parseSmtpUrl(target.url);
+    const timeoutMs = this.options.settings.smtpTimeoutMs;
+    const transport = nodemailer.createTransport(
+      await transportOptions(target, connection, { guard: this.options.guard, timeoutMs }));
+    const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000) };
+    try {
+      if (request.isTest) {
+        await transport.verify().catch((err) => { throw explainSmtpError(err, context); });
+        return ActionResponse.ok(`Connected to the SMTP server ${context.server}.`);
+      }
+      const from = this.sender(request);
+      const headers = readHeaders(request, true);
+      const prepared = await prepareMailFile(request, {
+        maxAttachmentBytes: this.options.settings.maxAttachmentBytes, linkStore: this.options.linkStore,
+        spoolDir: this.options.spoolDir, previewRows: PREVIEW_ROWS,
+      });
+      try {
+        const content = mailContent(request, {
+          message: request.formParams.message, preview: prepared.preview, file: prepared.file,
+        });
+        const info = await transport.sendMail({
+          from: formatAddress(from), to: headers.to.map(formatAddress), cc: headers.cc.map(formatAddress),
+          subject: headers.subject, text: content.text, html: content.html,
+          attachments: attachments(prepared.file),
+        }).catch((err) => { throw explainSmtpError(err, context); });
+        refuseIfPartlyRejected(info.rejected, headers, connection);
+        request.logger.info("email sent", { bytes: prepared.file.kind === "none" ? 0 : prepared.file.size });
+        return ActionResponse.ok(sentMessage(request, headers, prepared.file, ""));
+      } finally {
+        await prepared.dispose();
+      }
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** The relay: the admin's smtp_url (guarded) or the hub's SMTP_URL (trusted). */
+  private target(request: ActionRequest): SmtpTarget {
+    const typed = (request.params.smtp_url ?? "").trim();
+    const ca = (request.params.smtp_ca_certificate ?? "").trim();
+    if (ca && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(ca)) {
+      throw new UserError("The SMTP CA Certificate of the Email action is not a PEM certificate " +
+        "(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----). Ask your Looker admin to paste it again.");
+    }
+    if (typed) { return { url: typed, caCertificate: ca || undefined, trusted: false }; }
+    const hub = this.options.settings.smtpUrl;
+    if (!hub) {
+      throw new UserError("Email is not set up: the SMTP URL is missing. Ask your Looker admin to fill it in " +
+        "under Admin > Platform > Actions > Email (SMTP), or to set SMTP_URL on the integration service.");
+    }
+    return { url: hub, caCertificate: ca || this.options.settings.smtpCaCertificate, trusted: true };
+  }
+
+  private sender(request: ActionRequest) {
+    const typed = (request.params.from ?? "").trim();
+    const raw = typed || this.options.settings.from;
+    if (!raw) {
+      throw new UserError("Email is not set up: the From address is missing. Ask your Looker admin to fill it " +
+        "in under Admin > Platform > Actions > Email (SMTP), or to set EMAIL_FROM on the integration service.");
+    }
+    return parseSender(raw, typed ? "The Email action's From setting" : "EMAIL_FROM", "from");
+  }
+}
+
+function attachments(file: MailFile) {
+  if (file.kind !== "attached") { return []; }
+  return [{ filename: file.name, contentType: file.contentType, content: file.body.open() }];
+}
+
+/** Some recipients refused while others got it: not a success, and the message says who. */
+function refuseIfPartlyRejected(rejected: unknown, headers: MailHeaders, connection: SmtpConnection): void {
+  const list = Array.isArray(rejected) ? rejected.map(String) : [];
+  if (!list.length) { return; }
+  const got = [...headers.to, ...headers.cc].map((a) => a.email).filter((e) => !list.includes(e));
+  throw new UserError(`The SMTP server ${describeSmtp(connection)} refused ${list.join(", ")}; the email went ` +
+    `only to ${got.join(", ")}. Check the refused addresses.`);
+}

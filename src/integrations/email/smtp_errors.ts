@@ -1,0 +1,88 @@
+// What a failed SMTP conversation ends in, in words for the Looker user: which step failed, what
+// the server said (its reply line, cleaned), and what to do. Temporary failures (4xx replies, a
+// dropped or silent connection) are retryable errors; the rest are for the admin or user to fix.
+import { RetryableError, UserError } from "../../lib/errors";
+
+export interface SmtpErrorContext {
+  /** host:port of the relay. */
+  server: string;
+  timeoutSeconds: number;
+}
+
+interface NodemailerError extends Error {
+  code?: string;
+  originalCode?: string;
+  response?: string;
+  responseCode?: number;
+  command?: string;
+  rejected?: string[];
+}
+
+/** The server's reply, one line, without control characters, at most 200 characters. */
+export function cleanReply(reply: string | undefined): string {
+  const text = (reply ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function said(reply: string | undefined): string {
+  const text = cleanReply(reply);
+  return text ? ` (it said "${text}")` : "";
+}
+
+const CERT_PROBLEM = /certificate|self[- ]signed|unable to verify|unable to get local issuer|altname|CERT_/i;
+
+/** Maps a nodemailer failure to a UserError or RetryableError; anything unknown is rethrown as is. */
+export function explainSmtpError(err: unknown, context: SmtpErrorContext): Error {
+  const e = err as NodemailerError;
+  if (!e || typeof e !== "object" || typeof e.code !== "string") { return err as Error; }
+  const server = `The SMTP server ${context.server}`;
+  const temporary = typeof e.responseCode === "number" && e.responseCode >= 400 && e.responseCode < 500;
+  const fail = (message: string) =>
+    temporary ? new RetryableError(`${message} Try again later.`) : new UserError(message);
+  if (CERT_PROBLEM.test(e.message) && (e.code === "ESOCKET" || e.code === "ETLS" || e.code === "ECONNECTION")) {
+    return new UserError(`${server}'s TLS certificate could not be verified (${cleanReply(e.message)}). If the ` +
+      "relay uses a certificate from a private CA, ask your Looker admin to paste that CA's PEM into the " +
+      "Email action's SMTP CA Certificate setting.");
+  }
+  switch (e.code) {
+    case "EAUTH":
+      return fail(`${server} refused the login${said(e.response)}. Ask your Looker admin to check the user ` +
+        "name and password in the SMTP URL (many providers want an app password or API key here).");
+    case "ENOAUTH":
+      return new UserError(`${server} requires a login. Ask your Looker admin to put the user name and ` +
+        "password into the SMTP URL, as smtps://user:password@host.");
+    case "EENVELOPE": {
+      const who = e.rejected?.length ? `the recipient${e.rejected.length > 1 ? "s" : ""} ${e.rejected.join(", ")}`
+        : e.command === "MAIL FROM" ? "the sender address" : "the message's addresses";
+      return fail(`${server} refused ${who}${said(e.response)}, so nothing was sent. Check the addresses` +
+        (e.command === "MAIL FROM" ? " (the relay may not allow this sender)." : "."));
+    }
+    case "EMESSAGE":
+      return fail(`${server} refused the message${said(e.response)}. If it mentions size, the relay's limit is ` +
+        "lower than the hub's: ask your admin to lower EMAIL_MAX_ATTACHMENT_BYTES.");
+    case "ETIMEDOUT":
+      return new RetryableError(`${server} did not answer within ${context.timeoutSeconds} seconds ` +
+        `(${e.command === "CONN" && /greeting/i.test(e.message) ? "no greeting" : "it went silent"}). ` +
+        "It may be down or busy; try again later, or ask your admin to check the SMTP URL and port.");
+    case "ECONNECTION":
+    case "ESOCKET": {
+      const refused = e.originalCode === "ECONNREFUSED" || /ECONNREFUSED/.test(e.message);
+      return new RetryableError(refused
+        ? `${server} refused the connection. Check the host and port in the SMTP URL, or try again later.`
+        : `${server} closed the connection before the email was accepted${said(e.response)}. Nothing was ` +
+          "delivered; try again later.");
+    }
+    case "EDNS":
+      return new UserError(`${server}'s host name could not be found. Check the SMTP URL for typos.`);
+    case "ETLS":
+    case "EREQUIRETLS":
+      return new UserError(`${server} could not start an encrypted connection${said(e.response)}. The hub ` +
+        "requires TLS: use smtps:// (port 465) or a relay that offers STARTTLS; only a relay inside your " +
+        "network should be configured with ?starttls=off.");
+    case "EPROTOCOL":
+      return new UserError(`${server} does not speak SMTP as expected${said(e.response)}. Check the port in ` +
+        "the SMTP URL (465 for smtps://, 587 or 25 for smtp://).");
+    default:
+      return err as Error;
+  }
+}
