@@ -1,5 +1,6 @@
 // Synthetic Looker data for the benchmarks, built from a repeated block so the client
 // spends its time sending, not generating.
+import { createHash } from "crypto";
 
 /** About 1 MiB of CSV rows (text, not yet JSON-escaped), ending with a newline. */
 export function csvBlock(): string {
@@ -36,4 +37,12 @@ export function detailRow(i: number, lite: boolean): string {
     "users.id": cell(i), "users.name": cell(`User ${i}`), "users.state": cell("California"),
     "orders.count": cell(i % 97), "orders.total": cell(i * 1.5),
   });
+}
+
+/** SHA-256 of the CSV the senders deliver for `mib` MiB (bench/sender.ts), to check what arrived. */
+export function csvSha256(mib: number): string {
+  const hash = createHash("sha256").update(CSV_HEADER);
+  const block = csvBlock();
+  for (let i = 0; i < csvPlan(mib).blocks; i++) { hash.update(block); }
+  return hash.digest("hex");
 }

@@ -6,6 +6,7 @@
 import { execSync } from "child_process";
 import * as path from "path";
 import { listPart, pushPart, urlPart } from "./deliveries";
+import { emailPart } from "./email";
 import { loadPart, soakPart } from "./load";
 import { parseBenchArgs } from "./args";
 import { BenchContext, Part } from "./part";
@@ -17,10 +18,10 @@ import { startupPart } from "./startup";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
-  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, segmentPart, loadPart, soakPart,
+  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, loadPart, soakPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "segment", "load"];
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "load"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -2,21 +2,13 @@
 // the Slack integration, which uploads it to the fake Slack Web API (test/fakes/slack_api.ts)
 // running in the bench process. Measures time and the hub's peak RSS, and checks that Slack
 // received exactly the bytes that were sent (SHA-256 and length).
-import { createHash } from "crypto";
 import { FakeSlack } from "../test/fakes/slack_api";
 import { sender } from "./deliveries";
 import { procMemory, probeStatus, startHub } from "./hub_process";
 import { numbers, Part } from "./part";
-import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
+import { csvSha256 } from "./payloads";
 import { fmt, MB, MiB } from "./results";
 
-/** SHA-256 of the CSV that bench/sender.ts pushes for `mib`. */
-function expectedSha256(mib: number): string {
-  const hash = createHash("sha256").update(CSV_HEADER);
-  const block = csvBlock();
-  for (let i = 0; i < csvPlan(mib).blocks; i++) { hash.update(block); }
-  return hash.digest("hex");
-}
 
 export const slackPart: Part = {
   name: "slack", title: "Slack: one large file delivery through the whole hub", needsBuild: true,
@@ -30,7 +22,7 @@ export const slackPart: Part = {
       fake.keepBytesUpTo = 0;
       const hub = await startHub(ctx.root, { env: { SLACK_API_URL: fake.apiUrl } });
       try {
-        const expected = expectedSha256(mib);
+        const expected = csvSha256(mib);
         const before = procMemory(hub.pid, "VmRSS");
         const probe = probeStatus(hub.url);
         const fields = JSON.stringify({

@@ -8,12 +8,16 @@ import { allIntegrations } from "../../src/integrations";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { FakeSegmentApi } from "../fakes/segment_api";
+import { FakeSendgrid } from "../fakes/sendgrid_api";
 import { FakeSlack } from "../fakes/slack_api";
+import { SmtpTestServer, testCertificate } from "../fakes/smtp_server";
 import { authHeader, buildTestApp, TestApp, testConfig } from "../helpers/app";
 import { FAST_HTTP_ENV } from "../helpers/http";
 import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looker_payloads";
 
-interface Fakes { slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; }
+interface Fakes {
+  slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
+}
 
 /** What an admin and a user fill in for each integration; every registered one needs a line. */
 const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; form: Record<string, string> }> = {
@@ -29,6 +33,12 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
   tray: (f) => ({ data: {}, form: { url: f.receiver.url("/tray") } }),
   webhook: (f) => ({ data: {}, form: { url: f.receiver.url("/webhook") } }),
   zapier: (f) => ({ data: {}, form: { url: f.receiver.url("/zapier") } }),
+  sendgrid: (f) => ({ data: { sendgrid_api_key: f.sendgrid.apiKey },
+    form: { to: "ada@example.com", from: "reports@example.com" } }),
+  email: (f) => ({
+    data: { smtp_url: f.smtp.url(), from: "reports@example.com", smtp_ca_certificate: testCertificate().cert },
+    form: { to: "ada@example.com" },
+  }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -60,6 +70,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.slack = await new FakeSlack().start();
     fakes.segment = await new FakeSegmentApi().start();
     fakes.receiver = await new HttpReceiver().start();
+    fakes.sendgrid = await new FakeSendgrid().start();
+    fakes.smtp = await new SmtpTestServer().start();
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -69,14 +81,16 @@ describe("every integration accepts Looker's real payloads for every format it d
     });
     const env = {
       ...FAST_HTTP_ENV, DEBUG_INTEGRATION: "true", SLACK_API_URL: fakes.slack.apiUrl,
-      SEGMENT_API_HOST: fakes.segment.url, ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
+      SEGMENT_API_HOST: fakes.segment.url, SENDGRID_API_URL: fakes.sendgrid.url,
+      ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
   });
 
   after(async () => {
-    await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close()]);
+    await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
+      fakes.sendgrid.stop(), fakes.smtp.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -120,5 +134,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect(tried).to.be.greaterThan(40);
     expect(fakes.segment.accepted.length, "rows reached Segment").to.be.greaterThan(0);
     expect(fakes.slack.uploads.length, "files reached Slack").to.be.greaterThan(0);
+    expect(fakes.sendgrid.sent.length, "emails reached SendGrid").to.be.greaterThan(0);
+    expect(fakes.smtp.received.length, "emails reached the SMTP server").to.be.greaterThan(0);
   });
 });

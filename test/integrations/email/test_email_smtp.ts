@@ -79,6 +79,15 @@ describe("email integration (SMTP)", () => {
     expect(parsed.text).to.contain("Type: Dashboard");
   });
 
+  it("names an attachment with any characters (RFC 2231) and keeps its bytes", async () => {
+    const answer = await execute(hub.app, "email", csvPayload({ to: "ada@example.com",
+      filename: "Umsätze März; \"Q1\" – 東京" }, admin()));
+    expect(answer.looker.success, answer.looker.message).to.equal(true);
+    const file = smtp.received[0].parsed.attachments[0];
+    expect(file.filename).to.equal("Umsätze März; Q1 – 東京.csv");
+    expect(file.content.equals(Buffer.from(CSV))).to.equal(true);
+  });
+
   it("emails a cell's value without an attachment", async () => {
     const answer = await execute(hub.app, "email", {
       type: "cell", scheduled_plan: null, attachment: null,
