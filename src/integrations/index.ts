@@ -5,6 +5,7 @@ import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
 import { EmailIntegration } from "./email/email";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
+import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SlackIntegration, slackOptions } from "./slack/slack";
@@ -22,6 +23,7 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));
+  list.push(new GoogleDriveIntegration(config.google, http));
   list.push(new TeamsIntegration(http));
   list.push(new TrayIntegration(http, config.webhooks.trayDomains));
   list.push(new WebhookIntegration(http));

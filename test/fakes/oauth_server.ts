@@ -46,6 +46,9 @@ export class FakeOAuthServer extends LoopbackServer {
     this.refreshTokens.clear();
   }
 
+  /** True for an access token it issued and did not revoke (for fake APIs that take its tokens). */
+  isValid(accessToken: string): boolean { return this.accessTokens.has(accessToken); }
+
   /** Makes the current access tokens invalid (expired early) while refresh tokens still work. */
   expireAccessTokens(): void { this.accessTokens.clear(); }
 

@@ -7,6 +7,7 @@ import request from "supertest";
 import { ActionType } from "../../src/hub/action_request";
 import { Integration } from "../../src/hub/integration";
 import { authHeader } from "../helpers/app";
+import { loginData } from "./oauth_states";
 import { firstFormat, sentinelAttachment } from "./sentinel_requests";
 
 export interface VendorCase {
@@ -56,7 +57,7 @@ export async function runCase(server: any, c: VendorCase): Promise<CaseAnswer> {
 export async function buildCases(server: any, integrations: Integration[], vendorUrl: string): Promise<VendorCase[]> {
   const cases: VendorCase[] = [];
   for (const integration of integrations) {
-    const data = params(integration);
+    const data = { ...params(integration), ...loginData(integration, "case") };
     let fields: FieldLike[] = [];
     if (integration.form) {
       const formCase: VendorCase = { label: `${integration.name} form`, integration, route: "form",

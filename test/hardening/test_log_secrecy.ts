@@ -5,6 +5,7 @@ import request from "supertest";
 import { allIntegrations } from "../../src/integrations";
 import { AnyVendor, Mood } from "../fakes/any_vendor";
 import { authHeader, buildTestApp, testConfig } from "../helpers/app";
+import { loginData } from "./oauth_states";
 import { vendorEnv } from "./vendor_env";
 import {
   firstFormat, SENTINEL, sentinel, sentinelAttachment, sentinelFieldValue, sentinelParams,
@@ -25,7 +26,7 @@ describe("secrets and data stay out of logs", function() {
       const statuses: string[] = [];
       for (const integration of integrations) {
         const data = { ...sentinelParams(integration), state_json: sentinel("state"),
-          state_url: sentinel("state_url") };
+          state_url: sentinel("state_url"), ...loginData(integration, sentinel("token")) };
         const post = (route: string) => request(app).post(`/actions/${integration.name}/${route}`)
           .set("Authorization", authHeader()).set("X-Looker-Webhook-Id", `hook-${integration.name}`);
         const form = await post("form").send({ data, form_params: { channelType: "manual" } });
@@ -43,6 +44,19 @@ describe("secrets and data stay out of logs", function() {
           const res = await post("execute").send(body);
           statuses.push(`${integration.name} ${type} ${res.status} ${res.body?.looker?.success}`);
           expect(res.status, `${integration.name} ${type}`).to.be.oneOf([200, 400]);
+        }
+        if (integration.oauth) {
+          const base = `/actions/${integration.name}`;
+          const link = fields.find((f) => f.oauth_url)?.oauth_url;
+          const browser = [`${base}/oauth?state=${sentinel("browser_state")}`,
+            `${base}/oauth_redirect?code=${sentinel("code")}&state=${sentinel("redirect_state")}`,
+            `${base}/oauth_redirect?error=${sentinel("error")}`];
+          if (link) { browser.push(new URL(link).pathname + new URL(link).search); }
+          for (const path of browser) {
+            statuses.push(`${integration.name} GET ${(await request(app).get(path)).status}`);
+          }
+          await post("oauth_token").send({ state: sentinel("sealed_code") });
+          await post("oauth_check").send({ data });
         }
       }
       const text = logs();

@@ -14,5 +14,11 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     HTTP_RETRY_BASE_DELAY_MS: "1",
     HTTP_RETRY_MAX_DELAY_MS: "5",
     LOG_LEVEL: "debug",
+    GOOGLE_DRIVE_CLIENT_ID: "google-client-id", GOOGLE_DRIVE_CLIENT_SECRET: "google-client-secret",
+    DROPBOX_ACTION_APP_KEY: "dropbox-app-key", DROPBOX_ACTION_APP_SECRET: "dropbox-app-secret",
+    GOOGLE_OAUTH_AUTHORIZE_URL: `${vendorUrl}/o/oauth2/v2/auth`, GOOGLE_OAUTH_TOKEN_URL: `${vendorUrl}/token`,
+    GOOGLE_API_URL: vendorUrl, GOOGLE_SHEETS_API_URL: vendorUrl,
+    DROPBOX_OAUTH_AUTHORIZE_URL: `${vendorUrl}/oauth2/authorize`, DROPBOX_API_URL: vendorUrl,
+    DROPBOX_CONTENT_URL: vendorUrl,
   };
 }

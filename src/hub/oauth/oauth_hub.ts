@@ -7,6 +7,7 @@ import type { Integration } from "../integration";
 import { LoginRequiredError } from "./login_errors";
 import { OAuthDeclaration } from "./oauth_declaration";
 import { OAuthSession } from "./oauth_session";
+import { RESET_STATE } from "./stored_state";
 import { BROWSER_SEAL_TTL_MS, Sealer } from "./sealing";
 
 /** What travels (sealed) in the login link's `state`: where Looker wants the result. */
@@ -51,6 +52,7 @@ export class OAuthHub {
       form = await run();
     } catch (err) {
       if (!(err instanceof LoginRequiredError)) { throw err; }
+      forget(err, request);
       form = this.loginForm(integration.name, declaration, request, err.why);
     }
     return withState(form, request);
@@ -65,6 +67,7 @@ export class OAuthHub {
       response = await run();
     } catch (err) {
       if (!(err instanceof LoginRequiredError)) { throw err; }
+      forget(err, request);
       response = ActionResponse.failure(err.message);
     }
     return withState(response, request);
@@ -101,6 +104,11 @@ export class OAuthHub {
     if (request.stateUrl) { return { flow: "v1", to: request.stateUrl, context }; }
     return undefined;
   }
+}
+
+/** A login the integration found useless (an account outside the allowed domains) is cleared. */
+function forget(err: LoginRequiredError, request: ActionRequest): void {
+  if (err.resetState && request.oauth) { request.oauth.stateUpdate = { data: RESET_STATE }; }
 }
 
 function withState<T extends ActionForm | ActionResponse>(answer: T, request: ActionRequest): T {

@@ -1,0 +1,92 @@
+// Google Drive: Looks and dashboards saved as files in the user's own Drive (My Drive or a shared
+// drive), after the user logs in to Google from the form. Uploads are resumable and streamed.
+import { GoogleSettings } from "../../config_oauth";
+import { requestContentType, requestFileName, wroteMessage } from "../../data/file_naming";
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { DownloadSetting, iconBeside, Integration, Param } from "../../hub/integration";
+import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { DriveApi } from "../google/drive_api";
+import { driveFormFields, driveValidationFields } from "../google/drive_form";
+import { driveTarget, enforceDomainAllowlist } from "../google/drive_target";
+import { GoogleApi } from "../google/google_api";
+import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth } from "../google/google_oauth";
+import { DEFAULT_CHUNK_BYTES, openUploadSession, ResumableUpload } from "./drive_upload";
+
+export const DOMAIN_ALLOWLIST_PARAM: Param = {
+  name: "domain_allowlist",
+  label: "Domain allowlist",
+  description: "Optional. Comma-separated email domains (example.com) whose Google accounts may be used; " +
+    "anyone logged in with another account is refused before anything is written.",
+  required: false,
+  sensitive: false,
+};
+
+export class GoogleDriveIntegration extends Integration {
+  readonly name = "google_drive";
+  readonly label = "Google Drive";
+  readonly description = "Save Looks and dashboards as files in your Google Drive, in My Drive or a shared drive.";
+  readonly icon = iconBeside(__dirname, "google_drive.svg");
+  readonly params: Param[] = [DOMAIN_ALLOWLIST_PARAM];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  readonly minimumSupportedLookerVersion = "7.3.0";
+  readonly oauth: OAuthDeclaration;
+
+  constructor(private readonly settings: GoogleSettings, private readonly http: HttpClient,
+              private readonly chunkBytes = DEFAULT_CHUNK_BYTES) {
+    super();
+    this.oauth = googleOAuth({
+      settings, client: settings.driveClient, http,
+      setupVariables: ["GOOGLE_DRIVE_CLIENT_ID", "GOOGLE_DRIVE_CLIENT_SECRET"],
+      scopes: [DRIVE_SCOPE, EMAIL_SCOPE],
+      check: (session, request) => session.withAccessToken((token) => this.drive(request).sharedDrives(token)
+        .then(() => undefined)),
+    });
+  }
+
+  async form(request: ActionRequest): Promise<ActionForm> {
+    const drive = this.drive(request);
+    return new ActionForm(await request.oauth!.withAccessToken(async (token) => {
+      await enforceDomainAllowlist(drive, token, request.params.domain_allowlist, this.label);
+      return driveFormFields(drive, request, token);
+    }));
+  }
+
+  async validationForm(): Promise<ActionForm> {
+    return new ActionForm(driveValidationFields());
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    if (!request.delivery) {
+      throw new UserError("Looker sent no data to save (the query may have had no results). Nothing was written.");
+    }
+    const target = driveTarget(request);
+    const name = requestFileName(request, request.formParams.filename, { maxLength: 250 });
+    const mimeType = requestContentType(request);
+    const google = this.google(request);
+    const drive = new DriveApi(google);
+    // Everything that can refuse (login, domain, folder) is asked before the data is read.
+    const { token, session } = await request.oauth!.withAccessToken(async (accessToken) => {
+      await enforceDomainAllowlist(drive, accessToken, request.params.domain_allowlist, this.label);
+      const url = await openUploadSession(google, accessToken, { name, mimeType, parents: [target.folderId] },
+        mimeType);
+      return { token: accessToken, session: url };
+    });
+    const upload = new ResumableUpload(this.http, session, token, request.logger, this.chunkBytes);
+    const file = await upload.send(await request.delivery.stream());
+    const where = target.driveId ? "a shared drive" : "My Drive";
+    return ActionResponse.ok(wroteMessage(file.bytes, `"${file.name}" in Google Drive (${where})`));
+  }
+
+  private google(request: ActionRequest): GoogleApi {
+    return new GoogleApi(this.http, this.settings.apiUrl, "Google Drive", request.logger);
+  }
+
+  private drive(request: ActionRequest): DriveApi {
+    return new DriveApi(this.google(request));
+  }
+}
