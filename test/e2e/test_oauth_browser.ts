@@ -1,7 +1,8 @@
-// The whole login in a real headless Chromium: the form's link, the vendor's consent page, the
-// click on Allow, the hub's redirect, and Looker receiving the state (v1 at state_url; v2 the
-// sealed code at state_redir_url, then token_url). Then a form and an execute succeed with the
-// stored state, and an expired access token is refreshed.
+// The whole login in a real headless Chromium, for the real destinations: the form's link, the
+// vendor's consent page, the click on Allow, the hub's redirect, and Looker receiving the state
+// (v1, Dropbox: at state_url; v2, Google Drive: the sealed code at state_redir_url, then
+// token_url). Then a form and an execute succeed with the stored state, and an expired access
+// token is refreshed.
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -15,26 +16,40 @@ import { FakeOAuthServer } from "../fakes/oauth_server";
 import { authHeader, testConfig } from "../helpers/app";
 import { browser, closeBrowser } from "../helpers/browser";
 import { testHttpClient } from "../helpers/http";
-import { OAuthTestIntegration } from "../helpers/oauth_integration";
+import { DropboxIntegration } from "../../src/integrations/dropbox/dropbox";
+import { GoogleDriveIntegration } from "../../src/integrations/google_drive/google_drive";
+import { FakeDropbox } from "../fakes/dropbox_api";
+import { FakeGoogle } from "../fakes/google_api";
+import { FAST_HTTP_ENV } from "../helpers/http";
 
 describe("login in a real browser (headless Chromium)", function() {
   this.timeout(60_000);
   let vendor: FakeOAuthServer;
+  let google: FakeGoogle;
+  let dropbox: FakeDropbox;
   let looker: FakeLooker;
   let server: http.Server;
   let base: string;
 
   before(async () => {
     vendor = await new FakeOAuthServer().start();
+    google = await new FakeGoogle(vendor).start();
+    dropbox = await new FakeDropbox(vendor).start();
     server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const httpClient = testHttpClient();
+    const env = { ...FAST_HTTP_ENV, BASE_URL: base,
+      GOOGLE_DRIVE_CLIENT_ID: vendor.clientId, GOOGLE_DRIVE_CLIENT_SECRET: vendor.clientSecret,
+      GOOGLE_OAUTH_AUTHORIZE_URL: vendor.authorizeUrl, GOOGLE_OAUTH_TOKEN_URL: vendor.tokenUrl,
+      GOOGLE_API_URL: google.url,
+      DROPBOX_ACTION_APP_KEY: vendor.clientId, DROPBOX_ACTION_APP_SECRET: vendor.clientSecret,
+      DROPBOX_OAUTH_AUTHORIZE_URL: vendor.authorizeUrl, DROPBOX_API_URL: dropbox.url,
+      DROPBOX_CONTENT_URL: dropbox.url };
+    const config = testConfig(env);
+    const httpClient = testHttpClient(env);
     const integrations: Integration[] = [
-      new OAuthTestIntegration(vendor, httpClient),
-      new OAuthTestIntegration(vendor, httpClient, { name: "oauth_v1", tokenUrlFlow: false, pkce: true }),
+      new GoogleDriveIntegration(config.google, httpClient), new DropboxIntegration(config.dropbox, httpClient),
     ];
-    const config = testConfig({ BASE_URL: base });
     const logger = createLogger({ level: "warn", format: "json", stream: new PassThrough().resume() });
     server.on("request", createApp({ config, registry: new Registry(integrations, config.label, base), logger }));
     looker = await new FakeLooker({
@@ -45,6 +60,8 @@ describe("login in a real browser (headless Chromium)", function() {
     await closeBrowser();
     server?.closeAllConnections();
     await new Promise((resolve) => server ? server.close(resolve) : resolve(undefined));
+    await google?.stop();
+    await dropbox?.stop();
     await vendor?.stop();
     await looker?.stop();
   });
@@ -71,46 +88,52 @@ describe("login in a real browser (headless Chromium)", function() {
     }
   }
 
-  async function formAndExecute(name: string, state: string) {
+  async function formAndExecute(name: string, state: string, formParams: Record<string, string>) {
     const form = await hubPost(`/actions/${name}/form`, { type: "query", data: { state_json: state } });
-    expect(form.fields[0].label).to.equal("Logged in as ana@example.com");
+    expect(form.fields[0].type).to.equal("select");
     const exec = await hubPost(`/actions/${name}/execute`, { type: "query", data: { state_json: state },
-      form_params: { note: "n" }, attachment: { mimetype: "text/csv", extension: "csv", data: "x,y\n1,2\n" } });
-    expect(exec.looker).to.include({ success: true, message: "Sent 8 bytes as ana@example.com." });
+      form_params: formParams, attachment: { mimetype: "text/csv", extension: "csv", data: "x,y\n1,2\n" } });
+    expect(exec.looker.success, JSON.stringify(exec)).to.equal(true);
+    expect(exec.looker.message).to.match(/^Wrote 8 bytes to /);
     return exec.looker;
   }
 
-  it("v1: Looker's state_url receives the sealed tokens; the tab says it can be closed", async () => {
+  it("v1 (Dropbox): Looker's state_url receives the sealed tokens; the tab says it can be closed", async () => {
     vendor.accessTokenTtl = 3600;
-    const form = await hubPost("/actions/oauth_v1/form", { type: "query",
-      data: { state_url: looker.stateUrl("oauth_v1-ana"), state_redir_url: looker.stateRedirUrl("oauth_v1-x") } });
+    const form = await hubPost("/actions/dropbox/form", { type: "query",
+      data: { state_url: looker.stateUrl("dropbox-ana"), state_redir_url: looker.stateRedirUrl("dropbox-x") } });
     expect(form.fields[0].type).to.equal("oauth_link");
     const heading = await loginInBrowser(form.fields[0].oauth_url);
-    expect(heading).to.equal("You are logged in to Fake Vendor");
-    const stored = looker.stored.get("oauth_v1-ana")!;
+    expect(heading).to.equal("You are logged in to Dropbox");
+    const stored = looker.stored.get("dropbox-ana")!;
     expect(JSON.parse(stored).sealed).to.match(/^lis1\./);
+    expect(looker.redirected.size).to.equal(0);
     const exchange = vendor.tokenRequests[vendor.tokenRequests.length - 1].fields;
-    expect(exchange.grant_type).to.equal("authorization_code");
-    expect(exchange.code_verifier).to.match(/^[A-Za-z0-9_-]{43}$/);
-    await formAndExecute("oauth_v1", stored);
+    expect(exchange).to.include({ grant_type: "authorization_code",
+      redirect_uri: `${base}/actions/dropbox/oauth_redirect` });
+    await formAndExecute("dropbox", stored, { directory: "__root", filename: "e2e", includeTimestamp: "no" });
+    expect(dropbox.files.get("/e2e.csv")!.bytes!.toString()).to.equal("x,y\n1,2\n");
   });
 
-  it("v2: the sealed code reaches state_redir_url, Looker trades it at token_url; expired tokens refresh", async () => {
+  it("v2 (Google Drive): the sealed code reaches state_redir_url, Looker trades it at token_url; " +
+     "an expired token is refreshed", async () => {
     vendor.accessTokenTtl = 30; // already inside the hub's refresh margin
-    const form = await hubPost("/actions/oauth_test/form", { type: "query",
-      data: { state_url: looker.stateUrl("oauth_test-unused"),
-        state_redir_url: looker.stateRedirUrl("oauth_test-ben") } });
+    const form = await hubPost("/actions/google_drive/form", { type: "query", data: {
+      state_url: looker.stateUrl("google_drive-unused"), state_redir_url: looker.stateRedirUrl("google_drive-ben") } });
+    expect(form.fields[0].type).to.equal("oauth_link_google");
     const heading = await loginInBrowser(form.fields[0].oauth_url);
     expect(heading).to.equal("Looker saved your login");
-    expect(looker.redirected.get("oauth_test-ben")).to.match(/^lis1\./);
-    expect(looker.tokenAnswers.get("oauth_test-ben")!.status).to.equal(200);
-    expect(looker.stored.has("oauth_test-unused")).to.equal(false);
-    const stored = looker.stored.get("oauth_test-ben")!;
+    expect(looker.redirected.get("google_drive-ben")).to.match(/^lis1\./);
+    expect(looker.tokenAnswers.get("google_drive-ben")!.status).to.equal(200);
+    expect(looker.stored.has("google_drive-unused")).to.equal(false);
+    const stored = looker.stored.get("google_drive-ben")!;
     expect(JSON.parse(stored).sealed).to.match(/^lis1\./);
     const grants = () => vendor.tokenRequests.map((r) => r.fields.grant_type);
     const before = grants().filter((g) => g === "refresh_token").length;
-    const answer = await formAndExecute("oauth_test", stored);
+    const answer = await formAndExecute("google_drive", stored, { filename: "e2e" });
     expect(grants().filter((g) => g === "refresh_token").length).to.be.greaterThan(before);
     expect(JSON.parse(answer.state.data).sealed).to.match(/^lis1\./);
+    const file = [...google.files.values()].pop()!;
+    expect(file).to.include({ name: "e2e.csv", size: 8 });
   });
 });

@@ -1,0 +1,159 @@
+// dropbox through the real app against a fake Dropbox (its token endpoint, RPC and content calls).
+import { expect } from "chai";
+import * as crypto from "crypto";
+import request from "supertest";
+import { DropboxIntegration } from "../../../src/integrations/dropbox/dropbox";
+import { headerJson } from "../../../src/integrations/dropbox/dropbox_api";
+import { storedStateFor } from "../../../src/hub/oauth/stored_state";
+import { Sealer } from "../../../src/hub/oauth/sealing";
+import { FakeDropbox } from "../../fakes/dropbox_api";
+import { FakeLooker } from "../../fakes/fake_looker";
+import { FakeOAuthServer } from "../../fakes/oauth_server";
+import { authHeader, buildTestApp, TEST_SECRET, TestApp, testConfig } from "../../helpers/app";
+import { LOOKER_HEADERS, PLAN } from "../../helpers/execute";
+import { FAST_HTTP_ENV, testHttpClient } from "../../helpers/http";
+
+const CSV = "Month,Orders\n2017-07,773\n2017-06,922\n";
+const CHUNK = 64 * 1024;
+
+describe("dropbox", () => {
+  let oauth: FakeOAuthServer;
+  let dropbox: FakeDropbox;
+  let looker: FakeLooker;
+  let hub: TestApp;
+
+  before(async () => {
+    oauth = await new FakeOAuthServer().start();
+    dropbox = await new FakeDropbox(oauth).start();
+    looker = await new FakeLooker().start();
+    const env = { ...FAST_HTTP_ENV,
+      DROPBOX_ACTION_APP_KEY: oauth.clientId, DROPBOX_ACTION_APP_SECRET: oauth.clientSecret,
+      DROPBOX_OAUTH_AUTHORIZE_URL: oauth.authorizeUrl, DROPBOX_API_URL: dropbox.url, DROPBOX_CONTENT_URL: dropbox.url };
+    hub = buildTestApp([new DropboxIntegration(testConfig(env).dropbox, testHttpClient(env), CHUNK)], env);
+  });
+  after(async () => { await dropbox.stop(); await oauth.stop(); await looker.stop(); });
+  beforeEach(() => { dropbox.failContent = []; dropbox.spaceLeft = Number.MAX_SAFE_INTEGER; });
+
+  const post = (route: string, body: Record<string, unknown>) => request(hub.app).post(`/actions/dropbox/${route}`)
+    .set("Authorization", authHeader()).set(LOOKER_HEADERS).send(body);
+  const loggedIn = (expiresInMs = 3_600_000) => {
+    const tokens = oauth.issue();
+    return { ...tokens, state: storedStateFor(new Sealer(TEST_SECRET), "dropbox",
+      { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + expiresInMs }) };
+  };
+  const push = (state: string, formParams: Record<string, string>, attachment?: Record<string, unknown>) =>
+    post("execute", { type: "query", scheduled_plan: PLAN, data: { state_json: state }, form_params: formParams,
+      attachment: attachment ?? { mimetype: "text/csv", extension: "csv", data: CSV } });
+
+  it("logs in with OAuth v1 (no token_url) through Dropbox's token endpoint, offline access", async () => {
+    const def = (await request(hub.app).post("/actions/dropbox").set("Authorization", authHeader())).body;
+    expect(def).to.include({ name: "dropbox", uses_oauth: true });
+    expect(def).to.not.have.property("token_url");
+    const form = await post("form", { data: { state_url: looker.stateUrl("dbx"),
+      state_redir_url: looker.stateRedirUrl("ignored") } });
+    expect(form.body.fields[0]).to.include({ name: "login", type: "oauth_link" });
+    const start = await request(hub.app).get(new URL(form.body.fields[0].oauth_url).pathname +
+      new URL(form.body.fields[0].oauth_url).search);
+    const authorize = new URL(start.headers.location);
+    expect(Object.fromEntries(authorize.searchParams)).to.include({ token_access_type: "offline",
+      force_reapprove: "true", redirect_uri: "https://hub.example.test/actions/dropbox/oauth_redirect" });
+    const back = new URL(oauth.consent(start.headers.location));
+    const done = await request(hub.app).get(back.pathname + back.search);
+    expect(done.text).to.include("You are logged in to Dropbox");
+    const stored = looker.stored.get("dbx")!;
+    expect(JSON.parse(stored).sealed).to.match(/^lis1\./);
+    const listed = await post("form", { data: { state_json: stored } });
+    expect(listed.body.fields.map((f: any) => f.name)).to.deep.equal(["directory", "filename", "includeTimestamp"]);
+  });
+
+  it("form: every folder of the Dropbox, all pages, with the user's token", async () => {
+    const user = loggedIn();
+    const before = dropbox.requests.length;
+    const form = await post("form", { data: { state_json: user.state } });
+    const directory = form.body.fields[0];
+    expect(directory).to.include({ name: "directory", type: "select", default: "__root", required: true });
+    expect(directory.options.map((o: any) => o.name)).to.deep.equal(
+      ["__root", "Archive", "Café", "Reports", "Reports/Weekly"]);
+    const asked = dropbox.requests.slice(before);
+    expect(asked.map((r) => r.path)).to.deep.equal(
+      ["/2/files/list_folder", "/2/files/list_folder/continue", "/2/files/list_folder/continue"]);
+    expect(asked[0].json).to.deep.include({ path: "", recursive: true });
+    expect(asked.every((r) => r.bearer === user.accessToken)).to.equal(true);
+    expect(form.body.fields[2].options.map((o: any) => o.name)).to.deep.equal(["yes", "no"]);
+  });
+
+  it("uploads a small file with files/upload to the chosen folder, name with the extension", async () => {
+    const user = loggedIn();
+    const res = await push(user.state, { directory: "Café", filename: "Umsätze", includeTimestamp: "no" });
+    expect(res.body.looker).to.include({ success: true, message: "Wrote 37 bytes to Dropbox: /Café/Umsätze.csv." });
+    const upload = dropbox.requests.filter((r) => r.path === "/2/files/upload").pop()!;
+    expect(upload.arg).to.deep.equal({ path: "/Café/Umsätze.csv", mode: "add", autorename: false, mute: false });
+    expect(upload.bearer).to.equal(user.accessToken);
+    expect(dropbox.files.get("/café/umsätze.csv")!.bytes!.toString()).to.equal(CSV);
+    expect(headerJson({ p: "é" })).to.equal("{\"p\":\"\\u00e9\"}");
+  });
+
+  it("includeTimestamp adds the delivery's time to the name", async () => {
+    const user = loggedIn();
+    const res = await push(user.state, { directory: "__root", filename: "orders", includeTimestamp: "yes" });
+    expect(res.body.looker.message).to.match(/^Wrote 37 bytes to Dropbox: \/orders_\d{4}-\d\d-\d\dT\d{6}\.csv\.$/);
+  });
+
+  it("streams a large file through an upload session, and carries on after a lost answer", async () => {
+    const user = loggedIn();
+    const data = crypto.randomBytes(5 * CHUNK + 99);
+    dropbox.failContent = [500, "reset"];
+    const before = dropbox.requests.length;
+    const res = await post("execute", { type: "dashboard", data: { state_json: user.state },
+      form_params: { directory: "Reports/Weekly", filename: "Board", includeTimestamp: "no" },
+      attachment: { mimetype: "application/pdf;base64", extension: "pdf", data: data.toString("base64") } });
+    expect(res.body.looker.success, JSON.stringify(res.body)).to.equal(true);
+    const file = dropbox.files.get("/reports/weekly/board.pdf")!;
+    expect(file.size).to.equal(data.length);
+    expect(file.sha256).to.equal(crypto.createHash("sha256").update(data).digest("hex"));
+    const routes = dropbox.requests.slice(before).map((r) => r.path.replace("/2/", ""));
+    expect(routes[0]).to.equal("users/get_current_account");
+    expect(routes).to.include.members(["upload_session/start", "upload_session/append_v2", "upload_session/finish"]);
+    expect(Math.max(...dropbox.requests.slice(before).map((r) => r.bytes))).to.be.at.most(CHUNK);
+  });
+
+  it("says what Dropbox refused: a name taken, a full Dropbox, a bad name", async () => {
+    const user = loggedIn();
+    await push(user.state, { directory: "Archive", filename: "same", includeTimestamp: "no" });
+    const taken = await push(user.state, { directory: "Archive", filename: "same", includeTimestamp: "no" });
+    expect(taken.body.looker.success).to.equal(false);
+    expect(taken.body.looker.message).to.match(/Dropbox already has \/Archive\/same.csv.*Include timestamp/);
+    dropbox.spaceLeft = 10;
+    const full = await push(user.state, { directory: "Archive", filename: "big", includeTimestamp: "no" });
+    expect(full.body.looker.message).to.match(/Your Dropbox is full/);
+    const escape = await push(user.state, { directory: "../x", filename: "a", includeTimestamp: "no" });
+    expect(escape.body.looker.validation_errors).to.have.property("directory");
+  });
+
+  it("refreshes an expired access token, and asks to log in again once the refresh token is revoked", async () => {
+    const user = loggedIn(1000);
+    const ok = await push(user.state, { filename: "fresh", includeTimestamp: "no" });
+    expect(ok.body.looker.success, JSON.stringify(ok.body)).to.equal(true);
+    expect(ok.body.looker.state.data).to.match(/sealed/);
+    expect(oauth.tokenRequests.pop()!.fields)
+      .to.include({ grant_type: "refresh_token", refresh_token: user.refreshToken });
+    oauth.revokeAll();
+    const revoked = await push(ok.body.looker.state.data, { filename: "again", includeTimestamp: "no" });
+    expect(revoked.body.looker.success).to.equal(false);
+    expect(revoked.body.looker.message).to.match(/Dropbox no longer accepts your login.*log in to Dropbox again/);
+    expect(revoked.body.looker.state).to.deep.equal({ data: "reset" });
+  });
+
+  it("reads the official hub's stored {access_token} and re-seals it", async () => {
+    const { accessToken } = oauth.issue();
+    const form = await post("form", { data: { state_json: JSON.stringify({ access_token: accessToken }) } });
+    expect(form.body.fields[0].name).to.equal("directory");
+    expect(JSON.parse(form.body.state.data).sealed).to.match(/^lis1\./);
+  });
+
+  it("oauth_check lists the root with the stored login", async () => {
+    const user = loggedIn();
+    expect((await post("oauth_check", { data: { state_json: user.state } })).body).to.equal(true);
+    expect((await post("oauth_check", { data: { state_json: "reset" } })).body).to.equal(false);
+  });
+});
