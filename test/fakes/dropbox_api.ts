@@ -32,6 +32,8 @@ export class FakeDropbox extends LoopbackServer {
   /** Bytes the account may still store. */
   spaceLeft = Number.MAX_SAFE_INTEGER;
   keepBytesUpTo = 64 * 1024 * 1024;
+  /** False: a file of a taken name replaces the old one (tests that send one name many times). */
+  refuseConflicts = true;
   /** The next content calls fail: "reset" keeps the bytes and drops the connection (answer lost). */
   failContent: Array<"reset" | 500> = [];
   private readonly sessions = new Map<string, Session>();
@@ -136,7 +138,7 @@ export class FakeDropbox extends LoopbackServer {
       return [409, { error_summary: "path/malformed_path/", error: { ".tag": "path" } }];
     }
     this.take(session, body);
-    if (this.files.has(path.toLowerCase()) && commit.mode === "add" && !commit.autorename) {
+    if (this.refuseConflicts && this.files.has(path.toLowerCase()) && commit.mode === "add" && !commit.autorename) {
       return [409, { error_summary: "path/conflict/file/..", error: { ".tag": "path" } }];
     }
     if (session.received > this.spaceLeft) {

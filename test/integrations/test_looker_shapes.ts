@@ -7,16 +7,29 @@ import { Format, Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
 import { HttpReceiver } from "../fakes/http_receiver";
+import { storedStateFor } from "../../src/hub/oauth/stored_state";
+import { Sealer } from "../../src/hub/oauth/sealing";
+import { FakeDropbox } from "../fakes/dropbox_api";
+import { FakeGoogle } from "../fakes/google_api";
+import { FakeOAuthServer } from "../fakes/oauth_server";
 import { FakeSegmentApi } from "../fakes/segment_api";
 import { FakeSendgrid } from "../fakes/sendgrid_api";
 import { FakeSlack } from "../fakes/slack_api";
 import { SmtpTestServer, testCertificate } from "../fakes/smtp_server";
-import { authHeader, buildTestApp, TestApp, testConfig } from "../helpers/app";
+import { authHeader, buildTestApp, TEST_SECRET, TestApp, testConfig } from "../helpers/app";
 import { FAST_HTTP_ENV } from "../helpers/http";
 import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looker_payloads";
 
 interface Fakes {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
+  oauth: FakeOAuthServer; google: FakeGoogle; dropbox: FakeDropbox;
+}
+
+/** A logged-in user of an OAuth integration: tokens from the fake OAuth server, sealed as the hub stores them. */
+function login(f: Fakes, integration: string): Record<string, unknown> {
+  const tokens = f.oauth.issue();
+  return { state_json: storedStateFor(new Sealer(TEST_SECRET), integration,
+    { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 3_600_000 }) };
 }
 
 /** What an admin and a user fill in for each integration; every registered one needs a line. */
@@ -39,6 +52,9 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     data: { smtp_url: f.smtp.url(), from: "reports@example.com", smtp_ca_certificate: testCertificate().cert },
     form: { to: "ada@example.com" },
   }),
+  google_drive: (f) => ({ data: login(f, "google_drive"), form: { filename: "shapes" } }),
+  google_sheets: (f) => ({ data: login(f, "google_sheets"), form: { filename: "shapes", overwrite: "yes" } }),
+  dropbox: (f) => ({ data: login(f, "dropbox"), form: { filename: "shapes", includeTimestamp: "no" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -72,6 +88,10 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.receiver = await new HttpReceiver().start();
     fakes.sendgrid = await new FakeSendgrid().start();
     fakes.smtp = await new SmtpTestServer().start();
+    fakes.oauth = await new FakeOAuthServer().start();
+    fakes.google = await new FakeGoogle(fakes.oauth).start();
+    fakes.dropbox = await new FakeDropbox(fakes.oauth).start();
+    fakes.dropbox.refuseConflicts = false;
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -83,6 +103,11 @@ describe("every integration accepts Looker's real payloads for every format it d
       ...FAST_HTTP_ENV, DEBUG_INTEGRATION: "true", SLACK_API_URL: fakes.slack.apiUrl,
       SEGMENT_API_HOST: fakes.segment.url, SENDGRID_API_URL: fakes.sendgrid.url,
       ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
+      GOOGLE_DRIVE_CLIENT_ID: fakes.oauth.clientId, GOOGLE_DRIVE_CLIENT_SECRET: fakes.oauth.clientSecret,
+      GOOGLE_OAUTH_TOKEN_URL: fakes.oauth.tokenUrl, GOOGLE_API_URL: fakes.google.url,
+      GOOGLE_SHEETS_API_URL: fakes.google.url,
+      DROPBOX_ACTION_APP_KEY: fakes.oauth.clientId, DROPBOX_ACTION_APP_SECRET: fakes.oauth.clientSecret,
+      DROPBOX_API_URL: fakes.dropbox.url, DROPBOX_CONTENT_URL: fakes.dropbox.url,
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -90,7 +115,7 @@ describe("every integration accepts Looker's real payloads for every format it d
 
   after(async () => {
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
-      fakes.sendgrid.stop(), fakes.smtp.stop()]);
+      fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -136,5 +161,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect(fakes.slack.uploads.length, "files reached Slack").to.be.greaterThan(0);
     expect(fakes.sendgrid.sent.length, "emails reached SendGrid").to.be.greaterThan(0);
     expect(fakes.smtp.received.length, "emails reached the SMTP server").to.be.greaterThan(0);
+    expect([...fakes.google.files.values()].filter((f) => f.name.startsWith("shapes.")).length, "files reached Drive")
+      .to.be.greaterThan(10);
+    expect(fakes.dropbox.files.size, "files reached Dropbox").to.be.greaterThan(5);
   });
 });

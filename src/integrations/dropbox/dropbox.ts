@@ -5,7 +5,9 @@ import { requestFileName, wroteMessage } from "../../data/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { DownloadSetting, iconBeside, Integration, Param } from "../../hub/integration";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -24,6 +26,9 @@ export class DropboxIntegration extends Integration {
   readonly icon = iconBeside(__dirname, "dropbox.svg");
   readonly params: Param[] = [];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "6.8.0";
   readonly oauth: OAuthDeclaration;
@@ -90,7 +95,7 @@ export class DropboxIntegration extends Integration {
     }, {
       name: "includeTimestamp", label: "Include timestamp", type: "select", required: true, default: "no",
       description: "Yes adds the time of the delivery to the name, so each delivery makes a new file.",
-      options: [{ name: "yes", label: "Yes" }, { name: "no", label: "No" }],
+      options: [{ name: "no", label: "No" }, { name: "yes", label: "Yes" }],
     }];
   }
 

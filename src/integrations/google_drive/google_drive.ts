@@ -5,7 +5,9 @@ import { requestContentType, requestFileName, wroteMessage } from "../../data/fi
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { DownloadSetting, iconBeside, Integration, Param } from "../../hub/integration";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -32,6 +34,9 @@ export class GoogleDriveIntegration extends Integration {
   readonly icon = iconBeside(__dirname, "google_drive.svg");
   readonly params: Param[] = [DOMAIN_ALLOWLIST_PARAM];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "7.3.0";
   readonly oauth: OAuthDeclaration;

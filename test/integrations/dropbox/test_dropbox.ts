@@ -79,7 +79,7 @@ describe("dropbox", () => {
       ["/2/files/list_folder", "/2/files/list_folder/continue", "/2/files/list_folder/continue"]);
     expect(asked[0].json).to.deep.include({ path: "", recursive: true });
     expect(asked.every((r) => r.bearer === user.accessToken)).to.equal(true);
-    expect(form.body.fields[2].options.map((o: any) => o.name)).to.deep.equal(["yes", "no"]);
+    expect(form.body.fields[2].options.map((o: any) => o.name)).to.deep.equal(["no", "yes"]);
   });
 
   it("uploads a small file with files/upload to the chosen folder, name with the extension", async () => {
