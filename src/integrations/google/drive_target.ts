@@ -54,7 +54,8 @@ export async function enforceDomainAllowlist(drive: DriveApi, token: string, par
   const email = (await drive.email(token)).toLowerCase();
   const domain = email.split("@")[1] ?? "";
   if (domains.some((d) => domain === d || domain.endsWith(`.${d}`))) { return; }
-  throw new LoginRequiredError(`The Google account ${email || "you logged in with"} is not in the domains your ` +
+  // The account is not named: failure messages are logged, and an email address is personal.
+  throw new LoginRequiredError(`The Google account you logged in with is not in the domains your ` +
     `Looker admin allows for ${label} (${domains.join(", ")}); log in with an account of ${domains.length > 1 ?
       "one of them" : "that domain"}.`, "Google", true);
 }

@@ -142,7 +142,7 @@ describe("google_drive", () => {
     const refused = await csvPush(user.state, {}, { domain_allowlist: "corp.example, other.example" });
     expect(refused.body.looker.success).to.equal(false);
     expect(refused.body.looker.message).to.match(
-      /ana@example.com is not in the domains your Looker admin allows for Google Drive \(corp.example, other\.ex/);
+      /account you logged in with is not in the domains your Looker admin allows for Google Drive \(corp.example, oth/);
     expect(refused.body.looker.state).to.deep.equal({ data: "reset" });
     expect(uploads().length).to.equal(before);
     const form = await drive.post("/actions/google_drive/form",
