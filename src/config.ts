@@ -12,6 +12,7 @@ import {
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
+import { OpsSettings, opsSettings } from "./config_ops";
 
 export { ConfigError } from "./config_values";
 
@@ -74,6 +75,8 @@ export interface Config {
   console: ConsoleSettings;
   /** The email and sendgrid integrations (src/config_email.ts). */
   email: EmailSettings;
+  /** Jira, Twilio, PagerDuty, EC2, DigitalOcean and Firebase (src/config_ops.ts). */
+  ops: OpsSettings;
 }
 
 export interface HttpSettings {
@@ -215,6 +218,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     dropbox: Object.freeze(dropboxSettings(env)),
     console: consoleSettings(env, mode),
     email: emailSettings(env),
+    ops: Object.freeze(opsSettings(env)),
   });
 }
 

@@ -5,6 +5,7 @@ import { createHttpClient } from "../lib/http_client";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
+import { opsIntegrations } from "./ops";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { GoogleSheetsIntegration } from "./google_sheets/google_sheets";
@@ -34,5 +35,6 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new ZapierIntegration(http, config.webhooks.zapierDomains));
   list.push(new SendgridIntegration({ settings: config.email, http, spoolDir: config.spoolDir }));
   list.push(new EmailIntegration({ settings: config.email, guard: http.guard, spoolDir: config.spoolDir }));
+  list.push(...opsIntegrations(config, http));
   return list;
 }

@@ -25,6 +25,8 @@ export class HttpReceiver {
   private readonly script: Reply[] = [];
   private server?: http.Server;
   defaultReply: Reply = { status: 200, body: "ok" };
+  /** Answers requests the script does not, before the default reply (vendor fakes route on path and body). */
+  handler?: (received: Received) => Reply | undefined;
 
   constructor(readonly host = "127.0.0.1") {}
 
@@ -41,7 +43,8 @@ export class HttpReceiver {
       req.on("end", () => {
         const body = Buffer.concat(chunks);
         this.received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
-        const reply = this.script.shift() ?? this.defaultReply;
+        const last = this.received[this.received.length - 1];
+        const reply = this.script.shift() ?? this.handler?.(last) ?? this.defaultReply;
         setTimeout(() => {
           if (reply.hangUp) { req.socket.destroy(); return; }
           res.writeHead(reply.status, reply.headers ?? {});

@@ -35,11 +35,41 @@ export function fieldValue(field: FieldLike, vendorUrl: string): string {
   return "C0123ABCD";
 }
 
-function params(integration: Integration): Record<string, string> {
-  const values: Record<string, string> = Object.fromEntries(integration.params.map((p) => [p.name, `test-${p.name}`]));
+/** Values shaped as the vendors' own, for integrations that check them before calling the vendor. */
+const SHAPED = {
+  phone: "+15550100042", aws_resource_id: "i-0123456789abcdef0", digitalocean_droplet_id: "42",
+} as Record<string, string>;
+/** Params and form fields shaped as a vendor's own, by integration (Twilio's `to` is a phone, not an email). */
+const SHAPED_PARAMS: Record<string, Record<string, string>> = {
+  twilio: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
+  twilio_message: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
+  aws_ec2_stop_instance: { region: "us-east-1" },
+};
+const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone } };
+
+function params(integration: Integration, vendorUrl: string): Record<string, string> {
+  const shaped = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"
+    ? { address: vendorUrl } : {}) };
+  const values: Record<string, string> = Object.fromEntries(integration.params.map((p) => [p.name,
+    shaped[p.name] ?? `test-${p.name}`]));
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
   return values;
+}
+
+/** The tag an integration's targets are read from, when it requires one (phone, droplet id...). */
+function targetTag(integration: Integration): string | undefined {
+  const first = integration.requiredFields[0];
+  return first && "tag" in first ? first.tag : undefined;
+}
+
+/** A json_detail whose one dimension carries the integration's tag, with a vendor-shaped value. */
+function taggedAttachment(tag: string): Record<string, unknown> {
+  const value = SHAPED[tag] ?? "42";
+  return { mimetype: "application/json", extension: "json", data: JSON.stringify({
+    fields: { dimensions: [{ name: "t.id", label: "ID", tags: [tag] }], measures: [] },
+    data: [{ "t.id": { value } }],
+  }) };
 }
 
 /** Posts one case to the hub; the answer is parsed whatever keep-alive bytes precede it. */
@@ -57,7 +87,8 @@ export async function runCase(server: any, c: VendorCase): Promise<CaseAnswer> {
 export async function buildCases(server: any, integrations: Integration[], vendorUrl: string): Promise<VendorCase[]> {
   const cases: VendorCase[] = [];
   for (const integration of integrations) {
-    const data = { ...params(integration), ...loginData(integration, "case") };
+    const data = { ...params(integration, vendorUrl), ...loginData(integration, "case") };
+    const tag = targetTag(integration);
     let fields: FieldLike[] = [];
     if (integration.form) {
       const formCase: VendorCase = { label: `${integration.name} form`, integration, route: "form",
@@ -71,16 +102,20 @@ export async function buildCases(server: any, integrations: Integration[], vendo
         }
       }
     }
-    const formParams = Object.fromEntries(fields.map((f) => [f.name, fieldValue(f, vendorUrl)]));
+    const formParams = { ...Object.fromEntries(fields.map((f) => [f.name, fieldValue(f, vendorUrl)])),
+      ...SHAPED_FIELDS[integration.name] };
     for (const type of integration.supportedActionTypes as ActionType[]) {
       const body: Record<string, unknown> = {
         type,
-        data: type === "cell" ? { ...data, value: "42", rendered: "42" } : data,
+        data: type === "cell" ? { ...data, value: SHAPED[tag ?? ""] ?? "42", rendered: "42" } : data,
         form_params: formParams,
         scheduled_plan: { scheduled_plan_id: 1, title: "Broken vendor", url: "https://looker.example.com/looks/1",
           query: { vis_config: { hidden_fields: [] } } },
       };
-      if (type !== "cell") { body.attachment = sentinelAttachment(firstFormat(integration)); }
+      if (type !== "cell") {
+        const format = firstFormat(integration);
+        body.attachment = tag && format === "json_detail" ? taggedAttachment(tag) : sentinelAttachment(format);
+      }
       cases.push({ label: `${integration.name} execute ${type}`, integration, route: "execute", body });
     }
   }

@@ -1,0 +1,151 @@
+// Twilio's Messages resource (REST API 2010-04-01), shared by `twilio` and `twilio_message`:
+// the admin params, E.164 checks before anything is sent, one message per distinct number, and
+// Twilio's error codes as reasons a person can act on.
+import { ActionRequest } from "../../hub/action_request";
+import { Param } from "../../hub/integration";
+import { Attempt, outcomesResponse, TargetOutcome, tryEach } from "../../hub/target_outcomes";
+import { ActionResponse } from "../../hub/action_response";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { HttpUnavailableError } from "../../lib/http_errors";
+
+export const TWILIO_PARAMS: Param[] = [{
+  name: "accountSid", label: "Account SID",
+  description: "Your Twilio Account SID (starts with AC), from the Twilio Console's Account Info.",
+  required: true, sensitive: false,
+}, {
+  name: "authToken", label: "Auth Token",
+  description: "The Auth Token shown beside the Account SID in the Twilio Console.",
+  required: true, sensitive: true,
+}, {
+  name: "from", label: "From",
+  description: "A Twilio phone number of the account in E.164 form (+15551234567), or a Messaging Service SID (MG...).",
+  required: true, sensitive: false,
+}];
+
+/** Twilio's longest message body. */
+export const MAX_BODY = 1600;
+/** Twilio queues messages per sender; a few requests at a time keeps clear of its API's concurrency limit. */
+const CONCURRENCY = 4;
+
+const WORDING = {
+  done: (t: string) => `Sent ${t}`, doneOne: (t: string) => `Sent the message to ${t}`,
+  verb: "send", verbOne: "send the message to", noun: "message", where: " through Twilio",
+};
+
+/** A number in E.164 (+ and up to 15 digits), once spaces, dashes, dots and brackets are removed. */
+export function e164(raw: string): string | undefined {
+  const compact = raw.trim().replace(/[\s().\-\u00a0]/g, "");
+  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : undefined;
+}
+
+/** Numbers typed in a form: separated by commas, semicolons or new lines. */
+export function splitNumbers(text: string): string[] {
+  return text.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+export interface TwilioAccount {
+  sid: string;
+  token: string;
+  from: string;
+}
+
+export function twilioAccount(request: ActionRequest): TwilioAccount {
+  const sid = request.params.accountSid.trim();
+  if (!/^AC[0-9a-f]{32}$/i.test(sid)) {
+    throw new UserError("The Twilio Account SID is not one: it starts with AC and has 34 characters. Ask your " +
+      "Looker admin to copy it from the Twilio Console.");
+  }
+  const from = request.params.from.trim();
+  const isService = /^MG[0-9a-f]{32}$/i.test(from);
+  if (!isService && !e164(from) && !/^[A-Za-z0-9 ]{1,11}$/.test(from)) {
+    throw new UserError(`The Twilio "From" setting "${from}" is neither a phone number in E.164 form ` +
+      "(+15551234567), a Messaging Service SID (MG...) nor an alphanumeric sender ID.");
+  }
+  return { sid, token: request.params.authToken.trim(), from: isService ? from : (e164(from) ?? from) };
+}
+
+/** Twilio's error codes, as reasons; `stopAll` for those about the account rather than the number. */
+function reason(status: number, answer: any): { detail: string; stopAll?: boolean } {
+  const code = Number(answer?.code);
+  const said = typeof answer?.message === "string" ? answer.message.replace(/\.$/, "").slice(0, 200) : "";
+  switch (code) {
+    case 21211: return { detail: "invalid number" };
+    case 21614: return { detail: "not a mobile number" };
+    case 21608: case 21219:
+      return { detail: "unverified number: a Twilio trial account sends only to numbers verified in the Console" };
+    case 21610: return { detail: "blocked: the recipient replied STOP to this sender" };
+    case 21612: return { detail: "cannot be reached by SMS from this sender" };
+    case 21408: return { detail: "SMS to this country is not enabled in the Twilio account's Geo Permissions" };
+    case 20003:
+      return { detail: "Twilio refused the Account SID and Auth Token; ask your Looker admin to check them",
+        stopAll: true };
+    case 20404:
+      return { detail: "Twilio knows no account with this Account SID; ask your Looker admin to check it",
+        stopAll: true };
+    case 21606: case 21212: case 21659: case 21660: case 21703: case 21704:
+      return { detail: `Twilio will not send from "${answer?.from ?? "the From setting"}"` +
+        `${said ? ` (${said})` : ""}; ` +
+        "ask your Looker admin to set a number or Messaging Service of this account", stopAll: true };
+  }
+  if (status === 401) { return { detail: "Twilio refused the Account SID and Auth Token", stopAll: true }; }
+  const codeText = code ? ` (error ${code})` : "";
+  return { detail: `Twilio answered HTTP ${status}${codeText}${said ? `: ${said}` : ""}` };
+}
+
+export class TwilioMessages {
+  constructor(private readonly http: HttpClient, private readonly apiUrl: string) {}
+
+  private async sendOne(request: ActionRequest, account: TwilioAccount, to: string, body: string): Promise<Attempt> {
+    const form = new URLSearchParams({ To: to, Body: body });
+    form.set(account.from.startsWith("MG") ? "MessagingServiceSid" : "From", account.from);
+    try {
+      const response = await this.http.request({
+        url: `${this.apiUrl}2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages.json`, method: "POST",
+        trusted: true, who: "Twilio", logger: request.logger, body: form.toString(),
+        headers: {
+          "authorization": `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        acceptStatus: (s) => s < 500 && s !== 429,
+      });
+      let answer: any;
+      try { answer = response.json(); } catch { answer = {}; }
+      if (response.status < 300) {
+        // Twilio answers 201 with the message's SID; anything else is no proof the message was queued.
+        return typeof answer.sid === "string" ? { target: to, ok: true } : { target: to, ok: false,
+          detail: `Twilio answered HTTP ${response.status} without a message ID; check the Twilio Console's ` +
+            "message log before sending again" };
+      }
+      return { target: to, ok: false, ...reason(response.status, { ...answer, from: account.from }) };
+    } catch (err) {
+      if (err instanceof HttpUnavailableError) {
+        return { target: to, ok: false, detail: err.failure.status === 429
+          ? "Twilio's rate limit was reached; try again in a minute" : "Twilio did not answer; try again later" };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Sends `body` once to each distinct number; invalid numbers are counted and named without a
+   * call. Answers with a sentence for one number and counts for several.
+   */
+  async sendToAll(request: ActionRequest, numbers: string[], body: string, note = ""): Promise<ActionResponse> {
+    const account = twilioAccount(request);
+    const targets = new Map<string, string | undefined>();
+    for (const raw of numbers) {
+      const valid = e164(raw);
+      const key = valid ?? raw.trim();
+      if (!targets.has(key)) { targets.set(key, valid); }
+    }
+    const outcomes: TargetOutcome[] = await tryEach([...targets], CONCURRENCY, ([key]) => key,
+      async ([key, valid]): Promise<Attempt> => valid
+        ? this.sendOne(request, account, valid, body)
+        : { target: key, ok: false, detail: "invalid number: use E.164 form, + and the country code (+15551234567)" });
+    request.logger.info("twilio messages sent", {
+      messages: outcomes.length, failed: outcomes.filter((o) => !o.ok).length,
+    });
+    return outcomesResponse(outcomes, WORDING, note);
+  }
+}

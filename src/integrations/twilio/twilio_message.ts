@@ -1,0 +1,49 @@
+// "Twilio - Send Message": the form's message to the number in a clicked cell, or to every
+// distinct number in the query's field tagged `phone`. Named as the official hub's action.
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import { Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
+import { taggedValues } from "../../data/tagged_values";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { MAX_BODY, TWILIO_PARAMS, TwilioMessages } from "./twilio_api";
+
+const MAX_NUMBERS = 1000;
+
+export class TwilioMessageIntegration extends Integration {
+  readonly name = "twilio_message";
+  readonly label = "Twilio - Send Message";
+  readonly description = "Send a text message to the phone numbers in a query's phone field or a clicked cell.";
+  readonly icon = iconBeside(__dirname, "twilio.svg");
+  readonly params: Param[] = TWILIO_PARAMS;
+  readonly supportedActionTypes: ActionType[] = ["cell", "query"];
+  readonly supportedFormats: Format[] = ["json_detail"];
+  readonly requiredFields: RequiredField[] = [{ tag: "phone" }];
+  readonly minimumSupportedLookerVersion = "5.5.0";
+  private readonly messages: TwilioMessages;
+
+  constructor(http: HttpClient, apiUrl: string) {
+    super();
+    this.messages = new TwilioMessages(http, apiUrl);
+  }
+
+  async form(): Promise<ActionForm> {
+    return new ActionForm([{
+      name: "message", label: "Message", type: "textarea", required: true,
+      description: `The text to send (at most ${MAX_BODY.toLocaleString("en-US")} characters), once to each number.`,
+    }]);
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const message = (request.formParams.message ?? "").trim();
+    // Looker checks a cell action's form itself; the hub checks it here for both kinds.
+    if (!message) { throw new UserError("Type the message to send.", { message: "Required." }); }
+    if (message.length > MAX_BODY) {
+      throw new UserError(`The message has ${message.length.toLocaleString("en-US")} characters; Twilio sends at ` +
+        `most ${MAX_BODY.toLocaleString("en-US")}.`, { message: `At most ${MAX_BODY} characters.` });
+    }
+    const { values } = await taggedValues(request, "phone", { what: "phone number", max: MAX_NUMBERS });
+    return this.messages.sendToAll(request, values, message);
+  }
+}

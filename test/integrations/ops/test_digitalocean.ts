@@ -1,0 +1,113 @@
+// digitalocean_droplet through the real app against a local fake of DigitalOcean's API.
+import { expect } from "chai";
+import { DigitalOceanDropletIntegration } from "../../../src/integrations/digitalocean/digitalocean";
+import { DigitalOceanFake, DO_TOKEN } from "../../fakes/digitalocean_api";
+import { buildTestApp } from "../../helpers/app";
+import { execute } from "../../helpers/execute";
+import { testHttpClient } from "../../helpers/http";
+import { cellPayload, queryPayload } from "./ops_payloads";
+
+const TAG = "digitalocean_droplet_id";
+
+describe("digitalocean_droplet integration", () => {
+  let fake: DigitalOceanFake;
+  let hub: ReturnType<typeof buildTestApp>;
+  beforeEach(async () => {
+    fake = await new DigitalOceanFake().start();
+    hub = buildTestApp([new DigitalOceanDropletIntegration(testHttpClient(), fake.url("/"))]);
+  });
+  afterEach(() => fake.stop());
+  const params = { digitalocean_api_key: DO_TOKEN };
+  const query = (values: Array<string | number | null>, p = params) =>
+    execute(hub.app, "digitalocean_droplet", queryPayload(p, {}, { tag: TAG, values }));
+
+  it("declares the official name, param, tag and formats", () => {
+    const def = hub.registry.definition(hub.registry.get("digitalocean_droplet", null), null) as any;
+    expect(def).to.deep.include({ label: "DigitalOcean - Stop Droplet", form_url: null,
+      supported_action_types: ["cell", "query"], supported_formats: ["json_detail"] });
+    expect(def.required_fields).to.deep.equal([{ tag: TAG }]);
+    expect(def.params.map((p: any) => [p.name, p.required, p.sensitive])).to.deep.equal([
+      ["digitalocean_api_key", true, true]]);
+  });
+
+  it("powers off the clicked droplet and says so in one sentence", async () => {
+    const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params, {}, "101"));
+    expect(answer.looker).to.deep.include({ success: true,
+      message: "Started powering off droplet 101 (action 9000, in-progress) in DigitalOcean." });
+    const got = fake.received[0];
+    expect(got.headers.authorization).to.equal(`Bearer ${DO_TOKEN}`);
+    expect(JSON.parse(got.body.toString())).to.deep.equal({ type: "power_off" });
+  });
+
+  it("answers a cell whose droplet is already off with DigitalOcean's reason", async () => {
+    const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params, {}, "103"));
+    expect(answer.looker).to.deep.include({ success: false,
+      message: "Could not power off droplet 103 in DigitalOcean: Droplet is already powered off." });
+  });
+
+  it("refuses the fixture's cell value, which is no droplet ID, without calling DigitalOcean", async () => {
+    const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.equal(
+      "Could not power off \"acme-corp-1042\" in DigitalOcean: not a droplet ID, which is a number.");
+    expect(fake.received).to.have.length(0);
+  });
+
+  it("awaits and reports every droplet of a query, once each", async () => {
+    const answer = await query(["101", "102", "101", null]);
+    expect(answer.looker).to.deep.include({ success: true, message: "Started powering off 2 droplets in " +
+      "DigitalOcean: droplet 101 (action 9000, in-progress), droplet 102 (action 9001, in-progress)." });
+    expect(fake.poweredOff.sort()).to.deep.equal(["101", "102"]);
+    expect(fake.droplets.get("102")).to.equal("off");
+  });
+
+  it("counts and names each failure of a partly failed query", async () => {
+    const answer = await query(["101", "103", "999", "abc"]);
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.equal("Started powering off 1 of 4 droplets in DigitalOcean; 3 failed: " +
+      "droplet 103 (Droplet is already powered off); droplet 999 (no such droplet in this DigitalOcean account); " +
+      "\"abc\" (not a droplet ID, which is a number).");
+    expect(fake.poweredOff.sort()).to.deep.equal(["101", "103", "999"]);
+  });
+
+  it("stops at a refused API key and says what to do", async () => {
+    const answer = await query(["101", "102", "103", "104", "105", "106"], { digitalocean_api_key: "wrong" });
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.match(/^DigitalOcean refused the API key: it is wrong, expired or revoked\. Ask .*token\. Nothing was sent\.$/);
+    expect(fake.received.length).to.be.at.most(4);
+  });
+
+  it("waits out a rate limit and then powers off", async () => {
+    fake.reply({ status: 429, headers: { "retry-after": "0", "ratelimit-remaining": "0" },
+      body: JSON.stringify({ id: "too_many_requests", message: "API Rate limit exceeded." }) });
+    const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params, {}, "102"));
+    expect(answer.looker.success).to.equal(true);
+    expect(fake.poweredOff).to.deep.equal(["102", "102"]);
+  });
+
+  it("reports a rate limit that does not lift as a sentence", async () => {
+    const limited = { status: 429,
+      body: JSON.stringify({ id: "too_many_requests", message: "API Rate limit exceeded." }) };
+    fake.reply(limited, limited, limited);
+    const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params, {}, "102"));
+    expect(answer.looker).to.deep.include({ success: false, message: "Could not power off droplet 102 in " +
+      "DigitalOcean: DigitalOcean's rate limit was reached; try again in a minute." });
+  });
+
+  it("says which field to tag when the query has none", async () => {
+    const answer = await execute(hub.app, "digitalocean_droplet",
+      queryPayload(params, {}, { tag: "other", values: ["101"] }));
+    expect(answer.looker.message).to.match(/No field of this query is tagged "digitalocean_droplet_id"/);
+  });
+
+  it("answers Looker's connection test by reading the account", async () => {
+    const answer = await execute(hub.app, "digitalocean_droplet", { data: { ...params, test: true } });
+    expect(answer.looker).to.deep.include({ success: true, message: "Connected to DigitalOcean as ops@example.com." });
+  });
+
+  it("logs no token", async () => {
+    await query(["101", "999"]);
+    expect(hub.logs()).to.include("delivery finished");
+    expect(hub.logs()).to.not.include(DO_TOKEN);
+  });
+});
