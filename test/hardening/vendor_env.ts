@@ -1,4 +1,5 @@
 // The hub configured for the hardening suites: every vendor base URL at one local fake vendor.
+import { FCM_CLIENT_EMAIL, FCM_PRIVATE_KEY } from "../fakes/fcm_api";
 
 /** Every vendor base URL the hub can be configured with, pointed at the local vendor. */
 export function vendorEnv(vendorUrl: string): Record<string, string> {
@@ -15,6 +16,9 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     AWS_EC2_ENDPOINT: vendorUrl,
     FCM_API_URL: vendorUrl,
     GOOGLE_OAUTH_TOKEN_URL: `${vendorUrl}/token`,
+    FIREBASE_PROJECT_ID: "hardening",
+    FIREBASE_CLIENT_EMAIL: FCM_CLIENT_EMAIL,
+    FIREBASE_PRIVATE_KEY: FCM_PRIVATE_KEY,
     ALLOW_PRIVATE_URLS: "true",
     ALLOW_HTTP_URLS: "true",
     HTTP_RETRY_BASE_DELAY_MS: "1",

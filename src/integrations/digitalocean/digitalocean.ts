@@ -7,8 +7,8 @@ import { Format, iconBeside, Integration, Param, RequiredField } from "../../hub
 import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
 import { taggedValues } from "../../data/tagged_values";
 import { UserError } from "../../lib/errors";
-import { HttpClient, HttpResponse } from "../../lib/http_client";
-import { HttpUnavailableError } from "../../lib/http_errors";
+import { HttpClient } from "../../lib/http_client";
+import { requestJson } from "../../lib/vendor_json";
 
 const TAG = "digitalocean_droplet_id";
 const MAX_DROPLETS = 1000;
@@ -53,34 +53,29 @@ export class DigitalOceanDropletIntegration extends Integration {
 
   private async powerOff(request: ActionRequest, token: string, id: string, target: string)
     : Promise<Attempt> {
-    let response: HttpResponse;
-    try {
-      response = await this.http.request({
-        url: `${this.apiUrl}v2/droplets/${id}/actions`, method: "POST", trusted: true, who: "DigitalOcean",
-        logger: request.logger,
-        headers: { "authorization": `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ type: "power_off" }),
-        acceptStatus: (s) => s < 500 && s !== 429,
-      });
-    } catch (err) {
-      if (err instanceof HttpUnavailableError) {
-        const busy = err.failure.status === 429 ? "DigitalOcean's rate limit was reached" : "DigitalOcean did not answer";
-        return { target, ok: false, detail: `${busy}; try again in a minute` };
-      }
-      throw err;
+    const result = await requestJson(this.http, {
+      url: `${this.apiUrl}v2/droplets/${id}/actions`, method: "POST", trusted: true, who: "DigitalOcean",
+      logger: request.logger,
+      headers: { "authorization": `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "power_off" }),
+    });
+    if (result.unavailable) {
+      const busy = result.unavailable === "rate_limited" ? "DigitalOcean's rate limit was reached"
+        : "DigitalOcean did not answer";
+      return { target, ok: false, detail: `${busy}; try again in a minute` };
     }
-    const answer = parseJson(response);
-    if (response.status < 300) {
+    const { status, answer } = result;
+    if (status < 300) {
       const action = answer?.action;
       // DigitalOcean answers 201 with the action it started; anything else is no proof it did.
       if (!action?.id) {
-        return { target, ok: false, detail: `DigitalOcean answered HTTP ${response.status} without an action; ` +
+        return { target, ok: false, detail: `DigitalOcean answered HTTP ${status} without an action; ` +
           "check the droplet in the control panel and try again" };
       }
       return { target, ok: true, detail: `action ${action.id}, ${action.status ?? "in-progress"}` };
     }
     const said = typeof answer?.message === "string" ? answer.message.replace(/\.$/, "") : "";
-    switch (response.status) {
+    switch (status) {
       case 401:
         return { target, ok: false, stopAll: true, detail: "DigitalOcean refused the API key: it is wrong, " +
           "expired or revoked. Ask your Looker admin to paste a current token" };
@@ -92,7 +87,8 @@ export class DigitalOceanDropletIntegration extends Integration {
       case 422:
         return { target, ok: false, detail: said || "DigitalOcean cannot power it off now" };
       default:
-        return { target, ok: false, detail: `DigitalOcean answered HTTP ${response.status}${said ? `: ${said}` : ""}` };
+        return { target, ok: false, detail: `DigitalOcean answered HTTP ${status}${said ? `: ${said}` : ""}; ` +
+          "check the droplet and try again" };
     }
   }
 
@@ -104,11 +100,8 @@ export class DigitalOceanDropletIntegration extends Integration {
     if (response.status !== 200) {
       throw new UserError("DigitalOcean refused the API key: check that it is current and has write scope.");
     }
-    const account = parseJson(response)?.account;
+    let account: any;
+    try { account = response.json().account; } catch { account = undefined; }
     return ActionResponse.ok(`Connected to DigitalOcean${account?.email ? ` as ${account.email}` : ""}.`);
   }
-}
-
-function parseJson(response: HttpResponse): any {
-  try { return response.json(); } catch { return undefined; }
 }

@@ -9,7 +9,7 @@ import { eachLimited, outcomesResponse, singleOutcomeResponse, TargetOutcome } f
 import { jsonDetailItems } from "../../data/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { HttpUnavailableError } from "../../lib/http_errors";
+import { requestJson } from "../../lib/vendor_json";
 import {
   cellEvent, EventSettings, RowReader, rowEvent, SEVERITIES, Severity, summaryEvent, TriggerEvent,
 } from "./pagerduty_events";
@@ -121,33 +121,23 @@ export class PagerDutyIntegration extends Integration {
   /** Sends one event; `showKey` puts the dedup key in a success's detail (a cell's one sentence). */
   private async send(request: ActionRequest, event: TriggerEvent, label: string, showKey = false)
     : Promise<TargetOutcome> {
-    try {
-      const response = await this.http.request({
-        url: `${this.eventsUrl}v2/enqueue`, method: "POST", trusted: true, who: "PagerDuty", logger: request.logger,
-        headers: { "content-type": "application/json" }, body: JSON.stringify(event),
-        acceptStatus: (s) => s < 500 && s !== 429,
-      });
-      let answer: any;
-      try { answer = response.json(); } catch { answer = {}; }
-      if (response.status < 300 && answer?.status !== "success") {
-        return { target: label, ok: false, detail: `PagerDuty answered HTTP ${response.status} without accepting ` +
-          "the event; check the service's recent alerts and try again" };
-      }
-      if (response.status < 300) {
-        const detail = showKey ? `dedup key ${answer.dedup_key ?? event.dedup_key}` : undefined;
-        return { target: label, ok: true, detail };
-      }
-      return { target: label, ok: false, detail: refusal(response.status, answer) };
-    } catch (err) {
-      if (err instanceof HttpUnavailableError) {
-        return {
-          target: label, ok: false, detail: err.failure.status === 429
-            ? "PagerDuty's rate limit for this integration key was reached; try again in a minute"
-            : "PagerDuty did not answer; try again later",
-        };
-      }
-      throw err;
+    const result = await requestJson(this.http, {
+      url: `${this.eventsUrl}v2/enqueue`, method: "POST", trusted: true, who: "PagerDuty", logger: request.logger,
+      headers: { "content-type": "application/json" }, body: JSON.stringify(event),
+    });
+    if (result.unavailable) {
+      return { target: label, ok: false, detail: result.unavailable === "rate_limited"
+        ? "PagerDuty's rate limit for this integration key was reached; try again in a minute"
+        : "PagerDuty did not answer; try again later" };
     }
+    const { status, answer } = result;
+    if (status >= 300) { return { target: label, ok: false, detail: refusal(status, answer) }; }
+    if (answer?.status !== "success") {
+      return { target: label, ok: false, detail: `PagerDuty answered HTTP ${status} without accepting ` +
+        "the event; check the service's recent alerts and try again" };
+    }
+    const detail = showKey ? `dedup key ${answer.dedup_key ?? event.dedup_key}` : undefined;
+    return { target: label, ok: true, detail };
   }
 }
 

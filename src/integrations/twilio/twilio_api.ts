@@ -7,7 +7,7 @@ import { Attempt, outcomesResponse, TargetOutcome, tryEach } from "../../hub/tar
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { HttpUnavailableError } from "../../lib/http_errors";
+import { requestJson } from "../../lib/vendor_json";
 
 export const TWILIO_PARAMS: Param[] = [{
   name: "accountSid", label: "Account SID",
@@ -99,32 +99,25 @@ export class TwilioMessages {
   private async sendOne(request: ActionRequest, account: TwilioAccount, to: string, body: string): Promise<Attempt> {
     const form = new URLSearchParams({ To: to, Body: body });
     form.set(account.from.startsWith("MG") ? "MessagingServiceSid" : "From", account.from);
-    try {
-      const response = await this.http.request({
-        url: `${this.apiUrl}2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages.json`, method: "POST",
-        trusted: true, who: "Twilio", logger: request.logger, body: form.toString(),
-        headers: {
-          "authorization": `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString("base64")}`,
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        acceptStatus: (s) => s < 500 && s !== 429,
-      });
-      let answer: any;
-      try { answer = response.json(); } catch { answer = {}; }
-      if (response.status < 300) {
-        // Twilio answers 201 with the message's SID; anything else is no proof the message was queued.
-        return typeof answer.sid === "string" ? { target: to, ok: true } : { target: to, ok: false,
-          detail: `Twilio answered HTTP ${response.status} without a message ID; check the Twilio Console's ` +
-            "message log before sending again" };
-      }
-      return { target: to, ok: false, ...reason(response.status, { ...answer, from: account.from }) };
-    } catch (err) {
-      if (err instanceof HttpUnavailableError) {
-        return { target: to, ok: false, detail: err.failure.status === 429
-          ? "Twilio's rate limit was reached; try again in a minute" : "Twilio did not answer; try again later" };
-      }
-      throw err;
+    const result = await requestJson(this.http, {
+      url: `${this.apiUrl}2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages.json`, method: "POST",
+      trusted: true, who: "Twilio", logger: request.logger, body: form.toString(),
+      headers: {
+        "authorization": `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    });
+    if (result.unavailable) {
+      return { target: to, ok: false, detail: result.unavailable === "rate_limited"
+        ? "Twilio's rate limit was reached; try again in a minute" : "Twilio did not answer; try again later" };
     }
+    if (result.status >= 300) {
+      return { target: to, ok: false, ...reason(result.status, { ...result.answer, from: account.from }) };
+    }
+    // Twilio answers 201 with the message's SID; anything else is no proof the message was queued.
+    return typeof result.answer?.sid === "string" ? { target: to, ok: true } : { target: to, ok: false,
+      detail: `Twilio answered HTTP ${result.status} without a message ID; check the Twilio Console's ` +
+        "message log before sending again" };
   }
 
   /**

@@ -1,0 +1,119 @@
+// One StopInstances call per instance through @aws-sdk/client-ec2, bounded by the hub's
+// outbound HTTP settings, and EC2's error codes as reasons a person can act on.
+import { EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { pipeline, Readable, Transform } from "stream";
+import { HttpSettings } from "../../config";
+import { Attempt } from "../../hub/target_outcomes";
+
+export interface Ec2Options {
+  http: HttpSettings;
+  /** AWS_EC2_ENDPOINT: replaces the region's public endpoint (VPC endpoints, tests). */
+  endpoint?: string;
+}
+
+export interface Ec2Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A StopInstances answer is a few hundred bytes; a longer one is cut instead of read without end. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** The SDK reads whole answers into memory: this handler ends one that grows past the cap. */
+class CappedHandler extends NodeHttpHandler {
+  async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    const out = await super.handle(...args);
+    const body = out.response.body as Readable | undefined;
+    if (!body || typeof body.pipe !== "function") { return out; }
+    let seen = 0;
+    const cap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        seen += chunk.length;
+        const tooLong = seen > MAX_ANSWER_BYTES;
+        done(tooLong ? Object.assign(new Error("answer too long"), { code: "ECONNRESET" }) : null, chunk);
+      },
+    });
+    out.response.body = pipeline(body, cap, () => undefined);
+    return out;
+  }
+}
+
+/** A client for one delivery: the credentials are the request's, never the process's. */
+export function ec2Client(options: Ec2Options, region: string, credentials: Ec2Credentials): EC2Client {
+  const http = options.http;
+  return new EC2Client({
+    region,
+    credentials,
+    endpoint: options.endpoint,
+    maxAttempts: http.maxAttempts,
+    // The SDK retries throttling (RequestLimitExceeded), 5xx and network errors; with the hub's backoff.
+    retryStrategy: new ConfiguredRetryStrategy(http.maxAttempts,
+      (attempt) => Math.min(http.retryMaxDelayMs, http.retryBaseDelayMs * 2 ** attempt)),
+    requestHandler: new CappedHandler({
+      connectionTimeout: http.connectTimeoutMs, socketTimeout: http.idleTimeoutMs,
+      requestTimeout: http.totalTimeoutMs, throwOnRequestTimeout: true,
+    }),
+  });
+}
+
+const STOP_ALL = new Set([
+  "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+  "OptInRequired", "Blocked", "PendingVerification",
+]);
+
+/** EC2's error as a reason; `stopAll` when it is about the credentials or account, not the instance. */
+export function ec2Reason(err: unknown, region: string): { detail: string; stopAll?: boolean } {
+  const e = err as {
+    name?: string; Code?: string; message?: string; code?: string; $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const code = e.Code ?? e.name ?? "";
+  const said = String(e.message ?? "").replace(/\.$/, "").slice(0, 200);
+  if (STOP_ALL.has(code)) {
+    return { stopAll: true, detail: code === "OptInRequired" || code === "Blocked" || code === "PendingVerification"
+      ? `AWS will not act for this account in ${region} (${code}${said ? `: ${said}` : ""}); check the account`
+      : `AWS refused the access key (${code}); ask your Looker admin to check the Access Key ID and ` +
+        "Secret Access Key" };
+  }
+  switch (code) {
+    case "InvalidInstanceID.NotFound": return { detail: `no such instance in ${region}` };
+    case "InvalidInstanceID.Malformed": return { detail: "not an EC2 instance ID" };
+    case "IncorrectInstanceState": return { detail: `it cannot be stopped in its current state${said ? ` (${said})` : ""}` };
+    case "UnsupportedOperation": return { detail: said || "EC2 cannot stop this kind of instance" };
+    case "UnauthorizedOperation":
+      return { detail: "the access key is not allowed to stop it (ec2:StopInstances); ask your Looker admin" };
+    case "RequestLimitExceeded": case "Throttling": case "ThrottlingException":
+      return { detail: "AWS's request rate limit was reached; try again in a minute" };
+  }
+  if (["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"].includes(e.code ?? "") ||
+      code === "TimeoutError" || code === "RequestTimeout") {
+    return { detail: `AWS EC2 in ${region} could not be reached; check the region and try again later` };
+  }
+  const status = e.$metadata?.httpStatusCode;
+  if (status && status >= 500) { return { detail: "AWS EC2 did not answer; try again later" }; }
+  if (!e.$fault) {
+    // Not an EC2 error: an answer the SDK could not read (a proxy's page, a wrong AWS_EC2_ENDPOINT).
+    return { detail: "AWS EC2 gave an answer the hub could not read; check AWS_EC2_ENDPOINT if the hub's admin set " +
+      "it, and try again later" };
+  }
+  return { detail: `AWS answered ${code || "an error"}${said ? `: ${said}` : ""}; check the instance and try again` };
+}
+
+/** Asks EC2 to stop one instance: the outcome names the state it was in and the one it is in now. */
+export async function stopInstance(client: EC2Client, id: string, region: string): Promise<Attempt> {
+  try {
+    const answer = await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    const change = answer.StoppingInstances?.find((s) => s.InstanceId === id);
+    if (!change) {
+      return { target: id, ok: false, detail: "AWS EC2 did not confirm the stop; check the instance and try again" };
+    }
+    const was = change.PreviousState?.Name;
+    const now = change.CurrentState?.Name;
+    const detail = was && now && was !== now ? `was ${was}, now ${now}` : was ? `was already ${was}` : undefined;
+    return { target: id, ok: true, detail };
+  } catch (err) {
+    return { target: id, ok: false, ...ec2Reason(err, region) };
+  }
+}
