@@ -13,6 +13,11 @@ export class ActionResponse {
   refreshQuery = false;
   validationErrors?: Record<string, string>;
   state?: StateUpdate;
+  /**
+   * The failure's message as the log may hold it, when `message` names row values (phone numbers,
+   * instance IDs) that the person may read but the log may not. Never sent to Looker.
+   */
+  logMessage?: string;
 
   static ok(message?: string): ActionResponse {
     const response = new ActionResponse();

@@ -43,15 +43,17 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-/** The answer for one target (a cell action). */
+/** The answer for one target (a cell action); a failure's logged form names neither target nor reason. */
 export function singleOutcomeResponse(outcome: TargetOutcome, wording: OutcomeWording): ActionResponse {
   const where = wording.where ?? "";
   if (outcome.ok) {
     const done = (wording.doneOne ?? wording.done)(outcome.target);
     return ActionResponse.ok(sentence(`${withDetail(done, outcome.detail)}${where}`));
   }
-  return ActionResponse.failure(sentence(`Could not ${wording.verbOne ?? wording.verb} ${outcome.target}${where}: ` +
-    `${outcome.detail ?? "it failed"}`));
+  const failure = ActionResponse.failure(sentence(`Could not ${wording.verbOne ?? wording.verb} ${outcome.target}` +
+    `${where}: ${outcome.detail ?? "it failed"}`));
+  failure.logMessage = `Could not ${wording.verb} the ${wording.noun}${where} (the target and reason went to Looker only).`;
+  return failure;
 }
 
 /**
@@ -62,6 +64,7 @@ export function outcomesResponse(outcomes: TargetOutcome[], wording: OutcomeWord
   if (outcomes.length === 1) {
     const single = singleOutcomeResponse(outcomes[0], wording);
     if (note) { single.message = `${single.message} ${note}`; }
+    if (note && single.logMessage) { single.logMessage = `${single.logMessage} ${note}`; }
     return single;
   }
   const where = wording.where ?? "";
@@ -77,8 +80,12 @@ export function outcomesResponse(outcomes: TargetOutcome[], wording: OutcomeWord
   const head = ok.length
     ? `${wording.done(`${ok.length.toLocaleString("en-US")} of ${count(outcomes.length, wording.noun)}`)}${where}`
     : `Could not ${wording.verb} any of the ${count(outcomes.length, wording.noun)}${where}`;
-  return ActionResponse.failure(sentence(`${head}; ${failed.length.toLocaleString("en-US")} failed: ` +
+  const failure = ActionResponse.failure(sentence(`${head}; ${failed.length.toLocaleString("en-US")} failed: ` +
     `${named}${more}`) + tail);
+  // Targets are row values (numbers, IDs) and reasons may quote them: the log gets the counts.
+  failure.logMessage = `${head}; ${failed.length.toLocaleString("en-US")} failed (targets and reasons went to ` +
+    `Looker only).${tail}`;
+  return failure;
 }
 
 /** Failures grouped by reason, in order of first appearance: `a and b (reason); c (other reason)`. */

@@ -166,7 +166,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       const result = await oauth.execute(integration, request, () => runExecute(integration, request));
       finished(result.success ? "success" : "failure");
       if (result.success) { res.locals.logger.info("delivery finished", { success: true, ...details() }); }
-      sendJson(res, 200, markFailure(result.toJSON(), res.locals.logger, failure, details()));
+      sendJson(res, 200, markFailure(result.toJSON(), res.locals.logger, { ...failure, logMessage: result.logMessage },
+        details()));
     } catch (err) {
       finished(outcomeOf(err));
       // A user error is told by the failure line alone; anything else also logs its details.

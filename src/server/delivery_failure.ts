@@ -9,6 +9,8 @@ export interface FailureContext {
   requestId: string;
   webhookId?: string;
   integration: string;
+  /** Logged instead of the message when the message holds row values (ActionResponse.logMessage). */
+  logMessage?: string;
 }
 
 /** The reference of a request: the first 8 hex digits of its id. */
@@ -33,7 +35,8 @@ export function markFailure(body: Record<string, any>, logger: Logger, context: 
   const ref = failureRef(context.requestId);
   const message = withRef(looker.message, ref);
   logger.warn("delivery failed", {
-    ref, userMessage: message, integration: context.integration, requestId: context.requestId,
+    ref, userMessage: context.logMessage ? withRef(context.logMessage, ref) : message,
+    integration: context.integration, requestId: context.requestId,
     webhookId: context.webhookId, ...details,
   });
   return { ...body, looker: { ...looker, message } };

@@ -4,7 +4,7 @@
 // state), which did not, and why.
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
+import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
 import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
 import { taggedValues } from "../../data/tagged_values";
 import { UserError } from "../../lib/errors";
@@ -32,6 +32,7 @@ export class AwsEc2StopInstanceIntegration extends Integration {
   }];
   readonly supportedActionTypes: ActionType[] = ["cell", "query"];
   readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: TAG }];
   readonly minimumSupportedLookerVersion = "5.5.0";
 
@@ -40,8 +41,8 @@ export class AwsEc2StopInstanceIntegration extends Integration {
   async execute(request: ActionRequest): Promise<ActionResponse> {
     const region = request.params.region.trim().toLowerCase();
     if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-      throw new UserError(`"${request.params.region}" is not an AWS region; ask your Looker admin to set one such ` +
-        "as us-east-1.");
+      throw new UserError("The Region setting is not an AWS region; ask your Looker admin to set one such as " +
+        "us-east-1.");
     }
     const { values } = await taggedValues(request, TAG, { what: "instance ID", max: MAX_INSTANCES });
     const client = ec2Client(this.options, region, {

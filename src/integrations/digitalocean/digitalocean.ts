@@ -3,7 +3,7 @@
 // awaited and reported, not just the first.
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
+import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
 import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
 import { taggedValues } from "../../data/tagged_values";
 import { UserError } from "../../lib/errors";
@@ -33,6 +33,7 @@ export class DigitalOceanDropletIntegration extends Integration {
   }];
   readonly supportedActionTypes: ActionType[] = ["cell", "query"];
   readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: TAG }];
   readonly minimumSupportedLookerVersion = "5.5.0";
 

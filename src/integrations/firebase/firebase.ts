@@ -5,7 +5,7 @@ import { FirebaseSettings } from "../../config_ops";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
-  Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
 import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
 import { AccessToken, serviceAccountToken } from "../../lib/google_service_account";
@@ -33,6 +33,7 @@ export class FirebaseIntegration extends Integration {
   readonly params: Param[] = [];
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly supportedFormattings: Formatting[] = ["unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
   readonly minimumSupportedLookerVersion = "22.3.0";

@@ -4,7 +4,7 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, iconBeside, Integration, Param } from "../../hub/integration";
+import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
 import { eachLimited, outcomesResponse, singleOutcomeResponse, TargetOutcome } from "../../hub/target_outcomes";
 import { jsonDetailItems } from "../../data/rows";
 import { UserError } from "../../lib/errors";
@@ -41,6 +41,7 @@ export class PagerDutyIntegration extends Integration {
   }];
   readonly supportedActionTypes: ActionType[] = ["cell", "query"];
   readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient, private readonly eventsUrl: string) { super(); }
 

@@ -3,7 +3,7 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, iconBeside, Integration, Param } from "../../hub/integration";
+import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { MAX_BODY, splitNumbers, TWILIO_PARAMS, TwilioMessages } from "./twilio_api";
@@ -20,6 +20,7 @@ export class TwilioIntegration extends Integration {
   readonly params: Param[] = TWILIO_PARAMS;
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = ["csv"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "5.5.0";
   private readonly messages: TwilioMessages;
 

@@ -59,7 +59,7 @@ export function twilioAccount(request: ActionRequest): TwilioAccount {
   const from = request.params.from.trim();
   const isService = /^MG[0-9a-f]{32}$/i.test(from);
   if (!isService && !e164(from) && !/^[A-Za-z0-9 ]{1,11}$/.test(from)) {
-    throw new UserError(`The Twilio "From" setting "${from}" is neither a phone number in E.164 form ` +
+    throw new UserError("The Twilio \"From\" setting is neither a phone number in E.164 form " +
       "(+15551234567), a Messaging Service SID (MG...) nor an alphanumeric sender ID.");
   }
   return { sid, token: request.params.authToken.trim(), from: isService ? from : (e164(from) ?? from) };
@@ -84,9 +84,9 @@ function reason(status: number, answer: any): { detail: string; stopAll?: boolea
       return { detail: "Twilio knows no account with this Account SID; ask your Looker admin to check it",
         stopAll: true };
     case 21606: case 21212: case 21659: case 21660: case 21703: case 21704:
-      return { detail: `Twilio will not send from "${answer?.from ?? "the From setting"}"` +
-        `${said ? ` (${said})` : ""}; ` +
-        "ask your Looker admin to set a number or Messaging Service of this account", stopAll: true };
+      // Twilio's words here quote the number; the reason stands without them.
+      return { detail: "Twilio will not send from the \"From\" setting: it is not an SMS-capable number or " +
+        "Messaging Service of this account; ask your Looker admin to set one", stopAll: true };
   }
   if (status === 401) { return { detail: "Twilio refused the Account SID and Auth Token", stopAll: true }; }
   const codeText = code ? ` (error ${code})` : "";
@@ -112,7 +112,7 @@ export class TwilioMessages {
         ? "Twilio's rate limit was reached; try again in a minute" : "Twilio did not answer; try again later" };
     }
     if (result.status >= 300) {
-      return { target: to, ok: false, ...reason(result.status, { ...result.answer, from: account.from }) };
+      return { target: to, ok: false, ...reason(result.status, result.answer) };
     }
     // Twilio answers 201 with the message's SID; anything else is no proof the message was queued.
     return typeof result.answer?.sid === "string" ? { target: to, ok: true } : { target: to, ok: false,

@@ -3,7 +3,7 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
+import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
 import { taggedValues } from "../../data/tagged_values";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -19,6 +19,7 @@ export class TwilioMessageIntegration extends Integration {
   readonly params: Param[] = TWILIO_PARAMS;
   readonly supportedActionTypes: ActionType[] = ["cell", "query"];
   readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: "phone" }];
   readonly minimumSupportedLookerVersion = "5.5.0";
   private readonly messages: TwilioMessages;

@@ -93,7 +93,7 @@ describe("aws_ec2_stop_instance integration", () => {
 
   it("checks the region and the cell before calling AWS", async () => {
     expect((await cell("i-0abc1234def567890", { ...PARAMS, region: "Virginia" })).looker.message)
-      .to.match(/"Virginia" is not an AWS region/);
+      .to.match(/The Region setting is not an AWS region/);
     expect((await execute(hub.app, "aws_ec2_stop_instance", cellPayload(PARAMS))).looker.message).to.equal(
       "Could not stop \"acme-corp-1042\" in us-east-1: not an EC2 instance ID (i- and 8 or 17 hex digits).");
     expect(fake.received).to.have.length(0);

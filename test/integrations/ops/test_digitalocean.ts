@@ -107,7 +107,8 @@ describe("digitalocean_droplet integration", () => {
 
   it("logs no token", async () => {
     await query(["101", "999"]);
-    expect(hub.logs()).to.include("delivery finished");
+    expect(hub.logs()).to.include("delivery failed");
+    expect(hub.logs()).to.not.include("droplet 999");
     expect(hub.logs()).to.not.include(DO_TOKEN);
   });
 });

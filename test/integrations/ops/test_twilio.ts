@@ -123,7 +123,7 @@ describe("twilio integrations", () => {
 
     it("names a From number the account does not own", async () => {
       const answer = await phones(["+15550100001"], { message: "x" }, { ...PARAMS, from: "+15550199999" });
-      expect(answer.looker.message).to.match(/^Twilio will not send from "\+15550199999" \(The From phone number .*\); ask your Looker admin .*Nothing was sent\.$/);
+      expect(answer.looker.message).to.match(/^Twilio will not send from the "From" setting: it is not an SMS-capable number .*; ask your Looker admin .*Nothing was sent\.$/);
     });
 
     it("checks the Account SID and the message length before calling Twilio", async () => {
@@ -150,10 +150,15 @@ describe("twilio integrations", () => {
       expect(answer.looker.message).to.match(/No field of this query is tagged "phone".*tags: \["phone"\]/);
     });
 
-    it("logs no token, number or message", async () => {
-      await phones(["+15550100001"], { message: "secret words" });
+    it("logs no token, number or message, even when a failure names the numbers to the person", async () => {
+      fake.blocked.add("+15550100002");
+      const answer = await phones(["+15550100001", "+15550100002"], { message: "secret words" });
+      expect(answer.looker.message).to.include("+15550100002 (blocked");
       expect(hub.logs()).to.include("twilio messages sent");
-      for (const s of [TWILIO_TOKEN, "5550100001", "secret words"]) { expect(hub.logs()).to.not.include(s); }
+      expect(hub.logs()).to.include("Sent 1 of 2 messages through Twilio; 1 failed (targets and reasons went to Looker");
+      for (const s of [TWILIO_TOKEN, "5550100001", "5550100002", "secret words"]) {
+        expect(hub.logs()).to.not.include(s);
+      }
     });
   });
 });
