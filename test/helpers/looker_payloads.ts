@@ -57,6 +57,10 @@ const SAMPLE_FIELDS: JsonDetailFields = {
     { name: "users.id", label: "Users ID", tags: ["user_id"], type: "number" },
     { name: "users.email", label: "Users Email", tags: ["email"], type: "string" },
     { name: "accounts.id", label: "Accounts ID", tags: ["segment_group_id"], type: "string" },
+    // The targets of the operations actions (phone numbers, EC2 instances, droplets).
+    { name: "users.phone", label: "Users Phone", tags: ["phone"], type: "string" },
+    { name: "servers.instance", label: "Servers Instance", tags: ["aws_resource_id"], type: "string" },
+    { name: "servers.droplet", label: "Servers Droplet", tags: ["digitalocean_droplet_id"], type: "number" },
   ],
   measures: [{ name: "orders.total", label: "Orders Total", tags: [], type: "sum" }],
   table_calculations: [],
@@ -79,9 +83,11 @@ export function sampleContent(format: Format): string | Buffer | unknown {
     case "json_detail_lite_stream":
       return jsonDetail(SAMPLE_FIELDS, [
         { "users.id": { value: 1 }, "users.email": { value: "ada@example.com" }, "accounts.id": { value: "a1" },
-          "orders.total": { value: 1204.5 } },
+          "users.phone": { value: "+15550100001" }, "servers.instance": { value: "i-0abc1234def567890" },
+          "servers.droplet": { value: 101 }, "orders.total": { value: 1204.5 } },
         { "users.id": { value: 2 }, "users.email": { value: "bob@example.com" }, "accounts.id": { value: "a1" },
-          "orders.total": { value: 980 } },
+          "users.phone": { value: "+15550100002" }, "servers.instance": { value: "i-0abc1234def567891" },
+          "servers.droplet": { value: 102 }, "orders.total": { value: 980 } },
       ]);
     case "html":
       return "<html><body><table><tr><th>Users ID</th><th>Users Email</th></tr>" +

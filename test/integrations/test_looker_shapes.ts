@@ -5,17 +5,22 @@ import { expect } from "chai";
 import request from "supertest";
 import { Format, Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
+import { DigitalOceanFake, DO_TOKEN } from "../fakes/digitalocean_api";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
+import { AWS_KEY_ID, AWS_SECRET, Ec2Fake } from "../fakes/ec2_api";
 import { HttpReceiver } from "../fakes/http_receiver";
+import { JIRA_EMAIL, JIRA_TOKEN, JiraFake } from "../fakes/jira_api";
 import { storedStateFor } from "../../src/hub/oauth/stored_state";
 import { Sealer } from "../../src/hub/oauth/sealing";
 import { FakeDropbox } from "../fakes/dropbox_api";
 import { FakeGoogle } from "../fakes/google_api";
 import { FakeOAuthServer } from "../fakes/oauth_server";
 import { FakeSegmentApi } from "../fakes/segment_api";
+import { PagerDutyFake, ROUTING_KEY } from "../fakes/pagerduty_events";
 import { FakeSendgrid } from "../fakes/sendgrid_api";
 import { FakeSlack } from "../fakes/slack_api";
 import { SmtpTestServer, testCertificate } from "../fakes/smtp_server";
+import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from "../fakes/twilio_api";
 import { authHeader, buildTestApp, TEST_SECRET, TestApp, testConfig } from "../helpers/app";
 import { FAST_HTTP_ENV } from "../helpers/http";
 import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looker_payloads";
@@ -23,7 +28,10 @@ import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looke
 interface Fakes {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
   oauth: FakeOAuthServer; google: FakeGoogle; dropbox: FakeDropbox;
+  twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
 }
+
+const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
 
 /** A logged-in user of an OAuth integration: tokens from the fake OAuth server, sealed as the hub stores them. */
 function login(f: Fakes, integration: string): Record<string, unknown> {
@@ -55,6 +63,14 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
   google_drive: (f) => ({ data: login(f, "google_drive"), form: { filename: "shapes" } }),
   google_sheets: (f) => ({ data: login(f, "google_sheets"), form: { filename: "shapes", overwrite: "yes" } }),
   dropbox: (f) => ({ data: login(f, "dropbox"), form: { filename: "shapes", includeTimestamp: "no" } }),
+  pagerduty: () => ({ data: { routing_key: ROUTING_KEY }, form: { severity: "error" } }),
+  twilio: () => ({ data: TWILIO, form: { to: "+15550100001" } }),
+  twilio_message: () => ({ data: TWILIO, form: { message: "Revenue is down" } }),
+  aws_ec2_stop_instance: () => ({ data: { access_key_id: AWS_KEY_ID, secret_access_key: AWS_SECRET,
+    region: "us-east-1" }, form: {} }),
+  digitalocean_droplet: () => ({ data: { digitalocean_api_key: DO_TOKEN }, form: {} }),
+  jira_create_issue: (f) => ({ data: { address: f.jira.url("/"), username: JIRA_EMAIL, password: JIRA_TOKEN },
+    form: { project: "10000", issueType: "1", summary: "Revenue", description: "Weekly numbers" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -92,6 +108,16 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.google = await new FakeGoogle(fakes.oauth).start();
     fakes.dropbox = await new FakeDropbox(fakes.oauth).start();
     fakes.dropbox.refuseConflicts = false;
+    fakes.twilio = await new TwilioFake().start();
+    fakes.pagerduty = await new PagerDutyFake().start();
+    fakes.digitalocean = await new DigitalOceanFake().start();
+    fakes.ec2 = await new Ec2Fake().start();
+    fakes.jira = await new JiraFake().start();
+    // Each delivery stops the same droplets again: keep them running so every one succeeds.
+    fakes.digitalocean.handler = ((route) => (r: any) => {
+      fakes.digitalocean.droplets.set("101", "active").set("102", "active");
+      return route!(r);
+    })(fakes.digitalocean.handler);
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -108,6 +134,8 @@ describe("every integration accepts Looker's real payloads for every format it d
       GOOGLE_SHEETS_API_URL: fakes.google.url,
       DROPBOX_ACTION_APP_KEY: fakes.oauth.clientId, DROPBOX_ACTION_APP_SECRET: fakes.oauth.clientSecret,
       DROPBOX_API_URL: fakes.dropbox.url, DROPBOX_CONTENT_URL: fakes.dropbox.url,
+      TWILIO_API_URL: fakes.twilio.url("/"), PAGERDUTY_EVENTS_URL: fakes.pagerduty.url("/"),
+      DIGITALOCEAN_API_URL: fakes.digitalocean.url("/"), AWS_EC2_ENDPOINT: fakes.ec2.url(""),
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -115,7 +143,8 @@ describe("every integration accepts Looker's real payloads for every format it d
 
   after(async () => {
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
-      fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop()]);
+      fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
+      fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {

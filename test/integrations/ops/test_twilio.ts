@@ -155,7 +155,8 @@ describe("twilio integrations", () => {
       const answer = await phones(["+15550100001", "+15550100002"], { message: "secret words" });
       expect(answer.looker.message).to.include("+15550100002 (blocked");
       expect(hub.logs()).to.include("twilio messages sent");
-      expect(hub.logs()).to.include("Sent 1 of 2 messages through Twilio; 1 failed (targets and reasons went to Looker");
+      expect(hub.logs()).to.include(
+        "Sent 1 of 2 messages through Twilio; 1 failed (targets and reasons went to Looker");
       for (const s of [TWILIO_TOKEN, "5550100001", "5550100002", "secret words"]) {
         expect(hub.logs()).to.not.include(s);
       }
