@@ -5,6 +5,7 @@ import { HttpClient } from "../lib/http_client";
 import { AwsEc2StopInstanceIntegration } from "./aws_ec2/aws_ec2";
 import { DigitalOceanDropletIntegration } from "./digitalocean/digitalocean";
 import { FirebaseIntegration } from "./firebase/firebase";
+import { JiraIntegration } from "./jira/jira";
 import { PagerDutyIntegration } from "./pagerduty/pagerduty";
 import { TwilioIntegration } from "./twilio/twilio";
 import { TwilioMessageIntegration } from "./twilio/twilio_message";
@@ -12,6 +13,7 @@ import { TwilioMessageIntegration } from "./twilio/twilio_message";
 export function opsIntegrations(config: Config, http: HttpClient): Integration[] {
   const ops = config.ops;
   const list: Integration[] = [
+    new JiraIntegration(http),
     new PagerDutyIntegration(http, ops.pagerdutyEventsUrl),
     new TwilioIntegration(http, ops.twilioApiUrl),
     new TwilioMessageIntegration(http, ops.twilioApiUrl),

@@ -45,7 +45,7 @@ export class AwsEc2StopInstanceIntegration extends Integration {
         "us-east-1.");
     }
     const { values } = await taggedValues(request, TAG, { what: "instance ID", max: MAX_INSTANCES });
-    const client = ec2Client(this.options, region, {
+    const client = await ec2Client(this.options, region, {
       accessKeyId: request.params.access_key_id.trim(), secretAccessKey: request.params.secret_access_key.trim(),
     });
     try {

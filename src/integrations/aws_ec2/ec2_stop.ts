@@ -1,8 +1,6 @@
 // One StopInstances call per instance through @aws-sdk/client-ec2, bounded by the hub's
 // outbound HTTP settings, and EC2's error codes as reasons a person can act on.
-import { EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
-import { ConfiguredRetryStrategy } from "@smithy/core/retry";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { pipeline, Readable, Transform } from "stream";
 import { HttpSettings } from "../../config";
 import { Attempt } from "../../hub/target_outcomes";
@@ -21,29 +19,43 @@ export interface Ec2Credentials {
 /** A StopInstances answer is a few hundred bytes; a longer one is cut instead of read without end. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-/** The SDK reads whole answers into memory: this handler ends one that grows past the cap. */
-class CappedHandler extends NodeHttpHandler {
-  async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
-    const out = await super.handle(...args);
-    const body = out.response.body as Readable | undefined;
-    if (!body || typeof body.pipe !== "function") { return out; }
-    let seen = 0;
-    const cap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        seen += chunk.length;
-        const tooLong = seen > MAX_ANSWER_BYTES;
-        done(tooLong ? Object.assign(new Error("answer too long"), { code: "ECONNRESET" }) : null, chunk);
-      },
-    });
-    out.response.body = pipeline(body, cap, () => undefined);
-    return out;
+/**
+ * AWS's SDK, loaded on first use: it is large, and a hub that never stops an instance should not
+ * pay for it at start-up. Its handler is wrapped because the SDK reads whole answers into memory:
+ * one that grows past the cap is ended.
+ */
+async function loadSdk() {
+  const [ec2, retry, node] = await Promise.all([
+    import("@aws-sdk/client-ec2"), import("@smithy/core/retry"), import("@smithy/node-http-handler"),
+  ]);
+  class CappedHandler extends node.NodeHttpHandler {
+    async handle(...args: Parameters<typeof node.NodeHttpHandler.prototype.handle>) {
+      const out = await super.handle(...args);
+      const body = out.response.body as Readable | undefined;
+      if (!body || typeof body.pipe !== "function") { return out; }
+      let seen = 0;
+      const cap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          seen += chunk.length;
+          const tooLong = seen > MAX_ANSWER_BYTES;
+          done(tooLong ? Object.assign(new Error("answer too long"), { code: "ECONNRESET" }) : null, chunk);
+        },
+      });
+      out.response.body = pipeline(body, cap, () => undefined);
+      return out;
+    }
   }
+  return { ec2, ConfiguredRetryStrategy: retry.ConfiguredRetryStrategy, CappedHandler };
 }
 
+let sdk: ReturnType<typeof loadSdk> | undefined;
+
 /** A client for one delivery: the credentials are the request's, never the process's. */
-export function ec2Client(options: Ec2Options, region: string, credentials: Ec2Credentials): EC2Client {
+export async function ec2Client(options: Ec2Options, region: string, credentials: Ec2Credentials)
+  : Promise<EC2Client> {
+  const { ec2, ConfiguredRetryStrategy, CappedHandler } = await (sdk = sdk ?? loadSdk());
   const http = options.http;
-  return new EC2Client({
+  return new ec2.EC2Client({
     region,
     credentials,
     endpoint: options.endpoint,
@@ -104,7 +116,8 @@ export function ec2Reason(err: unknown, region: string): { detail: string; stopA
 /** Asks EC2 to stop one instance: the outcome names the state it was in and the one it is in now. */
 export async function stopInstance(client: EC2Client, id: string, region: string): Promise<Attempt> {
   try {
-    const answer = await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    const { ec2 } = await sdk!;
+    const answer = await client.send(new ec2.StopInstancesCommand({ InstanceIds: [id] }));
     const change = answer.StoppingInstances?.find((s) => s.InstanceId === id);
     if (!change) {
       return { target: id, ok: false, detail: "AWS EC2 did not confirm the stop; check the instance and try again" };
