@@ -48,7 +48,7 @@ const SHAPED_PARAMS: Record<string, Record<string, string>> = {
 const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone } };
 
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
-  const shaped = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"
+  const shaped: Record<string, string> = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"
     ? { address: vendorUrl } : {}) };
   const values: Record<string, string> = Object.fromEntries(integration.params.map((p) => [p.name,
     shaped[p.name] ?? `test-${p.name}`]));

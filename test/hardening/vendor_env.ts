@@ -15,7 +15,6 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     DIGITALOCEAN_API_URL: vendorUrl,
     AWS_EC2_ENDPOINT: vendorUrl,
     FCM_API_URL: vendorUrl,
-    GOOGLE_OAUTH_TOKEN_URL: `${vendorUrl}/token`,
     FIREBASE_PROJECT_ID: "hardening",
     FIREBASE_CLIENT_EMAIL: FCM_CLIENT_EMAIL,
     FIREBASE_PRIVATE_KEY: FCM_PRIVATE_KEY,
