@@ -90,7 +90,8 @@ function declaredFormats(integration: Integration): Array<{ format: Format; vers
 }
 
 describe("every integration accepts Looker's real payloads for every format it declares", function() {
-  this.timeout(60_000);
+  // Every integration times every format it declares, twice: minutes on a loaded 2-core machine.
+  this.timeout(240_000);
   const fakes = {} as Fakes;
   let download: DownloadServer;
   let hub: TestApp;
