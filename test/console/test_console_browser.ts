@@ -173,4 +173,19 @@ describe("console in a browser", function () {
     expect(got.body.equals(sampleBytes("dashboard_png", "wysiwyg_png")!)).to.equal(true);
     await shot("08-webhook-sent");
   });
+
+  it("sends a file the person chooses, in the format they name, on a one-time URL", async () => {
+    const csv = Buffer.from("region,revenue\nEMEA,1204.50\nAPAC,980.00\n");
+    await page.selectOption("#type", "query");
+    await page.selectOption("#sample", "file");
+    await page.setInputFiles("#file", { name: "revenue.csv", mimeType: "text/csv", buffer: csv });
+    await page.selectOption("#format", "csv");
+    await page.selectOption("#download", "url");
+    const answer = await send();
+    expect(answer.status, answer.message).to.equal("Success");
+    const got = receiver.received.pop()!;
+    expect(got.body.equals(csv)).to.equal(true);
+    expect(got.headers["x-looker-format"]).to.equal("csv");
+    await shot("09-webhook-file");
+  });
 });

@@ -227,8 +227,10 @@ async function showAnswer(looker, json, requestId) {
 
 $("#key").value = saved("key", "");
 $("#version").value = saved("version", "");
-$("#connect").addEventListener("click", connect);
-$("#key").addEventListener("keydown", (event) => { if (event.key === "Enter") { connect(); } });
+$("#connect-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  connect();
+});
 $("#version").addEventListener("change", () => { if ($("#key").value) { connect(); } });
 $("#reload-form").addEventListener("click", askForm);
 $("#send").addEventListener("click", send);
