@@ -9,6 +9,7 @@ import { listPart, pushPart, urlPart } from "./deliveries";
 import { emailPart } from "./email";
 import { loadPart, soakPart } from "./load";
 import { parseBenchArgs } from "./args";
+import { drivePart, dropboxPart, sheetsPart } from "./oauth_files";
 import { BenchContext, Part } from "./part";
 import { machineNote, writeSection } from "./results";
 import { rowsPart } from "./rows";
@@ -19,9 +20,11 @@ import { startupPart } from "./startup";
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
   startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, loadPart, soakPart,
+  drivePart, dropboxPart, sheetsPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "load"];
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "load", "drive",
+  "dropbox", "sheets"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -13,6 +13,8 @@ export interface GoogleCall {
   path: string;
   query?: Record<string, string | undefined>;
   json?: unknown;
+  /** A body that is JSON bytes already. */
+  jsonBytes?: Buffer;
   headers?: Record<string, string>;
   /** Names what the call is about in failure messages ("the folder"). */
   what?: string;
@@ -37,9 +39,9 @@ export class GoogleApi {
 
   async response(token: string, call: GoogleCall): Promise<HttpResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...call.headers };
-    let body: string | undefined;
-    if (call.json !== undefined) {
-      body = JSON.stringify(call.json);
+    let body: string | Buffer | undefined;
+    if (call.json !== undefined || call.jsonBytes !== undefined) {
+      body = call.jsonBytes ?? JSON.stringify(call.json);
       headers["content-type"] = "application/json; charset=UTF-8";
     }
     const response = await this.http.request({

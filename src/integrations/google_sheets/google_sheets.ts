@@ -90,8 +90,8 @@ export class GoogleSheetsIntegration extends Integration {
       });
       let next = 1;
       for await (const batch of rows.batches(this.batchRows, BATCH_BYTES)) {
-        await sheets.write(token, id, sheet, next, batch);
-        next += batch.length;
+        await sheets.write(token, id, sheet, next, batch.json);
+        next += batch.rows;
       }
       const how = replaced ? "Replaced the content of" : "Wrote";
       return ActionResponse.ok(`${how} "${name}" in Google Sheets: ${rows.rows.toLocaleString("en-US")} rows, ` +

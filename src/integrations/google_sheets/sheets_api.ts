@@ -40,13 +40,16 @@ export class SheetsApi {
       json: { requests }, what: "the spreadsheet", maxAttempts: WRITE_ATTEMPTS });
   }
 
-  /** Writes rows starting at a row (1-based) of the sheet. */
-  async write(token: string, spreadsheetId: string, sheet: SheetInfo, firstRow: number, values: unknown[][]):
+  /** Writes rows (`valuesJson`: the bytes of a JSON array of row arrays) from a row (1-based) of the sheet. */
+  async write(token: string, spreadsheetId: string, sheet: SheetInfo, firstRow: number, valuesJson: Buffer):
     Promise<void> {
     const range = `'${sheet.title.replace(/'/g, "''")}'!A${firstRow}`;
     await this.google.json(token, {
       method: "PUT", path: `v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values/${encodeURIComponent(range)}`,
-      query: { valueInputOption: "RAW" }, json: { range, majorDimension: "ROWS", values },
+      query: { valueInputOption: "RAW" },
+      // The rows are JSON already (one array a line in the spool): framed, not parsed and serialized again.
+      jsonBytes: Buffer.concat([Buffer.from(`{"range":${JSON.stringify(range)},"majorDimension":"ROWS","values":`),
+        valuesJson, Buffer.from("}")]),
       what: "the spreadsheet", maxAttempts: WRITE_ATTEMPTS,
     });
   }
