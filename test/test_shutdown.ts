@@ -31,7 +31,9 @@ function start(env: Record<string, string>): HubProcess {
     DEBUG_INTEGRATION: "true", ...env });
 }
 
-describe("graceful shutdown", () => {
+describe("graceful shutdown", function () {
+  // Worker processes load the whole hub under ts-node: slow on a loaded machine, not wrong.
+  this.timeout(90_000);
   for (const workers of ["1", "2"]) {
     it(`finishes a delivery in flight on SIGTERM, then exits 0 (WEB_CONCURRENCY=${workers})`, async () => {
       const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "20" });
@@ -74,7 +76,8 @@ describe("graceful shutdown", () => {
   });
 });
 
-describe("cluster", () => {
+describe("cluster", function () {
+  this.timeout(90_000);
   it("runs WEB_CONCURRENCY workers and aggregates their metrics", async () => {
     const hub = start({ WEB_CONCURRENCY: "2" });
     try {
