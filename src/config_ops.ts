@@ -1,7 +1,7 @@
 // Settings of the operations and messaging family (Jira, Twilio, PagerDuty, EC2, DigitalOcean,
 // Firebase): vendor base URLs with their public defaults, and Firebase's hub-wide service account
 // (its token URL is Google's, GOOGLE_OAUTH_TOKEN_URL in src/config_oauth.ts).
-// Read from the environment object src/config.ts hands over; never from process.env.
+// Read from the environment object src/config.ts hands over, never from the process itself.
 import { baseUrlSetting, ConfigError, Env, first } from "./config_values";
 
 export interface FirebaseSettings {
