@@ -9,6 +9,7 @@ import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
 import { generateApiKey } from "./server/auth";
+import { developmentBanner } from "./dev_banner";
 import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
@@ -39,19 +40,6 @@ export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
   });
 }
 
-function developmentBanner(config: Config, url: string): string {
-  const key = generateApiKey(config.secret);
-  const secretNote = config.secretIsEphemeral
-    ? "No INTEGRATION_SERVICE_SECRET is set, so this run uses a random one: the key below works\n" +
-      "until the hub restarts. Set the secret in .env to keep keys valid across restarts.\n"
-    : "";
-  return `\nLooker Integration Service is running in development mode.\n\n` +
-    `  Hub URL:  ${config.baseUrl}  (listening on ${url})\n` +
-    `  API key:  ${key}\n\n` +
-    `In Looker: Admin > Platform > Actions > Add Action Hub, enter the URL, paste the key.\n` +
-    secretNote + "\n";
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -76,8 +64,9 @@ async function main(): Promise<void> {
   }
   const hub = await startHub(config, logger);
   logger.info("hub listening", { url: hub.url, mode: config.mode, version: config.version });
+  for (const warning of config.warnings) { logger.warn(warning); }
   if (config.mode !== "production" && cluster.isPrimary) {
-    process.stdout.write(developmentBanner(config, hub.url));
+    process.stdout.write(developmentBanner(config, hub.url, generateApiKey(config.secret)));
   }
   let stopping = false;
   const stop = () => {

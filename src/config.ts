@@ -14,6 +14,8 @@ import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
 import { OpsSettings, opsSettings } from "./config_ops";
 
+import { checkProductionSecret, configWarnings } from "./config_checks";
+
 export { ConfigError } from "./config_values";
 
 export type Mode = "production" | "development" | "test";
@@ -28,6 +30,8 @@ export interface Config {
   secret: string;
   /** True when no secret was configured and a random one was made for this run. */
   secretIsEphemeral: boolean;
+  /** Weak but allowed settings (a short secret, a BASE_URL that is not https), logged at start. */
+  warnings: string[];
   debugIntegration: boolean;
   /** Milliseconds between keep-alive newlines on a long execute or form. */
   keepAliveIntervalMs: number;
@@ -165,9 +169,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
   if (!/^https?:\/\/[^\s/]+/i.test(baseUrl)) {
     throw new ConfigError(`BASE_URL must be an http(s) URL such as https://hub.example.com; it is "${baseUrl}".`);
   }
-  if (secret.length < 16) {
-    throw new ConfigError("INTEGRATION_SERVICE_SECRET must be at least 16 characters long.");
-  }
+  if (mode === "production") { checkProductionSecret(secret); }
+  const warnings = configWarnings(mode, secret, secretIsEphemeral, baseUrl);
   const keepAliveIntervalMs = secondsSetting(env, "KEEPALIVE_INTERVAL_SECONDS", 30) * 1000;
   const idleTimeoutMs = secondsSetting(env, "IDLE_TIMEOUT_SECONDS", 120) * 1000;
   if (idleTimeoutMs <= keepAliveIntervalMs) {
@@ -187,6 +190,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     label: first(env, "INTEGRATION_PROVIDER_LABEL", "ACTION_HUB_LABEL") ?? "Looker Integration Service",
     secret,
     secretIsEphemeral,
+    warnings,
     debugIntegration: boolSetting(env, "DEBUG_INTEGRATION"),
     keepAliveIntervalMs,
     maxDeliveryBytes: sizeSetting(env, "MAX_DELIVERY_BYTES", 0),

@@ -21,6 +21,7 @@ import { Lifecycle } from "./lifecycle";
 import { HubMetrics, metricsRoute } from "./metrics";
 import { oauthRoutes } from "./oauth_routes";
 import { renderStatusPage } from "./status_page";
+import { developmentNotes } from "../dev_banner";
 
 export interface AppOptions {
   config: Config;
@@ -92,7 +93,8 @@ export function createApp(options: AppOptions): express.Express {
   app.use(requestContext(logger, consoleEnabled));
 
   const startedAt = Date.now();
-  const page = renderStatusPage(registry, config.label, config.baseUrl, config.version, oauth);
+  const page = renderStatusPage(registry, config.label, config.baseUrl, config.version, oauth,
+    developmentNotes(config));
   app.get("/", (_req, res) => { res.type("html").send(page); });
   app.get("/metrics", metricsRoute(metrics, config.metricsToken));
   app.get("/status", (_req, res) => {

@@ -17,8 +17,15 @@ function setupNote(i: Integration, oauth?: OAuthHub): string {
   return `<p class="setup"><strong>Needs setup:</strong> not offered to Looker until you set ${vars}${redirect}.</p>`;
 }
 
+/** Development mode's notes (src/dev_banner.ts), shown above the steps. */
+function developmentSection(notes: string[]): string {
+  if (!notes.length) { return ""; }
+  const items = notes.map((n) => `<li>${escapeHtml(n).replace(/`([^`]+)`/g, "<code>$1</code>")}</li>`).join("\n");
+  return `<h2>Development mode</h2>\n<ul class="dev">\n${items}\n</ul>\n`;
+}
+
 export function renderStatusPage(
-  registry: Registry, label: string, baseUrl: string, version: string, oauth?: OAuthHub,
+  registry: Registry, label: string, baseUrl: string, version: string, oauth?: OAuthHub, devNotes: string[] = [],
 ): string {
   const rows = registry.integrations.map((i) => {
     const icon = registry.iconOf(i.name);
@@ -42,12 +49,12 @@ code{background:#f4f4f4;padding:0 .25rem} p.setup{color:#8a4b00}
 <h1>${escapeHtml(label)}</h1>
 <p>A Looker Action Hub (Looker Integration Service ${escapeHtml(version)}). It delivers Looker query results,
 dashboards and cell values to the destinations below.</p>
-<h2>Connect it to Looker</h2>
+${developmentSection(devNotes)}<h2>Connect it to Looker</h2>
 <ol>
 <li>In Looker, open <strong>Admin &gt; Platform &gt; Actions</strong> and choose <strong>Add Action Hub</strong>.</li>
 <li>Enter the URL <code>${escapeHtml(baseUrl)}</code>.</li>
-<li>Paste an API key made with <code>npm run generate-api-key</code> on the hub's machine
-(it stays valid until the hub's secret changes) and save.</li>
+<li>Paste an API key made with <code>npm run generate-api-key</code> on the hub's machine, with the hub's
+secret (it stays valid until the secret changes), and save.</li>
 <li>Enable the integrations you want and fill in their settings.</li>
 </ol>
 <h2>Integrations (${registry.integrations.length})</h2>
