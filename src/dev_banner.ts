@@ -5,7 +5,7 @@ import type { Config } from "./config";
 import { isLocalUrl } from "./config_checks";
 
 type DevFacts = Pick<Config, "mode" | "baseUrl" | "port" | "host" | "secretIsEphemeral" | "logFormat" |
-  "debugIntegration">;
+  "debugIntegration" | "console">;
 
 /** The notes, one sentence each; none outside development. */
 export function developmentNotes(config: DevFacts): string[] {
@@ -29,6 +29,7 @@ export function developmentNotes(config: DevFacts): string[] {
       ? `HOST ${config.host} (only this machine can connect)` : `HOST ${config.host}`,
     `LOG_FORMAT ${config.logFormat}`,
     `the debug integration ${config.debugIntegration ? "listed" : "not listed (DEBUG_INTEGRATION=true lists it)"}`,
+    `the console ${config.console.enabled ? "on at /console" : "off (CONSOLE_ENABLED=true turns it on)"}`,
     "restart when a file in src/ changes",
   ];
   notes.push(`Development settings in use: ${settings.join("; ")}.`);
@@ -42,6 +43,8 @@ export function developmentBanner(config: DevFacts, listeningUrl: string, apiKey
     `  Hub URL:  ${config.baseUrl}  (listening on ${listeningUrl})\n` +
     `  API key:  ${apiKey}\n\n` +
     "In Looker: Admin > Platform > Actions > Add Action Hub, enter the Hub URL and paste the API key above.\n" +
-    "No Looker at hand? README.md, \"Try it without a Looker\", sends the sample delivery with curl.\n\n" +
+    (config.console.enabled ? `No Looker at hand? ${config.baseUrl}/console plays Looker's part ` +
+      "(README.md, \"Try it without Looker\", also shows curl).\n\n"
+      : "No Looker at hand? README.md, \"Try it without Looker\", sends a sample delivery with curl.\n\n") +
     `${notes}\n\n`;
 }

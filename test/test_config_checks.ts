@@ -68,7 +68,7 @@ describe("secret and base URL checks", () => {
     expect(keyLine).to.be.greaterThan(0);
     expect(pointer).to.be.greaterThan(keyLine);
     expect(banner).to.not.match(/key below/);
-    expect(banner).to.contain("README.md, \"Try it without a Looker\"");
+    expect(banner).to.contain("http://localhost:8080/console plays Looker's part");
     expect(banner).to.contain("Looker cannot reach http://localhost:8080").and.contain("tunnel")
       .and.contain("set BASE_URL");
     expect(banner).to.contain("this run's secret is random").and.contain("generate-api-key");
