@@ -9,6 +9,7 @@ import {
   baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
+import { CrmSettings, crmSettings } from "./config_crm";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
@@ -81,6 +82,8 @@ export interface Config {
   email: EmailSettings;
   /** Jira, Twilio, PagerDuty, EC2, DigitalOcean and Firebase (src/config_ops.ts). */
   ops: OpsSettings;
+  /** CRM and marketing: HubSpot, Marketo, Braze, mParticle (src/config_crm.ts). */
+  crm: CrmSettings;
 }
 
 export interface HttpSettings {
@@ -223,6 +226,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     console: consoleSettings(env, mode),
     email: emailSettings(env),
     ops: Object.freeze(opsSettings(env)),
+    crm: crmSettings(env),
   });
 }
 

@@ -2,6 +2,7 @@
 import { Config } from "../config";
 import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
+import { BrazeIntegration } from "./braze/braze";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
@@ -9,6 +10,9 @@ import { opsIntegrations } from "./ops";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { GoogleSheetsIntegration } from "./google_sheets/google_sheets";
+import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "./hubspot/hubspot";
+import { MarketoIntegration } from "./marketo/marketo";
+import { MparticleIntegration } from "./mparticle/mparticle";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SlackIntegration, slackOptions } from "./slack/slack";
@@ -23,6 +27,10 @@ export function allIntegrations(config: Config): Integration[] {
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
   list.push(...segmentIntegrations(segmentSettings(config, http)));
+  list.push(new HubspotContactsIntegration(http, config.crm), new HubspotCompaniesIntegration(http, config.crm));
+  list.push(new MarketoIntegration(http, config.crm));
+  list.push(new BrazeIntegration(http, config.crm));
+  list.push(new MparticleIntegration(http, config.crm));
   list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));

@@ -70,6 +70,12 @@ export interface HttpRequestOptions {
   maxResponseBytes?: number;
   /** Overrides HTTP_MAX_ATTEMPTS for this request (e.g. 1 for a non-repeatable call). */
   maxAttempts?: number;
+  /**
+   * The wait (ms) a vendor asks for in its own rate-limit headers (HubSpot's, Braze's
+   * X-RateLimit-Reset), when an answer is retried; undefined falls back to Retry-After. A wait
+   * past HTTP_RETRY_AFTER_MAX_SECONDS (e.g. Infinity for a daily limit) ends the retries.
+   */
+  vendorRetryAfter?: (response: HttpResponse) => number | undefined;
 }
 
 export class HttpResponse {
@@ -164,7 +170,8 @@ export class HttpClient {
         failure = { host, attempts: attempt, code };
       }
       let delay = backoffDelay(attempt, policy);
-      const retryAfter = response ? parseRetryAfter(response.headers["retry-after"]) : undefined;
+      const retryAfter = response
+        ? options.vendorRetryAfter?.(response) ?? parseRetryAfter(response.headers["retry-after"]) : undefined;
       if (retryAfter !== undefined) { delay = Math.max(delay, retryAfter); }
       if (attempt >= policy.maxAttempts || (retryAfter !== undefined && retryAfter > policy.retryAfterMaxMs)) {
         options.logger?.warn("outbound request gave up", { host, status: failure.status, code: failure.code, attempt });

@@ -24,13 +24,18 @@ export interface CaseAnswer {
   ms: number;
 }
 
-interface FieldLike { name: string; type?: string; interactive?: boolean; options?: Array<{ name: string }>; }
+interface FieldLike {
+  name: string; type?: string; interactive?: boolean; default?: string; options?: Array<{ name: string }>;
+}
 
 /** A value for a form field that leads to the vendor: URLs at the fake, IDs Slack-shaped. */
 export function fieldValue(field: FieldLike, vendorUrl: string): string {
   if (/url/i.test(field.name)) { return `${vendorUrl}/hooks/case`; }
   if (field.type === "select" && field.options?.length) { return field.options[0].name; }
   if (/^(to|cc|from)$/.test(field.name)) { return "case@example.com"; }
+  if (/campaign/i.test(field.name)) { return "1001"; }
+  // A text field's own default leads to the vendor (Marketo's lookup field "email").
+  if (field.default) { return field.default; }
   // A channel ID reaches Slack without a lookup; as text elsewhere it is harmless.
   return "C0123ABCD";
 }
@@ -50,8 +55,11 @@ const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SH
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
   const shaped: Record<string, string> = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"
     ? { address: vendorUrl } : {}) };
-  const values: Record<string, string> = Object.fromEntries(integration.params.map((p) => [p.name,
-    shaped[p.name] ?? `test-${p.name}`]));
+  // Optional numeric settings (the row destinations' threshold and batch size) keep their defaults;
+  // admin-typed instance URLs and endpoints (Marketo, Braze) point at the fake vendor.
+  const given = integration.params.filter((p) => p.required || !/percent|_size$/.test(p.name));
+  const values: Record<string, string> = Object.fromEntries(given.map((p) => [p.name,
+    shaped[p.name] ?? (/^(url|.*_endpoint)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
   return values;

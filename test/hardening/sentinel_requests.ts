@@ -23,10 +23,15 @@ export function sentinelFieldValue(field: { name: string; type?: string; options
   return sentinel(field.name);
 }
 
+/** The id tags of every row destination, so each one's delivery reaches its vendor. */
+const TAGS: Record<string, string[]> = {
+  "users.id": ["user_id", "hubspot_contact_id", "hubspot_company_id", "braze_id", "mp_customer_id"],
+  "users.email": ["email", "marketo:email"],
+};
+
 function jsonDetail(): unknown {
   const dims = ["users.id", "users.email", "users.name"].map((name) => ({
-    name, label: name, label_short: name, tags: name === "users.id" ? ["user_id"] : name === "users.email"
-      ? ["email"] : [], type: "string", hidden: false }));
+    name, label: name, label_short: name, tags: TAGS[name] ?? [], type: "string", hidden: false }));
   return {
     ran_at: "2026-11-28T00:00:00Z",
     fields: { dimensions: dims, measures: [], table_calculations: [], pivots: [] },

@@ -4,6 +4,7 @@
 // batch, so building a batch costs what its bytes cost (analytics-node re-serializes its whole
 // queue on every call). At most `maxPendingBatches` requests are in flight; `send` waits for
 // room, which is what slows the row reader down to Segment's pace.
+import { BatchWindow } from "../../data/batch_window";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";
@@ -38,7 +39,7 @@ export class BatchSender implements SegmentSender {
   private readonly authorization: string;
   private readonly maxMessages: number;
   private readonly maxBytes: number;
-  private readonly window: number;
+  private readonly window: BatchWindow;
   private readonly maxAttempts?: number;
   /**
    * The request being built, written in place: `{"batch":[` and the messages so far; `length`
@@ -47,9 +48,6 @@ export class BatchSender implements SegmentSender {
   private body?: Buffer;
   private length = 0;
   private count = 0;
-  private inFlight = 0;
-  private readonly requests = new Set<Promise<void>>();
-  private error?: SendFailure;
   private wireContext?: object;
   private contextOf?: object;
 
@@ -59,11 +57,11 @@ export class BatchSender implements SegmentSender {
     this.authorization = `Basic ${Buffer.from(`${options.writeKey}:`).toString("base64")}`;
     this.maxMessages = options.batchSize ?? Number.MAX_SAFE_INTEGER;
     this.maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-    this.window = Math.max(1, options.maxPendingBatches ?? 4);
+    this.window = new BatchWindow(Math.max(1, options.maxPendingBatches ?? 4));
     this.maxAttempts = options.retryCount === undefined ? undefined : options.retryCount + 1;
   }
 
-  get failed(): boolean { return this.error !== undefined; }
+  get failed(): boolean { return this.window.failed; }
 
   async send(call: SegmentCall, message: SegmentMessage): Promise<void> {
     const json = this.serialize(call, message);
@@ -85,17 +83,17 @@ export class BatchSender implements SegmentSender {
 
   async finish(): Promise<void> {
     if (this.count > 0) { await this.dispatch(); }
-    await this.drained();
+    await this.window.drain();
   }
 
   async abandon(): Promise<void> {
     this.body = undefined;
     this.count = 0;
-    await this.drained();
+    await this.window.drain();
   }
 
   failure(): UserError {
-    return describeFailure(this.error ?? { attempts: 1 }, this.sent);
+    return describeFailure(this.window.failed ? failureOf(this.window.failure) : { attempts: 1 }, this.sent);
   }
 
   /** The message as Segment's API wants it: its call as `type`, `context.library` naming this hub. */
@@ -115,21 +113,12 @@ export class BatchSender implements SegmentSender {
     let length = this.length;
     this.body = undefined;
     this.count = 0;
-    while (this.inFlight >= this.window && !this.error) {
-      await Promise.race(this.requests);
-    }
-    if (this.error) { return; }
     // sentAt lets Segment correct the clock of the sender; a retry resends the same bytes.
-    length += buffer.write(`],"sentAt":"${new Date().toISOString()}"}`, length, "latin1");
-    this.inFlight++;
-    const request: Promise<void> = this.post(buffer.subarray(0, length)).then(
-      () => { this.sent += count; },
-      (err) => { this.error = this.error ?? failureOf(err); },
-    ).finally(() => {
-      this.inFlight--;
-      this.requests.delete(request);
+    await this.window.submit(async () => {
+      length += buffer.write(`],"sentAt":"${new Date().toISOString()}"}`, length, "latin1");
+      await this.post(buffer.subarray(0, length));
+      this.sent += count;
     });
-    this.requests.add(request);
   }
 
   private async post(body: Buffer): Promise<void> {
@@ -144,10 +133,6 @@ export class BatchSender implements SegmentSender {
       maxAttempts: this.maxAttempts,
       maxResponseBytes: 64 * 1024,
     });
-  }
-
-  private async drained(): Promise<void> {
-    while (this.requests.size > 0) { await Promise.race(this.requests); }
   }
 }
 

@@ -2,8 +2,10 @@
 // stream in, map each to a message, hand it to the sender, and answer with what happened.
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { HubError, UserError } from "../../lib/errors";
-import { jsonDetailItems, JsonDetailItem } from "../../data/rows";
+import { UserError } from "../../lib/errors";
+import { hiddenFields } from "../../data/detail_fields";
+import { detailItems } from "../../data/row_pipeline";
+import { countOf } from "../../data/row_tally";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { AnalyticsNodeSender } from "./analytics_node_sender";
@@ -25,25 +27,7 @@ export interface SegmentSettings {
   sender?: Partial<SegmentSenderOptions>;
 }
 
-const ACCEPTED_FORMATS = ["json_detail", "json_detail_lite_stream"];
-
-const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
-
-function hiddenFields(request: ActionRequest): string[] {
-  const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
-  return Array.isArray(hidden) ? hidden.filter((h): h is string => typeof h === "string") : [];
-}
-
-/** Reader failures that are not ours to explain in detail: the data was not json_detail. */
-async function* readItems(request: ActionRequest): AsyncGenerator<JsonDetailItem> {
-  try {
-    yield* jsonDetailItems(request.delivery!);
-  } catch (err) {
-    if (err instanceof HubError) { throw err; }
-    throw new UserError("The data Looker sent could not be read as json_detail. Send the query again; " +
-      "if it keeps failing, ask your Looker admin to check the schedule's format.");
-  }
-}
+const count = (n: number, what: string) => countOf(n, what);
 
 function createSender(settings: SegmentSettings, writeKey: string, logger: Logger): SegmentSender {
   const options = { ...settings.sender, writeKey, host: settings.apiHost };
@@ -57,14 +41,6 @@ function createSender(settings: SegmentSettings, writeKey: string, logger: Logge
 export async function deliverToSegment(
   request: ActionRequest, call: SegmentCall, settings: SegmentSettings,
 ): Promise<ActionResponse> {
-  if (!request.delivery) {
-    throw new UserError("Looker sent no query results to deliver to Segment. If the schedule sends even when " +
-      "there are no results, there is nothing for Segment to receive; otherwise send it again.");
-  }
-  if (request.format && !ACCEPTED_FORMATS.includes(request.format)) {
-    throw new UserError(`Segment deliveries need the json_detail format; this one came as "${request.format}". ` +
-      "Edit the schedule and pick the format Looker offers for Segment.");
-  }
   const messageSettings: MessageSettings = {
     call,
     event: request.formParams.event?.trim() || undefined,
@@ -73,7 +49,7 @@ export async function deliverToSegment(
   const sender = createSender(settings, request.params.segment_write_key.trim(), request.logger);
   // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
   const idPrefix = `looker-${request.webhookId ?? uuidv4()}-`;
-  const hidden = hiddenFields(request);
+  const hidden = [...hiddenFields(request)];
   let roles: FieldRoles | undefined;
   // Rows carry ran_at as their time once Looker has sent it; until then, the delivery's start.
   let timestamp = new Date();
@@ -81,7 +57,7 @@ export async function deliverToSegment(
   const skipped: Record<string, number> = {};
 
   try {
-    for await (const item of readItems(request)) {
+    for await (const item of detailItems(request, "Segment")) {
       if (item.kind === "fields") {
         roles = fieldRoles(item.fields, hidden, call);
       } else if (item.kind === "ran_at") {

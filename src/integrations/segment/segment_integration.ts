@@ -4,16 +4,14 @@
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
-  DefinitionContext, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  DownloadSetting, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { isAtLeast } from "../../hub/looker_version";
+import { streamingDetailFormats } from "../../data/detail_fields";
 import { deliverToSegment, SegmentSettings } from "./segment_delivery";
 import { SegmentCall } from "./segment_mapper";
 
 /** Looker 6.2 and newer send json_detail_lite_stream, meant to be read as a stream. */
-export function segmentFormats(context: DefinitionContext): Format[] {
-  return isAtLeast(context.lookerVersion, "6.2.0") ? ["json_detail_lite_stream"] : ["json_detail"];
-}
+export const segmentFormats = streamingDetailFormats;
 
 export abstract class SegmentIntegration extends Integration {
   /** The Segment call each row becomes. */

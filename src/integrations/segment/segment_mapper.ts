@@ -2,7 +2,10 @@
 // The rules follow Looker's official hub so schedules that move over send the same data;
 // where it differs (nulls, rows Segment would refuse) the README says why.
 import { UserError } from "../../lib/errors";
-import { JsonDetailCell, JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, quoteTags, taggedField } from "../../data/detail_fields";
+import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
+
+export { allFields, cellValue } from "../../data/detail_fields";
 
 export type SegmentCall = "identify" | "track" | "group";
 
@@ -46,18 +49,9 @@ export interface SegmentMessage {
   messageId: string;
 }
 
-/** Every field of a json_detail delivery, in the order the official hub reads them. */
-export function allFields(fields: JsonDetailFields): JsonDetailField[] {
-  const groups = [fields.dimensions, fields.measures, fields.filters, fields.parameters, fields.table_calculations];
-  return groups.flatMap((group) => (Array.isArray(group) ? group as JsonDetailField[] : []))
-    .filter((f) => f && typeof f.name === "string");
-}
-
 function tagged(fields: JsonDetailField[], tag: string): string | undefined {
-  return fields.find((f) => Array.isArray(f.tags) && f.tags.includes(tag))?.name;
+  return taggedField(fields, tag);
 }
-
-const quoteTags = (tags: readonly string[]) => tags.map((t) => `"${t}"`).join(", ").replace(/, ([^,]*)$/, " or $1");
 
 /**
  * Reads the roles of the fields and refuses, before anything is sent, a query that cannot
@@ -94,20 +88,6 @@ export function fieldRoles(fields: JsonDetailFields, hiddenFields: string[], cal
       `each row is about; none of its fields has one of these tags. ${hint(SegmentTag.userId)}`);
   }
   return roles;
-}
-
-function isCell(value: unknown): value is JsonDetailCell {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "value" in value;
-}
-
-/** A cell's value; a pivoted measure becomes a list of {pivot key: value}, as the official hub sends it. */
-export function cellValue(cell: unknown): unknown {
-  if (isCell(cell)) { return cell.value ?? null; }
-  if (typeof cell === "object" && cell !== null && !Array.isArray(cell)) {
-    return Object.entries(cell).map(([pivotKey, pivotCell]) =>
-      ({ [pivotKey]: isCell(pivotCell) ? pivotCell.value ?? null : null }));
-  }
-  return cell ?? null;
 }
 
 /** An id as Segment wants it: a non-empty string, else null. */

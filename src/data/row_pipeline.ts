@@ -1,0 +1,118 @@
+// The row-to-batch pipeline of the row destinations (the CRMs and marketing tools; Segment
+// shares its reader): json_detail rows stream from the delivery (push or download_url) through
+// the destination's mapping into the vendor's batches, at most `concurrency` batches in flight
+// (backpressure: a million-row audience never sits in memory). Every row is accounted for:
+// accepted, rejected by the mapping (no id) or rejected by the vendor (a partial batch), and
+// the answer says so in numbers; too many rejections fail the delivery (row_tally.ts).
+import type { ActionRequest } from "../hub/action_request";
+import { HubError, RetryableError, UserError } from "../lib/errors";
+import { BatchWindow } from "./batch_window";
+import { hiddenFields } from "./detail_fields";
+import { JsonDetailFields, JsonDetailItem, jsonDetailItems, JsonDetailRow } from "./rows";
+import { RowRejection, RowTally, TallyWording } from "./row_tally";
+
+/** One row as the vendor's record, or why it cannot become one. */
+export type Mapped<R> = { record: R } | { rejected: string; example?: string };
+
+export interface RowMapper<R> {
+  map(row: JsonDetailRow, rowNumber: number): Mapped<R>;
+}
+
+/** A record with the number of the row it came from, so a rejection can name the row. */
+export interface NumberedRecord<R> {
+  row: number;
+  record: R;
+}
+
+/** What the vendor said about one batch. */
+export interface BatchOutcome {
+  accepted: number;
+  rejected: RowRejection[];
+}
+
+export interface RowDestination<R> {
+  wording: TallyWording;
+  /** Records per vendor request at most. */
+  batchSize: number;
+  /** Vendor requests in flight at once. */
+  concurrency: number;
+  /** Reads the fields; throws a UserError naming the tag to add when one is missing (before any call). */
+  prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<R>;
+  /** Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery. */
+  send(batch: Array<NumberedRecord<R>>): Promise<BatchOutcome>;
+}
+
+const DETAIL_FORMATS = ["json_detail", "json_detail_lite_stream"];
+
+/** The json_detail parts of the request's delivery; refuses a missing delivery or another format. */
+export async function* detailItems(request: ActionRequest, vendor: string): AsyncGenerator<JsonDetailItem> {
+  if (!request.delivery) {
+    throw new UserError(`Looker sent no query results to deliver to ${vendor}. If the schedule sends even when ` +
+      `there are no results, there is nothing for ${vendor} to receive; otherwise send it again.`);
+  }
+  if (request.format && !DETAIL_FORMATS.includes(request.format)) {
+    throw new UserError(`${vendor} deliveries need the json_detail format; this one came as "${request.format}". ` +
+      `Edit the schedule and pick the format Looker offers for ${vendor}.`);
+  }
+  try {
+    yield* jsonDetailItems(request.delivery);
+  } catch (err) {
+    if (err instanceof HubError) { throw err; }
+    throw new UserError("The data Looker sent could not be read as json_detail. Send the query again; " +
+      "if it keeps failing, ask your Looker admin to check the schedule's format.");
+  }
+}
+
+/** The failure that stopped a delivery, with what had been done before it. */
+function stopped(err: unknown, tally: RowTally, wording: TallyWording): unknown {
+  if (!(err instanceof UserError)) { return err; }
+  const before = tally.accepted === 0 && tally.rejected === 0
+    ? `${wording.vendor} had accepted no ${wording.plural ?? `${wording.noun}s`} before the delivery stopped.`
+    : `Before the delivery stopped: ${tally.progress(wording)}.`;
+  const message = `${err.message.replace(/\s*$/, "")} ${before}`;
+  return err instanceof RetryableError ? new RetryableError(message, err.validationErrors)
+    : new UserError(message, err.validationErrors);
+}
+
+/** Delivers the request's rows to `destination`; answers the summary or throws a UserError. */
+export async function deliverRows<R>(
+  request: ActionRequest, destination: RowDestination<R>, maxRejectedPercent: number,
+): Promise<string> {
+  const { wording } = destination;
+  const tally = new RowTally();
+  const window = new BatchWindow(destination.concurrency);
+  const hidden = hiddenFields(request);
+  let mapper: RowMapper<R> | undefined;
+  let batch: Array<NumberedRecord<R>> = [];
+  const dispatch = async () => {
+    const full = batch;
+    batch = [];
+    await window.submit(async () => {
+      const outcome = await destination.send(full);
+      tally.accepted += outcome.accepted;
+      for (const rejection of outcome.rejected) { tally.reject(rejection); }
+    });
+  };
+  for await (const item of detailItems(request, wording.vendor)) {
+    if (item.kind === "fields") {
+      mapper = destination.prepare(item.fields, hidden);
+    } else if (item.kind === "row") {
+      mapper = mapper ?? destination.prepare({}, hidden);
+      const row = ++tally.rows;
+      const mapped = mapper.map(item.row, row);
+      if ("rejected" in mapped) {
+        tally.reject({ row, reason: mapped.rejected, example: mapped.example });
+        continue;
+      }
+      batch.push({ row, record: mapped.record });
+      if (batch.length >= destination.batchSize) { await dispatch(); }
+      if (window.failed) { break; }
+    }
+  }
+  if (!mapper) { destination.prepare({}, hidden); }
+  if (batch.length > 0 && !window.failed) { await dispatch(); }
+  await window.drain();
+  if (window.failed) { throw stopped(window.failure, tally, wording); }
+  request.logger.info("row delivery sent", { rows: tally.rows, accepted: tally.accepted, rejected: tally.rejected });
+  return tally.outcome(wording, maxRejectedPercent);
+}

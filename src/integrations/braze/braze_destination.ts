@@ -1,0 +1,112 @@
+// Rows to Braze's /users/track through the shared pipeline, 75 attribute objects a request
+// (Braze's limit), every request awaited. The official row rules: the field tagged braze_id
+// is the user's id (as external_id or braze_id, the form's choice), fields tagged
+// braze[<attribute>] are custom attributes, and each user gets the export segment added to
+// its looker_export array; users that do not exist are not created (_update_existing_only).
+import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/detail_fields";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { UserError } from "../../lib/errors";
+import { HttpClient, HttpResponse } from "../../lib/http_client";
+import { Logger } from "../../lib/logger";
+
+export const BRAZE_ID_TAG = "braze_id";
+export const EXPORT_ATTRIBUTE = "looker_export";
+const BATCH = 75;
+const ATTRIBUTE_TAG = /^braze\[(.+)\]$/;
+
+type Attributes = Record<string, unknown>;
+
+class BrazeMapper implements RowMapper<Attributes> {
+  private readonly idField: string;
+  private readonly attributes: Array<[field: string, attribute: string]> = [];
+
+  constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly key: string,
+              private readonly segment: string) {
+    const list = allFields(fields);
+    const idField = taggedField(list, BRAZE_ID_TAG);
+    if (!idField) { throw new UserError(missingTagMessage([BRAZE_ID_TAG], "to say which Braze user each row is")); }
+    this.idField = idField;
+    for (const field of list) {
+      if (hidden.has(field.name)) { continue; }
+      for (const tag of tagsOf(field)) {
+        const attribute = ATTRIBUTE_TAG.exec(tag)?.[1];
+        if (attribute) { this.attributes.push([field.name, attribute]); }
+      }
+    }
+  }
+
+  map(row: JsonDetailRow): Mapped<Attributes> {
+    const id = idValue(row[this.idField]);
+    if (id === undefined) { return { rejected: "no braze_id" }; }
+    const record: Attributes = { _update_existing_only: true, [this.key]: id };
+    for (const [field, attribute] of this.attributes) {
+      const value = cellValue(row[field]);
+      if (value !== null && value !== undefined) { record[attribute] = value; }
+    }
+    record[EXPORT_ATTRIBUTE] = { add: [this.segment] };
+    return { record };
+  }
+}
+
+/** Braze's X-RateLimit-Reset (epoch seconds) as a wait, for a 429. */
+export function brazeRetryAfter(response: HttpResponse): number | undefined {
+  const reset = Number(response.headers["x-ratelimit-reset"]);
+  if (response.status !== 429 || !Number.isFinite(reset) || reset <= 0) { return undefined; }
+  return Math.max(0, reset * 1000 - Date.now());
+}
+
+export class BrazeDestination implements RowDestination<Attributes> {
+  readonly wording: TallyWording;
+  readonly batchSize = BATCH;
+  readonly concurrency = 4;
+
+  constructor(
+    private readonly http: HttpClient, private readonly endpoint: string, private readonly apiKey: string,
+    private readonly key: string, private readonly segment: string, private readonly logger: Logger,
+  ) {
+    this.wording = { vendor: "Braze", noun: "user",
+      accepted: (n) => `Updated ${n} in Braze and added them to "${segment}" (${EXPORT_ATTRIBUTE})` };
+  }
+
+  prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<Attributes> {
+    return new BrazeMapper(fields, hidden, this.key, this.segment);
+  }
+
+  async send(batch: Array<NumberedRecord<Attributes>>): Promise<BatchOutcome> {
+    const response = await this.http.request({
+      url: `${this.endpoint}/users/track`, method: "POST",
+      headers: { "authorization": `Bearer ${this.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ attributes: batch.map((b) => b.record) }),
+      who: "Braze", logger: this.logger, vendorRetryAfter: brazeRetryAfter, maxResponseBytes: 64 * 1024,
+      acceptStatus: (s) => s < 500 && s !== 429 && s !== 408,
+    });
+    let body: { message?: string; errors?: Array<{ type?: string; input_array?: string; index?: number }> } = {};
+    try { body = response.json(); } catch { body = {}; }
+    if (response.status >= 300) { throw this.refused(response.status, body.message); }
+    const rejected: RowRejection[] = [];
+    const seen = new Set<number>();
+    for (const error of Array.isArray(body.errors) ? body.errors : []) {
+      const index = Number(error.index);
+      if (error.input_array !== "attributes" || !batch[index] || seen.has(index)) { continue; }
+      seen.add(index);
+      rejected.push({ row: batch[index].row, reason: String(error.type ?? "rejected").slice(0, 80),
+        example: String(batch[index].record[this.key]) });
+    }
+    return { accepted: batch.length - rejected.length, rejected };
+  }
+
+  private refused(status: number, message: string | undefined): UserError {
+    const said = message ? `: ${String(message).slice(0, 200)}` : "";
+    if (status === 401 || status === 403) {
+      return new UserError(`Braze refused the API key (HTTP ${status}${said}). Check the Braze API Key under ` +
+        "Admin > Actions > Braze: a REST API key with the users.track permission.");
+    }
+    if (status === 404) {
+      return new UserError(`Braze answered HTTP 404 at ${this.endpoint}/users/track. Check the Braze REST Endpoint ` +
+        "under Admin > Actions > Braze: the REST endpoint of your instance, e.g. https://rest.iad-01.braze.com.");
+    }
+    return new UserError(`Braze refused a batch of users (HTTP ${status}${said}).`);
+  }
+}

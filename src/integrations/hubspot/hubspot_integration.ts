@@ -1,0 +1,52 @@
+// What HubSpot Contacts and HubSpot Companies declare alike and their one way to execute:
+// rows keyed by a tagged id field, every other visible field a property, sent with CRM v3
+// batch update through the shared row pipeline.
+import { CrmSettings } from "../../config_crm";
+import { ActionRequest } from "../../hub/action_request";
+import { iconBeside, Param, RequiredField } from "../../hub/integration";
+import { RowIntegration } from "../../hub/row_integration";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { HUBSPOT_MAX_BATCH, HubspotDestination, HubspotObjectKind } from "./hubspot_destination";
+
+export abstract class HubspotIntegration extends RowIntegration {
+  abstract readonly kind: HubspotObjectKind;
+  readonly icon = iconBeside(__dirname, "hubspot.svg");
+  readonly params: Param[];
+  abstract readonly requiredFields: RequiredField[];
+
+  constructor(private readonly http: HttpClient, private readonly settings: CrmSettings) {
+    super(settings.maxRejectedPercent);
+    this.params = this.withThreshold([{
+      name: "hubspot_access_token",
+      label: "HubSpot Access Token",
+      description: "The access token of a HubSpot private app (HubSpot: Settings > Integrations > Private Apps) " +
+        "with write access to the CRM objects this action updates.",
+      required: true,
+      sensitive: true,
+    }, {
+      name: "hubspot_batch_update_size",
+      label: "HubSpot Batch Update Size",
+      description: `Records per batch update request, 1 to ${HUBSPOT_MAX_BATCH} (HubSpot's limit and the default).`,
+      required: false,
+      sensitive: false,
+    }]);
+  }
+
+  protected destination(request: ActionRequest): HubspotDestination {
+    return new HubspotDestination(this.http, this.settings.hubspotApiUrl,
+      request.params.hubspot_access_token.trim(), this.kind, batchSize(request), request.logger);
+  }
+}
+
+/** hubspot_batch_update_size, when set: a whole number; above HubSpot's limit it is the limit. */
+function batchSize(request: ActionRequest): number {
+  const raw = request.params.hubspot_batch_update_size?.trim();
+  if (!raw) { return HUBSPOT_MAX_BATCH; }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(`The setting "HubSpot Batch Update Size" must be a whole number from 1 to ` +
+      `${HUBSPOT_MAX_BATCH}; it is "${raw}". Ask your Looker admin to correct it under Admin > Actions.`);
+  }
+  return Math.min(value, HUBSPOT_MAX_BATCH);
+}

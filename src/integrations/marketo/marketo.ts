@@ -1,0 +1,88 @@
+// Marketo: rows become leads (createOrUpdate by the form's lookup field), then optionally a
+// campaign is triggered for them, or they are added to or removed from lists. The official
+// hub's names: params url, clientID, clientSecret; form lookupField, subaction, campaignId.
+import { CrmSettings } from "../../config_crm";
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest } from "../../hub/action_request";
+import { iconBeside, Param } from "../../hub/integration";
+import { RowIntegration } from "../../hub/row_integration";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { MarketoApi, MarketoApiOptions } from "./marketo_api";
+import { MarketoDestination, Subaction, SUBACTIONS } from "./marketo_destination";
+
+export class MarketoIntegration extends RowIntegration {
+  readonly name = "marketo";
+  readonly label = "Marketo";
+  readonly description = "Create or update Marketo leads from a query's rows, then add them to a campaign or a list.";
+  readonly icon = iconBeside(__dirname, "marketo.svg");
+  readonly params: Param[];
+  private readonly apiOptions: MarketoApiOptions;
+
+  constructor(private readonly http: HttpClient, settings: CrmSettings, apiOptions: Partial<MarketoApiOptions> = {}) {
+    super(settings.maxRejectedPercent);
+    this.apiOptions = { rateLimitWaitMs: 20_000, rateLimitRetries: 3, ...apiOptions };
+    this.params = this.withThreshold([
+      { name: "url", label: "Marketo URL", required: true, sensitive: false,
+        description: "Your instance's REST base URL, e.g. https://123-ABC-456.mktorest.com (Marketo: Admin > " +
+          "Web Services > REST API; the Endpoint without /rest)." },
+      { name: "clientID", label: "Client ID", required: true, sensitive: false,
+        description: "The Client ID of a Marketo LaunchPoint API service (Admin > LaunchPoint > View Details)." },
+      { name: "clientSecret", label: "Client Secret", required: true, sensitive: true,
+        description: "The Client Secret of the same LaunchPoint service." },
+    ]);
+  }
+
+  async form(): Promise<ActionForm> {
+    return new ActionForm([
+      { name: "lookupField", label: "Lookup Field", type: "string", required: true, default: "email",
+        description: "The Marketo lead field that finds each lead (its column must be tagged marketo:<field>)." },
+      { name: "subaction", label: "Then", type: "select", required: true, default: "addCampaign",
+        options: [{ name: "addCampaign", label: "Trigger a campaign" }, { name: "addList", label: "Add to lists" },
+          { name: "removeList", label: "Remove from lists" }, { name: "none", label: "Only update the leads" }] },
+      { name: "campaignId", label: "Campaign or List IDs", type: "string", required: false,
+        description: "Comma-separated ids of the campaigns to trigger or lists to change." },
+    ]);
+  }
+
+  protected destination(request: ActionRequest): MarketoDestination {
+    const { subaction, ids } = membershipStep(request.formParams);
+    const lookupField = request.formParams.lookupField?.trim() || "email";
+    const api = new MarketoApi(this.http, instanceUrl(request.params.url), request.params.clientID.trim(),
+      request.params.clientSecret.trim(), this.apiOptions, request.logger);
+    return new MarketoDestination(api, lookupField, subaction, ids);
+  }
+}
+
+/** The instance URL without a path the admin may have pasted with it (/rest, /identity). */
+function instanceUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new UserError(`The Marketo URL "${raw.slice(0, 100)}" is not a URL. Use your instance's REST base URL, ` +
+      "e.g. https://123-ABC-456.mktorest.com (Admin > Actions > Marketo).");
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/(rest|identity)(\/.*)?$/, "").replace(/\/+$/, "")}`;
+}
+
+/** The form's subaction and ids; old schedules without a subaction trigger the campaigns they name. */
+function membershipStep(form: Record<string, string>): { subaction: Subaction; ids: string[] } {
+  const ids = (form.campaignId ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const given = form.subaction?.trim();
+  if (given && !(SUBACTIONS as readonly string[]).includes(given)) {
+    throw new UserError(`"${given}" is not a Marketo step; pick one in the form.`, { subaction: "Pick a step." });
+  }
+  const subaction = (given || (ids.length ? "addCampaign" : "none")) as Subaction;
+  if (subaction === "none") { return { subaction, ids: [] }; }
+  const what = subaction === "addCampaign" ? "campaign" : "list";
+  if (ids.length === 0) {
+    throw new UserError(`Give the ${what} id(s) in "Campaign or List IDs".`, { campaignId: `Enter ${what} ids.` });
+  }
+  const bad = ids.find((id) => !/^\d+$/.test(id));
+  if (bad) {
+    throw new UserError(`"${bad.slice(0, 40)}" is not a Marketo ${what} id (a number, as in the ${what}'s URL).`,
+      { campaignId: "Comma-separated numbers." });
+  }
+  return { subaction, ids };
+}

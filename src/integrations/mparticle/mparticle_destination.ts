@@ -1,0 +1,55 @@
+// Rows to mParticle's bulk endpoint (`POST /s2s/v2/bulkevents`, a JSON array of up to 100
+// batches), HTTP Basic apiKey:apiSecret. mParticle takes or refuses a request whole (202, or
+// an error), so rows are rejected only by the mapping; each batch carries a source_request_id
+// made from the Looker webhook id and the row, so a retried request is not counted twice.
+import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
+import { TallyWording } from "../../data/row_tally";
+import { JsonDetailFields } from "../../data/rows";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { HttpStatusError } from "../../lib/http_errors";
+import { Logger } from "../../lib/logger";
+import { DataType, MparticleBatch, MparticleMapper } from "./mparticle_mapping";
+
+const BATCHES_PER_REQUEST = 100;
+
+export class MparticleDestination implements RowDestination<MparticleBatch> {
+  readonly wording: TallyWording;
+  readonly batchSize = BATCHES_PER_REQUEST;
+  readonly concurrency = 4;
+  private readonly authorization: string;
+
+  constructor(
+    private readonly http: HttpClient, private readonly apiUrl: string, apiKey: string, apiSecret: string,
+    private readonly dataType: DataType, private readonly environment: string,
+    private readonly requestIdPrefix: string, private readonly logger: Logger,
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString("base64")}`;
+    const what = dataType === "user_data" ? "user" : "event";
+    this.wording = { vendor: "mParticle", noun: what,
+      accepted: (n) => `Sent ${n} to mParticle (${environment})` };
+  }
+
+  prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<MparticleBatch> {
+    return new MparticleMapper(fields, hidden, this.dataType, this.environment, this.requestIdPrefix);
+  }
+
+  async send(batch: Array<NumberedRecord<MparticleBatch>>): Promise<BatchOutcome> {
+    try {
+      await this.http.request({
+        url: `${this.apiUrl}/s2s/v2/bulkevents`, method: "POST",
+        headers: { "authorization": this.authorization, "content-type": "application/json" },
+        body: JSON.stringify(batch.map((b) => b.record)),
+        trusted: true, who: "mParticle", logger: this.logger, maxResponseBytes: 64 * 1024,
+      });
+    } catch (err) {
+      const status = err instanceof HttpStatusError ? err.failure.status : undefined;
+      if (status === 401 || status === 403) {
+        throw new UserError(`mParticle refused the API key and secret (HTTP ${status}). Check them under Admin > ` +
+          "Actions > mParticle: the key and secret of a server-to-server input feed.");
+      }
+      throw err;
+    }
+    return { accepted: batch.length, rejected: [] };
+  }
+}
