@@ -5,6 +5,7 @@
 // See bench/README.md for the parts, their options and their targets.
 import { execSync } from "child_process";
 import * as path from "path";
+import { crmPart } from "./crm";
 import { listPart, pushPart, urlPart } from "./deliveries";
 import { emailPart } from "./email";
 import { loadPart, soakPart } from "./load";
@@ -19,11 +20,11 @@ import { startupPart } from "./startup";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
-  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, loadPart, soakPart,
+  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, loadPart, soakPart,
   drivePart, dropboxPart, sheetsPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "load", "drive",
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "load", "drive",
   "dropbox", "sheets"];
 
 async function main(): Promise<void> {

@@ -1,7 +1,9 @@
 // The benchmark's other side, in its own process so it does not share the probe's event
 // loop: "push" sends an execute body with N MiB of CSV to an integration; "serve" plays a
-// download URL; "segment-api" is a Segment /v1/batch endpoint that only counts messages.
+// download URL; "segment-api" is a Segment /v1/batch endpoint that only counts messages;
+// "crm-api" plays HubSpot, Marketo, Braze and mParticle, counting records (crm_api.ts).
 import * as http from "http";
+import { crmApi } from "./crm_api";
 import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
 
 function escapedBlock(): Buffer {
@@ -95,6 +97,8 @@ if (mode === "push") {
   push(args[0], args[1], Number(args[2]), args[3], args[4]).then(() => process.exit(0));
 } else if (mode === "segment-api") {
   segmentApi();
+} else if (mode === "crm-api") {
+  crmApi();
 } else {
   serve(Number(args[0]));
 }

@@ -1,0 +1,58 @@
+// The CRM and marketing vendors for the bench, in a helper process (bench/sender.ts crm-api):
+// one server answering HubSpot's batch update, Marketo's identity, leads, and campaign calls,
+// Braze's /users/track and mParticle's bulk events as each vendor does on success, counting
+// the records received per vendor; the counts are told over IPC when asked.
+import * as http from "http";
+
+type Vendor = "hubspot" | "marketo" | "braze" | "mparticle";
+
+export function crmApi(): void {
+  const counts: Record<Vendor, { records: number; requests: number }> = {
+    hubspot: { records: 0, requests: 0 }, marketo: { records: 0, requests: 0 },
+    braze: { records: 0, requests: 0 }, mparticle: { records: 0, requests: 0 },
+  };
+  let leadId = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const path = (req.url ?? "").split("?")[0];
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(body === undefined ? "" : JSON.stringify(body));
+      };
+      const json = () => JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const count = (vendor: Vendor, records: number) => {
+        counts[vendor].records += records;
+        counts[vendor].requests++;
+      };
+      if (/\/batch\/update$/.test(path)) {
+        count("hubspot", json().inputs.length);
+        return answer(200, { status: "COMPLETE" });
+      }
+      if (path === "/identity/oauth/token") {
+        return answer(200, { access_token: "bench-token", token_type: "bearer", expires_in: 3600 });
+      }
+      if (path === "/rest/v1/leads.json") {
+        const input = json().input as unknown[];
+        count("marketo", input.length);
+        return answer(200, { success: true, result: input.map(() => ({ id: ++leadId, status: "created" })) });
+      }
+      if (/^\/rest\/v1\/campaigns\/\d+\/trigger\.json$/.test(path)) {
+        counts.marketo.requests++;
+        return answer(200, { success: true, result: [{ id: 1001 }] });
+      }
+      if (path === "/users/track") {
+        count("braze", json().attributes.length);
+        return answer(201, { message: "success" });
+      }
+      if (path === "/s2s/v2/bulkevents") {
+        count("mparticle", json().length);
+        return answer(202, undefined);
+      }
+      answer(404, { message: "not found" });
+    });
+  });
+  server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
+  process.on("message", () => process.send!(counts));
+}
