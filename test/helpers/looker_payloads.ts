@@ -54,8 +54,10 @@ const ZIP = Buffer.concat([Buffer.from("PK\u0005\u0006"), Buffer.alloc(18)]);
 
 const SAMPLE_FIELDS: JsonDetailFields = {
   dimensions: [
-    { name: "users.id", label: "Users ID", tags: ["user_id"], type: "number" },
-    { name: "users.email", label: "Users Email", tags: ["email"], type: "string" },
+    // The id tags of Segment and of every CRM and marketing integration.
+    { name: "users.id", label: "Users ID", type: "number",
+      tags: ["user_id", "hubspot_contact_id", "hubspot_company_id", "braze_id", "mp_customer_id"] },
+    { name: "users.email", label: "Users Email", tags: ["email", "marketo:email"], type: "string" },
     { name: "accounts.id", label: "Accounts ID", tags: ["segment_group_id"], type: "string" },
     // The targets of the operations actions (phone numbers, EC2 instances, droplets).
     { name: "users.phone", label: "Users Phone", tags: ["phone"], type: "string" },

@@ -15,6 +15,10 @@ import { Sealer } from "../../src/hub/oauth/sealing";
 import { FakeDropbox } from "../fakes/dropbox_api";
 import { FakeGoogle } from "../fakes/google_api";
 import { FakeOAuthServer } from "../fakes/oauth_server";
+import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
+import { FakeHubspot, HUBSPOT_TOKEN } from "../fakes/hubspot_api";
+import { FakeMarketo, MARKETO_CLIENT } from "../fakes/marketo_api";
+import { FakeMparticle, MPARTICLE_KEY } from "../fakes/mparticle_api";
 import { FakeSegmentApi } from "../fakes/segment_api";
 import { PagerDutyFake, ROUTING_KEY } from "../fakes/pagerduty_events";
 import { FakeSendgrid } from "../fakes/sendgrid_api";
@@ -29,6 +33,7 @@ interface Fakes {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
   oauth: FakeOAuthServer; google: FakeGoogle; dropbox: FakeDropbox;
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
+  hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -71,6 +76,14 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
   digitalocean_droplet: () => ({ data: { digitalocean_api_key: DO_TOKEN }, form: {} }),
   jira_create_issue: (f) => ({ data: { address: f.jira.url("/"), username: JIRA_EMAIL, password: JIRA_TOKEN },
     form: { project: "10000", issueType: "1", summary: "Revenue", description: "Weekly numbers" } }),
+  hubspot_contacts: () => ({ data: { hubspot_access_token: HUBSPOT_TOKEN }, form: {} }),
+  hubspot_companies: () => ({ data: { hubspot_access_token: HUBSPOT_TOKEN }, form: {} }),
+  marketo: (f) => ({ data: { url: f.marketo.url, clientID: MARKETO_CLIENT.id, clientSecret: MARKETO_CLIENT.secret },
+    form: { lookupField: "email", subaction: "none" } }),
+  braze: (f) => ({ data: { braze_api_key: BRAZE_KEY, braze_api_endpoint: f.braze.url },
+    form: { braze_key: "external_id", braze_segment: "LOOKER_EXPORT" } }),
+  mparticle: () => ({ data: { apiKey: MPARTICLE_KEY.key, apiSecret: MPARTICLE_KEY.secret },
+    form: { data_type: "user_data", environment: "development" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -119,6 +132,10 @@ describe("every integration accepts Looker's real payloads for every format it d
       fakes.digitalocean.droplets.set("101", "active").set("102", "active");
       return route!(r);
     })(fakes.digitalocean.handler);
+    fakes.hubspot = await new FakeHubspot().start();
+    fakes.marketo = await new FakeMarketo().start();
+    fakes.braze = await new FakeBraze().start();
+    fakes.mparticle = await new FakeMparticle().start();
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -137,6 +154,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       DROPBOX_API_URL: fakes.dropbox.url, DROPBOX_CONTENT_URL: fakes.dropbox.url,
       TWILIO_API_URL: fakes.twilio.url("/"), PAGERDUTY_EVENTS_URL: fakes.pagerduty.url("/"),
       DIGITALOCEAN_API_URL: fakes.digitalocean.url("/"), AWS_EC2_ENDPOINT: fakes.ec2.url(""),
+      HUBSPOT_API_URL: fakes.hubspot.url, MPARTICLE_API_URL: fakes.mparticle.url, BRAZE_ENDPOINT_DOMAINS: "127.0.0.1",
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -145,7 +163,8 @@ describe("every integration accepts Looker's real payloads for every format it d
   after(async () => {
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
       fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
-      fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop()]);
+      fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
+      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
