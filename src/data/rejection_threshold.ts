@@ -24,7 +24,7 @@ export function maxRejectedPercent(request: ActionRequest, defaultPercent: numbe
   if (!raw) { return defaultPercent; }
   const value = Number(raw.replace(/%$/, ""));
   if (!Number.isFinite(value) || value < 0 || value > 100) {
-    throw new UserError(`The setting "Rejected rows allowed (%)" must be a number from 0 to 100; it is "${raw}". ` +
+    throw new UserError(`The setting "Rejected rows allowed (%)" must be a number from 0 to 100. ` +
       "Ask your Looker admin to correct it under Admin > Actions.");
   }
   return value;

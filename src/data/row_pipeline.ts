@@ -68,7 +68,7 @@ function stopped(err: unknown, tally: RowTally, wording: TallyWording): unknown 
   if (!(err instanceof UserError)) { return err; }
   const before = tally.accepted === 0 && tally.rejected === 0
     ? `${wording.vendor} had accepted no ${wording.plural ?? `${wording.noun}s`} before the delivery stopped.`
-    : `Before the delivery stopped: ${tally.progress(wording)}.`;
+    : `Before the delivery stopped: ${tally.progress(wording, false)}.`;
   const message = `${err.message.replace(/\s*$/, "")} ${before}`;
   return err instanceof RetryableError ? new RetryableError(message, err.validationErrors)
     : new UserError(message, err.validationErrors);

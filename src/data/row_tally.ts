@@ -52,20 +52,24 @@ export class RowTally {
   }
 
   /** `1,588 rejected: 1,200 unknown id (first: row 3, "9999"), 388 invalid email (first: row 17, "bob@")` */
-  rejections(): string {
+  rejections(withExamples = true): string {
     const byCount = [...this.reasons.entries()]
       .sort((a, b) => b[1].count - a[1].count || a[1].first.row - b[1].first.row);
     const parts = byCount.map(([reason, entry]) => {
-      const example = entry.first.example !== undefined ? `, "${shortExample(entry.first.example)}"` : "";
+      const example = withExamples && entry.first.example !== undefined
+        ? `, "${shortExample(entry.first.example)}"` : "";
       return `${formatCount(entry.count)} ${reason} (first: row ${formatCount(entry.first.row)}${example})`;
     });
     return `${formatCount(this.rejected)} rejected: ${parts.join(", ")}`;
   }
 
-  /** What was done so far, for a message about a delivery that stopped. */
-  progress(wording: TallyWording): string {
+  /**
+   * What was done so far. Failure messages are logged (src/server/delivery_failure.ts), so they
+   * name rows by number only (`withExamples` false): row data never reaches the logs.
+   */
+  progress(wording: TallyWording, withExamples = true): string {
     const done = wording.accepted(countOf(this.accepted, wording.noun, wording.plural));
-    return `${done}${this.rejected ? `; ${this.rejections()}` : ""}`;
+    return `${done}${this.rejected ? `; ${this.rejections(withExamples)}` : ""}`;
   }
 
   /**
@@ -74,16 +78,17 @@ export class RowTally {
    */
   outcome(wording: TallyWording, maxRejectedPercent: number): string {
     const summary = `${this.progress(wording)}.`;
+    const failed = `${this.progress(wording, false)}.`;
     if (this.rows === 0) {
       throw new UserError(`The query returned no rows, so nothing was sent to ${wording.vendor}.`);
     }
     if (this.accepted === 0) {
-      throw new UserError(`${wording.vendor} accepted none of the ${countOf(this.rows, "row")}: ${summary}`);
+      throw new UserError(`${wording.vendor} accepted none of the ${countOf(this.rows, "row")}: ${failed}`);
     }
     const share = (this.rejected / this.rows) * 100;
     if (share > maxRejectedPercent) {
       throw new UserError(`${share.toFixed(1)}% of the rows were rejected, more than the ${maxRejectedPercent}% ` +
-        `allowed: ${summary} Fix the rejected rows in the query (or raise the threshold in the action's settings).`);
+        `allowed: ${failed} Fix the rejected rows in the query (or raise the threshold in the action's settings).`);
     }
     return summary;
   }

@@ -47,7 +47,7 @@ export class BrazeIntegration extends RowIntegration {
   protected destination(request: ActionRequest): BrazeDestination {
     const key = request.formParams.braze_key?.trim() || "external_id";
     if (!KEYS.includes(key)) {
-      throw new UserError(`"${key.slice(0, 40)}" is not a Braze key; pick external_id or braze_id.`,
+      throw new UserError("The form's Unique Key must be external_id or braze_id.",
         { braze_key: "Pick external_id or braze_id." });
     }
     const segment = request.formParams.braze_segment?.trim() || "LOOKER_EXPORT";
@@ -62,7 +62,7 @@ export class BrazeIntegration extends RowIntegration {
     const domains = this.settings.brazeDomains;
     const host = url?.hostname.toLowerCase() ?? "";
     if (!url || !/^https?:$/.test(url.protocol) || !domains.some((d) => host === d || host.endsWith(`.${d}`))) {
-      throw new UserError(`The Braze REST Endpoint "${raw.slice(0, 100)}" is not a Braze REST endpoint (a host under ` +
+      throw new UserError("The Braze REST Endpoint setting is not a Braze REST endpoint (a host under " +
         `${domains.join(" or ")}, e.g. https://rest.iad-01.braze.com). Correct it under Admin > Actions > Braze.`);
     }
     const protocol = url.protocol === "http:" && !this.http.settings.allowHttpUrls ? "https:" : url.protocol;

@@ -46,7 +46,7 @@ function batchSize(request: ActionRequest): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
     throw new UserError(`The setting "HubSpot Batch Update Size" must be a whole number from 1 to ` +
-      `${HUBSPOT_MAX_BATCH}; it is "${raw}". Ask your Looker admin to correct it under Admin > Actions.`);
+      `${HUBSPOT_MAX_BATCH}. Ask your Looker admin to correct it under Admin > Actions.`);
   }
   return Math.min(value, HUBSPOT_MAX_BATCH);
 }

@@ -60,7 +60,7 @@ function instanceUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new UserError(`The Marketo URL "${raw.slice(0, 100)}" is not a URL. Use your instance's REST base URL, ` +
+    throw new UserError("The Marketo URL setting is not a URL. Use your instance's REST base URL, " +
       "e.g. https://123-ABC-456.mktorest.com (Admin > Actions > Marketo).");
   }
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/(rest|identity)(\/.*)?$/, "").replace(/\/+$/, "")}`;
@@ -71,7 +71,7 @@ function membershipStep(form: Record<string, string>): { subaction: Subaction; i
   const ids = (form.campaignId ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   const given = form.subaction?.trim();
   if (given && !(SUBACTIONS as readonly string[]).includes(given)) {
-    throw new UserError(`"${given}" is not a Marketo step; pick one in the form.`, { subaction: "Pick a step." });
+    throw new UserError("The form's step is not one Marketo offers; pick one in the form.", { subaction: "Pick a step." });
   }
   const subaction = (given || (ids.length ? "addCampaign" : "none")) as Subaction;
   if (subaction === "none") { return { subaction, ids: [] }; }
@@ -81,7 +81,7 @@ function membershipStep(form: Record<string, string>): { subaction: Subaction; i
   }
   const bad = ids.find((id) => !/^\d+$/.test(id));
   if (bad) {
-    throw new UserError(`"${bad.slice(0, 40)}" is not a Marketo ${what} id (a number, as in the ${what}'s URL).`,
+    throw new UserError(`"Campaign or List IDs" must be Marketo ${what} ids (numbers, as in the ${what}'s URL).`,
       { campaignId: "Comma-separated numbers." });
   }
   return { subaction, ids };

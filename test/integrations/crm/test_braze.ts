@@ -89,6 +89,7 @@ describe("Braze", () => {
       formParams: { braze_key: "external_id", braze_segment: "S" } }));
     expect(elsewhere.success).to.equal(false);
     expect(elsewhere.message).to.include("is not a Braze REST endpoint (a host under braze.com or braze.eu");
+    expect(elsewhere.message).to.not.include("127.0.0.1:");
     const untagged = await execute(app, "braze", body(detail({ dimensions: [{ name: "users.id" }] },
       cells([{ "users.id": "x" }]))));
     expect(untagged.message).to.include('needs a field tagged "braze_id"');

@@ -140,7 +140,7 @@ describe("Marketo", () => {
     const word = await execute(app, "marketo", body(people(3),
       { lookupField: "email", subaction: "addCampaign", campaignId: "spring" }));
     expect(word.success).to.equal(false);
-    expect(word.message).to.include('"spring" is not a Marketo campaign id');
+    expect(word.message).to.include('"Campaign or List IDs" must be Marketo campaign ids');
     expect(fake.requests).to.have.length(0);
     const shown = await form(app, "marketo");
     expect(shown.fields.map((f: { name: string }) => f.name)).to.deep.equal(["lookupField", "subaction", "campaignId"]);
