@@ -71,7 +71,8 @@ function membershipStep(form: Record<string, string>): { subaction: Subaction; i
   const ids = (form.campaignId ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   const given = form.subaction?.trim();
   if (given && !(SUBACTIONS as readonly string[]).includes(given)) {
-    throw new UserError("The form's step is not one Marketo offers; pick one in the form.", { subaction: "Pick a step." });
+    throw new UserError("The form's step is not one Marketo offers; pick one in the form.",
+      { subaction: "Pick a step." });
   }
   const subaction = (given || (ids.length ? "addCampaign" : "none")) as Subaction;
   if (subaction === "none") { return { subaction, ids: [] }; }

@@ -107,7 +107,8 @@ describe("HubSpot Contacts and Companies", () => {
       { "users.hubspot_id": "", "users.email": "c@d.co" }]));
     const answer = await execute(app, "hubspot_contacts", executeBody(payload, { params: params() }));
     expect(answer.success).to.equal(false);
-    expect(answer.message).to.include("HubSpot accepted none of the 2 rows: Updated 0 contacts in HubSpot; 2 rejected: " +
+    expect(answer.message).to.include("HubSpot accepted none of the 2 rows: Updated 0 contacts in HubSpot; " +
+      "2 rejected: " +
       "2 no contact id (first: row 1).");
     expect(fake.requests).to.have.length(0);
   });
