@@ -11,8 +11,7 @@ export function maxRejectedParam(defaultPercent: number): Param {
   return {
     name: MAX_REJECTED_PARAM_NAME,
     label: "Rejected rows allowed (%)",
-    description: "A delivery fails when more than this share of its rows is rejected (by the vendor, or for " +
-      `lack of an id); rows already accepted stay sent. A number from 0 to 100; ${defaultPercent} when empty.`,
+    description: `Fail a delivery when more than this % of its rows is rejected (0-100; ${defaultPercent} if empty).`,
     required: false,
     sensitive: false,
   };

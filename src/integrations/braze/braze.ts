@@ -27,7 +27,7 @@ export class BrazeIntegration extends RowIntegration {
       { name: "braze_description", label: "Description", required: false, sensitive: false,
         description: "A note for admins; the hub does not use it." },
       { name: "braze_api_key", label: "Braze API Key", required: true, sensitive: true,
-        description: "A Braze REST API key with the users.track permission (Braze: Settings > APIs and Identifiers)." },
+        description: "A REST API key with the users.track permission." },
       { name: "braze_api_endpoint", label: "Braze REST Endpoint", required: true, sensitive: false,
         description: "Your instance's REST endpoint, e.g. https://rest.iad-01.braze.com or " +
           "https://rest.fra-01.braze.eu." },

@@ -20,8 +20,7 @@ export abstract class HubspotIntegration extends RowIntegration {
     this.params = this.withThreshold([{
       name: "hubspot_access_token",
       label: "HubSpot Access Token",
-      description: "The access token of a HubSpot private app (HubSpot: Settings > Integrations > Private Apps) " +
-        "with write access to the CRM objects this action updates.",
+      description: "A HubSpot private app's access token, with write access to these records.",
       required: true,
       sensitive: true,
     }, {

@@ -24,10 +24,9 @@ export class MarketoIntegration extends RowIntegration {
     this.apiOptions = { rateLimitWaitMs: 20_000, rateLimitRetries: 3, ...apiOptions };
     this.params = this.withThreshold([
       { name: "url", label: "Marketo URL", required: true, sensitive: false,
-        description: "Your instance's REST base URL, e.g. https://123-ABC-456.mktorest.com (Marketo: Admin > " +
-          "Web Services > REST API; the Endpoint without /rest)." },
+        description: "Your REST base URL, e.g. https://123-ABC-456.mktorest.com." },
       { name: "clientID", label: "Client ID", required: true, sensitive: false,
-        description: "The Client ID of a Marketo LaunchPoint API service (Admin > LaunchPoint > View Details)." },
+        description: "A LaunchPoint API service's Client ID." },
       { name: "clientSecret", label: "Client Secret", required: true, sensitive: true,
         description: "The Client Secret of the same LaunchPoint service." },
     ]);
