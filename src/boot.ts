@@ -13,6 +13,7 @@ import { developmentBanner } from "./dev_banner";
 import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
+import { handleCrashes, onStopSignals } from "./process_signals";
 
 export interface RunningHub {
   server: http.Server;
@@ -52,12 +53,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  process.on("unhandledRejection", (reason) => {
-    logger.error("unhandled rejection", { error: (reason as Error)?.name, stack: (reason as Error)?.stack });
-  });
-  process.on("uncaughtException", (err) => {
-    logger.error("uncaught exception", { error: err.name, stack: err.stack });
-  });
+  handleCrashes(logger);
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     runPrimary(config, logger);
     return;
@@ -68,18 +64,13 @@ async function main(): Promise<void> {
   if (config.mode !== "production" && cluster.isPrimary) {
     process.stdout.write(developmentBanner(config, hub.url, generateApiKey(config.secret)));
   }
-  let stopping = false;
-  const stop = () => {
-    if (stopping) { return; }
-    stopping = true;
+  onStopSignals(logger, config.shutdownGraceMs, () => {
     logger.info("shutting down: finishing requests in flight", { graceSeconds: config.shutdownGraceMs / 1000 });
     hub.shutdown().then((clean) => {
       logger.info(clean ? "shut down cleanly" : "shut down after the grace period");
       process.exit(0);
     });
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  });
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@
 import cluster from "cluster";
 import { Config } from "./config";
 import { Logger } from "./lib/logger";
+import { onStopSignals } from "./process_signals";
 import { serveClusterMetrics } from "./server/metrics";
 
 /** A worker that dies sooner than this after its start is replaced only after a pause. */
@@ -33,14 +34,10 @@ export function runPrimary(config: Config, logger: Logger): void {
     setTimeout(fork, lived < MIN_WORKER_LIFETIME_MS ? 1000 : 0);
   });
 
-  const stop = () => {
-    if (stopping) { return; }
+  // The workers drain within their grace period; the backstop exit is only a last resort.
+  onStopSignals(logger, config.shutdownGraceMs, () => {
     stopping = true;
     logger.info("stopping workers");
     for (const worker of Object.values(cluster.workers ?? {})) { worker?.process.kill("SIGTERM"); }
-    // The workers drain within their grace period; this is only a last resort.
-    setTimeout(() => process.exit(0), config.shutdownGraceMs + 5000).unref();
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  });
 }

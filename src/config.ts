@@ -42,6 +42,9 @@ export interface Config {
   downloadConnectTimeoutMs: number;
   /** Milliseconds a download URL may stay silent before the delivery fails. */
   downloadIdleTimeoutMs: number;
+  /** Longest a whole download may take; and the least rate it must keep (bytes/s, 0: none). */
+  downloadTotalTimeoutMs: number;
+  downloadMinBytesPerSecond: number;
   /** Directory for spool files (data that arrives before the params). */
   spoolDir: string;
   logLevel: string;
@@ -199,6 +202,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     maxDeliveryBytes: sizeSetting(env, "MAX_DELIVERY_BYTES", 0),
     downloadConnectTimeoutMs: secondsSetting(env, "DOWNLOAD_CONNECT_TIMEOUT_SECONDS", 30) * 1000,
     downloadIdleTimeoutMs: secondsSetting(env, "DOWNLOAD_IDLE_TIMEOUT_SECONDS", 120) * 1000,
+    downloadTotalTimeoutMs: secondsSetting(env, "DOWNLOAD_TOTAL_TIMEOUT_SECONDS", 3600) * 1000,
+    downloadMinBytesPerSecond: intSetting(env, "DOWNLOAD_MIN_BYTES_PER_SECOND", 1024, 0),
     spoolDir,
     logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
     logFormat,

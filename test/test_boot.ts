@@ -2,7 +2,9 @@ import { expect } from "chai";
 import request from "supertest";
 import { startHubProcess as startBoot, waitFor } from "./helpers/process";
 
-describe("starting the hub", () => {
+describe("starting the hub", function() {
+  // Generous: on a loaded machine ts-node takes long to start a hub.
+  this.timeout(120_000);
   it("in development with nothing configured, prints the URL and a key that works", async () => {
     const hub = startBoot(["--dev"], { PORT: "0", DEBUG_INTEGRATION: "true" });
     try {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as http from "http";
 import { generateApiKey } from "../src/server/auth";
-import { HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
+import { metricValue } from "./hardening/raw_http";
+import { eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
 
 const SECRET = "shutdown-secret-0123456789";
 
@@ -31,20 +32,22 @@ function start(env: Record<string, string>): HubProcess {
     DEBUG_INTEGRATION: "true", ...env });
 }
 
-describe("graceful shutdown", function () {
-  // Worker processes load the whole hub under ts-node: slow on a loaded machine, not wrong.
-  this.timeout(90_000);
+/** Every worker listening, for a cluster. */
+async function allListening(hub: HubProcess, workers: number): Promise<void> {
+  await eventually(() => (hub.stdout().match(/"hub listening"/g) ?? []).length === workers, 90_000, "every worker");
+}
+
+describe("graceful shutdown", function() {
+  this.timeout(120_000);
   for (const workers of ["1", "2"]) {
     it(`finishes a delivery in flight on SIGTERM, then exits 0 (WEB_CONCURRENCY=${workers})`, async () => {
       const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "20" });
       try {
         const url = await listeningUrl(hub);
-        if (workers === "2") {
-          // Both workers up before the signal.
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        await allListening(hub, Number(workers));
         const delivery = slowDelivery(url, 1500);
-        await new Promise((r) => setTimeout(r, 400));
+        await eventually(async () => await metricValue(Number(new URL(url).port), "hub_deliveries_in_flight") === 1,
+          30_000, "the delivery in flight");
         hub.child.kill("SIGTERM");
         const answer = await delivery;
         expect(answer.status).to.equal(200);
@@ -65,7 +68,8 @@ describe("graceful shutdown", function () {
     try {
       const url = await listeningUrl(hub);
       const delivery = slowDelivery(url, 10_000).then(() => "answered", () => "cut");
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(async () => await metricValue(Number(new URL(url).port), "hub_deliveries_in_flight") === 1,
+        30_000, "the delivery in flight");
       hub.child.kill("SIGTERM");
       expect(await hub.exited).to.equal(0);
       expect(await delivery).to.equal("cut");
@@ -76,13 +80,13 @@ describe("graceful shutdown", function () {
   });
 });
 
-describe("cluster", function () {
-  this.timeout(90_000);
+describe("cluster", function() {
+  this.timeout(120_000);
   it("runs WEB_CONCURRENCY workers and aggregates their metrics", async () => {
     const hub = start({ WEB_CONCURRENCY: "2" });
     try {
       const url = await listeningUrl(hub);
-      await new Promise((r) => setTimeout(r, 800));
+      await allListening(hub, 2);
       for (let i = 0; i < 6; i++) {
         await slowDelivery(url, 0);
       }

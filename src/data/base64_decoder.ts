@@ -1,29 +1,78 @@
 // Base64 decoding across chunks: a chunk boundary can fall anywhere, so the characters that
-// do not yet make a full 4-character group wait for the next chunk.
+// do not yet make a full 4-character group wait for the next chunk. Data that is not base64
+// (characters outside the alphabet, padding inside the data, a lone final character) fails
+// with a clear error instead of decoding to whatever Buffer makes of it.
 import { Transform, TransformCallback } from "stream";
+import { BadRequestError } from "../lib/errors";
 
 const HAS_SPACE = /\s/;
 const SPACES = /\s+/g;
+/** The standard alphabet, the URL-safe one and padding. */
+const NOT_BASE64 = /[^A-Za-z0-9+/\-_=]/;
+const PADDED_GROUP = /^[^=]{2}==$|^[^=]{3}=$/;
+
+/** The attachment's data is declared base64 but is not. */
+export class InvalidBase64Error extends BadRequestError {
+  constructor(what: string, at: number) {
+    super(`The attachment's data is not valid base64 (its mimetype ends in ;base64): ${what} at character ` +
+      `${at}. Nothing was delivered; send the data base64-encoded, or without ";base64" in the mimetype.`);
+  }
+}
 
 export class Base64Decoder {
   private carry = "";
+  /** Characters decoded so far (whitespace excluded), for error positions. */
+  private seen = 0;
+  private padded = false;
 
   /** Decodes what can be decoded of `chunk`; keeps the rest for the next call. */
   write(chunk: Buffer): Buffer {
-    let text = this.carry + chunk.toString("latin1");
+    let text = chunk.toString("latin1");
     // Base64 from mail-style encoders wraps lines; the newlines are not data.
     if (HAS_SPACE.test(text)) { text = text.replace(SPACES, ""); }
+    if (!text) { return Buffer.alloc(0); }
+    if (this.padded) { throw new InvalidBase64Error("data after the padding", this.seen + 1); }
+    const bad = NOT_BASE64.exec(text);
+    if (bad) {
+      throw new InvalidBase64Error(`the character ${JSON.stringify(bad[0])}`,
+        this.seen + this.carry.length + bad.index + 1);
+    }
+    text = this.carry + text;
     const usable = text.length - (text.length % 4);
+    const groups = text.slice(0, usable);
+    const pad = groups.indexOf("=");
+    if (pad >= 0) {
+      const groupStart = pad - (pad % 4);
+      if (groupStart + 4 !== usable || !PADDED_GROUP.test(groups.slice(groupStart))) {
+        throw new InvalidBase64Error("padding (=) inside the data", this.seen + pad + 1);
+      }
+      this.padded = true;
+    }
     this.carry = text.slice(usable);
-    return usable ? Buffer.from(text.slice(0, usable), "base64") : Buffer.alloc(0);
+    if (this.padded && this.carry) { throw new InvalidBase64Error("data after the padding", this.seen + usable + 1); }
+    this.seen += usable;
+    return usable ? Buffer.from(groups, "base64") : Buffer.alloc(0);
   }
 
   /** The last bytes, from an unpadded final group. */
   end(): Buffer {
     const rest = this.carry;
     this.carry = "";
-    return rest ? Buffer.from(rest, "base64") : Buffer.alloc(0);
+    if (!rest) { return Buffer.alloc(0); }
+    if (rest.length === 1 || rest.includes("=")) {
+      throw new InvalidBase64Error(rest.includes("=") ? "misplaced padding (=)" : "a lone last character",
+        this.seen + 1);
+    }
+    return Buffer.from(rest, "base64");
   }
+}
+
+/** Decodes a whole base64 text, strictly. */
+export function decodeBase64(text: string): Buffer {
+  const decoder = new Base64Decoder();
+  const body = decoder.write(Buffer.from(text, "latin1"));
+  const rest = decoder.end();
+  return rest.length ? Buffer.concat([body, rest]) : body;
 }
 
 /** A Transform from base64 text to bytes. */
@@ -31,12 +80,20 @@ export function base64DecodeStream(): Transform {
   const decoder = new Base64Decoder();
   return new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      const out = decoder.write(chunk);
-      done(null, out.length ? out : undefined);
+      try {
+        const out = decoder.write(chunk);
+        done(null, out.length ? out : undefined);
+      } catch (err) {
+        done(err as Error);
+      }
     },
     flush(done: TransformCallback) {
-      const out = decoder.end();
-      done(null, out.length ? out : undefined);
+      try {
+        const out = decoder.end();
+        done(null, out.length ? out : undefined);
+      } catch (err) {
+        done(err as Error);
+      }
     },
   });
 }

@@ -2,6 +2,7 @@
 // a one-time download URL ("url"). Integrations read it through this interface and
 // never need to know which.
 import { Readable } from "stream";
+import { decodeBase64, isBase64Mimetype } from "./base64_decoder";
 
 export type DeliverySource = "push" | "url";
 
@@ -59,9 +60,7 @@ export class InlineDelivery extends ReadOnceDelivery {
   protected async open(): Promise<Readable> {
     let bytes: Buffer;
     if (typeof this.data === "string") {
-      bytes = this.mimetype && /;\s*base64$/i.test(this.mimetype)
-        ? Buffer.from(this.data, "base64")
-        : Buffer.from(this.data, "utf8");
+      bytes = isBase64Mimetype(this.mimetype) ? decodeBase64(this.data) : Buffer.from(this.data, "utf8");
     } else {
       bytes = Buffer.from(JSON.stringify(this.data), "utf8");
     }
@@ -91,12 +90,21 @@ export interface DeliveryLimits {
   connectTimeoutMs: number;
   /** Milliseconds a download may stay silent, waiting for headers or data. */
   idleTimeoutMs: number;
+  /** Milliseconds a whole download may take (DOWNLOAD_TOTAL_TIMEOUT_SECONDS). */
+  totalTimeoutMs?: number;
+  /** Least bytes per second a download must keep over each rate window; 0 means none. */
+  minBytesPerSecond?: number;
+  /** The window the rate is averaged over, in milliseconds; default 30 s. */
+  rateWindowMs?: number;
 }
 
 export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = Object.freeze({
   maxBytes: 0,
   connectTimeoutMs: 30_000,
   idleTimeoutMs: 120_000,
+  totalTimeoutMs: 3_600_000,
+  minBytesPerSecond: 1024,
+  rateWindowMs: 30_000,
 });
 
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);

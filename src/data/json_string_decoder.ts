@@ -57,7 +57,7 @@ function decodeEscape(buf: Buffer, at: number, end: number, out: Buffer, o: numb
   const c = buf[at + 1];
   if (c !== 0x75) {
     const simple = SIMPLE_ESCAPES[c];
-    if (simple === undefined) { throw new JsonSyntaxError(`A JSON string holds an invalid escape \\${String.fromCharCode(c)}.`); }
+    if (simple === undefined) { throw new JsonSyntaxError("A JSON string holds an invalid backslash escape."); }
     out[o] = simple;
     return [o + 1, 2];
   }

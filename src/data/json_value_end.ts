@@ -11,9 +11,17 @@ export function isSpace(c: number): boolean {
 }
 
 /** A path for messages: `"data"`, `"attachment.data"`, or the top level. */
+/**
+ * Where in the document, for error messages (which are logged): keys of the Action API by
+ * name, any other key only as "a key", so no text of the body ever reaches a message or a log.
+ */
 export function where(path: readonly string[]): string {
-  return path.length ? `"${path.join(".")}"` : "the top level";
+  if (!path.length) { return "the top level"; }
+  return `"${path.map((key) => ACTION_API_KEYS.has(key) ? key : "<key>").join(".")}"`;
 }
+
+const ACTION_API_KEYS = new Set(["type", "data", "form_params", "scheduled_plan", "attachment", "state",
+  "mimetype", "extension", "query", "download_url", "fields", "measures", "dimensions", "rows", "ran_at"]);
 
 /** Finds where one JSON value ends, across chunks, without decoding it. */
 export class ValueEnd {

@@ -62,6 +62,8 @@ export class JsonWalker {
   private started = false;
   private readonly maxValueBytes: number;
   private readonly sharedEnd = new ValueEnd();
+  /** Bytes fed before the current buffer. */
+  private offset = 0;
 
   constructor(private readonly handler: WalkHandler, options: WalkerOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? 16 * 1024 * 1024;
@@ -73,9 +75,23 @@ export class JsonWalker {
   get sawValue(): boolean { return this.started; }
 
   feed(buf: Buffer): void {
+    const at = { i: 0 };
+    try {
+      this.feedFrom(buf, at);
+    } catch (err) {
+      // Positions, never content: the byte where the document stopped making sense.
+      if (err instanceof JsonSyntaxError) { err.message = `${err.message} (at byte ${this.offset + at.i + 1})`; }
+      throw err;
+    } finally {
+      this.offset += buf.length;
+    }
+  }
+
+  private feedFrom(buf: Buffer, at: { i: number }): void {
     const n = buf.length;
     let i = 0;
     while (i < n) {
+      at.i = i;
       if (this.leaf) {
         i = this.feedLeaf(buf, i);
         continue;
@@ -113,7 +129,7 @@ export class JsonWalker {
         this.leaf = this.valueLeaf("key", frame.path);
         return i;
       case 2:
-        if (c !== 0x3a) { throw new JsonSyntaxError(`Expected ":" after the key "${frame.key}".`); }
+        if (c !== 0x3a) { throw new JsonSyntaxError(`Expected ":" after a key inside ${where(frame.path)}.`); }
         frame.state = 3;
         return i + 1;
       case 3: {

@@ -4,11 +4,11 @@
 // The integration runs only once the params, form values and scheduled plan are known: when
 // the data comes first, it goes to a spool file until the rest of the body has arrived.
 import { Readable } from "stream";
-import * as zlib from "zlib";
 import { ActionRequest, applyPayloadFields, parseAttachment, RequestContext } from "../hub/action_request";
 import { Base64Decoder, isBase64Mimetype } from "./base64_decoder";
+import { decodedSource, INFLATE_SLACK_BYTES, MAX_INFLATE_RATIO, tooInflated, tooLarge } from "./body_encoding";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, InlineDelivery } from "./delivery";
-import { BadRequestError, HubError, PayloadTooLargeError } from "../lib/errors";
+import { BadRequestError, HubError } from "../lib/errors";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { LivePushDelivery, SpooledPushDelivery } from "./push_delivery";
 import { Spool } from "./spool";
@@ -34,24 +34,16 @@ export interface BodySource {
   declaredLength?: number;
   /** Content-Encoding, when the client sent one. */
   encoding?: string;
+  /** Told when the body will stay unread: the connection must then not be reused. */
+  abandon?: () => void;
 }
 
-function tooLarge(maxBytes: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(
-    `The delivery is larger than this integration service accepts (${maxBytes} bytes). ` +
-    "Send fewer rows, or ask the hub's admin to raise MAX_DELIVERY_BYTES.",
-  );
-}
-
-function decodedSource(source: BodySource): Readable {
-  const encoding = (source.encoding ?? "identity").trim().toLowerCase();
-  if (encoding === "identity" || encoding === "") { return source.readable; }
-  if (encoding === "gzip" || encoding === "x-gzip") { return source.readable.pipe(zlib.createGunzip()); }
-  if (encoding === "deflate") { return source.readable.pipe(zlib.createInflate()); }
-  throw new BadRequestError(
-    `The request body's Content-Encoding "${encoding}" is not supported; send identity or gzip.`,
-  );
-}
+/**
+ * After a failure the rest of the body is read into nothing, so the client gets the answer
+ * (closing with unread data would reset the connection and lose it), up to this many bytes;
+ * past them the connection is closed.
+ */
+const DISCARD_BYTES = 8 * 1024 * 1024;
 
 class ExecuteBodyReader implements WalkHandler {
   readonly request: ActionRequest;
@@ -71,6 +63,11 @@ class ExecuteBodyReader implements WalkHandler {
   private finished = false;
   private discarding = false;
   private bytesRead = 0;
+  /** Bytes as they came, before decompression. */
+  private compressedBytes = 0;
+  private discardFrom = 0;
+  private readonly compressed: string | undefined;
+  private readonly raw: Readable;
   private resolveBody!: (body: ExecuteBody) => void;
   private rejectBody!: (err: Error) => void;
   readonly body: Promise<ExecuteBody>;
@@ -78,7 +75,14 @@ class ExecuteBodyReader implements WalkHandler {
   constructor(source: BodySource, context: RequestContext, private readonly limits: DeliveryLimits) {
     this.request = new ActionRequest(context);
     this.body = new Promise((resolve, reject) => { this.resolveBody = resolve; this.rejectBody = reject; });
-    this.input = decodedSource(source);
+    this.raw = source.readable;
+    const decoded = decodedSource(source);
+    this.input = decoded.input;
+    this.compressed = decoded.compressed;
+    source.readable.on("data", (chunk: Buffer) => {
+      this.compressedBytes += chunk.length;
+      if (this.discarding && this.compressedBytes - this.discardFrom > DISCARD_BYTES) { source.readable.destroy(); }
+    });
     this.input.on("data", (chunk: Buffer) => this.onData(chunk));
     this.input.once("end", () => { this.onEnd().catch((err) => this.fail(err)); });
     this.input.once("error", (err) => this.fail(this.cutOff(err)));
@@ -158,6 +162,10 @@ class ExecuteBodyReader implements WalkHandler {
     if (this.limits.maxBytes && this.bytesRead > this.limits.maxBytes) {
       return this.fail(tooLarge(this.limits.maxBytes));
     }
+    if (this.compressed && !this.limits.maxBytes &&
+        this.bytesRead > this.compressedBytes * MAX_INFLATE_RATIO + INFLATE_SLACK_BYTES) {
+      return this.fail(tooInflated());
+    }
     try {
       this.walker.feed(chunk);
     } catch (err) {
@@ -203,12 +211,19 @@ class ExecuteBodyReader implements WalkHandler {
     } else if (this.inlineData !== undefined && this.inlineData !== null) {
       request.delivery = new InlineDelivery(this.inlineData, mimetype, request.format);
     } else if (request.scheduledPlan?.downloadUrl) {
-      request.delivery = new UrlDelivery(request.scheduledPlan.downloadUrl, request.format, this.limits);
+      request.delivery = new UrlDelivery(
+        request.scheduledPlan.downloadUrl, request.format, this.limits, request.signal);
     }
   }
 
   private cutOff(err?: Error): Error {
     if (err instanceof HubError) { return err; }
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (this.compressed && code?.startsWith("Z_")) {
+      return new BadRequestError(`The request body says Content-Encoding: ${this.compressed} but is not valid ` +
+        `${this.compressed} data (${code === "Z_BUF_ERROR" ? "it ends early" : "bad compressed data"}); ` +
+        "nothing was delivered.");
+    }
     return new BadRequestError(`The request body was cut off after ${this.bytesRead} bytes; nothing was delivered.`);
   }
 
@@ -228,7 +243,16 @@ class ExecuteBodyReader implements WalkHandler {
   private discard(): void {
     if (this.discarding) { return; }
     this.discarding = true;
-    if (!this.finished) { this.input.resume(); }
+    this.discardFrom = this.compressedBytes;
+    if (this.finished) { return; }
+    if (this.compressed) {
+      // The rest is discarded as it came, without inflating it.
+      this.raw.unpipe();
+      this.input.destroy();
+      this.raw.resume();
+    } else {
+      this.input.resume();
+    }
   }
 }
 
@@ -240,11 +264,13 @@ export function readExecuteBody(
   source: BodySource, context: RequestContext, limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
 ): Promise<ExecuteBody> {
   if (limits.maxBytes && source.declaredLength !== undefined && source.declaredLength > limits.maxBytes) {
+    source.abandon?.();
     return Promise.reject(tooLarge(limits.maxBytes));
   }
   try {
     return new ExecuteBodyReader(source, context, limits).body;
   } catch (err) {
+    source.abandon?.();
     return Promise.reject(err);
   }
 }

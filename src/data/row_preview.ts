@@ -1,6 +1,7 @@
 // The first rows of a delivery as text, for destinations that show a small table in a message
 // (Slack's "Send As: Message", Teams, Google Chat). Reads only as far as it needs; fields the
 // user hid are left out; a pivoted measure becomes one column per pivot key.
+import { own } from "../lib/own";
 import { ActionRequest } from "../hub/action_request";
 import { Delivery } from "./delivery";
 import { csvRows, JsonDetailCell, JsonDetailFields, jsonDetailItems, jsonRows } from "./rows";
@@ -44,8 +45,8 @@ function detailColumns(fields: JsonDetailFields, hidden: Set<string>): Column[] 
 }
 
 function detailCellText(row: Record<string, unknown>, column: Column): string {
-  const cell = row[column.name] as Record<string, JsonDetailCell> | JsonDetailCell | undefined;
-  const picked = column.pivotKey ? (cell as Record<string, JsonDetailCell> | undefined)?.[column.pivotKey]
+  const cell = own(row, column.name) as Record<string, JsonDetailCell> | JsonDetailCell | undefined;
+  const picked = column.pivotKey ? own(cell as Record<string, JsonDetailCell> | undefined, column.pivotKey)
     : cell as JsonDetailCell | undefined;
   return picked ? cellText(picked.rendered ?? picked.value) : "";
 }

@@ -2,35 +2,17 @@
 // hub fetches the data itself. The status is checked before any byte reaches the
 // integration; the body streams through with its backpressure, never buffered whole.
 // The URL comes from the Looker instance the admin connected, so it is fetched as given.
+// A download ends when Looker hangs up on the delivery (the request's signal), when it takes
+// longer than the total limit, and when the source keeps under the minimum rate.
 import * as http from "http";
 import * as https from "https";
-import { Readable, Transform, TransformCallback } from "stream";
+import { Readable } from "stream";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, ReadOnceDelivery } from "./delivery";
+import { DownloadWatch, byteGuard, seconds } from "./download_watch";
+import { abortReason } from "../lib/abort_scope";
 import { PayloadTooLargeError, UserError } from "../lib/errors";
 
 const MAX_REDIRECTS = 5;
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} seconds`;
-}
-
-/** Counts bytes through, failing past the limit. */
-function byteGuard(maxBytes: number): Transform & { bytes: number } {
-  const guard = new Transform({
-    highWaterMark: 256 * 1024,
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      guard.bytes += chunk.length;
-      if (maxBytes && guard.bytes > maxBytes) {
-        return done(new PayloadTooLargeError(
-          `The data at the download URL is larger than this integration service accepts (${maxBytes} bytes).`,
-        ));
-      }
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  guard.bytes = 0;
-  return guard;
-}
 
 export class UrlDelivery extends ReadOnceDelivery {
   readonly source = "url";
@@ -40,35 +22,44 @@ export class UrlDelivery extends ReadOnceDelivery {
     private readonly url: string,
     public format: string | undefined,
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
+    /** Aborted when Looker hangs up: the download stops. */
+    private readonly signal?: AbortSignal,
   ) { super(); }
 
   protected async open(): Promise<Readable> {
-    let url = this.url;
-    for (let hop = 0; ; hop++) {
-      const response = await this.get(url);
-      const status = response.res.statusCode ?? 0;
-      const location = response.res.headers.location;
-      if (status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
-        response.res.resume();
-        response.req.destroy();
-        url = new URL(location, url).toString();
-        continue;
+    if (this.signal?.aborted) { throw abortReason(this.signal); }
+    const watch = new DownloadWatch(this.limits, this.signal);
+    try {
+      let url = this.url;
+      for (let hop = 0; ; hop++) {
+        const response = await this.get(url, watch);
+        const status = response.res.statusCode ?? 0;
+        const location = response.res.headers.location;
+        if (status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
+          response.res.resume();
+          response.req.destroy();
+          url = new URL(location, url).toString();
+          continue;
+        }
+        if (status !== 200) {
+          response.res.resume();
+          response.req.destroy();
+          throw new UserError(
+            `Looker's download URL answered HTTP ${status} instead of the data. The link works once and ` +
+            "for one hour; send the schedule again, and if it keeps failing, ask your Looker admin to check " +
+            "that this hub can reach Looker.",
+          );
+        }
+        return this.body(response.req, response.res, watch);
       }
-      if (status !== 200) {
-        response.res.resume();
-        response.req.destroy();
-        throw new UserError(
-          `Looker's download URL answered HTTP ${status} instead of the data. The link works once and ` +
-          "for one hour; send the schedule again, and if it keeps failing, ask your Looker admin to check " +
-          "that this hub can reach Looker.",
-        );
-      }
-      return this.body(response.req, response.res);
+    } catch (err) {
+      watch.stop();
+      throw err;
     }
   }
 
   /** Sends the GET and resolves at the response headers, within the configured timeouts. */
-  private get(url: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+  private get(url: string, watch: DownloadWatch): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -86,6 +77,7 @@ export class UrlDelivery extends ReadOnceDelivery {
         if (failed) { return; }
         failed = true;
         clearTimeout(connectTimer);
+        watch.onFail(undefined);
         req.destroy();
         reject(err);
       };
@@ -102,21 +94,25 @@ export class UrlDelivery extends ReadOnceDelivery {
       req.once("error", (err: NodeJS.ErrnoException) => fail(new UserError(
         `Could not download the data from Looker's download URL (${err.code ?? err.message}). Try again later.`,
       )));
+      // Last: an abort already pending fails at once, with every listener in place.
+      watch.onFail(fail);
       req.once("response", (res) => {
         if (failed) { res.resume(); return; }
         clearTimeout(connectTimer);
         failed = true;
+        watch.onFail(undefined);
         resolve({ req, res });
       });
     });
   }
 
   /** The response body with the idle timeout, the size limit and a clear error when cut off. */
-  private body(req: http.ClientRequest, res: http.IncomingMessage): Readable {
+  private body(req: http.ClientRequest, res: http.IncomingMessage, watch: DownloadWatch): Readable {
     const { maxBytes, idleTimeoutMs } = this.limits;
     const declared = Number(res.headers["content-length"]);
     const guard = byteGuard(maxBytes);
     const fail = (err: Error) => {
+      watch.stop();
       if (!guard.destroyed) { guard.destroy(err); }
       req.destroy();
     };
@@ -127,24 +123,27 @@ export class UrlDelivery extends ReadOnceDelivery {
       ));
       return guard;
     }
+    watch.onFail(fail);
+    watch.watchRate(res, guard);
     req.removeAllListeners("timeout");
     req.setTimeout(idleTimeoutMs, () => fail(new UserError(
       `The download from Looker stalled: no data for ${seconds(idleTimeoutMs)} after ${guard.bytes} bytes. Try again later.`,
     )));
-    res.once("aborted", () => fail(new UserError(
+    const cutOff = () => fail(new UserError(
       `The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`,
-    )));
-    res.once("error", () => fail(new UserError(
-      `The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`,
-    )));
+    ));
+    res.once("aborted", cutOff);
+    res.once("error", cutOff);
     res.once("end", () => {
-      if (!res.complete) {
-        fail(new UserError(`The download from Looker was cut off after ${guard.bytes} bytes. Try again later.`));
-      }
+      watch.stop();
+      if (!res.complete) { cutOff(); }
     });
     res.pipe(guard);
     // A consumer that stops early frees the connection.
-    guard.once("close", () => { if (!res.complete) { req.destroy(); } });
+    guard.once("close", () => {
+      watch.stop();
+      if (!res.complete) { req.destroy(); }
+    });
     return guard;
   }
 }

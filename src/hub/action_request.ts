@@ -1,6 +1,7 @@
 // The typed request an integration receives, built from Looker's payload and headers.
 import { Logger } from "../lib/logger";
 import { BadRequestError } from "../lib/errors";
+import { ownRecord } from "../lib/own";
 import type { Delivery } from "../data/delivery";
 import { candidateFormats, cleanExtension, FormatHints, formatInfo } from "../data/formats";
 import { LookerVersion } from "./looker_version";
@@ -34,12 +35,14 @@ export interface RequestContext {
   instanceId?: string;
   lookerVersion: LookerVersion;
   logger: Logger;
+  /** Aborted when Looker hangs up: whatever the request still does should stop. */
+  signal?: AbortSignal;
 }
 
 export class ActionRequest {
   /** Admin params and user-attribute params, by param name (reserved keys removed). */
-  params: Record<string, string> = {};
-  formParams: Record<string, string> = {};
+  params: Record<string, string> = ownRecord<string>();
+  formParams: Record<string, string> = ownRecord<string>();
   type?: ActionType;
   scheduledPlan?: ScheduledPlan;
   attachment?: Attachment;
@@ -67,6 +70,8 @@ export class ActionRequest {
   get lookerVersion(): LookerVersion { return this.context.lookerVersion; }
   get instanceId(): string | undefined { return this.context.instanceId; }
   get webhookId(): string | undefined { return this.context.webhookId; }
+  /** Aborted when Looker hangs up on the request (the shared HTTP client also picks it up by itself). */
+  get signal(): AbortSignal | undefined { return this.context.signal; }
 
   /** What Looker said about the delivery's format. */
   get formatHints(): FormatHints {
@@ -109,11 +114,12 @@ function asString(value: unknown): string | undefined {
 }
 
 function stringMap(value: unknown, what: string, skip?: Set<string>): Record<string, string> {
-  if (value === null || value === undefined) { return {}; }
+  if (value === null || value === undefined) { return ownRecord<string>(); }
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new BadRequestError(`"${what}" must be a JSON object.`);
   }
-  const out: Record<string, string> = {};
+  // Keys are the request's: no prototype, so `__proto__` or `constructor` are plain keys.
+  const out = ownRecord<string>();
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (skip?.has(key)) { continue; }
     const s = asString(v);
@@ -184,5 +190,14 @@ export function parseAttachment(value: unknown): Attachment | undefined {
     throw new BadRequestError("\"attachment\" must be a JSON object.");
   }
   const a = value as Record<string, unknown>;
-  return { mimetype: asString(a.mimetype), extension: asString(a.extension) };
+  return { mimetype: headerSafe(asString(a.mimetype), "mimetype"), extension: headerSafe(asString(a.extension), "extension") };
+}
+
+/** The mimetype and extension end up in headers and file names: line breaks or controls there are bad input. */
+function headerSafe(text: string | undefined, what: string): string | undefined {
+  if (text !== undefined && /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new BadRequestError(`"attachment.${what}" contains a line break or control character; Looker sends ` +
+      "a plain MIME type and file extension there.");
+  }
+  return text;
 }

@@ -10,6 +10,7 @@
 //                               // true: a vendor base URL the operator configured
 //     who: "Zapier",            // names the destination in failure messages
 //     logger: request.logger,   // per-request logger; lines carry host, status, attempt, ms only
+//     signal,                   // optional AbortSignal; default: the delivery's (abort_scope.ts)
 //   });
 //   res.status; res.headers; res.body (Buffer, first `maxResponseBytes`); res.truncated; res.text(); res.json()
 //
@@ -29,6 +30,9 @@
 // - Answers outside 2xx (or `acceptStatus`) end in HttpStatusError (permanent) or
 //   HttpUnavailableError (retries exhausted), both UserErrors whose message carries the
 //   status and a short safe excerpt of the answer; see http_errors.ts.
+// - An abort signal (`signal`, else the ambient one of the delivery it runs in: aborted when
+//   Looker hangs up) ends the attempt in flight, the wait before a retry and the spooling,
+//   with the signal's reason.
 // Nothing about the request beyond method, host, status and timing is ever logged.
 import * as http from "http";
 import * as https from "https";
@@ -38,17 +42,14 @@ import {
   failureMessage, HttpFailure, HttpStatusError, HttpTimeoutError, HttpUnavailableError, safeExcerpt,
 } from "./http_errors";
 import { Logger } from "./logger";
-import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy, sleep } from "./retry";
+import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_scope";
+import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
+import { lowerKeys, replayable, ReplayableBody, withoutCredentials } from "./http_parts";
 import { SpooledBody, spoolStream } from "./spool";
 import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
 
-/** A body of known size that can be opened afresh for each attempt (e.g. made from a spooled file). */
-export interface StreamBody {
-  readonly size: number;
-  open(): Readable;
-}
-
-export type HttpBody = string | Buffer | Readable | SpooledBody | StreamBody;
+export type { HttpBody, StreamBody } from "./http_parts";
+import type { HttpBody } from "./http_parts";
 
 export interface HttpRequestOptions {
   url: string | URL;
@@ -76,6 +77,8 @@ export interface HttpRequestOptions {
    * past HTTP_RETRY_AFTER_MAX_SECONDS (e.g. Infinity for a daily limit) ends the retries.
    */
   vendorRetryAfter?: (response: HttpResponse) => number | undefined;
+  /** Ends the request (and its retries) when aborted; default: the ambient delivery signal. */
+  signal?: AbortSignal;
 }
 
 export class HttpResponse {
@@ -94,9 +97,6 @@ export interface HttpClientOptions {
   /** DNS resolution; tests inject one so names resolve to loopback. */
   lookup?: LookupFunction;
 }
-
-/** A body ready to send any number of times. */
-interface ReplayableBody { size: number; open(): Readable | Buffer; }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -131,9 +131,18 @@ export class HttpClient {
 
   /** Sends the request with retries; answers the final accepted response or throws. */
   async request(options: HttpRequestOptions): Promise<HttpResponse> {
+    const signal = options.signal ?? currentSignal();
+    if (signal?.aborted) { throw abortReason(signal); }
+    options = { ...options, signal };
     const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
-    const spooled = options.body instanceof Readable
-      ? await spoolStream(options.body, { dir: this.settings.spoolDir }) : undefined;
+    const source = options.body instanceof Readable ? options.body : undefined;
+    const stopSpooling = onAbort(signal, (reason) => source?.destroy(reason));
+    let spooled: SpooledBody | undefined;
+    try {
+      spooled = source ? await spoolStream(source, { dir: this.settings.spoolDir }) : undefined;
+    } finally {
+      stopSpooling();
+    }
     try {
       return await this.withRetries(url, options, replayable(spooled ?? options.body));
     } finally {
@@ -164,6 +173,7 @@ export class HttpClient {
           throw new HttpStatusError(failureMessage(failure, false, options.who), failure);
         }
       } catch (err) {
+        if (options.signal?.aborted) { throw abortReason(options.signal); }
         if (err instanceof HttpStatusError || !isTransientNetworkError(err)) { throw err; }
         const code = (err as { code?: string }).code;
         options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
@@ -180,7 +190,7 @@ export class HttpClient {
       options.logger?.info("outbound request retrying", {
         host, status: failure.status, code: failure.code, attempt, delayMs: delay,
       });
-      await sleep(delay);
+      await abortableSleep(delay, options.signal);
     }
   }
 
@@ -229,9 +239,11 @@ export class HttpClient {
       let source: Readable | undefined;
       let connectTimer: NodeJS.Timeout | undefined;
       let done = false;
+      let stopAbort = () => undefined as void;
       const finish = (err: unknown, response?: HttpResponse) => {
         if (done) { return; }
         done = true;
+        stopAbort();
         clearTimeout(totalTimer);
         clearTimeout(connectTimer);
         if (source && !source.readableEnded) { source.unpipe(req); source.destroy(); }
@@ -254,6 +266,7 @@ export class HttpClient {
         socket.once("connect", () => clearTimeout(connectTimer));
       });
       req.on("error", (err) => finish(err));
+      stopAbort = onAbort(options.signal, (reason) => finish(reason));
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
         let kept = 0;
@@ -277,27 +290,6 @@ export class HttpClient {
       source.pipe(req);
     });
   }
-}
-
-function replayable(body: HttpBody | undefined): ReplayableBody | undefined {
-  if (body === undefined) { return undefined; }
-  if (body instanceof SpooledBody || isStreamBody(body)) { return { size: body.size, open: () => body.open() }; }
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body as Buffer;
-  return { size: bytes.length, open: () => bytes };
-}
-
-function isStreamBody(body: HttpBody): body is StreamBody {
-  return typeof body === "object" && !Buffer.isBuffer(body) && !(body instanceof Readable) &&
-    typeof (body as StreamBody).open === "function";
-}
-
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-function withoutCredentials(headers: Record<string, string>): Record<string, string> {
-  const secret = /^(authorization|cookie|proxy-authorization)$/i;
-  return Object.fromEntries(Object.entries(headers).filter(([k]) => !secret.test(k)));
 }
 
 /** The hub's client, built from its configuration. */

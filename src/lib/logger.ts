@@ -1,5 +1,12 @@
 // Winston logger. Lines are JSON in production and readable in development. Callers pass
 // only safe metadata: ids, names, counts, durations; never values, tokens or data.
+// Two promises hold whatever is logged:
+// - A line is one line: control characters in the message and in values (a newline from a
+//   percent-encoded path, an ANSI escape) are escaped in every format, so no value can forge
+//   a log line.
+// - Logging never throws into the program, loops or blocks: when stdout is gone (a closed
+//   pipe), lines are dropped and the program goes on, shutdown included.
+import { Writable } from "stream";
 import * as winston from "winston";
 
 export type Logger = winston.Logger;
@@ -9,23 +16,75 @@ export interface LoggerOptions {
   format: "json" | "pretty";
   /** Extra transport, used by tests that inspect what was logged. */
   stream?: NodeJS.WritableStream;
+  /** Where lines go without `stream`; default process.stdout. */
+  output?: NodeJS.WritableStream;
+}
+
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+function escapeChar(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/** `text` with every control character written as a \uXXXX escape. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, escapeChar);
 }
 
 const pretty = winston.format.printf((info) => {
   const { level, message, timestamp, ...meta } = info;
   const fields = Object.entries(meta)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${escapeControls(k)}=${escapeControls(typeof v === "string" ? v : JSON.stringify(v) ?? "")}`)
     .join(" ");
-  return `${timestamp} ${level} ${message}${fields ? " " + fields : ""}`;
+  return `${timestamp} ${level} ${escapeControls(String(message))}${fields ? " " + fields : ""}`;
 });
+
+/** JSON escapes C0 controls itself; DEL, C1 and U+2028/2029 are escaped here too (still valid JSON). */
+const escapeJsonLine = winston.format((info) => {
+  const key = Symbol.for("message") as unknown as string;
+  const line = info[key];
+  if (typeof line === "string") { info[key] = escapeControls(line); }
+  return info;
+});
+
+/**
+ * A stdout that never fails the program: a write error (EPIPE when the reader is gone) or an
+ * `error` event silences it for good, and writes never wait (no backpressure into logging).
+ */
+export function safeOutput(target: NodeJS.WritableStream = process.stdout): Writable {
+  if (target === process.stdout) { return safeStdout ??= makeSafe(target); }
+  return makeSafe(target);
+}
+
+let safeStdout: Writable | undefined;
+
+function makeSafe(target: NodeJS.WritableStream): Writable {
+  let broken = false;
+  const silence = () => { broken = true; };
+  target.on("error", silence);
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!broken) {
+        try {
+          target.write(chunk);
+        } catch {
+          broken = true;
+        }
+      }
+      done();
+    },
+  });
+}
 
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format === "json"
-    ? winston.format.combine(winston.format.timestamp(), winston.format.json())
+    ? winston.format.combine(winston.format.timestamp(), winston.format.json(), escapeJsonLine())
     : winston.format.combine(winston.format.timestamp(), pretty);
-  const transports: winston.transport[] = options.stream
-    ? [new winston.transports.Stream({ stream: options.stream })]
-    : [new winston.transports.Console()];
-  return winston.createLogger({ level: options.level, format, transports });
+  const transport = new winston.transports.Stream({ stream: options.stream ?? safeOutput(options.output) });
+  transport.on("error", () => undefined);
+  const logger = winston.createLogger({ level: options.level, format, transports: [transport] });
+  logger.on("error", () => undefined);
+  return logger;
 }

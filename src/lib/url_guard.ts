@@ -91,14 +91,30 @@ function inRange(value: bigint, range: Range, width: number): boolean {
   return (value >> shift) === (range.base >> shift);
 }
 
-/** IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4, compatible) give it back. */
-function embeddedIpv4(value: bigint): string | undefined {
+const LOW32 = 0xffffffffn;
+
+/**
+ * The IPv4 addresses an IPv6 form carries, to be judged instead of it: mapped
+ * (::ffff:0:0/96), SIIT (::ffff:0:0:0/96), compatible (::/96), NAT64 (64:ff9b::/96, and the
+ * local-use 64:ff9b:1::/48 in its /48 and /96 layouts, RFC 6052), 6to4 (2002::/16) and
+ * Teredo (2001::/32: the server, and the client obfuscated by XOR).
+ */
+function embeddedIpv4(value: bigint): string[] {
   const toIp = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => Number((n >> s) & 0xffn)).join(".");
-  if (value >> 32n === 0xffffn) { return toIp(value & 0xffffffffn); }
-  if (value >> 32n === 0x64ff9b0000000000000000n) { return toIp(value & 0xffffffffn); }
-  if (value >> 112n === 0x2002n) { return toIp((value >> 80n) & 0xffffffffn); }
-  if (value >> 32n === 0n && value > 1n) { return toIp(value); }
-  return undefined;
+  const high96 = value >> 32n;
+  if (high96 === 0xffffn || high96 === 0xffff0000n || high96 === 0x64ff9b0000000000000000n) {
+    return [toIp(value & LOW32)];
+  }
+  if (high96 === 0n && value > 1n) { return [toIp(value)]; }
+  if (value >> 80n === 0x64ff9b0001n) {
+    // The /96 layout when only the last 32 bits are set; else RFC 6052's /48: 16 bits of
+    // the address, the reserved octet, the other 16 bits.
+    if (((value >> 32n) & 0xffffffffffffn) === 0n) { return [toIp(value & LOW32)]; }
+    return [toIp((((value >> 64n) & 0xffffn) << 16n) | ((value >> 40n) & 0xffffn))];
+  }
+  if (value >> 112n === 0x2002n) { return [toIp((value >> 80n) & LOW32)]; }
+  if (value >> 96n === 0x20010000n) { return [toIp((value >> 64n) & LOW32), toIp((value & LOW32) ^ LOW32)]; }
+  return [];
 }
 
 /** Why this address must not be reached from a user's URL, or undefined when it may be. */
@@ -111,7 +127,8 @@ export function addressProblem(address: string): string | undefined {
   if (family === 6) {
     const value = ipv6ToBigInt(address);
     const inner = embeddedIpv4(value);
-    if (inner) { return addressProblem(inner); }
+    // Judged by the IPv4 address inside: refused when any of them is.
+    if (inner.length) { return inner.map(addressProblem).find((p) => p !== undefined); }
     return IPV6_RANGES.find((r) => inRange(value, r, 128))?.what;
   }
   return "not an IP address";
@@ -147,8 +164,10 @@ export class UrlGuard {
     const plain = address.split("%")[0];
     const family = net.isIP(plain);
     if (family && this.allowlist.check(plain, family === 6 ? "ipv6" : "ipv4")) { return undefined; }
-    const inner = family === 6 ? embeddedIpv4(ipv6ToBigInt(plain)) : undefined;
-    if (inner && this.allowlist.check(inner, "ipv4")) { return undefined; }
+    const inner = family === 6 ? embeddedIpv4(ipv6ToBigInt(plain)) : [];
+    if (inner.length && inner.every((ip) => !addressProblem(ip) || this.allowlist.check(ip, "ipv4"))) {
+      return undefined;
+    }
     return problem;
   }
 

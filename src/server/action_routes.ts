@@ -1,6 +1,6 @@
 // The Action API routes: the list, one definition, form and execute. Current paths are
 // /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
-import { NextFunction, Request, Response, Router } from "express";
+import { NextFunction, Request, RequestHandler, Response, Router } from "express";
 import { ActionForm } from "../hub/action_form";
 import { resolveDeliveryFormat } from "../data/format_resolution";
 import { requestFromBody } from "../data/request_body";
@@ -8,6 +8,7 @@ import { ActionRequest, RequestContext } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../data/delivery";
 import { MeteredDelivery } from "../data/delivery_meter";
+import { ClientGoneError, onAbort, withSignal } from "../lib/abort_scope";
 import { UserError } from "../lib/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
@@ -19,21 +20,19 @@ import { Logger } from "../lib/logger";
 import { markFailure } from "./delivery_failure";
 import { executeErrorAnswer, formErrorAnswer, logError, normalizeError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
+import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
 import { HubMetrics, Outcome } from "./metrics";
 
 export interface ActionRouteOptions {
+  /** The token check, run before any body is read. */
+  auth: RequestHandler;
   registry: Registry;
   metrics: HubMetrics;
   oauth: OAuthHub;
   keepAliveIntervalMs: number;
   deliveryLimits?: DeliveryLimits;
-}
-
-const EXECUTE_PATH = /^\/(actions\/[^/]+\/execute|integrations\/[^/]+\/action)\/?$/;
-
-/** The execute routes, whose bodies are read as a stream rather than parsed whole. */
-export function isExecutePath(path: string): boolean {
-  return EXECUTE_PATH.test(path);
+  /** Largest list, definition or form body, after decompression; default 1 MiB. */
+  maxJsonBodyBytes?: number;
 }
 
 function outcomeOf(err: unknown): Outcome {
@@ -60,6 +59,16 @@ function integrationFor(registry: Registry, req: Request, res: Response): Integr
   return integration;
 }
 
+/** Aborted when the client hangs up before the answer is complete. */
+function clientSignal(res: Response): AbortSignal {
+  if (!res.locals.abort) {
+    const abort = new AbortController();
+    res.locals.abort = abort;
+    res.once("close", () => { if (!res.writableFinished) { abort.abort(new ClientGoneError()); } });
+  }
+  return (res.locals.abort as AbortController).signal;
+}
+
 function requestContext(req: Request, res: Response): RequestContext {
   return {
     requestId: res.locals.requestId,
@@ -67,7 +76,22 @@ function requestContext(req: Request, res: Response): RequestContext {
     instanceId: req.get("x-looker-instance") || undefined,
     lookerVersion: lookerVersion(res),
     logger: res.locals.logger,
+    signal: clientSignal(res),
   };
+}
+
+/**
+ * Runs `work` with the request's signal as the ambient one (the HTTP client stops with it),
+ * and settles as soon as the signal aborts: a delivery nobody waits for ends at once, and
+ * whatever in it cannot be stopped finishes unobserved.
+ */
+function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  const running = withSignal(signal, work);
+  let stop = () => undefined as void;
+  const aborted = new Promise<never>((_resolve, reject) => { stop = onAbort(signal, reject); });
+  running.catch(() => undefined);
+  aborted.catch(() => undefined);
+  return Promise.race([running, aborted]).finally(() => stop());
 }
 
 function buildRequest(req: Request, res: Response): ActionRequest {
@@ -80,6 +104,8 @@ function readBody(req: Request, res: Response, limits: DeliveryLimits): Promise<
     readable: req,
     declaredLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
     encoding: req.get("content-encoding"),
+    // Whatever of the body is unread stays unread: this connection is not reused.
+    abandon: () => { if (!res.headersSent) { res.set("Connection", "close"); } },
   }, requestContext(req, res), limits);
 }
 
@@ -102,8 +128,10 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   const { registry, metrics, oauth, keepAliveIntervalMs } = options;
   const deliveryLimits = options.deliveryLimits ?? DEFAULT_DELIVERY_LIMITS;
   const router = Router();
+  const { auth } = options;
+  const jsonBody = smallJsonBody(options.maxJsonBodyBytes ?? DEFAULT_MAX_JSON_BODY_BYTES);
 
-  router.post("/", (req, res) => {
+  router.post("/", auth, jsonBody, (req, res) => {
     res.type("application/json").send(registry.listJson(lookerVersion(res)));
   });
 
@@ -126,7 +154,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     }
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     try {
-      const result = await oauth.form(integration, request, () => runForm(integration, request));
+      const result = await untilAborted(request.signal!,
+        () => oauth.form(integration, request, () => runForm(integration, request)));
       metrics.formAnswered(integration.name, result.error ? "failure" : "success");
       sendJson(res, 200, result.toJSON());
     } catch (err) {
@@ -142,13 +171,16 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   const execute: Handler = async (req, res) => {
     let integration: Integration;
     let body: ExecuteBody;
+    let reading = false;
     try {
       integration = integrationFor(registry, req, res);
+      reading = true;
       body = await readBody(req, res, deliveryLimits);
     } catch (err) {
       logError(res.locals.logger, err, "execute");
-      // Whatever of the body is unread stays unread: this connection is not reused.
-      res.set("Connection", "close");
+      // Unread, the body stays unread: this connection is not reused. (A body being read is
+      // read to its end after a failure, so that the answer reaches the client.)
+      if (!reading) { res.set("Connection", "close"); }
       const answer = plainErrorAnswer(err, res.locals.requestId);
       return sendJson(res, answer.status, answer.body);
     }
@@ -163,7 +195,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     const failure = { requestId: res.locals.requestId, webhookId: request.webhookId, integration: integration.name };
     const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
     try {
-      const result = await oauth.execute(integration, request, () => runExecute(integration, request));
+      const result = await untilAborted(request.signal!,
+        () => oauth.execute(integration, request, () => runExecute(integration, request)));
       finished(result.success ? "success" : "failure");
       if (result.success) { res.locals.logger.info("delivery finished", { success: true, ...details() }); }
       sendJson(res, 200, markFailure(result.toJSON(), res.locals.logger, { ...failure, logMessage: result.logMessage },
@@ -182,10 +215,15 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   };
 
   for (const prefix of ["/actions/:name", "/integrations/:name"]) {
-    router.post(prefix, safe(definition));
-    router.post(`${prefix}/form`, safe(form));
+    router.post(prefix, auth, jsonBody, safe(definition));
+    router.post(`${prefix}/form`, auth, jsonBody, safe(form));
   }
-  router.post("/actions/:name/execute", safe(execute));
-  router.post("/integrations/:name/action", safe(execute));
+  // No body parser: the execute handler reads the body as a stream.
+  router.post("/actions/:name/execute", auth, safe(execute));
+  router.post("/integrations/:name/action", auth, safe(execute));
+  // The same matching (case-insensitive, trailing slash optional) answers other methods.
+  router.all("/", methodNotAllowed(["GET", "HEAD", "POST"]));
+  router.all(["/actions/:name", "/actions/:name/form", "/actions/:name/execute", "/integrations/:name",
+    "/integrations/:name/form", "/integrations/:name/action"], methodNotAllowed(["POST"]));
   return router;
 }

@@ -1,5 +1,4 @@
 // The Express app: routes only, no listen(), so tests mount it as it is.
-import * as bodyParser from "body-parser";
 import express, { NextFunction, Request, Response } from "express";
 import { v4 as uuidv4 } from "uuid";
 import { Config } from "../config";
@@ -11,7 +10,8 @@ import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { Sealer } from "../hub/oauth/sealing";
 import { DownloadStore } from "../console/download_store";
 import { LogRing } from "../lib/log_ring";
-import { actionRoutes, isExecutePath } from "./action_routes";
+import { actionRoutes } from "./action_routes";
+import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
 import { requireApiKey } from "./auth";
 import { OAuthMailbox } from "../console/oauth_mailbox";
 import { consoleOAuthRoutes, isConsoleStatePath } from "./console_oauth_routes";
@@ -27,7 +27,7 @@ export interface AppOptions {
   config: Config;
   registry: Registry;
   logger: Logger;
-  /** Largest JSON body read whole, in bytes. */
+  /** Largest list, definition or form body (read whole, after decompression), in bytes. */
   maxJsonBodyBytes?: number;
   metrics?: HubMetrics;
   lifecycle?: Lifecycle;
@@ -68,13 +68,23 @@ function requestContext(logger: Logger, consoleEnabled: boolean) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       (res.locals.logger as Logger).info("request", {
         method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10,
-        aborted: !res.writableFinished || undefined,
+        // The answer did not get out, or the client left before its request was complete.
+        aborted: !res.writableFinished || req.aborted || undefined,
       });
     };
     res.on("finish", access);
     res.on("close", access);
     next();
   };
+}
+
+/** Routes anyone may GET (with `/`, the status page); every other request needs the token. */
+const GET_ONLY_PATHS = ["/status", "/metrics"];
+
+/** A path for an answer: what is not printable ASCII is escaped, and it is kept short. */
+function safePath(path: string): string {
+  const clean = path.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
+  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -110,36 +120,41 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   setSpoolDirectory(config.spoolDir);
-  // The token is checked before any body is read. The console's own state_url is the one POST
+  // No body is read but by a route that takes one, after its token check (src/server/bodies.ts):
+  // other methods get 405 and unknown paths 404, unread.
+  app.all(GET_ONLY_PATHS, methodNotAllowed(["GET", "HEAD"]));
+  // The console's API takes the key, then a small body. Its own state_url is the one POST
   // without it: the hub itself posts a login there, and the one-time slot in its path is the credential.
   const apiKey = requireApiKey(config.secret);
-  app.post("*", (req, res, next) => logRing && isConsoleStatePath(req.path) ? next() : apiKey(req, res, next));
-  if (logRing) { app.use(consoleOAuthRoutes(config.baseUrl, new OAuthMailbox())); }
-  // Execute bodies can be gigabytes: their routes read them as a stream. The rest are small.
-  const jsonBody = bodyParser.json({
-    limit: options.maxJsonBodyBytes ?? 64 * 1024 * 1024,
-    type: () => true,
-    strict: false,
-  });
-  app.use((req, res, next) => isExecutePath(req.path) ? next() : jsonBody(req, res, next));
+  app.post("/console/*", (req, res, next) => logRing && isConsoleStatePath(req.path) ? next() : apiKey(req, res, next));
+  if (logRing) {
+    app.post("/console/api/*", smallJsonBody(DEFAULT_MAX_JSON_BODY_BYTES));
+    app.use(consoleOAuthRoutes(config.baseUrl, new OAuthMailbox()));
+  }
   app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
   app.use(logRing
     ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore() })
     : consoleDisabledRoutes());
   app.use(actionRoutes({
+    auth: apiKey,
     registry,
     metrics,
     oauth,
     keepAliveIntervalMs: config.keepAliveIntervalMs,
+    maxJsonBodyBytes: options.maxJsonBodyBytes,
     deliveryLimits: {
       maxBytes: config.maxDeliveryBytes,
       connectTimeoutMs: config.downloadConnectTimeoutMs,
       idleTimeoutMs: config.downloadIdleTimeoutMs,
+      totalTimeoutMs: config.downloadTotalTimeoutMs,
+      minBytesPerSecond: config.downloadMinBytesPerSecond,
     },
   }));
 
   app.use((req, res) => {
-    res.status(404).json({ success: false, error: `Nothing at ${req.method} ${req.path}.` });
+    // The body, if any, stays unread: this connection is not reused.
+    res.set("Connection", "close");
+    res.status(404).json({ success: false, error: `Nothing at ${req.method} ${safePath(req.path)}.` });
   });
   app.use(errorHandler(logger));
   return app;

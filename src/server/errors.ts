@@ -19,8 +19,12 @@ function internalMessage(requestId: string): string {
 
 /** Body-parser and similar errors carry `type`/`status`; turn them into typed errors. */
 export function normalizeError(err: unknown): unknown {
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; code?: string };
   if (e && typeof e === "object" && !(err instanceof HubError)) {
+    if (typeof e.code === "string" && e.code.startsWith("Z_")) {
+      return new BadRequestError("The request body says it is compressed (Content-Encoding) but is not valid " +
+        "compressed data.");
+    }
     switch (e.type) {
       case "entity.parse.failed":
         return new BadRequestError("The request body is not valid JSON.");

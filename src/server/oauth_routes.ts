@@ -13,6 +13,7 @@ import { LoginFlow, LoginPageError } from "../hub/oauth/login_flow";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { Logger } from "../lib/logger";
 import { requireApiKey } from "./auth";
+import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
 import { logError, plainErrorAnswer } from "./errors";
 import { sendLoginPage, sendLoginRedirect } from "./oauth_pages";
 
@@ -80,7 +81,10 @@ export function oauthRoutes(options: OAuthRouteOptions): Router {
     sendLoginPage(res, result.page, label);
   }));
 
-  router.post("/actions/:name/oauth_token", looker(async (integration, req, res) => {
+  // Looker's routes: the token, then a small body (src/server/bodies.ts); the browser's read no body.
+  const auth = requireApiKey(options.secret);
+  const jsonBody = smallJsonBody(DEFAULT_MAX_JSON_BODY_BYTES);
+  router.post("/actions/:name/oauth_token", auth, jsonBody, looker(async (integration, req, res) => {
     const sealed = queryString(req.body?.state) ?? queryString(req.query.state);
     const state = await flow.tokenAnswer(integration, sealed, res.locals.logger);
     // The answer is what Looker stores as the user's state.
@@ -96,7 +100,10 @@ export function oauthRoutes(options: OAuthRouteOptions): Router {
     oauth.attach(integration, request);
     res.json(await flow.check(integration, request));
   });
-  router.get("/actions/:name/oauth_check", requireApiKey(options.secret), check);
-  router.post("/actions/:name/oauth_check", check);
+  router.get("/actions/:name/oauth_check", auth, check);
+  router.post("/actions/:name/oauth_check", auth, jsonBody, check);
+  router.all(["/actions/:name/oauth", "/actions/:name/oauth_redirect"], methodNotAllowed(["GET", "HEAD"]));
+  router.all("/actions/:name/oauth_token", methodNotAllowed(["POST"]));
+  router.all("/actions/:name/oauth_check", methodNotAllowed(["GET", "HEAD", "POST"]));
   return router;
 }

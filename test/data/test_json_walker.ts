@@ -77,7 +77,7 @@ describe("JSON walker", () => {
     expect(() => walk('{"a": 1} {', modes)).to.throw(JsonSyntaxError, /more after the end/);
     expect(() => walk('{"a": tru}', modes)).to.throw(JsonSyntaxError, /not valid JSON/);
     expect(() => walk('{"s": "bad \\x escape"}', (p) => p.length === 0 ? "object" : "string"))
-      .to.throw(JsonSyntaxError, /invalid escape/);
+      .to.throw(JsonSyntaxError, /invalid backslash escape/);
     expect(() => walk("", modes)).to.throw(JsonSyntaxError, /empty/);
   });
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { PayloadTooLargeError, UserError } from "../../src/lib/errors";
 import { UrlDelivery } from "../../src/data/url_delivery";
+import { ClientGoneError } from "../../src/lib/abort_scope";
 import { authHeader, buildTestApp } from "../helpers/app";
 import { readAll, RecordingIntegration } from "../helpers/deliveries";
 import { closedPort, DownloadServer, startDownloadServer } from "../fakes/download_server";
@@ -134,5 +135,55 @@ describe("download_url deliveries", () => {
       .expect(200);
     expect(res.body.looker.success).to.equal(false);
     expect(res.body.looker.message).to.match(/HTTP 410/);
+  });
+
+  describe("limits and aborts (issue 11)", () => {
+    /** Trickles `bytes` every `everyMs`, forever; records when the hub closes the connection. */
+    async function trickle(bytes: number, everyMs: number) {
+      const closed: boolean[] = [];
+      const source = await startDownloadServer((_req, res) => {
+        res.writeHead(200, { "Content-Type": "text/csv" });
+        const timer = setInterval(() => res.write("a".repeat(bytes)), everyMs);
+        res.once("close", () => { clearInterval(timer); closed.push(true); });
+      });
+      return { server: source, closed };
+    }
+
+    it("fails a download slower than the minimum rate, and closes it", async () => {
+      const slow = await trickle(1, 50);
+      server = slow.server;
+      const limits = { ...LIMITS, idleTimeoutMs: 5000, minBytesPerSecond: 1000, rateWindowMs: 300 };
+      const err = await failure(readAll(await new UrlDelivery(`${server.url}/slow`, "csv", limits).stream()));
+      expect(err).to.be.instanceOf(UserError);
+      expect(err.message).to.match(/too slow: \d+ bytes in 0.3 seconds, under the minimum of 1000 bytes per second/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(slow.closed).to.deep.equal([true]);
+    });
+
+    it("fails a download that takes longer than the total limit, however steadily it flows", async () => {
+      const steady = await trickle(4096, 20);
+      server = steady.server;
+      const limits = { ...LIMITS, idleTimeoutMs: 5000, totalTimeoutMs: 400, minBytesPerSecond: 1000 };
+      const err = await failure(readAll(await new UrlDelivery(`${server.url}/long`, "csv", limits).stream()));
+      expect(err.message).to.match(/took longer than 0.4 seconds \(DOWNLOAD_TOTAL_TIMEOUT_SECONDS\)/);
+    });
+
+    it("stops the download when the request's signal aborts, before or after the headers", async () => {
+      const endless = await trickle(4096, 10);
+      server = endless.server;
+      const abort = new AbortController();
+      const limits = { ...LIMITS, idleTimeoutMs: 5000 };
+      const stream = await new UrlDelivery(`${server.url}/a`, "csv", limits, abort.signal).stream();
+      const reading = failure(readAll(stream));
+      setTimeout(() => abort.abort(new ClientGoneError()), 100);
+      expect(await reading).to.be.instanceOf(ClientGoneError);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(endless.closed).to.deep.equal([true]);
+      // Already aborted: no request at all.
+      const before = server.requests.length;
+      const gone = await failure(new UrlDelivery(`${server.url}/b`, "csv", limits, abort.signal).stream());
+      expect(gone).to.be.instanceOf(ClientGoneError);
+      expect(server.requests.length).to.equal(before);
+    });
   });
 });

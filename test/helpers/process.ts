@@ -30,7 +30,7 @@ export function startHubProcess(args: string[], env: Record<string, string>): Hu
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-export async function waitFor(test: () => RegExpMatchArray | null, ms = 30_000): Promise<RegExpMatchArray> {
+export async function waitFor(test: () => RegExpMatchArray | null, ms = 90_000): Promise<RegExpMatchArray> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const m = test();
@@ -40,8 +40,21 @@ export async function waitFor(test: () => RegExpMatchArray | null, ms = 30_000):
   throw new Error("timed out");
 }
 
+/** Waits until `test` answers true (polling every 50 ms), or fails after `ms`. */
+export async function eventually(
+  test: () => boolean | Promise<boolean>, ms = 30_000, what = "condition",
+): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await test()) { return; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** The URL the hub logged it listens on (JSON logs of production mode). */
 export async function listeningUrl(hub: HubProcess): Promise<string> {
-  const line = await waitFor(() => hub.stdout().match(/^\{.*"hub listening".*\}$/m));
+  // Generous: on a loaded machine ts-node takes long to start a hub (and each cluster worker).
+  const line = await waitFor(() => hub.stdout().match(/^\{.*"hub listening".*\}$/m), 90_000);
   return JSON.parse(line[0]).url;
 }

@@ -30,6 +30,14 @@ describe("url guard: address classification", () => {
     ["0.0.0.0", /unspecified/], ["::", /unspecified/], ["100.64.0.1", /shared/], ["224.0.0.1", /multicast/],
     ["::ffff:127.0.0.1", /loopback/], ["::ffff:7f00:1", /loopback/], ["::ffff:a00:1", /private/],
     ["::ffff:169.254.169.254", /metadata/], ["64:ff9b::a9fe:a9fe", /metadata/], ["2002:c0a8:0101::1", /private/],
+    // IPv6 forms that embed IPv4, judged by the embedded address (issue 11).
+    ["::ffff:0:127.0.0.1", /loopback/], ["::ffff:0:a9fe:a9fe", /metadata/], ["::ffff:0:c0a8:101", /private/],
+    ["64:ff9b::127.0.0.1", /loopback/], ["64:ff9b::10.0.0.1", /private/],
+    ["64:ff9b:1::a9fe:a9fe", /metadata/], ["64:ff9b:1:a9fe:a9:fe00::", /metadata/], ["64:ff9b:1:7f00:0:100::", /loopback/],
+    ["2002:7f00:1::", /loopback/], ["2002:a9fe:a9fe::1", /metadata/],
+    // Teredo: server 65.54.227.120; client 10.0.0.1 / 127.0.0.1 / 169.254.169.254 obfuscated (XOR ffff:ffff).
+    ["2001:0:4136:e378:8000:63bf:f5ff:fffe", /private/], ["2001:0:4136:e378:8000:63bf:80ff:fffe", /loopback/],
+    ["2001:0:4136:e378::5601:5601", /metadata/], ["2001:0:a00:1::1", /private/],
   ];
   for (const [address, reason] of cases) {
     it(`refuses ${address}`, () => {
@@ -37,7 +45,9 @@ describe("url guard: address classification", () => {
     });
   }
 
-  for (const address of ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]) {
+  for (const address of ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8",
+    "::ffff:0:8.8.8.8", "64:ff9b::8.8.8.8", "64:ff9b:1:808:8:800::", "2002:808:808::1",
+    "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2001:4860:4860::8888"]) {
     it(`accepts the public address ${address}`, () => {
       expect(addressProblem(address)).to.equal(undefined);
     });
@@ -58,6 +68,20 @@ describe("url guard: URLs", () => {
     expect((await refusal(guard, "https://[fd00::5]/hook")).message).to.match(/unique-local/);
     expect((await refusal(guard, "https://[::ffff:192.168.0.1]/")).message).to.match(/private/);
     expect(lookup.called).to.equal(false);
+  });
+
+  it("refuses names and literals of IPv6 forms that embed a private IPv4 address (DNS stubbed)", async () => {
+    for (const address of ["::ffff:0:a9fe:a9fe", "64:ff9b::a00:1", "64:ff9b:1:7f00:0:100::", "2002:c0a8:101::1",
+      "2001:0:4136:e378:8000:63bf:f5ff:fffe"]) {
+      const lookup = resolvingTo(address);
+      const guard = new UrlGuard(STRICT, lookup);
+      expect((await refusal(guard, "https://embedded.example.com/in")).message, address)
+        .to.match(/resolves to .* a (private network|loopback|cloud metadata) address/);
+      expect((await refusal(guard, `https://[${address}]/in`)).message, address).to.match(/points at/);
+    }
+    // Allowlisting the embedded IPv4 address lets its IPv6 forms through, as for the address itself.
+    const allowing = new UrlGuard({ ...STRICT, allowlist: ["10.0.0.0/8"] }, resolvingTo("64:ff9b::a00:1"));
+    await allowing.check("https://embedded.example.com/in");
   });
 
   it("refuses a DNS name that resolves to a private address, naming host and address", async () => {

@@ -1,6 +1,7 @@
 // Turns json_detail rows into Segment messages, the same way for Identify, Track and Group.
 // The rules follow Looker's official hub so schedules that move over send the same data;
 // where it differs (nulls, rows Segment would refuse) the README says why.
+import { hasOwn, own } from "../../lib/own";
 import { UserError } from "../../lib/errors";
 import { allFields, cellValue, quoteTags, taggedField } from "../../data/detail_fields";
 import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
@@ -93,7 +94,7 @@ export function fieldRoles(fields: JsonDetailFields, hiddenFields: string[], cal
 /** An id as Segment wants it: a non-empty string, else null. */
 function idValue(row: JsonDetailRow, field: string | undefined): string | null {
   if (!field) { return null; }
-  const value = cellValue(row[field]);
+  const value = cellValue(own(row, field));
   if (value === null || value === undefined || value === "" || typeof value === "object") { return null; }
   return String(value);
 }
@@ -111,9 +112,9 @@ export function rowToMessage(
 ): MappedRow {
   const values: Record<string, unknown> = {};
   for (const name of roles.valueFields) {
-    if (name in row) { values[name] = cellValue(row[name]); }
+    if (hasOwn(row, name)) { values[name] = cellValue(own(row, name)); }
   }
-  if (roles.emailField && roles.emailField in row) { values.email = cellValue(row[roles.emailField]); }
+  if (roles.emailField && hasOwn(row, roles.emailField)) { values.email = cellValue(own(row, roles.emailField)); }
 
   const userId = idValue(row, roles.userIdField ?? roles.anonymousIdField);
   let anonymousId = idValue(row, roles.anonymousIdField);

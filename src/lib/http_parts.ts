@@ -1,0 +1,35 @@
+// Small pieces of the outbound HTTP client (http_client.ts): replayable bodies and header maps.
+import { Readable } from "stream";
+import { SpooledBody } from "./spool";
+
+/** A body of known size that can be opened afresh for each attempt (e.g. made from a spooled file). */
+export interface StreamBody {
+  readonly size: number;
+  open(): Readable;
+}
+
+export type HttpBody = string | Buffer | Readable | SpooledBody | StreamBody;
+
+/** A body ready to send any number of times. */
+export interface ReplayableBody { size: number; open(): Readable | Buffer; }
+
+export function replayable(body: HttpBody | undefined): ReplayableBody | undefined {
+  if (body === undefined) { return undefined; }
+  if (body instanceof SpooledBody || isStreamBody(body)) { return { size: body.size, open: () => body.open() }; }
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body as Buffer;
+  return { size: bytes.length, open: () => bytes };
+}
+
+function isStreamBody(body: HttpBody): body is StreamBody {
+  return typeof body === "object" && !Buffer.isBuffer(body) && !(body instanceof Readable) &&
+    typeof (body as StreamBody).open === "function";
+}
+
+export function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const secret = /^(authorization|cookie|proxy-authorization)$/i;
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !secret.test(k)));
+}
