@@ -17,7 +17,7 @@ import { Registry } from "../hub/registry";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { validateFormValues, validateRequest } from "../hub/validation";
 import { Logger } from "../lib/logger";
-import { markFailure } from "./delivery_failure";
+import { markFailure, typedValues } from "./delivery_failure";
 import { executeErrorAnswer, formErrorAnswer, logError, normalizeError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
 import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
@@ -192,7 +192,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     const started = Date.now();
     const finished = metrics.deliveryStarted(integration.name);
     // A failure's answer ends with a reference that finds its one log line (delivery_failure.ts).
-    const failure = { requestId: res.locals.requestId, webhookId: request.webhookId, integration: integration.name };
+    const failure = { requestId: res.locals.requestId, webhookId: request.webhookId, integration: integration.name,
+      typed: typedValues(request) };
     const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
     try {
       const result = await untilAborted(request.signal!,

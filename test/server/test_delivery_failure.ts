@@ -27,8 +27,9 @@ class RefusingIntegration extends Integration {
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
 
-  async execute(_request: ActionRequest): Promise<ActionResponse> {
-    return ActionResponse.failure("The vendor refused the list: it is full. Remove old entries and send again.");
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const list = request.formParams.list ? ` "${request.formParams.list}"` : "";
+    return ActionResponse.failure(`The vendor refused the list${list}: it is full. Remove old entries and send again.`);
   }
 }
 
@@ -64,6 +65,18 @@ describe("a failed delivery's reference", () => {
       expect(hub.logs()).to.not.include(SECRET).and.not.include(ROW);
     });
   }
+
+  it("names what the user typed in the answer, never in the log line", async () => {
+    const typed = "Q3-audience-PERSONAL-9";
+    const body = pushBody("csv", { data: { api_key: SECRET }, form_params: { list: typed } }, `email\n${ROW}\n`);
+    const res = await send("refusing", body, "wh-typed");
+    expect(res.body.looker.message).to.include(`the list "${typed}": it is full`);
+    const ref = FAILURE_REF.exec(res.body.looker.message)![1];
+    const found = lines().filter((l) => l.ref === ref && l.message === "delivery failed");
+    expect(found).to.have.length(1);
+    expect(found[0].userMessage).to.include('the list "[typed value]": it is full');
+    expect(hub.logs()).to.not.include(typed);
+  });
 
   it("is not added to successes", async () => {
     const res = await send("failing", { type: "query", form_params: { mode: "sleep" } }, "wh-ok");
