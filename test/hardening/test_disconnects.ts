@@ -20,16 +20,36 @@ describe("disconnects: a delivery nobody waits for stops", function() {
   let hub: HubProcess;
   let port: number;
 
+  // A Slack that accepts calls and never answers: the SDK's call must end when the client leaves.
+  const silentSlack = new Set<http.ServerResponse>();
+  let slackCalls = 0;
+  const slack = http.createServer((req, res) => { slackCalls++; req.resume(); silentSlack.add(res);
+    res.once("close", () => silentSlack.delete(res)); });
+
   before(async () => {
+    await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
+    const slackUrl = `http://127.0.0.1:${(slack.address() as net.AddressInfo).port}/api/`;
     hub = startHubProcess([], { ...HOSTILE_ENV, IDLE_TIMEOUT_SECONDS: "60", KEEPALIVE_INTERVAL_SECONDS: "1",
       ALLOW_PRIVATE_URLS: "true", ALLOW_HTTP_URLS: "true", HTTP_MAX_ATTEMPTS: "20",
-      HTTP_RETRY_BASE_DELAY_MS: "300", HTTP_RETRY_MAX_DELAY_MS: "300" });
+      HTTP_RETRY_BASE_DELAY_MS: "300", HTTP_RETRY_MAX_DELAY_MS: "300", SLACK_API_URL: slackUrl });
     port = Number(new URL(await listeningUrl(hub)).port);
   });
 
   after(async () => {
     hub.child.kill("SIGTERM");
     await hub.exited;
+    slack.closeAllConnections();
+    slack.close();
+  });
+
+  it("ends a Slack call (through Slack's SDK) when the client leaves", async () => {
+    const body = { type: "cell", data: { slack_api_token: "xoxb-disconnect-test", value: "42" },
+      form_params: { channelType: "manual", channel: "C0123ABCD" } };
+    await executeAndLeave(port, "slack", body, 1500);
+    expect(slackCalls, "Slack was called").to.be.at.least(1);
+    await eventually(() => silentSlack.size === 0, 30_000, "the Slack connection closed");
+    await eventually(async () => await metricValue(port, "hub_deliveries_in_flight") === 0, 30_000,
+      "no delivery in flight");
   });
 
   it("closes the downloads of five url deliveries whose clients left", async () => {

@@ -27,8 +27,8 @@ class RefusingIntegration extends Integration {
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
 
-  async execute(request: ActionRequest): Promise<ActionResponse> {
-    const list = request.formParams.list ? ` "${request.formParams.list}"` : "";
+  async execute(req: ActionRequest): Promise<ActionResponse> {
+    const list = req.formParams.list ? ` "${req.formParams.list}"` : "";
     return ActionResponse.failure(`The vendor refused the list${list}: it is full. Remove old entries and send again.`);
   }
 }

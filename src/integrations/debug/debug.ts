@@ -3,6 +3,7 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
+import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 import { UserError } from "../../lib/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
@@ -36,7 +37,8 @@ export class DebugIntegration extends Integration {
     if (!Number.isFinite(sleep) || sleep < 0 || sleep > 3_600_000) {
       throw new UserError("Sleep must be a number of milliseconds between 0 and 3600000.", { sleep: "Not a valid number." });
     }
-    if (sleep) { await new Promise((resolve) => setTimeout(resolve, sleep)); }
+    // Ends early when Looker hangs up (the delivery's signal), like any vendor call.
+    if (sleep) { await abortableSleep(sleep, request.signal ?? currentSignal()); }
     if (request.type === "cell") {
       return ActionResponse.ok(`received cell value of ${Buffer.byteLength(request.cellValue ?? "")} bytes`);
     }

@@ -2,6 +2,7 @@
 // through `call()`, which waits out rate limits as Slack's Retry-After says and turns
 // whatever went wrong into a `SlackCallError` that slack_errors.ts explains in words.
 import { ErrorCode, LogLevel, Logger as SlackLogger, WebClient } from "@slack/web-api";
+import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 import { Logger } from "../../lib/logger";
 
 export interface SlackApiOptions {
@@ -58,7 +59,11 @@ function quietLogger(logger: Logger): SlackLogger {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** `signal`, ended also by the ambient delivery's signal when there is one. */
+function withDelivery(signal: AbortSignal): AbortSignal {
+  const delivery = currentSignal();
+  return delivery ? AbortSignal.any([signal, delivery]) : signal;
+}
 
 export class SlackApi {
   readonly client: WebClient;
@@ -84,8 +89,9 @@ export class SlackApi {
       allowAbsoluteUrls: false,
       // axios reads answers whole and without limit, and its timeout is only for silence: an
       // endless answer would grow in memory for ever. Every attempt gets a size cap and a deadline.
+      // The delivery's own signal too (abort_scope.ts): when Looker hangs up, the call stops.
       requestInterceptor: (config) => ({
-        ...config, maxContentLength, signal: AbortSignal.timeout(totalTimeoutMs),
+        ...config, maxContentLength, signal: withDelivery(AbortSignal.timeout(totalTimeoutMs)),
       }),
     });
     this.rateLimitRetries = options.rateLimitRetries ?? 5;
@@ -103,7 +109,7 @@ export class SlackApi {
         if (failure.kind === "rate_limited" && wait !== undefined && attempt < this.rateLimitRetries &&
             wait <= this.maxRetryAfterSeconds) {
           this.logger.info("slack rate limited; waiting", { method, seconds: wait, attempt: attempt + 1 });
-          await sleep(wait * 1000);
+          await abortableSleep(wait * 1000, currentSignal());
           continue;
         }
         throw failure;
