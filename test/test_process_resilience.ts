@@ -3,11 +3,9 @@
 // process of the hub drains instead of killing the delivery in flight.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
-import { generateApiKey } from "../src/server/auth";
 import { metricValue } from "./hardening/raw_http";
-import { eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
+import { debugDelivery, eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
 
 const SECRET = "resilience-secret-0123456789";
 
@@ -16,20 +14,7 @@ function start(env: Record<string, string>): HubProcess {
     DEBUG_INTEGRATION: "true", WEB_CONCURRENCY: "1", ...env });
 }
 
-function delivery(url: string, sleepMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ type: "query", form_params: { sleep: String(sleepMs) },
-      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
-    const req = http.request(`${url}/actions/debug/execute`, { method: "POST", agent: false, headers: {
-      "authorization": `Token token="${generateApiKey(SECRET)}"`, "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (c) => { text += c; });
-      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const delivery = (url: string, sleepMs: number) => debugDelivery(url, SECRET, sleepMs);
 
 /** The exit code, or "still running" when the process has not exited within `ms`. */
 function exitWithin(hub: HubProcess, ms: number): Promise<number | null | "still running"> {

@@ -1,25 +1,11 @@
 import { expect } from "chai";
 import * as http from "http";
-import { generateApiKey } from "../src/server/auth";
 import { metricValue } from "./hardening/raw_http";
-import { eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
+import { debugDelivery, eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
 
 const SECRET = "shutdown-secret-0123456789";
 
-function slowDelivery(url: string, sleepMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ type: "query", form_params: { sleep: String(sleepMs) },
-      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
-    const req = http.request(`${url}/actions/debug/execute`, { method: "POST", agent: false, headers: {
-      "authorization": `Token token="${generateApiKey(SECRET)}"`, "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (c) => { text += c; });
-      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const slowDelivery = (url: string, sleepMs: number) => debugDelivery(url, SECRET, sleepMs);
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,10 @@
 // Starts src/boot.ts as a child process, as a deployment would, for start-up and shutdown tests.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { generateApiKey } from "../../src/server/auth";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -57,4 +59,20 @@ export async function listeningUrl(hub: HubProcess): Promise<string> {
   // Generous: on a loaded machine ts-node takes long to start a hub (and each cluster worker).
   const line = await waitFor(() => hub.stdout().match(/^\{.*"hub listening".*\}$/m), 90_000);
   return JSON.parse(line[0]).url;
+}
+
+/** A debug delivery that sleeps `sleepMs` in the hub, sent to a hub process keyed by `secret`. */
+export function debugDelivery(url: string, secret: string, sleepMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ type: "query", form_params: { sleep: String(sleepMs) },
+      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
+    const req = http.request(`${url}/actions/debug/execute`, { method: "POST", agent: false, headers: {
+      "authorization": `Token token="${generateApiKey(secret)}"`, "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
