@@ -1,0 +1,177 @@
+// Azure Blob Storage with @azure/storage-blob: listing containers, a block blob staged in
+// blocks and committed (constant memory), SAS download links, and the store's refusals as
+// sentences. No Action API knowledge: the storage integrations and the email link store both
+// use it.
+//
+// Each block is a Buffer, so the SDK's retry policy resends a block that failed without
+// restarting the upload. Nothing is visible under the blob's name until the block list is
+// committed at the end; blocks of an upload that failed stay uncommitted (Azure deletes them
+// after a week and bills nothing for an uncommitted upload's name).
+import {
+  BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, RestError, StorageRetryPolicyType,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
+import { Readable } from "stream";
+import { RetryableError, UserError } from "../errors";
+import { countBytes, networkProblem } from "./store_errors";
+
+export interface AzureSettings {
+  account: string;
+  accessKey: string;
+  /** The blob endpoint, `{account}` replaced: AZURE_STORAGE_BLOB_URL. */
+  blobUrlTemplate: string;
+  /** Tries per request (each block included); default 4. */
+  maxTries?: number;
+  retryDelayMs?: number;
+  /** Longest one try may take; default 10 minutes. */
+  tryTimeoutMs?: number;
+}
+
+const WHO = "Azure Storage";
+
+/** The account's blob endpoint. */
+export function azureBlobUrl(settings: AzureSettings): string {
+  const account = encodeURIComponent(settings.account.trim());
+  return settings.blobUrlTemplate.replace(/\{account\}/g, account).replace(/\/+$/, "");
+}
+
+function credential(settings: AzureSettings): StorageSharedKeyCredential {
+  const account = settings.account.trim();
+  if (!/^[a-z0-9]{3,24}$/.test(account)) {
+    throw new UserError(`"${account}" is not a storage account name: use the account's name (3 to 24 lowercase ` +
+      "letters and digits), as shown in the Azure portal.");
+  }
+  const key = settings.accessKey.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.length % 4 !== 0) {
+    throw new UserError("The access key is not an Azure storage account key (those are base64, ending in ==). " +
+      "Copy key1 or key2 from the account's Access keys page.");
+  }
+  return new StorageSharedKeyCredential(account, key);
+}
+
+/** A client for the account's blob service, with the hub's retry policy. */
+export function azureBlobService(settings: AzureSettings): BlobServiceClient {
+  return new BlobServiceClient(azureBlobUrl(settings), credential(settings), {
+    retryOptions: {
+      retryPolicyType: StorageRetryPolicyType.EXPONENTIAL,
+      maxTries: settings.maxTries ?? 4,
+      retryDelayInMs: settings.retryDelayMs ?? 500,
+      maxRetryDelayInMs: 30_000,
+      tryTimeoutInMs: settings.tryTimeoutMs ?? 600_000,
+    },
+    userAgentOptions: { userAgentPrefix: "LookerIntegrationService" },
+  });
+}
+
+/** Every container of the account, by name (all pages). */
+export async function listAzureContainers(service: BlobServiceClient): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const page of service.listContainers().byPage({ maxPageSize: 1000 })) {
+      for (const c of page.containerItems ?? []) { names.push(c.name); }
+    }
+  } catch (err) {
+    throw azureProblem(err, { action: "list" });
+  }
+  return names.sort((a, b) => a.localeCompare(b));
+}
+
+export interface AzureUploadOptions {
+  container: string;
+  name: string;
+  body: Readable;
+  contentType?: string;
+  /** Bytes per block; default 8 MiB. */
+  blockSize?: number;
+  /** Blocks in flight (and in memory) at once; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Streams `body` to `container/name` as a block blob; answers the bytes written. */
+export async function uploadAzureStream(
+  service: BlobServiceClient, options: AzureUploadOptions,
+): Promise<{ bytes: number }> {
+  const blob = service.getContainerClient(options.container).getBlockBlobClient(options.name);
+  const counted = countBytes(options.body);
+  try {
+    await blob.uploadStream(counted.stream, options.blockSize ?? 8 * 1024 * 1024, options.concurrency ?? 4, {
+      blobHTTPHeaders: { blobContentType: options.contentType },
+      abortSignal: options.signal as any,
+    });
+  } catch (err) {
+    throw counted.sourceError() ?? azureProblem(err, { action: "write", container: options.container });
+  }
+  return { bytes: counted.bytes() };
+}
+
+/** True when `container/name` exists. */
+export async function azureBlobExists(service: BlobServiceClient, container: string, name: string): Promise<boolean> {
+  try {
+    return await service.getContainerClient(container).getBlobClient(name).exists();
+  } catch (err) {
+    throw azureProblem(err, { action: "read", container });
+  }
+}
+
+/** A read-only SAS link to `container/name`, valid for `expiresInSeconds`. */
+export function azureSasUrl(
+  settings: AzureSettings, container: string, name: string, expiresInSeconds: number, downloadName?: string,
+  now = new Date(),
+): string {
+  const sas = generateBlobSASQueryParameters({
+    containerName: container, blobName: name, permissions: BlobSASPermissions.parse("r"),
+    startsOn: new Date(now.getTime() - 5 * 60_000), expiresOn: new Date(now.getTime() + expiresInSeconds * 1000),
+    contentDisposition: downloadName ? `attachment; filename="${downloadName.replace(/["\\\r\n]/g, "_")}"` : undefined,
+  }, credential(settings)).toString();
+  const path = name.split("/").map(encodeURIComponent).join("/");
+  return `${azureBlobUrl(settings)}/${encodeURIComponent(container)}/${path}?${sas}`;
+}
+
+interface ProblemContext { action: "list" | "write" | "read"; container?: string; }
+
+/** An Azure failure as a sentence for the person who set up the schedule. */
+export function azureProblem(err: unknown, ctx: ProblemContext): UserError {
+  if (err instanceof UserError) { return err; }
+  const e = err as RestError & { details?: any };
+  const code = String(e?.code ?? e?.details?.errorCode ?? "");
+  const status = e?.statusCode;
+  const detail = String(e?.message ?? "").split("\n")[0].slice(0, 200);
+  const container = ctx.container ? `"${ctx.container}"` : "the container";
+  const role = ctx.action === "list" ? "Storage Blob Data Reader" : "Storage Blob Data Contributor";
+  if (code === "AuthenticationFailed" || code === "InvalidAuthenticationInfo" ||
+    /failed to authenticate/i.test(detail)) {
+    if (/time|date/i.test(detail)) {
+      return new UserError(`${WHO} refused the request because this server's clock is off. ` +
+        "Ask the hub's admin to sync the clock (NTP).");
+    }
+    return new UserError(`${WHO} refused the access key: the signature does not match. Check the account name ` +
+      "and use key1 or key2 from the account's Access keys page.");
+  }
+  if (code === "ContainerNotFound") {
+    return new UserError(`${WHO} has no container ${container}. Pick an existing container in the form.`);
+  }
+  if (code === "AuthorizationPermissionMismatch" || code === "AuthorizationFailure" ||
+    code === "InsufficientAccountPermissions" || status === 403) {
+    return new UserError(`${WHO} denied the request${code ? ` (${code})` : ""}: the key needs permission to ` +
+      `${ctx.action === "list" ? "list containers" : `write blobs in ${container}`} (role ${role}), and the account ` +
+      "must allow access from this server's network.");
+  }
+  if (code === "AccountIsDisabled") {
+    return new UserError("The Azure storage account is disabled. Re-enable it in the portal.");
+  }
+  if (code === "RequestBodyTooLarge" || code === "BlockCountExceedsLimit") {
+    return new UserError(`${WHO} refused the file as too large for a block blob.`);
+  }
+  if (code === "ServerBusy" || code === "OperationTimedOut" || (status !== undefined && status >= 500)) {
+    return new RetryableError(`${WHO} kept failing (${code || `HTTP ${status}`}) even after retries. Nothing was ` +
+      "written under the file's name; the next run may succeed.");
+  }
+  const network = networkProblem(err, WHO);
+  if (network) { return network; }
+  if (e?.name === "AbortError") {
+    return new RetryableError(`The upload to ${WHO} was stopped before it completed; nothing was written.`);
+  }
+  return new UserError(`${WHO} refused the request${status ? ` (HTTP ${status}${code ? `, ${code}` : ""})` : ""}` +
+    `${detail ? `: ${detail}` : ""}.`);
+}

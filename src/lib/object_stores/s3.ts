@@ -1,0 +1,212 @@
+// Amazon S3 and S3-compatible stores (DigitalOcean Spaces, MinIO, R2, Wasabi, Ceph): listing
+// buckets, a multipart upload of a stream in constant memory, presigned download links, and
+// the store's refusals as sentences. No Action API knowledge: the storage integrations and the
+// email link store both use it.
+//
+// Memory: the upload holds at most `queueSize` parts of `partSize` bytes. Each part is a Buffer,
+// so the SDK's own retry (per request, exponential backoff) resends a part that failed without
+// restarting the upload; when the upload fails for good it is aborted, so no parts stay billed.
+import {
+  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListBucketsCommandOutput, S3Client, S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import * as http from "http";
+import * as https from "https";
+import { Readable } from "stream";
+import { RetryableError, UserError } from "../errors";
+import { countBytes, networkProblem } from "./store_errors";
+
+export interface S3Settings {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  /** An S3-compatible endpoint; omitted for AWS itself. */
+  endpoint?: string;
+  /** Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers want. */
+  forcePathStyle?: boolean;
+  /** Attempts per request (each part included), the first counted; default 4. */
+  maxAttempts?: number;
+  connectTimeoutMs?: number;
+  /** Longest silence on a socket; default 60 s. */
+  idleTimeoutMs?: number;
+  /** A `lookup` for the sockets, e.g. the URL guard's for an endpoint a user typed. */
+  lookup?: any;
+  /** Names the store in messages ("Amazon S3", "DigitalOcean Spaces"). */
+  who?: string;
+}
+
+/** An S3 client with the hub's timeouts and retry count. */
+export function s3Client(settings: S3Settings): S3Client {
+  const agentOptions = { keepAlive: true, maxSockets: 16, lookup: settings.lookup };
+  return new S3Client({
+    region: settings.region || "us-east-1",
+    endpoint: settings.endpoint,
+    forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
+    credentials: { accessKeyId: settings.accessKeyId.trim(), secretAccessKey: settings.secretAccessKey.trim() },
+    maxAttempts: settings.maxAttempts ?? 4,
+    // Checksums on every part cost CPU and some S3-compatible servers refuse the new headers.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: {
+      connectionTimeout: settings.connectTimeoutMs ?? 10_000,
+      socketTimeout: settings.idleTimeoutMs ?? 60_000,
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+    },
+  });
+}
+
+/** Every bucket the key can see, by name (all pages). */
+export async function listS3Buckets(client: S3Client, who = "Amazon S3"): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  try {
+    for (let page = 0; page < 1000; page++) {
+      const answer: ListBucketsCommandOutput = await client.send(new ListBucketsCommand({
+        ContinuationToken: token, MaxBuckets: token === undefined && page === 0 ? undefined : 1000,
+      }));
+      for (const b of answer.Buckets ?? []) { if (b.Name) { names.push(b.Name); } }
+      token = answer.ContinuationToken;
+      if (!token) { break; }
+    }
+  } catch (err) {
+    throw s3Problem(err, { who, action: "list", permission: "s3:ListAllMyBuckets" });
+  }
+  return names.sort((a, b) => a.localeCompare(b));
+}
+
+export interface S3UploadOptions {
+  bucket: string;
+  key: string;
+  body: Readable;
+  contentType?: string;
+  /** Bytes per part, at least 5 MiB; default 8 MiB. */
+  partSize?: number;
+  /** Parts in flight (and in memory) at once; default 4. */
+  queueSize?: number;
+  who?: string;
+  signal?: AbortSignal;
+}
+
+/** Streams `body` to `bucket/key` (one PUT when small, else multipart); answers the bytes written. */
+export async function uploadS3Stream(client: S3Client, options: S3UploadOptions): Promise<{ bytes: number }> {
+  const counted = countBytes(options.body);
+  const upload = new Upload({
+    client,
+    params: { Bucket: options.bucket, Key: options.key, Body: counted.stream, ContentType: options.contentType },
+    partSize: Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024),
+    queueSize: options.queueSize ?? 4,
+    leavePartsOnError: false,
+  });
+  const onAbort = () => { void upload.abort(); };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await upload.done();
+  } catch (err) {
+    // A failed upload aborts its multipart upload (leavePartsOnError: false); make sure of it
+    // when the failure came from our side (the source stream) rather than from a part.
+    await upload.abort().catch(() => undefined);
+    const sourceError = counted.sourceError();
+    if (sourceError) { throw sourceError; }
+    throw s3Problem(err, { who: options.who, action: "write", permission: "s3:PutObject", bucket: options.bucket });
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+  return { bytes: counted.bytes() };
+}
+
+/** True when `bucket/key` exists. */
+export async function s3ObjectExists(
+  client: S3Client, bucket: string, key: string, who = "Amazon S3",
+): Promise<boolean> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (err) {
+    const status = (err as S3ServiceException).$metadata?.httpStatusCode;
+    if (status === 404 && (err as Error).name !== "NoSuchBucket") { return false; }
+    throw s3Problem(err, { who, action: "read", permission: "s3:GetObject", bucket });
+  }
+}
+
+/** A presigned GET link to `bucket/key`, valid for `expiresInSeconds` (S3 allows up to 7 days). */
+export async function presignS3Get(
+  client: S3Client, bucket: string, key: string, expiresInSeconds: number, downloadName?: string,
+): Promise<string> {
+  const disposition = downloadName ? `attachment; filename="${downloadName.replace(/["\\\r\n]/g, "_")}"` : undefined;
+  const command = new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: disposition });
+  return getSignedUrl(client, command,
+    { expiresIn: Math.min(expiresInSeconds, 7 * 24 * 3600) });
+}
+
+interface ProblemContext {
+  who?: string;
+  action: "list" | "write" | "read";
+  /** The IAM permission the action needs, named in the message. */
+  permission: string;
+  bucket?: string;
+}
+
+/** An S3 failure as a sentence for the person who set up the schedule. */
+export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
+  if (err instanceof UserError) { return err; }
+  const who = ctx.who ?? "Amazon S3";
+  const e = err as S3ServiceException & { code?: string; Code?: string };
+  const code = String(e?.name ?? e?.Code ?? "");
+  const status = e?.$metadata?.httpStatusCode;
+  const bucket = ctx.bucket ? `"${ctx.bucket}"` : "the bucket";
+  const network = networkProblem(err, who);
+  if (network) { return network; }
+  switch (code) {
+    case "InvalidAccessKeyId":
+      return new UserError(`${who} does not know the access key ID. Check the "Access Key" setting ` +
+        "(it may have been deleted or deactivated).");
+    case "SignatureDoesNotMatch":
+      return new UserError(`${who} refused the secret access key: the signature does not match. ` +
+        "Check the \"Secret Key\" setting; it must belong to the access key ID.");
+    case "RequestTimeTooSkewed":
+      return new UserError(`${who} refused the request because this server's clock is off by more than 15 minutes. ` +
+        "Ask the hub's admin to sync the clock (NTP).");
+    case "NoSuchBucket":
+      return new UserError(`${who} has no bucket ${bucket}. Pick an existing bucket in the form, or create it.`);
+    case "AccessDenied":
+    case "AllAccessDisabled": {
+      const also = ctx.action === "write" ? " (and s3:AbortMultipartUpload for large files)" : "";
+      return new UserError(`${who} denied access${ctx.bucket ? ` to bucket ${bucket}` : ""}: the key needs the ` +
+        `${ctx.permission} permission${also}.`);
+    }
+    case "PermanentRedirect":
+    case "AuthorizationHeaderMalformed":
+    case "IllegalLocationConstraintException":
+      return new UserError(`${who} says ${bucket} is in another region than the "Region" setting. ` +
+        "Set the region the bucket was created in.");
+    case "QuotaExceeded":
+    case "XMinioStorageFull":
+    case "StorageFull":
+    case "InsufficientStorage":
+      return new UserError(`${who} is out of space or over its quota: nothing was written. ` +
+        "Free space or raise the quota.");
+    case "EntityTooLarge":
+      return new UserError(`${who} refused the file as too large for ${bucket}.`);
+    case "InvalidBucketName":
+      return new UserError(`${bucket} is not a valid bucket name.`);
+    case "SlowDown":
+    case "ServiceUnavailable":
+    case "InternalError":
+      return new RetryableError(`${who} was overloaded or failing (${code}) even after retries. ` +
+        "Nothing was written; the next run may succeed.");
+  }
+  if (status === 403) {
+    return new UserError(`${who} refused the request (HTTP 403${code ? `, ${code}` : ""}): check the keys and that ` +
+      `they have the ${ctx.permission} permission.`);
+  }
+  if (status === 404) { return new UserError(`${who} has no bucket ${bucket} (HTTP 404).`); }
+  if (status !== undefined && status >= 500) {
+    return new RetryableError(`${who} kept failing (HTTP ${status}${code ? `, ${code}` : ""}) even after retries. ` +
+      "Nothing was written; the next run may succeed.");
+  }
+  const detail = (e?.message ?? "").slice(0, 200);
+  return new UserError(`${who} refused the request${status ? ` (HTTP ${status}${code ? `, ${code}` : ""})` : ""}` +
+    `${detail ? `: ${detail}` : ""}.`);
+}

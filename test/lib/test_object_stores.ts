@@ -1,0 +1,206 @@
+// The object store library against real servers (s3rver, Azurite) and the GCS fake: uploads
+// of streams land byte for byte, failing parts are retried in place, failed uploads leave
+// nothing under the name, links are signed.
+import { expect } from "chai";
+import * as crypto from "crypto";
+import { Readable } from "stream";
+import { defaultHttpSettings } from "../../src/config";
+import { HttpClient } from "../../src/lib/http_client";
+import { serviceAccountToken } from "../../src/lib/google_service_account";
+import {
+  azureBlobService, azureSasUrl, listAzureContainers, uploadAzureStream,
+} from "../../src/lib/object_stores/azure_blob";
+import { GcsSession, listGcsBuckets, uploadGcsStream } from "../../src/lib/object_stores/gcs";
+import { gcsSignedUrl } from "../../src/lib/object_stores/gcs_signed_url";
+import { listS3Buckets, presignS3Get, s3Client, uploadS3Stream } from "../../src/lib/object_stores/s3";
+import { UserError } from "../../src/lib/errors";
+import { AZURITE_ACCOUNT, AZURITE_KEY, sharedAzurite } from "../fakes/azurite";
+import { FakeGcs } from "../fakes/gcs_api";
+import { S3_KEY_ID, S3_SECRET, s3FaultProxy, sharedS3Server } from "../fakes/s3_server";
+
+const MiB = 1024 * 1024;
+
+function data(size: number, seed = 1): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 4096) { out.writeUInt32LE((i * 2654435761 + seed) >>> 0, i); }
+  return out;
+}
+
+function chunks(bytes: Buffer, size = 64 * 1024): Readable {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) { parts.push(bytes.subarray(i, i + size)); }
+  return Readable.from(parts);
+}
+
+/** Sends `bytes`, then fails (as a cut Looker download does) once `ready()` holds. */
+function failingSource(bytes: Buffer, ready: () => boolean): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) { sent = true; this.push(bytes); return; }
+      const fail = () => ready()
+        ? this.destroy(new UserError("The download from Looker was cut off after 6 MiB. Try again later."))
+        : setTimeout(fail, 5);
+      fail();
+    },
+  });
+}
+
+describe("object stores", () => {
+  describe("S3 (s3rver)", () => {
+    it("uploads a stream in parts, lists buckets, presigns a link", async () => {
+      const s3 = await sharedS3Server();
+      await s3.createBucket("lib-bucket-a");
+      await s3.createBucket("lib-bucket-b");
+      const client = s3Client({
+        accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET, region: "us-east-1", endpoint: s3.url,
+      });
+      expect(await listS3Buckets(client)).to.include.members(["lib-bucket-a", "lib-bucket-b"]);
+      const bytes = data(11 * MiB);
+      const result = await uploadS3Stream(client, { bucket: "lib-bucket-a", key: "p/x.csv", body: chunks(bytes),
+        contentType: "text/csv", partSize: 5 * MiB });
+      expect(result.bytes).to.equal(bytes.length);
+      expect(s3.bytes("lib-bucket-a", "p/x.csv")!.equals(bytes)).to.equal(true);
+      const link = await presignS3Get(client, "lib-bucket-a", "p/x.csv", 600);
+      expect(link).to.match(/X-Amz-Signature=/);
+      const res = await fetch(link);
+      expect(res.status).to.equal(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).to.equal(true);
+    });
+
+    it("retries a part answered 500 without restarting, and aborts when the source fails", async () => {
+      const s3 = await sharedS3Server();
+      await s3.createBucket("lib-bucket-c");
+      const proxy = await s3FaultProxy(s3);
+      try {
+        let failed = 0;
+        proxy.rule = (req) => /partNumber=2&/.test(req.url ?? "") && failed++ === 0 ? "500" : undefined;
+        const client = s3Client({ accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET, region: "us-east-1",
+          endpoint: proxy.url });
+        const bytes = data(12 * MiB, 2);
+        await uploadS3Stream(client, { bucket: "lib-bucket-c", key: "r.bin", body: chunks(bytes), partSize: 5 * MiB });
+        expect(s3.bytes("lib-bucket-c", "r.bin")!.equals(bytes)).to.equal(true);
+        const creates = proxy.seen.filter((r) => r.method === "POST" && /\?uploads/.test(r.path));
+        expect(creates).to.have.length(1);
+        expect(proxy.seen.filter((r) => /partNumber=2&/.test(r.path))).to.have.length(2);
+
+        const err = await uploadS3Stream(client, { bucket: "lib-bucket-c", key: "cut.bin",
+          body: failingSource(data(6 * MiB), () => proxy.seen.some((r) => /cut\.bin\?.*partNumber=1/.test(r.path))),
+          partSize: 5 * MiB }).catch((e) => e);
+        expect(err.message).to.match(/cut off/);
+        expect(s3.keys("lib-bucket-c")).to.not.include("cut.bin");
+        expect(proxy.aborted).to.deep.equal(["/lib-bucket-c/cut.bin"]);
+        expect(s3.pendingUploads("lib-bucket-c")).to.deep.equal([]);
+      } finally {
+        await proxy.stop();
+      }
+    });
+
+    it("says which key is wrong", async () => {
+      const s3 = await sharedS3Server();
+      const client = s3Client({ accessKeyId: "AKIAWRONG", secretAccessKey: S3_SECRET, region: "us-east-1",
+        endpoint: s3.url });
+      const err = await listS3Buckets(client).catch((e) => e);
+      expect(err).to.be.instanceOf(UserError);
+      expect(err.message).to.equal("Amazon S3 does not know the access key ID. Check the \"Access Key\" setting " +
+        "(it may have been deleted or deactivated).");
+    });
+  });
+
+  describe("Azure (Azurite)", () => {
+    it("stages blocks and commits, lists containers, signs a SAS link", async () => {
+      const azurite = await sharedAzurite();
+      const settings = { account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY, blobUrlTemplate: azurite.blobUrlTemplate };
+      const service = azureBlobService(settings);
+      await service.getContainerClient("lib-one").createIfNotExists();
+      expect(await listAzureContainers(service)).to.include("lib-one");
+      const bytes = data(9 * MiB, 3);
+      const result = await uploadAzureStream(service, { container: "lib-one", name: "d/x.csv", body: chunks(bytes),
+        contentType: "text/csv", blockSize: 4 * MiB });
+      expect(result.bytes).to.equal(bytes.length);
+      const res = await fetch(azureSasUrl(settings, "lib-one", "d/x.csv", 600, "x.csv"));
+      expect(res.status).to.equal(200);
+      expect(res.headers.get("content-type")).to.equal("text/csv");
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).to.equal(true);
+    });
+
+    it("names a missing container and a bad key", async () => {
+      const azurite = await sharedAzurite();
+      const service = azureBlobService({ account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY,
+        blobUrlTemplate: azurite.blobUrlTemplate });
+      const err = await uploadAzureStream(service, { container: "nope", name: "x", body: chunks(data(10)) })
+        .catch((e) => e);
+      expect(err.message).to.match(/no container "nope"/);
+      const badKey = { account: AZURITE_ACCOUNT, accessKey: "not base64!", blobUrlTemplate: "http://x" };
+      expect(() => azureBlobService(badKey))
+        .to.throw(UserError, /key1 or key2/);
+    });
+  });
+
+  describe("GCS (fake JSON API)", () => {
+    let gcs: FakeGcs;
+    let session: GcsSession;
+    const http = new HttpClient({ ...defaultHttpSettings(), maxAttempts: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
+      { version: "test" });
+    beforeEach(async () => {
+      gcs = await new FakeGcs().start();
+      const token = await serviceAccountToken(http, gcs.tokenUrl, { clientEmail: gcs.clientEmail,
+        privateKey: gcs.privateKeyPem, scopes: ["https://www.googleapis.com/auth/devstorage.read_write"] });
+      session = { http, apiUrl: gcs.url, accessToken: token.accessToken };
+    });
+    afterEach(() => gcs.stop());
+
+    it("lists every page of buckets and uploads in chunks with the minted token", async () => {
+      expect(await listGcsBuckets(session, gcs.projectId)).to.deep.equal(gcs.buckets);
+      const bytes = data(2 * MiB + 12345, 4);
+      const result = await uploadGcsStream(session, { bucket: "alpha", name: "a/b.csv", body: chunks(bytes),
+        contentType: "text/csv", chunkSize: 512 * 1024 });
+      expect(result.bytes).to.equal(bytes.length);
+      expect(gcs.bytes("alpha", "a/b.csv")!.equals(bytes)).to.equal(true);
+      expect(gcs.object("alpha", "a/b.csv")!.contentType).to.equal("text/csv");
+      expect(gcs.putCount).to.equal(5);
+      expect(new Set(gcs.tokensSeen)).to.deep.equal(new Set([session.accessToken]));
+    });
+
+    it("resumes a chunk after a 503 and after a cut connection, from what the session kept", async () => {
+      const bytes = data(3 * MiB, 5);
+      gcs.fault = { onPut: 2, kind: "cut" };
+      await uploadGcsStream(session, { bucket: "bravo", name: "cut.bin", body: chunks(bytes), chunkSize: MiB,
+        retryBaseDelayMs: 1 });
+      expect(gcs.bytes("bravo", "cut.bin")!.equals(bytes)).to.equal(true);
+      gcs.putCount = 0;
+      gcs.fault = { onPut: 1, kind: "500" };
+      await uploadGcsStream(session, { bucket: "bravo", name: "503.bin", body: chunks(bytes), chunkSize: MiB,
+        retryBaseDelayMs: 1 });
+      expect(gcs.bytes("bravo", "503.bin")!.equals(bytes)).to.equal(true);
+    });
+
+    it("cancels the session when the upload cannot finish", async () => {
+      gcs.fault = { onPut: 1, kind: "cut-always" };
+      const err = await uploadGcsStream(session, { bucket: "bravo", name: "never.bin", body: chunks(data(2 * MiB)),
+        chunkSize: 256 * 1024, maxAttempts: 2, retryBaseDelayMs: 1 }).catch((e) => e);
+      expect(err).to.be.instanceOf(UserError);
+      expect(err.message).to.match(/connection to Google Cloud Storage was cut/);
+      expect(gcs.object("bravo", "never.bin")).to.equal(undefined);
+      expect(gcs.cancelled).to.deep.equal(["never.bin"]);
+    });
+
+    it("signs V4 links with the service account's key", () => {
+      const pasted = gcs.privateKeyPem.replace(/\n/g, "\\n");
+      const url = new URL(gcsSignedUrl({ clientEmail: gcs.clientEmail, privateKey: pasted,
+        bucket: "alpha", name: "a b/c.csv", expiresInSeconds: 3600, now: new Date("2026-01-02T03:04:05Z") }));
+      expect(url.pathname).to.equal("/alpha/a%20b/c.csv");
+      expect(url.searchParams.get("X-Goog-Credential"))
+        .to.equal(`${gcs.clientEmail}/20260102/auto/storage/goog4_request`);
+      expect(url.searchParams.get("X-Goog-Date")).to.equal("20260102T030405Z");
+      const signature = Buffer.from(url.searchParams.get("X-Goog-Signature")!, "hex");
+      const query = url.search.slice(1).split("&").filter((p) => !p.startsWith("X-Goog-Signature=")).join("&");
+      const canonical = [
+        "GET", url.pathname, query, "host:storage.googleapis.com", "", "host", "UNSIGNED-PAYLOAD",
+      ].join("\n");
+      const toSign = ["GOOG4-RSA-SHA256", "20260102T030405Z", "20260102/auto/storage/goog4_request",
+        crypto.createHash("sha256").update(canonical).digest("hex")].join("\n");
+      expect(crypto.verify("sha256", Buffer.from(toSign), gcs.keys.publicKey, signature)).to.equal(true);
+    });
+  });
+});
