@@ -14,6 +14,7 @@ import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
 import { OpsSettings, opsSettings } from "./config_ops";
+import { StorageSettings, storageSettings } from "./config_storage";
 
 import { checkProductionSecret, configWarnings } from "./config_checks";
 
@@ -77,6 +78,8 @@ export interface Config {
   };
   /** Google's OAuth endpoints, APIs and the Drive/Sheets clients (src/config_oauth.ts). */
   google: GoogleSettings;
+  /** Endpoints of the storage integrations (buckets, containers). */
+  storage: StorageSettings;
   /** Dropbox's endpoints and app (src/config_oauth.ts). */
   dropbox: DropboxSettings;
   /** The console that plays Looker's part (GET /console). */
@@ -227,6 +230,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
       sender: choiceSetting(env, "SEGMENT_SENDER", ["batch", "analytics-node"] as const),
     }),
     google: Object.freeze(googleSettings(env)),
+    storage: Object.freeze(storageSettings(env)),
     dropbox: Object.freeze(dropboxSettings(env)),
     console: consoleSettings(env, mode),
     email: emailSettings(env),

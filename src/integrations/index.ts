@@ -17,6 +17,7 @@ import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SlackIntegration, slackOptions } from "./slack/slack";
 import { SlackAppIntegration } from "./slack/slack_app";
+import { storageIntegrations } from "./storage_integrations";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
 import { WebhookIntegration } from "./webhook/webhook";
@@ -44,5 +45,6 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new SendgridIntegration({ settings: config.email, http, spoolDir: config.spoolDir }));
   list.push(new EmailIntegration({ settings: config.email, guard: http.guard, spoolDir: config.spoolDir }));
   list.push(...opsIntegrations(config, http));
+  list.push(...storageIntegrations(config, http));
   return list;
 }

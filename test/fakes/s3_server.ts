@@ -20,6 +20,8 @@ export interface S3Server {
   /** Names of the objects in `bucket` (from the server's own store on disk). */
   keys(bucket: string): string[];
   bytes(bucket: string, key: string): Buffer | undefined;
+  /** The Content-Type the object was stored with. */
+  contentType(bucket: string, key: string): string | undefined;
   createBucket(name: string): Promise<void>;
   /** Multipart uploads begun and neither completed nor aborted. */
   pendingUploads(bucket: string): string[];
@@ -53,6 +55,10 @@ async function start(): Promise<S3Server> {
     bytes: (bucket, key) => {
       const file = path.join(bucketDir(bucket), `${key}._S3rver_object`);
       return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    },
+    contentType: (bucket, key) => {
+      const file = path.join(bucketDir(bucket), `${key}._S3rver_metadata.json`);
+      return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8"))["content-type"] : undefined;
     },
     createBucket: (name) => server.store.putBucket(name),
     pendingUploads: (bucket) => {

@@ -1,0 +1,81 @@
+// Amazon S3 (and S3-compatible stores through the admin's `endpoint`): the delivery streamed
+// to a bucket as a multipart upload, aborted on failure so no orphaned parts are billed.
+import { S3Client } from "@aws-sdk/client-s3";
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { s3Client } from "../../lib/object_stores/s3";
+import { S3Destination, s3Execute, s3Form, s3FormFields } from "./s3_destination";
+
+export interface S3ClientSettings {
+  /** AWS_S3_ENDPOINT: used when the admin set no `endpoint`. */
+  endpoint?: string;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxAttempts: number;
+}
+
+export const S3_KEY_PARAMS: Param[] = [{
+  name: "access_key_id", label: "Access Key",
+  description: "The access key ID of an IAM user (or S3-compatible key) allowed s3:ListAllMyBuckets, s3:PutObject " +
+    "and s3:AbortMultipartUpload.",
+  required: true, sensitive: true,
+}, {
+  name: "secret_access_key", label: "Secret Key", description: "The secret access key that belongs to it.",
+  required: true, sensitive: true,
+}, {
+  name: "region", label: "Region", description: "The buckets' region, e.g. us-east-1.", required: true, sensitive: false,
+}];
+
+/** The region as given, or a UserError when it cannot be one. */
+export function checkedRegion(region: string | undefined): string {
+  const value = (region ?? "").trim().toLowerCase();
+  if (!/^[a-z0-9-]{2,40}$/.test(value)) {
+    throw new UserError(`"${region}" is not a region name: use one like us-east-1 (the "Region" setting).`);
+  }
+  return value;
+}
+
+export class AmazonS3Integration extends Integration implements S3Destination {
+  readonly name = "amazon_s3";
+  readonly label = "Amazon S3";
+  readonly description = "Write data files to an S3 bucket (or an S3-compatible store).";
+  readonly icon = iconBeside(__dirname, "amazon_s3.svg");
+  readonly params: Param[] = [...S3_KEY_PARAMS, {
+    name: "endpoint", label: "Endpoint",
+    description: "Optional: the https URL of an S3-compatible store (MinIO, Cloudflare R2, Wasabi, Ceph). " +
+      "Leave empty for Amazon S3.",
+    required: false, sensitive: false,
+  }];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  readonly minimumSupportedLookerVersion = "5.5.0";
+  readonly who = "Amazon S3";
+  readonly bucketLabel = "Bucket";
+
+  constructor(private readonly http: HttpClient, private readonly settings: S3ClientSettings) { super(); }
+
+  async form(request: ActionRequest): Promise<ActionForm> { return s3Form(this, request); }
+  async validationForm(): Promise<ActionForm> { return new ActionForm(s3FormFields(this)); }
+  async execute(request: ActionRequest): Promise<ActionResponse> { return s3Execute(this, request); }
+
+  async client(request: ActionRequest): Promise<S3Client> {
+    const typed = (request.params.endpoint ?? "").trim();
+    // An endpoint typed into the admin settings is a user URL: checked now, and on every connection.
+    const endpoint = typed ? (await this.http.guard.check(typed)).toString().replace(/\/$/, "") : this.settings.endpoint;
+    return s3Client({
+      accessKeyId: request.params.access_key_id ?? "", secretAccessKey: request.params.secret_access_key ?? "",
+      region: checkedRegion(request.params.region), endpoint, lookup: typed ? this.http.guard.connectLookup : undefined,
+      who: this.who, connectTimeoutMs: this.settings.connectTimeoutMs, idleTimeoutMs: this.settings.idleTimeoutMs,
+      maxAttempts: this.settings.maxAttempts,
+    });
+  }
+}

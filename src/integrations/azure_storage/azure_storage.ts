@@ -1,0 +1,81 @@
+// Azure Storage: the delivery streamed to a container as a block blob (blocks staged, then
+// committed, so nothing appears under the name until all of it arrived).
+import { openDeliveryFile } from "../../data/file_delivery";
+import { wroteMessage } from "../../data/file_naming";
+import { ActionForm, FormField } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import {
+  azureBlobService, azureBlobUrl, AzureSettings, listAzureContainers, uploadAzureStream,
+} from "../../lib/object_stores/azure_blob";
+
+export interface AzureStorageSettings {
+  /** AZURE_STORAGE_BLOB_URL, with `{account}`. */
+  blobUrlTemplate: string;
+  maxTries?: number;
+}
+
+export class AzureStorageIntegration extends Integration {
+  readonly name = "azure_storage";
+  readonly label = "Azure Storage";
+  readonly description = "Write data files to an Azure Storage container.";
+  readonly icon = iconBeside(__dirname, "azure_storage.svg");
+  readonly params: Param[] = [{
+    name: "account", label: "Storage Account",
+    description: "The storage account's name (as in https://<name>.blob.core.windows.net).",
+    required: true, sensitive: false,
+  }, {
+    name: "accessKey", label: "Access Key",
+    description: "key1 or key2 from the account's Security + networking > Access keys page.",
+    required: true, sensitive: true,
+  }];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  readonly minimumSupportedLookerVersion = "5.5.0";
+
+  constructor(private readonly settings: AzureStorageSettings) { super(); }
+
+  async form(request: ActionRequest): Promise<ActionForm> {
+    const containers = await listAzureContainers(azureBlobService(this.account(request)));
+    if (!containers.length) { return ActionForm.error("Create a container in your Azure account."); }
+    return new ActionForm(this.fields(containers));
+  }
+
+  async validationForm(): Promise<ActionForm> { return new ActionForm(this.fields()); }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const account = this.account(request);
+    const service = azureBlobService(account);
+    const container = (request.formParams.container ?? "").trim();
+    const file = await openDeliveryFile(request, request.formParams.filename);
+    const { bytes } = await uploadAzureStream(service, {
+      container, name: file.name, body: file.stream, contentType: file.contentType,
+    });
+    const where = `${azureBlobUrl(account)}/${container}/${file.name}`;
+    return ActionResponse.ok(wroteMessage(bytes, where));
+  }
+
+  private fields(containers?: string[]): FormField[] {
+    return [{
+      name: "container", label: "Container", type: "select", required: true, description: "The container to write to.",
+      default: containers?.[0], options: (containers ?? []).map((c) => ({ name: c, label: c })),
+    }, {
+      name: "filename", label: "Filename", type: "string",
+      description: "Defaults to the schedule's title; {date} and {timestamp} are replaced. The format's " +
+        "extension is added when missing.",
+    }];
+  }
+
+  private account(request: ActionRequest): AzureSettings {
+    return {
+      account: request.params.account ?? "", accessKey: request.params.accessKey ?? "",
+      blobUrlTemplate: this.settings.blobUrlTemplate, maxTries: this.settings.maxTries,
+    };
+  }
+}

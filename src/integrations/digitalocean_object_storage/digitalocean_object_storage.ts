@@ -1,0 +1,54 @@
+// DigitalOcean Spaces: S3's delivery (s3_destination.ts) at the region's Spaces endpoint.
+import { S3Client } from "@aws-sdk/client-s3";
+import { ActionForm } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { s3Client } from "../../lib/object_stores/s3";
+import { checkedRegion, S3_KEY_PARAMS, S3ClientSettings } from "../amazon_s3/amazon_s3";
+import { S3Destination, s3Execute, s3Form, s3FormFields } from "../amazon_s3/s3_destination";
+
+export interface SpacesSettings extends S3ClientSettings {
+  /** DIGITALOCEAN_SPACES_ENDPOINT: `{region}` is replaced by the region. */
+  endpointTemplate: string;
+}
+
+export class DigitalOceanObjectStorageIntegration extends Integration implements S3Destination {
+  readonly name = "digitalocean_object_storage";
+  readonly label = "DigitalOcean Spaces";
+  readonly description = "Write data files to a DigitalOcean Space.";
+  readonly icon = iconBeside(__dirname, "digitalocean.svg");
+  readonly params: Param[] = [
+    { ...S3_KEY_PARAMS[0], description: "A Spaces access key (API > Spaces Keys in the DigitalOcean console).",
+      sensitive: false },
+    { ...S3_KEY_PARAMS[1], description: "The Spaces key's secret." },
+    { ...S3_KEY_PARAMS[2], description: "The Spaces' region, e.g. nyc3, ams3, sgp1." },
+  ];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  readonly minimumSupportedLookerVersion = "5.5.0";
+  readonly who = "DigitalOcean Spaces";
+  readonly bucketLabel = "Space Name";
+
+  constructor(private readonly settings: SpacesSettings) { super(); }
+
+  async form(request: ActionRequest): Promise<ActionForm> { return s3Form(this, request); }
+  async validationForm(): Promise<ActionForm> { return new ActionForm(s3FormFields(this)); }
+  async execute(request: ActionRequest): Promise<ActionResponse> { return s3Execute(this, request); }
+
+  async client(request: ActionRequest): Promise<S3Client> {
+    const region = checkedRegion(request.params.region);
+    return s3Client({
+      accessKeyId: request.params.access_key_id ?? "", secretAccessKey: request.params.secret_access_key ?? "",
+      // Spaces signs with us-east-1 whatever the region; the region picks the endpoint.
+      region: "us-east-1", endpoint: this.settings.endpointTemplate.replace(/\{region\}/g, region),
+      who: this.who, connectTimeoutMs: this.settings.connectTimeoutMs,
+      idleTimeoutMs: this.settings.idleTimeoutMs, maxAttempts: this.settings.maxAttempts,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+// SFTP: the delivery streamed to a folder on an SSH server, written under a temporary name and
+// renamed when complete. The official hub's form (address, username, password, filename), plus
+// an admin's private key (no password in schedules) and the server's host key fingerprint.
+import * as dns from "dns";
+import * as net from "net";
+import { openDeliveryFile } from "../../data/file_delivery";
+import { wroteMessage } from "../../data/file_naming";
+import { ActionForm, FormField } from "../../hub/action_form";
+import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionResponse } from "../../hub/action_response";
+import {
+  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
+import { UserError } from "../../lib/errors";
+import { UrlGuard } from "../../lib/url_guard";
+import { normaliseFingerprint, parseSftpAddress } from "./sftp_address";
+import { sftpUpload } from "./sftp_upload";
+
+const FIELDS: FormField[] = [{
+  name: "address", label: "Address", type: "string", required: true,
+  description: "The server and folder: sftp://host/folder/ (sftp://host:2222/folder/ for another port).",
+}, {
+  name: "username", label: "Username", type: "string", required: true,
+}, {
+  name: "password", label: "Password", type: "string", sensitive: true,
+  description: "Leave empty when your admin set a private key for this integration.",
+}, {
+  name: "filename", label: "Filename", type: "string",
+  description: "Defaults to the schedule's title; {date} and {timestamp} are replaced. The format's extension " +
+    "is added when missing.",
+}];
+
+export class SftpIntegration extends Integration {
+  readonly name = "sftp";
+  readonly label = "SFTP";
+  readonly description = "Write data files to a folder on an SFTP server.";
+  readonly icon = iconBeside(__dirname, "sftp.svg");
+  readonly params: Param[] = [{
+    name: "sftp_private_key", label: "Private key",
+    description: "Optional: an SSH private key (OpenSSH or PEM, unencrypted) to log in with instead of the form's " +
+      "password. Add its public key to the server user's ~/.ssh/authorized_keys.",
+    required: false, sensitive: true,
+  }, {
+    name: "sftp_host_key_fingerprint", label: "Host key fingerprint",
+    description: "Optional but recommended: the server's SHA256 host key fingerprint (ssh-keyscan host | " +
+      "ssh-keygen -lf -). A server presenting another key is refused.",
+    required: false, sensitive: false,
+  }];
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Format[] = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  readonly minimumSupportedLookerVersion = "5.5.0";
+
+  constructor(private readonly guard: UrlGuard, private readonly timeoutMs = 20_000) { super(); }
+
+  async form(): Promise<ActionForm> { return new ActionForm(FIELDS); }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const address = parseSftpAddress(request.formParams.address);
+    const privateKey = (request.params.sftp_private_key ?? "").replace(/\\n/g, "\n").trim() || undefined;
+    const password = request.formParams.password ?? "";
+    if (!privateKey && !password) {
+      throw new UserError("Please fill in \"Password\" (or ask your admin to set a private key for SFTP).",
+        { password: "Password is required." });
+    }
+    const fingerprint = (request.params.sftp_host_key_fingerprint ?? "").trim();
+    const connectTo = await this.checkedAddress(address.host);
+    const file = await openDeliveryFile(request, request.formParams.filename);
+    const { bytes, path } = await sftpUpload({
+      address: connectTo, hostName: address.host, port: address.port, directory: address.directory,
+      fileName: file.name, username: (request.formParams.username ?? "").trim(), password, privateKey,
+      fingerprint: fingerprint ? normaliseFingerprint(fingerprint) : undefined, timeoutMs: this.timeoutMs,
+    }, file.stream, request.logger);
+    const port = address.port === 22 ? "" : `:${address.port}`;
+    return ActionResponse.ok(wroteMessage(bytes, `sftp://${address.host}${port}${path.startsWith("/") ? "" : "/~/"}${path}`));
+  }
+
+  /** The address to connect to: the host resolved once, every address checked like a user's URL. */
+  private async checkedAddress(host: string): Promise<string> {
+    let addresses: string[];
+    try {
+      addresses = net.isIP(host) ? [host] : (await dns.promises.lookup(host, { all: true })).map((a) => a.address);
+    } catch {
+      throw new UserError(`The host ${host} could not be found. Check the address.`, { address: "Unknown host." });
+    }
+    const allowed = addresses.find((a) => !this.guard.problemWith(a));
+    // The guard's own sentence says why an address is refused and how the admin allows it.
+    if (!allowed || allowed !== addresses[0]) { await this.guard.check(`https://${host.includes(":") ? `[${host}]` : host}/`); }
+    if (!allowed) { throw new UserError(`The SFTP host ${host} is not allowed.`); }
+    return allowed;
+  }
+}

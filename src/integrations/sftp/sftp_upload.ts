@@ -1,0 +1,171 @@
+// Writes a stream to an SFTP server with ssh2: under a temporary name in the target folder,
+// renamed to the final name only when every byte arrived (so a reader never sees half a file),
+// the temporary file removed when anything fails. The server's host key is checked against the
+// admin's fingerprint when one is set. Failures become sentences naming what to fix.
+import * as crypto from "crypto";
+import { Readable } from "stream";
+import { pipeline } from "stream/promises";
+import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
+import { RetryableError, UserError } from "../../lib/errors";
+import { Logger } from "../../lib/logger";
+import { countBytes } from "../../lib/object_stores/store_errors";
+import { hostKeyFingerprint } from "./sftp_address";
+
+export interface SftpTarget {
+  /** The address connected to (already checked by the URL guard). */
+  address: string;
+  /** The host as the user typed it, for messages. */
+  hostName: string;
+  port: number;
+  directory: string;
+  fileName: string;
+  username: string;
+  password?: string;
+  privateKey?: string;
+  /** `SHA256:...`: the only host key accepted, when set. */
+  fingerprint?: string;
+  timeoutMs?: number;
+}
+
+// SFTP status codes (draft-ietf-secsh-filexfer-02).
+const NO_SUCH_FILE = 2;
+const PERMISSION_DENIED = 3;
+const FAILURE = 4;
+
+class HostKeyMismatch extends UserError {}
+
+/** Connects, writes `body` to `directory/fileName` through a temporary name; answers the bytes. */
+export async function sftpUpload(target: SftpTarget, body: Readable, logger?: Logger): Promise<{ bytes: number; path: string }> {
+  const where = `${target.hostName}${target.port === 22 ? "" : `:${target.port}`}`;
+  const client = new Client();
+  let presented: string | undefined;
+  const config: ConnectConfig = {
+    host: target.address, port: target.port, username: target.username, password: target.password || undefined,
+    privateKey: target.privateKey || undefined, readyTimeout: target.timeoutMs ?? 20_000, keepaliveInterval: 15_000,
+    hostVerifier: (key: Buffer) => {
+      presented = hostKeyFingerprint(key);
+      return !target.fingerprint || presented === target.fingerprint;
+    },
+  };
+  try {
+    await connect(client, config);
+  } catch (err) {
+    client.end();
+    if (target.fingerprint && presented && presented !== target.fingerprint) {
+      throw new HostKeyMismatch(`The SFTP server ${where} presented the host key ${presented}, not the expected ` +
+        `${target.fingerprint}: nothing was sent. If the server's key was changed on purpose, update the host key ` +
+        "fingerprint setting; otherwise someone may be intercepting the connection.");
+    }
+    throw connectProblem(err, where, target);
+  }
+  const finalPath = `${target.directory}${target.fileName}`;
+  const tempPath = `${target.directory}.${target.fileName}.${crypto.randomBytes(6).toString("hex")}.part`;
+  let sftp: SFTPWrapper | undefined;
+  try {
+    sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => e ? reject(e) : resolve(s)));
+    const counted = countBytes(body);
+    try {
+      await write(sftp, tempPath, counted.stream);
+    } catch (err) {
+      throw counted.sourceError() ?? await writeProblem(sftp, err, where, target.directory);
+    }
+    await replace(sftp, tempPath, finalPath).catch((err) => { throw fileProblem(err, where, target.directory, "rename"); });
+    logger?.debug("sftp file written", { bytes: counted.bytes() });
+    return { bytes: counted.bytes(), path: finalPath };
+  } catch (err) {
+    if (sftp) { await new Promise<void>((resolve) => sftp!.unlink(tempPath, () => resolve())); }
+    if (err instanceof UserError) { throw err; }
+    throw connectProblem(err, where, target);
+  } finally {
+    client.end();
+  }
+}
+
+function connect(client: Client, config: ConnectConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.once("ready", () => resolve());
+    client.once("error", reject);
+    client.once("close", () => reject(Object.assign(new Error("connection closed"), { code: "ECONNRESET" })));
+    client.connect(config);
+  });
+}
+
+async function write(sftp: SFTPWrapper, path: string, source: Readable): Promise<void> {
+  const out = sftp.createWriteStream(path, { flags: "w", mode: 0o644 });
+  const closed = new Promise<void>((resolve, reject) => { out.once("close", resolve); out.once("error", reject); });
+  await pipeline(source, out);
+  await closed;
+}
+
+/** Moves the finished file over the final name: atomically where the server can (posix-rename). */
+async function replace(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  const call = (fn: (cb: (err?: Error | null) => void) => void) =>
+    new Promise<void>((resolve, reject) => fn((err) => err ? reject(err) : resolve()));
+  try {
+    await call((cb) => sftp.ext_openssh_rename(from, to, cb));
+    return;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== undefined) { throw err; }
+    // The server lacks the extension (thrown before any request): a plain rename, which refuses to replace.
+  }
+  await call((cb) => sftp.unlink(to, () => cb()));
+  await call((cb) => sftp.rename(from, to, cb));
+}
+
+function fileProblem(err: unknown, where: string, directory: string, what: "write" | "rename"): UserError {
+  const code = (err as { code?: unknown }).code;
+  if (code === NO_SUCH_FILE) {
+    return new UserError(`The folder ${directory} does not exist on the SFTP server ${where}. Create it, or fix the ` +
+      "folder in the address.", { address: "This folder does not exist on the server." });
+  }
+  if (code === PERMISSION_DENIED) {
+    return new UserError(`The SFTP user may not ${what === "write" ? "create files" : "rename files"} in ${directory} ` +
+      `on ${where}. Give the user write permission on that folder, or choose another one.`);
+  }
+  const detail = String((err as Error)?.message ?? "").slice(0, 200);
+  return new UserError(`The SFTP server ${where} could not ${what} the file in ${directory}${detail ? ` (${detail})` : ""}.`);
+}
+
+/** A failed write; a server failure with (almost) no space left is said to be a full disk. */
+async function writeProblem(sftp: SFTPWrapper, err: unknown, where: string, directory: string): Promise<UserError> {
+  const code = (err as { code?: unknown }).code;
+  if (code === FAILURE) {
+    const free = await new Promise<number | undefined>((resolve) => {
+      try {
+        sftp.ext_openssh_statvfs(directory, (e, info) => resolve(e || !info ? undefined : info.bavail * info.bsize));
+      } catch {
+        resolve(undefined);
+      }
+    });
+    if (free === undefined || free < 1024 * 1024) {
+      return new UserError(`The SFTP server ${where} ran out of space (its disk is full or the user's quota is used ` +
+        `up) while writing to ${directory}; the partial file was removed. Free space on the server and send again.`);
+    }
+  }
+  if (code !== undefined && typeof code === "number") { return fileProblem(err, where, directory, "write"); }
+  return connectProblem(err, where);
+}
+
+function connectProblem(err: unknown, where: string, target?: SftpTarget): UserError {
+  if (err instanceof UserError) { return err; }
+  const e = err as { code?: string; level?: string; message?: string };
+  if (e.level === "client-authentication") {
+    const how = target?.privateKey ? "the private key" : "the password";
+    return new UserError(`The SFTP server ${where} refused the login of "${target?.username}" with ${how}. ` +
+      "Check the username and password (or the key set by your admin).",
+      target?.privateKey ? undefined : { password: "The server refused this password." });
+  }
+  if (e.level === "client-timeout" || e.code === "ETIMEDOUT") {
+    return new RetryableError(`The SFTP server ${where} did not answer in time. Check the address and port, and that ` +
+      "the server lets this hub connect.");
+  }
+  if (e.code === "ECONNREFUSED") {
+    return new RetryableError(`The SFTP server ${where} refused the connection: nothing listens on that port.`);
+  }
+  if (e.code === "ENOTFOUND") { return new UserError(`The host ${where} could not be found. Check the address.`); }
+  if (e.code === "ECONNRESET" || e.code === "EPIPE" || /closed|reset|No response/i.test(e.message ?? "")) {
+    return new RetryableError(`The connection to the SFTP server ${where} was cut before the file was complete; ` +
+      "nothing was written under the file's name. Try again later.");
+  }
+  return new UserError(`The SFTP server ${where} failed: ${(e.message ?? "unknown error").slice(0, 200)}.`);
+}
