@@ -17,15 +17,16 @@ import { rowsPart } from "./rows";
 import { segmentPart } from "./segment";
 import { slackPart } from "./slack";
 import { startupPart } from "./startup";
+import { storagePart } from "./storage";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
-  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, loadPart, soakPart,
-  drivePart, dropboxPart, sheetsPart,
+  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
+  loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "load", "drive",
-  "dropbox", "sheets"];
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
+  "drive", "dropbox", "sheets"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -12,13 +12,18 @@ import { SftpIntegration } from "./sftp/sftp";
 export function storageIntegrations(config: Config, http: HttpClient): Integration[] {
   const s3: S3ClientSettings = {
     connectTimeoutMs: config.http.connectTimeoutMs, idleTimeoutMs: config.http.idleTimeoutMs,
-    maxAttempts: config.http.maxAttempts,
+    totalTimeoutMs: config.http.totalTimeoutMs, maxAttempts: config.http.maxAttempts,
   };
   return [
     new AmazonS3Integration(http, { ...s3, endpoint: config.storage.s3Endpoint }),
-    new AzureStorageIntegration({ blobUrlTemplate: config.storage.azureBlobUrl, maxTries: config.http.maxAttempts }),
+    new AzureStorageIntegration({
+      blobUrlTemplate: config.storage.azureBlobUrl, maxTries: config.http.maxAttempts,
+      tryTimeoutMs: config.http.totalTimeoutMs,
+    }),
     new DigitalOceanObjectStorageIntegration({ ...s3, endpointTemplate: config.storage.spacesEndpoint }),
-    new GoogleCloudStorageIntegration(http, { apiUrl: config.storage.gcsApiUrl, tokenUrl: config.google.oauthTokenUrl }),
+    new GoogleCloudStorageIntegration(http, {
+      apiUrl: config.storage.gcsApiUrl, tokenUrl: config.google.oauthTokenUrl,
+    }),
     new SftpIntegration(http.guard, config.http.connectTimeoutMs * 2),
   ];
 }

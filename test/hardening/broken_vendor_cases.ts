@@ -7,6 +7,7 @@ import request from "supertest";
 import { ActionType } from "../../src/hub/action_request";
 import { Integration } from "../../src/hub/integration";
 import { authHeader } from "../helpers/app";
+import { FCM_CLIENT_EMAIL, FCM_PRIVATE_KEY } from "../fakes/fcm_api";
 import { loginData } from "./oauth_states";
 import { firstFormat, sentinelAttachment } from "./sentinel_requests";
 
@@ -50,6 +51,13 @@ const SHAPED_PARAMS: Record<string, Record<string, string>> = {
   twilio_message: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
   aws_ec2_stop_instance: { region: "us-east-1" },
 };
+/** Params whose shape the hub checks before calling the vendor, by param name (the storage family's keys). */
+const SHAPED_PARAM_VALUES: Record<string, string> = {
+  private_key: FCM_PRIVATE_KEY,
+  client_email: FCM_CLIENT_EMAIL,
+  accessKey: Buffer.alloc(64, 7).toString("base64"),
+  account: "teststorage",
+};
 const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone } };
 
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
@@ -59,7 +67,8 @@ function params(integration: Integration, vendorUrl: string): Record<string, str
   // admin-typed instance URLs and endpoints (Marketo, Braze) point at the fake vendor.
   const given = integration.params.filter((p) => p.required || !/percent|_size$/.test(p.name));
   const values: Record<string, string> = Object.fromEntries(given.map((p) => [p.name,
-    shaped[p.name] ?? (/^(url|.*_endpoint)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
+    shaped[p.name] ?? SHAPED_PARAM_VALUES[p.name] ??
+    (/^(url|.*_endpoint)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
   return values;
@@ -103,6 +112,10 @@ export async function buildCases(server: any, integrations: Integration[], vendo
         body: { data, form_params: {} } };
       cases.push(formCase);
       fields = (await runCase(server, formCase)).body.fields ?? [];
+      // A form that needs the vendor's answer (a bucket list) may fail here: its fields as an execute checks them.
+      if (!fields.length && integration.validationForm) {
+        fields = (await integration.validationForm(undefined as any)).fields;
+      }
       for (const field of fields.filter((f) => f.interactive && f.type === "select")) {
         for (const option of field.options ?? []) {
           cases.push({ label: `${integration.name} form ${field.name}=${option.name}`, integration, route: "form",

@@ -3,6 +3,7 @@
 // nothing under the name, links are signed.
 import { expect } from "chai";
 import * as crypto from "crypto";
+import * as http from "http";
 import { Readable } from "stream";
 import { defaultHttpSettings } from "../../src/config";
 import { HttpClient } from "../../src/lib/http_client";
@@ -137,16 +138,44 @@ describe("object stores", () => {
     });
   });
 
+  it("Azure and S3: an endless answer is cut at the cap, a silent server at the timeout", async () => {
+    let mode: "endless" | "silent" = "endless";
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (mode === "silent") { return; }
+      res.writeHead(200, { "content-type": "application/xml" });
+      const chunk = Buffer.alloc(1024 * 1024, 0x41);
+      const pump = () => { while (res.write(chunk)) { /* until backpressure */ } };
+      res.on("drain", pump);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as any).port}`;
+    try {
+      const azure = azureBlobService({ account: "teststorage", accessKey: AZURITE_KEY,
+        blobUrlTemplate: `${url}/{account}`, maxTries: 1, tryTimeoutMs: 1000 });
+      expect((await listAzureContainers(azure).catch((e) => e)).message).to.match(/far longer than any of its answers/);
+      const s3 = s3Client({ accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET, region: "us-east-1", endpoint: url,
+        maxAttempts: 1 });
+      expect((await listS3Buckets(s3).catch((e) => e)).message).to.match(/far longer than any S3 answer/);
+      mode = "silent";
+      expect((await listAzureContainers(azure).catch((e) => e)).message).to.match(/Azure Storage stopped answering/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   describe("GCS (fake JSON API)", () => {
     let gcs: FakeGcs;
     let session: GcsSession;
-    const http = new HttpClient({ ...defaultHttpSettings(), maxAttempts: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
+    const client = new HttpClient({ ...defaultHttpSettings(), maxAttempts: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
       { version: "test" });
     beforeEach(async () => {
       gcs = await new FakeGcs().start();
-      const token = await serviceAccountToken(http, gcs.tokenUrl, { clientEmail: gcs.clientEmail,
+      const token = await serviceAccountToken(client, gcs.tokenUrl, { clientEmail: gcs.clientEmail,
         privateKey: gcs.privateKeyPem, scopes: ["https://www.googleapis.com/auth/devstorage.read_write"] });
-      session = { http, apiUrl: gcs.url, accessToken: token.accessToken };
+      session = { http: client, apiUrl: gcs.url, accessToken: token.accessToken };
     });
     afterEach(() => gcs.stop());
 

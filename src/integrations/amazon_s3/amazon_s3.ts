@@ -17,6 +17,7 @@ export interface S3ClientSettings {
   endpoint?: string;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
+  totalTimeoutMs: number;
   maxAttempts: number;
 }
 
@@ -29,7 +30,8 @@ export const S3_KEY_PARAMS: Param[] = [{
   name: "secret_access_key", label: "Secret Key", description: "The secret access key that belongs to it.",
   required: true, sensitive: true,
 }, {
-  name: "region", label: "Region", description: "The buckets' region, e.g. us-east-1.", required: true, sensitive: false,
+  name: "region", label: "Region", description: "The buckets' region, e.g. us-east-1.",
+  required: true, sensitive: false,
 }];
 
 /** The region as given, or a UserError when it cannot be one. */
@@ -70,12 +72,13 @@ export class AmazonS3Integration extends Integration implements S3Destination {
   async client(request: ActionRequest): Promise<S3Client> {
     const typed = (request.params.endpoint ?? "").trim();
     // An endpoint typed into the admin settings is a user URL: checked now, and on every connection.
-    const endpoint = typed ? (await this.http.guard.check(typed)).toString().replace(/\/$/, "") : this.settings.endpoint;
+    const endpoint = typed
+      ? (await this.http.guard.check(typed)).toString().replace(/\/$/, "") : this.settings.endpoint;
     return s3Client({
       accessKeyId: request.params.access_key_id ?? "", secretAccessKey: request.params.secret_access_key ?? "",
       region: checkedRegion(request.params.region), endpoint, lookup: typed ? this.http.guard.connectLookup : undefined,
       who: this.who, connectTimeoutMs: this.settings.connectTimeoutMs, idleTimeoutMs: this.settings.idleTimeoutMs,
-      maxAttempts: this.settings.maxAttempts,
+      totalTimeoutMs: this.settings.totalTimeoutMs, maxAttempts: this.settings.maxAttempts,
     });
   }
 }

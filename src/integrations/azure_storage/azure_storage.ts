@@ -16,6 +16,8 @@ export interface AzureStorageSettings {
   /** AZURE_STORAGE_BLOB_URL, with `{account}`. */
   blobUrlTemplate: string;
   maxTries?: number;
+  /** Longest one try (one block) may take. */
+  tryTimeoutMs?: number;
 }
 
 export class AzureStorageIntegration extends Integration {
@@ -42,7 +44,8 @@ export class AzureStorageIntegration extends Integration {
   constructor(private readonly settings: AzureStorageSettings) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> {
-    const containers = await listAzureContainers(azureBlobService(this.account(request)));
+    const containers = await listAzureContainers(azureBlobService(this.account(request)), 1000,
+      this.settings.tryTimeoutMs);
     if (!containers.length) { return ActionForm.error("Create a container in your Azure account."); }
     return new ActionForm(this.fields(containers));
   }
@@ -55,7 +58,7 @@ export class AzureStorageIntegration extends Integration {
     const container = (request.formParams.container ?? "").trim();
     const file = await openDeliveryFile(request, request.formParams.filename);
     const { bytes } = await uploadAzureStream(service, {
-      container, name: file.name, body: file.stream, contentType: file.contentType,
+      container, name: file.name, body: file.stream, contentType: file.contentType, stallMs: this.settings.tryTimeoutMs,
     });
     const where = `${azureBlobUrl(account)}/${container}/${file.name}`;
     return ActionResponse.ok(wroteMessage(bytes, where));
@@ -76,6 +79,7 @@ export class AzureStorageIntegration extends Integration {
     return {
       account: request.params.account ?? "", accessKey: request.params.accessKey ?? "",
       blobUrlTemplate: this.settings.blobUrlTemplate, maxTries: this.settings.maxTries,
+      tryTimeoutMs: this.settings.tryTimeoutMs,
     };
   }
 }

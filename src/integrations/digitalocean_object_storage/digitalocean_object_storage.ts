@@ -48,7 +48,8 @@ export class DigitalOceanObjectStorageIntegration extends Integration implements
       // Spaces signs with us-east-1 whatever the region; the region picks the endpoint.
       region: "us-east-1", endpoint: this.settings.endpointTemplate.replace(/\{region\}/g, region),
       who: this.who, connectTimeoutMs: this.settings.connectTimeoutMs,
-      idleTimeoutMs: this.settings.idleTimeoutMs, maxAttempts: this.settings.maxAttempts,
+      idleTimeoutMs: this.settings.idleTimeoutMs, totalTimeoutMs: this.settings.totalTimeoutMs,
+      maxAttempts: this.settings.maxAttempts,
     });
   }
 }

@@ -53,7 +53,8 @@ export class GoogleCloudStorageIntegration extends Integration {
   async form(request: ActionRequest): Promise<ActionForm> {
     const buckets = await listGcsBuckets(await this.session(request), (request.params.project_id ?? "").trim());
     if (!buckets.length) {
-      return ActionForm.error(`The project "${request.params.project_id}" has no buckets the service account can see: ` +
+      return ActionForm.error(`The project "${request.params.project_id}" has no buckets the service account ` +
+        "can see: " +
         "create one in the Cloud console.");
     }
     return new ActionForm(this.fields(buckets));
@@ -70,6 +71,8 @@ export class GoogleCloudStorageIntegration extends Integration {
     if (noOverwrite && await gcsObjectExists(session, bucket, name)) { name = withSuffix(name, String(Date.now())); }
     const { bytes } = await uploadGcsStream(session, {
       bucket, name, body: file.stream, contentType: file.contentType, noOverwrite,
+      // A chunk gets one more try than a plain request: each resumes where the last one stopped.
+      maxAttempts: this.http.retryPolicy.maxAttempts + 1, retryBaseDelayMs: this.http.retryPolicy.baseDelayMs,
     });
     return ActionResponse.ok(wroteMessage(bytes, `gs://${bucket}/${name}`));
   }

@@ -31,7 +31,9 @@ export function parseSftpAddress(raw: string | undefined): SftpAddress {
   }
   const port = url.port ? Number(url.port) : 22;
   let directory = decodeURIComponent(url.pathname || "/");
-  if (directory.split("/").includes("..")) { throw new UserError("The address's folder may not contain \"..\".", FIELD); }
+  if (directory.split("/").includes("..")) {
+    throw new UserError("The address's folder may not contain \"..\".", FIELD);
+  }
   // `sftp://host/~/x/` means a folder below the login folder; SFTP paths without a leading slash are.
   if (directory.startsWith("/~/")) { directory = directory.slice(3); }
   if (!directory.endsWith("/")) { directory += "/"; }

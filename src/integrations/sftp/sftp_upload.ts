@@ -10,6 +10,7 @@ import { RetryableError, UserError } from "../../lib/errors";
 import { Logger } from "../../lib/logger";
 import { countBytes } from "../../lib/object_stores/store_errors";
 import { hostKeyFingerprint } from "./sftp_address";
+import { SftpFileWriter } from "./sftp_writer";
 
 export interface SftpTarget {
   /** The address connected to (already checked by the URL guard). */
@@ -35,9 +36,13 @@ const FAILURE = 4;
 class HostKeyMismatch extends UserError {}
 
 /** Connects, writes `body` to `directory/fileName` through a temporary name; answers the bytes. */
-export async function sftpUpload(target: SftpTarget, body: Readable, logger?: Logger): Promise<{ bytes: number; path: string }> {
+export async function sftpUpload(
+  target: SftpTarget, body: Readable, logger?: Logger,
+): Promise<{ bytes: number; path: string }> {
   const where = `${target.hostName}${target.port === 22 ? "" : `:${target.port}`}`;
   const client = new Client();
+  let closed = false;
+  client.once("close", () => { closed = true; });
   let presented: string | undefined;
   const config: ConnectConfig = {
     host: target.address, port: target.port, username: target.username, password: target.password || undefined,
@@ -65,20 +70,34 @@ export async function sftpUpload(target: SftpTarget, body: Readable, logger?: Lo
     sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => e ? reject(e) : resolve(s)));
     const counted = countBytes(body);
     try {
-      await write(sftp, tempPath, counted.stream);
+      await write(client, sftp, tempPath, counted.stream);
     } catch (err) {
       throw counted.sourceError() ?? await writeProblem(sftp, err, where, target.directory);
     }
-    await replace(sftp, tempPath, finalPath).catch((err) => { throw fileProblem(err, where, target.directory, "rename"); });
+    await replace(sftp, tempPath, finalPath)
+      .catch((err) => { throw fileProblem(err, where, target.directory, "rename"); });
     logger?.debug("sftp file written", { bytes: counted.bytes() });
     return { bytes: counted.bytes(), path: finalPath };
   } catch (err) {
-    if (sftp) { await new Promise<void>((resolve) => sftp!.unlink(tempPath, () => resolve())); }
+    if (sftp && !closed) { await removeQuietly(sftp, tempPath); }
     if (err instanceof UserError) { throw err; }
     throw connectProblem(err, where, target);
   } finally {
     client.end();
   }
+}
+
+/** Removes `path`, giving up after a few seconds (the connection may be half gone). */
+function removeQuietly(sftp: SFTPWrapper, path: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    try {
+      sftp.unlink(path, () => { clearTimeout(timer); resolve(); });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
 
 function connect(client: Client, config: ConnectConfig): Promise<void> {
@@ -90,11 +109,20 @@ function connect(client: Client, config: ConnectConfig): Promise<void> {
   });
 }
 
-async function write(sftp: SFTPWrapper, path: string, source: Readable): Promise<void> {
-  const out = sftp.createWriteStream(path, { flags: "w", mode: 0o644 });
-  const closed = new Promise<void>((resolve, reject) => { out.once("close", resolve); out.once("error", reject); });
-  await pipeline(source, out);
-  await closed;
+/** Writes `source` to a new file at `path`, many requests in flight; fails when the connection closes. */
+async function write(client: Client, sftp: SFTPWrapper, path: string, source: Readable): Promise<void> {
+  const handle = await new Promise<Buffer>((resolve, reject) =>
+    sftp.open(path, "w", 0o644, (err, h) => err ? reject(err) : resolve(h)));
+  const writer = new SftpFileWriter(sftp, handle);
+  const onClose = () => writer.fail(Object.assign(new Error("connection closed"), { code: "ECONNRESET" }));
+  client.once("close", onClose);
+  try {
+    await pipeline(source, writer);
+  } finally {
+    client.off("close", onClose);
+  }
+  // Closing is where some servers report a failed flush (a full disk on close).
+  await new Promise<void>((resolve, reject) => sftp.close(handle, (err) => err ? reject(err) : resolve()));
 }
 
 /** Moves the finished file over the final name: atomically where the server can (posix-rename). */
@@ -119,11 +147,13 @@ function fileProblem(err: unknown, where: string, directory: string, what: "writ
       "folder in the address.", { address: "This folder does not exist on the server." });
   }
   if (code === PERMISSION_DENIED) {
-    return new UserError(`The SFTP user may not ${what === "write" ? "create files" : "rename files"} in ${directory} ` +
+    const action = what === "write" ? "create files" : "rename files";
+    return new UserError(`The SFTP user may not ${action} in ${directory} ` +
       `on ${where}. Give the user write permission on that folder, or choose another one.`);
   }
   const detail = String((err as Error)?.message ?? "").slice(0, 200);
-  return new UserError(`The SFTP server ${where} could not ${what} the file in ${directory}${detail ? ` (${detail})` : ""}.`);
+  return new UserError(`The SFTP server ${where} could not ${what} the file in ${directory}` +
+    `${detail ? ` (${detail})` : ""}.`);
 }
 
 /** A failed write; a server failure with (almost) no space left is said to be a full disk. */
@@ -132,7 +162,8 @@ async function writeProblem(sftp: SFTPWrapper, err: unknown, where: string, dire
   if (code === FAILURE) {
     const free = await new Promise<number | undefined>((resolve) => {
       try {
-        sftp.ext_openssh_statvfs(directory, (e, info) => resolve(e || !info ? undefined : info.bavail * info.bsize));
+        sftp.ext_openssh_statvfs(directory, (e, info) =>
+          resolve(e || !info ? undefined : Number(info.f_bavail) * Number(info.f_frsize || info.f_bsize)));
       } catch {
         resolve(undefined);
       }
@@ -167,5 +198,6 @@ function connectProblem(err: unknown, where: string, target?: SftpTarget): UserE
     return new RetryableError(`The connection to the SFTP server ${where} was cut before the file was complete; ` +
       "nothing was written under the file's name. Try again later.");
   }
-  return new UserError(`The SFTP server ${where} failed: ${(e.message ?? "unknown error").slice(0, 200)}.`);
+  return new UserError(`The SFTP connection to ${where} failed (${(e.message ?? "unknown error").slice(0, 200)}). ` +
+    "Check the address and port, and that the server speaks SFTP.");
 }

@@ -8,11 +8,12 @@
 // committed at the end; blocks of an upload that failed stay uncommitted (Azure deletes them
 // after a week and bills nothing for an uncommitted upload's name).
 import {
-  BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, RestError, StorageRetryPolicyType,
-  StorageSharedKeyCredential,
+  BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, newPipeline, RestError,
+  StorageRetryPolicyType, StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { Readable } from "stream";
 import { RetryableError, UserError } from "../errors";
+import { cappedAzureHttpClient } from "./azure_http";
 import { countBytes, networkProblem } from "./store_errors";
 
 export interface AzureSettings {
@@ -51,7 +52,7 @@ function credential(settings: AzureSettings): StorageSharedKeyCredential {
 
 /** A client for the account's blob service, with the hub's retry policy. */
 export function azureBlobService(settings: AzureSettings): BlobServiceClient {
-  return new BlobServiceClient(azureBlobUrl(settings), credential(settings), {
+  const pipeline = newPipeline(credential(settings), {
     retryOptions: {
       retryPolicyType: StorageRetryPolicyType.EXPONENTIAL,
       maxTries: settings.maxTries ?? 4,
@@ -61,17 +62,75 @@ export function azureBlobService(settings: AzureSettings): BlobServiceClient {
     },
     userAgentOptions: { userAgentPrefix: "LookerIntegrationService" },
   });
+  // The SDK takes its transport from here (storage-blob's getCoreClientOptions); its public
+  // `httpClient` option only takes the legacy interface. test_object_stores.ts checks it applies.
+  (pipeline as unknown as { _coreHttpClient: unknown })._coreHttpClient =
+    cappedAzureHttpClient(settings.tryTimeoutMs ?? 600_000);
+  return new BlobServiceClient(azureBlobUrl(settings), pipeline);
 }
 
+/**
+ * The SDK sets no client-side timeout (its `tryTimeoutInMs` only asks the server to give up), so
+ * a store that stops answering would hold a delivery forever: this aborts an operation when no
+ * progress (a page, a block) was made for `ms`.
+ */
+interface Watchdog {
+  signal: AbortSignal;
+  kick(): void;
+  stop(): void;
+  fired(): boolean;
+  /** `work`, or a rejection as soon as the watchdog fires (the SDK does not always honour the abort). */
+  guard<T>(work: Promise<T>): Promise<T>;
+}
+
+function watchdog(ms: number): Watchdog {
+  const controller = new AbortController();
+  let fired = false;
+  let timer: NodeJS.Timeout;
+  const arm = () => { timer = setTimeout(() => { fired = true; controller.abort(); }, ms); };
+  arm();
+  const stalled = new Promise<never>((_resolve, reject) =>
+    controller.signal.addEventListener("abort", () => reject(STALLED()), { once: true }));
+  stalled.catch(() => undefined);
+  return {
+    signal: controller.signal,
+    kick: () => { clearTimeout(timer); arm(); },
+    stop: () => clearTimeout(timer),
+    fired: () => fired,
+    guard: <T>(work: Promise<T>) => {
+      work.catch(() => undefined);
+      return Promise.race([work, stalled]);
+    },
+  };
+}
+
+const STALLED = () => new RetryableError(`${WHO} stopped answering. Nothing was written under the file's name; ` +
+  "try again later.");
+
 /** Every container of the account, by name (all pages). */
-export async function listAzureContainers(service: BlobServiceClient): Promise<string[]> {
+export async function listAzureContainers(
+  service: BlobServiceClient, pageSize = 1000, stallMs = 120_000,
+): Promise<string[]> {
   const names: string[] = [];
+  const dog = watchdog(stallMs);
   try {
-    for await (const page of service.listContainers().byPage({ maxPageSize: 1000 })) {
-      for (const c of page.containerItems ?? []) { names.push(c.name); }
+    let token: string | undefined;
+    // A page whose continuation repeats the last one (a broken or hostile server) ends the listing.
+    for (let pages = 0; pages < 1000; pages++) {
+      const iterator = service.listContainers({ abortSignal: dog.signal as any })
+        .byPage({ maxPageSize: pageSize, continuationToken: token });
+      const page = await dog.guard(iterator.next());
+      if (page.done) { break; }
+      dog.kick();
+      for (const c of page.value.containerItems ?? []) { names.push(c.name); }
+      const next = page.value.continuationToken;
+      if (!next || next === token) { break; }
+      token = next;
     }
   } catch (err) {
-    throw azureProblem(err, { action: "list" });
+    throw dog.fired() ? STALLED() : azureProblem(err, { action: "list" });
+  } finally {
+    dog.stop();
   }
   return names.sort((a, b) => a.localeCompare(b));
 }
@@ -85,7 +144,8 @@ export interface AzureUploadOptions {
   blockSize?: number;
   /** Blocks in flight (and in memory) at once; default 4. */
   concurrency?: number;
-  signal?: AbortSignal;
+  /** The upload is abandoned when no block completes for this long; default 15 minutes. */
+  stallMs?: number;
 }
 
 /** Streams `body` to `container/name` as a block blob; answers the bytes written. */
@@ -94,23 +154,35 @@ export async function uploadAzureStream(
 ): Promise<{ bytes: number }> {
   const blob = service.getContainerClient(options.container).getBlockBlobClient(options.name);
   const counted = countBytes(options.body);
+  const dog = watchdog(options.stallMs ?? 900_000);
   try {
-    await blob.uploadStream(counted.stream, options.blockSize ?? 8 * 1024 * 1024, options.concurrency ?? 4, {
+    await dog.guard(blob.uploadStream(counted.stream, options.blockSize ?? 8 * 1024 * 1024, options.concurrency ?? 4, {
       blobHTTPHeaders: { blobContentType: options.contentType },
-      abortSignal: options.signal as any,
-    });
+      abortSignal: dog.signal as any,
+      onProgress: () => dog.kick(),
+    }));
   } catch (err) {
-    throw counted.sourceError() ?? azureProblem(err, { action: "write", container: options.container });
+    if (!counted.stream.destroyed) { counted.stream.destroy(); }
+    throw counted.sourceError() ?? (dog.fired() ? STALLED()
+      : azureProblem(err, { action: "write", container: options.container }));
+  } finally {
+    dog.stop();
   }
   return { bytes: counted.bytes() };
 }
 
 /** True when `container/name` exists. */
-export async function azureBlobExists(service: BlobServiceClient, container: string, name: string): Promise<boolean> {
+export async function azureBlobExists(
+  service: BlobServiceClient, container: string, name: string, stallMs = 120_000,
+): Promise<boolean> {
+  const dog = watchdog(stallMs);
   try {
-    return await service.getContainerClient(container).getBlobClient(name).exists();
+    return await dog.guard(service.getContainerClient(container).getBlobClient(name)
+      .exists({ abortSignal: dog.signal as any }));
   } catch (err) {
-    throw azureProblem(err, { action: "read", container });
+    throw dog.fired() ? STALLED() : azureProblem(err, { action: "read", container });
+  } finally {
+    dog.stop();
   }
 }
 
@@ -160,18 +232,29 @@ export function azureProblem(err: unknown, ctx: ProblemContext): UserError {
   if (code === "AccountIsDisabled") {
     return new UserError("The Azure storage account is disabled. Re-enable it in the portal.");
   }
+  if (code === "AnswerTooLarge") {
+    return new UserError(`${WHO} sent an answer far longer than any of its answers: check the account name and the ` +
+      "blob endpoint.");
+  }
   if (code === "RequestBodyTooLarge" || code === "BlockCountExceedsLimit") {
     return new UserError(`${WHO} refused the file as too large for a block blob.`);
   }
   if (code === "ServerBusy" || code === "OperationTimedOut" || (status !== undefined && status >= 500)) {
     return new RetryableError(`${WHO} kept failing (${code || `HTTP ${status}`}) even after retries. Nothing was ` +
-      "written under the file's name; the next run may succeed.");
+      "written under the file's name; try again later.");
+  }
+  if (status === 429) {
+    return new RetryableError(`${WHO} kept rate-limiting the requests (HTTP 429) even after retries. Try again later.`);
   }
   const network = networkProblem(err, WHO);
   if (network) { return network; }
-  if (e?.name === "AbortError") {
-    return new RetryableError(`The upload to ${WHO} was stopped before it completed; nothing was written.`);
+  // The per-request timeout (azure_http.ts) ends a silent request with an abort.
+  if (e?.name === "AbortError") { return STALLED(); }
+  if (status !== undefined && status < 300) {
+    return new UserError(`${WHO} gave an answer that is not Azure Storage's (HTTP ${status}): check the account ` +
+      "name and the blob endpoint.");
   }
-  return new UserError(`${WHO} refused the request${status ? ` (HTTP ${status}${code ? `, ${code}` : ""})` : ""}` +
-    `${detail ? `: ${detail}` : ""}.`);
+  const named = /^[A-Z][A-Za-z]+$/.test(code) ? `, ${code}` : "";
+  return new UserError(`${WHO} refused the request${status ? ` (HTTP ${status}${named})` : ""}. Check the account ` +
+    "name, the access key and the container.");
 }

@@ -52,8 +52,10 @@ export async function listGcsBuckets(s: GcsSession, projectId: string): Promise<
     if (res.status !== 200) { throw gcsProblem(res, { action: "list", project: projectId }); }
     const answer = res.json();
     for (const item of answer.items ?? []) { if (typeof item.name === "string") { names.push(item.name); } }
-    pageToken = typeof answer.nextPageToken === "string" && answer.nextPageToken ? answer.nextPageToken : undefined;
-    if (!pageToken) { break; }
+    const next = typeof answer.nextPageToken === "string" && answer.nextPageToken ? answer.nextPageToken : undefined;
+    // A token that repeats (a broken or hostile server) ends the listing.
+    if (!next || next === pageToken) { break; }
+    pageToken = next;
   }
   return names.sort((a, b) => a.localeCompare(b));
 }

@@ -15,6 +15,7 @@ import * as http from "http";
 import * as https from "https";
 import { Readable } from "stream";
 import { RetryableError, UserError } from "../errors";
+import { CappedHttpHandler } from "./capped_handler";
 import { countBytes, networkProblem } from "./store_errors";
 
 export interface S3Settings {
@@ -30,6 +31,8 @@ export interface S3Settings {
   connectTimeoutMs?: number;
   /** Longest silence on a socket; default 60 s. */
   idleTimeoutMs?: number;
+  /** Longest one request (one part) may take; default 15 minutes. */
+  totalTimeoutMs?: number;
   /** A `lookup` for the sockets, e.g. the URL guard's for an endpoint a user typed. */
   lookup?: any;
   /** Names the store in messages ("Amazon S3", "DigitalOcean Spaces"). */
@@ -48,12 +51,14 @@ export function s3Client(settings: S3Settings): S3Client {
     // Checksums on every part cost CPU and some S3-compatible servers refuse the new headers.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: {
+    requestHandler: new CappedHttpHandler({
       connectionTimeout: settings.connectTimeoutMs ?? 10_000,
       socketTimeout: settings.idleTimeoutMs ?? 60_000,
+      requestTimeout: settings.totalTimeoutMs ?? 900_000,
+      throwOnRequestTimeout: true,
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
-    },
+    }),
   });
 }
 
@@ -67,8 +72,9 @@ export async function listS3Buckets(client: S3Client, who = "Amazon S3"): Promis
         ContinuationToken: token, MaxBuckets: token === undefined && page === 0 ? undefined : 1000,
       }));
       for (const b of answer.Buckets ?? []) { if (b.Name) { names.push(b.Name); } }
+      // A token that repeats (a broken or hostile server) ends the listing.
+      if (!answer.ContinuationToken || answer.ContinuationToken === token) { break; }
       token = answer.ContinuationToken;
-      if (!token) { break; }
     }
   } catch (err) {
     throw s3Problem(err, { who, action: "list", permission: "s3:ListAllMyBuckets" });
@@ -153,7 +159,8 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
   if (err instanceof UserError) { return err; }
   const who = ctx.who ?? "Amazon S3";
   const e = err as S3ServiceException & { code?: string; Code?: string };
-  const code = String(e?.name ?? e?.Code ?? "");
+  const tooLarge = [e?.code, (e as { cause?: { code?: string } })?.cause?.code].includes("AnswerTooLarge");
+  const code = tooLarge ? "AnswerTooLarge" : String(e?.name ?? e?.Code ?? "");
   const status = e?.$metadata?.httpStatusCode;
   const bucket = ctx.bucket ? `"${ctx.bucket}"` : "the bucket";
   const network = networkProblem(err, who);
@@ -195,18 +202,31 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
     case "ServiceUnavailable":
     case "InternalError":
       return new RetryableError(`${who} was overloaded or failing (${code}) even after retries. ` +
-        "Nothing was written; the next run may succeed.");
+        "Nothing was written; try again later.");
+    case "AnswerTooLarge":
+      return new UserError(`${who} sent an answer far longer than any S3 answer: check that the endpoint is an ` +
+        "S3-compatible store.");
   }
   if (status === 403) {
     return new UserError(`${who} refused the request (HTTP 403${code ? `, ${code}` : ""}): check the keys and that ` +
       `they have the ${ctx.permission} permission.`);
   }
-  if (status === 404) { return new UserError(`${who} has no bucket ${bucket} (HTTP 404).`); }
-  if (status !== undefined && status >= 500) {
-    return new RetryableError(`${who} kept failing (HTTP ${status}${code ? `, ${code}` : ""}) even after retries. ` +
-      "Nothing was written; the next run may succeed.");
+  // The SDK's own names ("Error", "Unknown") and its parse errors say nothing to a user.
+  const named = /^[A-Z][A-Za-z]+$/.test(code) && !/^(Error|Unknown|TypeError|SyntaxError)$/.test(code) ? code : "";
+  const said = `HTTP ${status}${named ? `, ${named}` : ""}`;
+  if (status === 404) {
+    return new UserError(`${who} has no bucket ${bucket} (HTTP 404). Check the bucket and region.`);
   }
-  const detail = (e?.message ?? "").slice(0, 200);
-  return new UserError(`${who} refused the request${status ? ` (HTTP ${status}${code ? `, ${code}` : ""})` : ""}` +
-    `${detail ? `: ${detail}` : ""}.`);
+  if (status === 429) {
+    return new RetryableError(`${who} kept rate-limiting the requests (HTTP 429) even after retries. Try again later.`);
+  }
+  if (status !== undefined && status >= 500) {
+    return new RetryableError(`${who} kept failing (${said}) even after retries. Nothing was written; ` +
+      "try again later.");
+  }
+  if (status !== undefined && status < 300) {
+    return new UserError(`${who} gave an answer that is not S3's (${said}): check that the endpoint is an ` +
+      "S3-compatible store.");
+  }
+  return new UserError(`${who} refused the request${status ? ` (${said})` : ""}. Check the keys, region and bucket.`);
 }

@@ -54,8 +54,8 @@ export function networkProblem(err: unknown, who: string): UserError | undefined
       "Nothing was written under the file's name; try again later.");
   }
   if (TIMEOUT.has(code) || TIMEOUT.has(name)) {
-    return new RetryableError(`${who} stopped answering during the upload. Nothing was written under the ` +
-      "file's name; try again later.");
+    return new RetryableError(`${who} stopped answering, so nothing was written under the file's name; ` +
+      "try again later.");
   }
   if (e.cause && e.cause !== err) { return networkProblem(e.cause, who); }
   return undefined;

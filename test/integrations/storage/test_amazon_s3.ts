@@ -103,7 +103,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     }
   });
 
-  it("a connection cut on every try of a part: a clear message, the upload aborted, nothing under the name", async () => {
+  it("a connection cut on every try of a part: a clear message, the upload aborted, nothing left", async () => {
     proxy.rule = (req) => /partNumber=2&/.test(req.url ?? "") ? "cut" : undefined;
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(9 * MiB).pipe(res); });
     try {
@@ -161,11 +161,12 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     expect(s3.bytes("hub-spaces", "board.pdf")!.subarray(0, 5).toString()).to.equal("%PDF-");
     const spaces = new DigitalOceanObjectStorageIntegration({
       endpointTemplate: "https://{region}.digitaloceanspaces.com", connectTimeoutMs: 1000, idleTimeoutMs: 1000,
+      totalTimeoutMs: 1000,
       maxAttempts: 1,
     });
-    const request = new ActionRequest({ requestId: "r", lookerVersion: {} as any, logger: undefined as any });
-    request.params = { ...KEYS, region: "ams3" };
-    const endpoint = await (await spaces.client(request)).config.endpoint!();
+    const spacesRequest = new ActionRequest({ requestId: "r", lookerVersion: {} as any, logger: undefined as any });
+    spacesRequest.params = { ...KEYS, region: "ams3" };
+    const endpoint = await (await spaces.client(spacesRequest)).config.endpoint!();
     expect(endpoint.hostname).to.equal("ams3.digitaloceanspaces.com");
   });
 });

@@ -1,0 +1,106 @@
+// google_cloud_storage through the real app against the local fake of Google's token endpoint
+// and Cloud Storage's JSON API, which accepts only tokens minted from the test key.
+import { expect } from "chai";
+import { startDownloadServer } from "../../fakes/download_server";
+import { FakeGcs } from "../../fakes/gcs_api";
+import { TestApp } from "../../helpers/app";
+import { execute, form } from "../../helpers/execute";
+import { csvBuffer, csvBytes, FIXTURE_CSV, lookerRequest, storageApp } from "../../helpers/storage";
+
+const MiB = 1024 * 1024;
+
+describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
+  let gcs: FakeGcs;
+  let hub: TestApp;
+  let params: Record<string, string>;
+
+  beforeEach(async () => {
+    gcs = await new FakeGcs().start();
+    hub = storageApp({ GCS_API_URL: gcs.url, GOOGLE_OAUTH_TOKEN_URL: gcs.tokenUrl });
+    // As pasted from the JSON key file: the newlines are literal \n.
+    params = { client_email: gcs.clientEmail, private_key: gcs.privateKeyPem.replace(/\n/g, "\\n"),
+      project_id: gcs.projectId };
+  });
+  afterEach(() => gcs.stop());
+
+  it("lists every page of buckets in the form, signed in with the service account", async () => {
+    const answer = await form(hub.app, "google_cloud_storage", { data: params });
+    expect(answer.fields.map((f: any) => f.name)).to.deep.equal(["bucket", "filename", "overwrite"]);
+    expect(answer.fields[0].options.map((o: any) => o.name)).to.deep.equal(gcs.buckets);
+    expect(answer.fields[2]).to.deep.include({ default: "yes", type: "select" });
+    expect(gcs.assertions).to.have.length(1);
+    expect(gcs.assertions[0]).to.include({ iss: gcs.clientEmail, aud: gcs.tokenUrl,
+      scope: "https://www.googleapis.com/auth/devstorage.read_write" });
+  });
+
+  it("writes a CSV push with its content type, with the minted bearer token", async () => {
+    const answer = await execute(hub.app, "google_cloud_storage",
+      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "weekly" }));
+    expect(answer.looker)
+      .to.include({ success: true, message: `Wrote ${FIXTURE_CSV.length} bytes to gs://alpha/weekly.csv.` });
+    expect(gcs.bytes("alpha", "weekly.csv")!.toString()).to.equal(FIXTURE_CSV);
+    expect(gcs.object("alpha", "weekly.csv")!.contentType).to.equal("text/csv; charset=utf-8");
+    expect(gcs.tokensSeen.length).to.be.greaterThan(0);
+    for (const token of gcs.tokensSeen) { expect(gcs.minted.has(token)).to.equal(true); }
+  });
+
+  it("streams a 12 MiB download_url delivery in chunks, resuming a chunk cut midway and one answered 503", async () => {
+    const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(12 * MiB).pipe(res); });
+    try {
+      gcs.fault = { onPut: 1, kind: "cut" };
+      const body = lookerRequest("query_url", params, { bucket: "bravo", filename: "big", format: "csv" });
+      (body.scheduled_plan as any).download_url = `${download.url}/once`;
+      const answer = await execute(hub.app, "google_cloud_storage", body);
+      expect(answer.looker).to.include({ success: true, message: "Wrote 12 MB to gs://bravo/big.csv." });
+      expect(gcs.bytes("bravo", "big.csv")!.equals(await csvBuffer(12 * MiB))).to.equal(true);
+      gcs.fault = { onPut: gcs.putCount + 2, kind: "500" };
+      const again = await execute(hub.app, "google_cloud_storage", body);
+      expect(again.looker.success).to.equal(true);
+      expect(gcs.bytes("bravo", "big.csv")!.length).to.equal(12 * MiB);
+    } finally {
+      await download.close();
+    }
+  });
+
+  it("with Overwrite no, keeps the existing object and adds the time to the new name", async () => {
+    const body = lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "keep", overwrite: "no" });
+    const first = await execute(hub.app, "google_cloud_storage", body);
+    expect(first.looker.message).to.match(/gs:\/\/alpha\/keep\.csv\.$/);
+    const second = await execute(hub.app, "google_cloud_storage", body);
+    expect(second.looker.message).to.match(/gs:\/\/alpha\/keep_\d{13}\.csv\.$/);
+    expect([...gcs.objects.keys()].filter((k) => k.startsWith("alpha/keep"))).to.have.length(2);
+  });
+
+  it("a connection cut on every try: a clear message, the session cancelled, nothing under the name", async () => {
+    gcs.fault = { onPut: 1, kind: "cut-always" };
+    const answer = await execute(hub.app, "google_cloud_storage",
+      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "never" }));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.equal("The connection to Google Cloud Storage was cut during the upload, even " +
+      "after retries. Nothing was written under the file's name; try again later.");
+    expect(gcs.object("alpha", "never.csv")).to.equal(undefined);
+    expect(gcs.cancelled).to.deep.equal(["never.csv"]);
+  });
+
+  it("says what is wrong: the key, the bucket, the permission, the project", async () => {
+    const otherKey = new FakeGcs();
+    const wrong = await execute(hub.app, "google_cloud_storage", lookerRequest("query_csv_push",
+      { ...params, private_key: otherKey.privateKeyPem }, { bucket: "alpha" }));
+    expect(wrong.looker.message).to.match(/^Google Cloud Storage refused the service account's key \(invalid_grant/);
+    const noBucket = await execute(hub.app, "google_cloud_storage",
+      lookerRequest("query_csv_push", params, { bucket: "zulu" }));
+    expect(noBucket.looker.message)
+      .to.equal("Google Cloud Storage has no bucket \"zulu\". Pick an existing bucket in the form.");
+    gcs.nextError = { status: 403, reason: "forbidden",
+      message: "hub@x.iam.gserviceaccount.com does not have storage.objects.create access." };
+    const denied = await execute(hub.app, "google_cloud_storage",
+      lookerRequest("query_csv_push", params, { bucket: "alpha" }));
+    expect(denied.looker.message).to.equal("The service account may not write in bucket \"alpha\": it needs the " +
+      "storage.objects.create permission (Storage Object Creator).");
+    const project = await form(hub.app, "google_cloud_storage", { data: { ...params, project_id: "nope" } });
+    expect(project.error).to.equal("Google Cloud Storage has no project \"nope\". Check the \"Project Id\" setting.");
+    const notPem = await execute(hub.app, "google_cloud_storage",
+      lookerRequest("query_csv_push", { ...params, private_key: "abc" }, { bucket: "alpha" }));
+    expect(notPem.looker.message).to.match(/is not a PEM private key/);
+  });
+});

@@ -1,0 +1,153 @@
+// sftp through the real app against OpenSSH's sshd (a child process on a loopback port with a
+// generated host key), key auth, a TCP proxy that cuts the connection, and a 1 MiB tmpfs.
+import { expect } from "chai";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { parseSftpAddress } from "../../../src/integrations/sftp/sftp_address";
+import { startDownloadServer } from "../../fakes/download_server";
+import { CuttingTcpProxy } from "../../fakes/fault_proxy";
+import { sharedSshd, Sshd } from "../../fakes/sshd";
+import { TestApp } from "../../helpers/app";
+import { execute, form } from "../../helpers/execute";
+import { csvBuffer, csvBytes, FIXTURE_CSV, lookerRequest, storageApp } from "../../helpers/storage";
+
+const MiB = 1024 * 1024;
+
+describe("sftp (OpenSSH sshd)", () => {
+  let sshd: Sshd;
+  let hub: TestApp;
+  let params: Record<string, string>;
+  const fields = (extra: Record<string, string> = {}, port = sshd.port, dir = sshd.root) =>
+    ({ address: `sftp://127.0.0.1:${port}${dir}/`, username: sshd.user, ...extra });
+  const files = (dir = sshd.root) => fs.readdirSync(dir).sort();
+
+  before(async () => {
+    sshd = await sharedSshd();
+    hub = storageApp();
+  });
+  beforeEach(() => {
+    sshd.reset();
+    params = { sftp_private_key: sshd.clientKey, sftp_host_key_fingerprint: sshd.hostFingerprint };
+  });
+
+  it("offers the official form", async () => {
+    const answer = await form(hub.app, "sftp", { data: {} });
+    expect(answer.fields.map((f: any) => f.name)).to.deep.equal(["address", "username", "password", "filename"]);
+  });
+
+  it("writes a CSV push with the admin's key, checking the host key; no temporary file stays", async () => {
+    const answer = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", params, fields({ filename: "weekly {date}" })));
+    expect(answer.looker.success).to.equal(true);
+    const [name] = files();
+    expect(name).to.match(/^weekly \d{4}-\d\d-\d\d\.csv$/);
+    expect(answer.looker.message).to.equal(`Wrote ${FIXTURE_CSV.length} bytes to sftp://127.0.0.1:${sshd.port}` +
+      `${sshd.root}/${name}.`);
+    expect(fs.readFileSync(path.join(sshd.root, name), "utf8")).to.equal(FIXTURE_CSV);
+    expect(files()).to.have.length(1);
+  });
+
+  it("streams a 12 MiB download_url delivery and replaces an older file of the same name", async () => {
+    fs.writeFileSync(path.join(sshd.root, "big.csv"), "old");
+    const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(12 * MiB).pipe(res); });
+    try {
+      const body = lookerRequest("query_url", params, fields({ filename: "big", format: "csv" }));
+      (body.scheduled_plan as any).download_url = `${download.url}/once`;
+      const answer = await execute(hub.app, "sftp", body);
+      expect(answer.looker.success).to.equal(true);
+      expect(fs.readFileSync(path.join(sshd.root, "big.csv")).equals(await csvBuffer(12 * MiB))).to.equal(true);
+      expect(files()).to.deep.equal(["big.csv"]);
+    } finally {
+      await download.close();
+    }
+  });
+
+  it("refuses a server presenting another host key, naming both fingerprints", async () => {
+    const expected = `SHA256:${crypto.createHash("sha256").update("another key").digest("base64").replace(/=+$/, "")}`;
+    const answer = await execute(hub.app, "sftp", lookerRequest("query_csv_push",
+      { ...params, sftp_host_key_fingerprint: expected }, fields({ filename: "x" })));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} presented the host key ` +
+      `${sshd.hostFingerprint}, not the expected ${expected}: nothing was sent. If the server's key was changed on ` +
+      "purpose, update the host key fingerprint setting; otherwise someone may be intercepting the connection.");
+    expect(files()).to.deep.equal([]);
+  });
+
+  it("a connection cut mid-upload: a clear message, nothing under the final name, the hub still delivers", async () => {
+    const proxy = await new CuttingTcpProxy(sshd.port).start();
+    try {
+      proxy.cutAfter = 2 * MiB;
+      const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(8 * MiB).pipe(res); });
+      try {
+        const body = lookerRequest("query_url", params, fields({ filename: "cut", format: "csv" }, proxy.port));
+        (body.scheduled_plan as any).download_url = `${download.url}/once`;
+        const answer = await execute(hub.app, "sftp", body);
+        expect(answer.looker.success).to.equal(false);
+        expect(answer.looker.message).to.equal(`The connection to the SFTP server 127.0.0.1:${proxy.port} was cut ` +
+          "before the file was complete; nothing was written under the file's name. Try again later.");
+        expect(files()).to.not.include("cut.csv");
+      } finally {
+        await download.close();
+      }
+    } finally {
+      await proxy.stop();
+    }
+    const after = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", params, fields({ filename: "after" })));
+    expect(after.looker.success).to.equal(true);
+  });
+
+  it("a full disk: says the server ran out of space and removes the partial file", async function () {
+    if (!sshd.fullDisk) { return; } // mounting a tmpfs needs root (CI runs as root)
+    const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(3 * MiB).pipe(res); });
+    try {
+      const body = lookerRequest("query_url", params,
+        fields({ filename: "full", format: "csv" }, sshd.port, sshd.fullDisk));
+      (body.scheduled_plan as any).download_url = `${download.url}/once`;
+      const answer = await execute(hub.app, "sftp", body);
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} ran out of space (its disk is ` +
+        `full or the user's quota is used up) while writing to ${sshd.fullDisk}/; the partial file was removed. ` +
+        "Free space on the server and send again.");
+      expect(fs.readdirSync(sshd.fullDisk)).to.deep.equal([]);
+    } finally {
+      await download.close();
+    }
+  });
+
+  it("says what is wrong: the folder, the login, the address, a private host", async () => {
+    const noDir = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", params, fields({}, sshd.port, `${sshd.root}/missing`)));
+    expect(noDir.looker.message).to.equal(`The folder ${sshd.root}/missing/ does not exist on the SFTP server ` +
+      `127.0.0.1:${sshd.port}. Create it, or fix the folder in the address.`);
+    const password = await execute(hub.app, "sftp", lookerRequest("query_csv_push",
+      { sftp_host_key_fingerprint: sshd.hostFingerprint }, fields({ password: "guess" })));
+    expect(password.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} refused the login of ` +
+      `"${sshd.user}" with the password. Check the username and password (or the key set by your admin).`);
+    expect(password.looker.validation_errors).to.have.property("password");
+    const otherKey = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
+      .export({ type: "pkcs1", format: "pem" }).toString();
+    const wrongKey = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", { ...params, sftp_private_key: otherKey }, fields()));
+    expect(wrongKey.looker.message).to.match(/refused the login of ".*" with the private key/);
+    const noPassword = await execute(hub.app, "sftp", lookerRequest("query_csv_push", {}, fields()));
+    expect(noPassword.looker.validation_errors).to.have.property("password");
+    const badAddress = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", params, fields({ address: "ftp://example.com/x/" })));
+    expect(badAddress.looker.message).to.equal("The address must start with sftp:// (it starts with ftp://).");
+    const guarded = storageApp({ ALLOW_PRIVATE_URLS: "false" });
+    const refused = await execute(guarded.app, "sftp", lookerRequest("query_csv_push", params, fields()));
+    expect(refused.looker.message).to.match(/127\.0\.0\.1, a loopback address/);
+    expect(files()).to.deep.equal([]);
+  });
+
+  it("parses addresses", () => {
+    expect(parseSftpAddress("sftp://files.example.com:2222/drop/in")).to.deep.equal(
+      { host: "files.example.com", port: 2222, directory: "/drop/in/" });
+    expect(parseSftpAddress("files.example.com"))
+      .to.deep.equal({ host: "files.example.com", port: 22, directory: "/" });
+    expect(parseSftpAddress("sftp://h/~/up/")).to.deep.include({ directory: "up/" });
+    expect(() => parseSftpAddress("sftp://user:pw@h/")).to.throw(/own fields/);
+  });
+});
