@@ -131,7 +131,7 @@ describe("object stores", () => {
         blobUrlTemplate: azurite.blobUrlTemplate });
       const err = await uploadAzureStream(service, { container: "nope", name: "x", body: chunks(data(10)) })
         .catch((e) => e);
-      expect(err.message).to.match(/no container "nope"/);
+      expect(err.message).to.match(/^The container named in "Container" does not exist/);
       const badKey = { account: AZURITE_ACCOUNT, accessKey: "not base64!", blobUrlTemplate: "http://x" };
       expect(() => azureBlobService(badKey))
         .to.throw(UserError, /key1 or key2/);

@@ -38,7 +38,7 @@ export const S3_KEY_PARAMS: Param[] = [{
 export function checkedRegion(region: string | undefined): string {
   const value = (region ?? "").trim().toLowerCase();
   if (!/^[a-z0-9-]{2,40}$/.test(value)) {
-    throw new UserError(`"${region}" is not a region name: use one like us-east-1 (the "Region" setting).`);
+    throw new UserError("The \"Region\" setting is not a region name: use one like us-east-1.");
   }
   return value;
 }

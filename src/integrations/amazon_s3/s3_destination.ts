@@ -61,6 +61,7 @@ export async function s3Execute(destination: S3Destination, request: ActionReque
   const key = s3Key(request.formParams.path, file.name);
   const { bytes } = await uploadS3Stream(client, {
     bucket, key, body: file.stream, contentType: file.contentType, who: destination.who,
+    bucketSetting: destination.bucketLabel,
   });
   return ActionResponse.ok(wroteMessage(bytes, `s3://${bucket}/${key}`));
 }

@@ -53,8 +53,7 @@ export class GoogleCloudStorageIntegration extends Integration {
   async form(request: ActionRequest): Promise<ActionForm> {
     const buckets = await listGcsBuckets(await this.session(request), (request.params.project_id ?? "").trim());
     if (!buckets.length) {
-      return ActionForm.error(`The project "${request.params.project_id}" has no buckets the service account ` +
-        "can see: " +
+      return ActionForm.error("The project in \"Project Id\" has no buckets the service account can see: " +
         "create one in the Cloud console.");
     }
     return new ActionForm(this.fields(buckets));

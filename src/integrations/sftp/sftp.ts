@@ -69,7 +69,7 @@ export class SftpIntegration extends Integration {
     const connectTo = await this.checkedAddress(address.host);
     const file = await openDeliveryFile(request, request.formParams.filename);
     const { bytes, path } = await sftpUpload({
-      address: connectTo, hostName: address.host, port: address.port, directory: address.directory,
+      address: connectTo, port: address.port, directory: address.directory,
       fileName: file.name, username: (request.formParams.username ?? "").trim(), password, privateKey,
       fingerprint: fingerprint ? normaliseFingerprint(fingerprint) : undefined, timeoutMs: this.timeoutMs,
     }, file.stream, request.logger);
@@ -83,12 +83,13 @@ export class SftpIntegration extends Integration {
     try {
       addresses = net.isIP(host) ? [host] : (await dns.promises.lookup(host, { all: true })).map((a) => a.address);
     } catch {
-      throw new UserError(`The host ${host} could not be found. Check the address.`, { address: "Unknown host." });
+      throw new UserError("The host in \"Address\" could not be found. Check the address.",
+        { address: "Unknown host." });
     }
     const allowed = addresses.find((a) => !this.guard.problemWith(a));
     // The guard's own sentence says why an address is refused and how the admin allows it.
     if (!allowed || allowed !== addresses[0]) { await this.guard.check(`https://${host.includes(":") ? `[${host}]` : host}/`); }
-    if (!allowed) { throw new UserError(`The SFTP host ${host} is not allowed.`); }
+    if (!allowed) { throw new UserError("The SFTP host in \"Address\" is not allowed."); }
     return allowed;
   }
 }

@@ -20,10 +20,10 @@ export function parseSftpAddress(raw: string | undefined): SftpAddress {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new UserError(`"${text}" is not an SFTP address.`, FIELD);
+    throw new UserError("\"Address\" is not an SFTP address: write it as sftp://host[:port]/folder/.", FIELD);
   }
   if (url.protocol !== "sftp:") {
-    throw new UserError(`The address must start with sftp:// (it starts with ${url.protocol}//).`, FIELD);
+    throw new UserError("\"Address\" must start with sftp://.", FIELD);
   }
   if (!url.hostname) { throw new UserError("The address has no host name.", FIELD); }
   if (url.username || url.password) {

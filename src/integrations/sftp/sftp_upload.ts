@@ -15,8 +15,6 @@ import { SftpFileWriter } from "./sftp_writer";
 export interface SftpTarget {
   /** The address connected to (already checked by the URL guard). */
   address: string;
-  /** The host as the user typed it, for messages. */
-  hostName: string;
   port: number;
   directory: string;
   fileName: string;
@@ -39,7 +37,6 @@ class HostKeyMismatch extends UserError {}
 export async function sftpUpload(
   target: SftpTarget, body: Readable, logger?: Logger,
 ): Promise<{ bytes: number; path: string }> {
-  const where = `${target.hostName}${target.port === 22 ? "" : `:${target.port}`}`;
   const client = new Client();
   let closed = false;
   client.once("close", () => { closed = true; });
@@ -57,11 +54,11 @@ export async function sftpUpload(
   } catch (err) {
     client.end();
     if (target.fingerprint && presented && presented !== target.fingerprint) {
-      throw new HostKeyMismatch(`The SFTP server ${where} presented the host key ${presented}, not the expected ` +
-        `${target.fingerprint}: nothing was sent. If the server's key was changed on purpose, update the host key ` +
-        "fingerprint setting; otherwise someone may be intercepting the connection.");
+      throw new HostKeyMismatch(`The SFTP server in "Address" presented the host key ${presented}, not the expected ` +
+        `${target.fingerprint}: nothing was sent. If the server's key was changed on purpose, update the "Host key ` +
+        "fingerprint\" setting; otherwise someone may be intercepting the connection.");
     }
-    throw connectProblem(err, where, target);
+    throw connectProblem(err, target);
   }
   const finalPath = `${target.directory}${target.fileName}`;
   const tempPath = `${target.directory}.${target.fileName}.${crypto.randomBytes(6).toString("hex")}.part`;
@@ -72,16 +69,16 @@ export async function sftpUpload(
     try {
       await write(client, sftp, tempPath, counted.stream);
     } catch (err) {
-      throw counted.sourceError() ?? await writeProblem(sftp, err, where, target.directory);
+      throw counted.sourceError() ?? await writeProblem(sftp, err, target.directory);
     }
     await replace(sftp, tempPath, finalPath)
-      .catch((err) => { throw fileProblem(err, where, target.directory, "rename"); });
+      .catch((err) => { throw fileProblem(err, "rename"); });
     logger?.debug("sftp file written", { bytes: counted.bytes() });
     return { bytes: counted.bytes(), path: finalPath };
   } catch (err) {
     if (sftp && !closed) { await removeQuietly(sftp, tempPath); }
     if (err instanceof UserError) { throw err; }
-    throw connectProblem(err, where, target);
+    throw connectProblem(err, target);
   } finally {
     client.end();
   }
@@ -140,24 +137,25 @@ async function replace(sftp: SFTPWrapper, from: string, to: string): Promise<voi
   await call((cb) => sftp.rename(from, to, cb));
 }
 
-function fileProblem(err: unknown, where: string, directory: string, what: "write" | "rename"): UserError {
+// The messages name the settings, not their values: a failure's message is logged, and the host,
+// folder and user are what a person typed.
+function fileProblem(err: unknown, what: "write" | "rename"): UserError {
   const code = (err as { code?: unknown }).code;
   if (code === NO_SUCH_FILE) {
-    return new UserError(`The folder ${directory} does not exist on the SFTP server ${where}. Create it, or fix the ` +
+    return new UserError("The folder in \"Address\" does not exist on the SFTP server. Create it, or fix the " +
       "folder in the address.", { address: "This folder does not exist on the server." });
   }
   if (code === PERMISSION_DENIED) {
     const action = what === "write" ? "create files" : "rename files";
-    return new UserError(`The SFTP user may not ${action} in ${directory} ` +
-      `on ${where}. Give the user write permission on that folder, or choose another one.`);
+    return new UserError(`The user in "Username" may not ${action} in the folder in "Address". Give the user ` +
+      "write permission on that folder, or choose another one.");
   }
-  const detail = String((err as Error)?.message ?? "").slice(0, 200);
-  return new UserError(`The SFTP server ${where} could not ${what} the file in ${directory}` +
-    `${detail ? ` (${detail})` : ""}.`);
+  return new UserError(`The SFTP server in "Address" could not ${what} the file in its folder` +
+    `${typeof code === "number" ? ` (SFTP status ${code})` : ""}.`);
 }
 
 /** A failed write; a server failure with (almost) no space left is said to be a full disk. */
-async function writeProblem(sftp: SFTPWrapper, err: unknown, where: string, directory: string): Promise<UserError> {
+async function writeProblem(sftp: SFTPWrapper, err: unknown, directory: string): Promise<UserError> {
   const code = (err as { code?: unknown }).code;
   if (code === FAILURE) {
     const free = await new Promise<number | undefined>((resolve) => {
@@ -169,35 +167,39 @@ async function writeProblem(sftp: SFTPWrapper, err: unknown, where: string, dire
       }
     });
     if (free === undefined || free < 1024 * 1024) {
-      return new UserError(`The SFTP server ${where} ran out of space (its disk is full or the user's quota is used ` +
-        `up) while writing to ${directory}; the partial file was removed. Free space on the server and send again.`);
+      return new UserError("The SFTP server in \"Address\" ran out of space (its disk is full or the user's quota " +
+        "is used up) while writing the file; the partial file was removed. Free space on the server and send again.");
     }
   }
-  if (code !== undefined && typeof code === "number") { return fileProblem(err, where, directory, "write"); }
-  return connectProblem(err, where);
+  if (code !== undefined && typeof code === "number") { return fileProblem(err, "write"); }
+  return connectProblem(err);
 }
 
-function connectProblem(err: unknown, where: string, target?: SftpTarget): UserError {
+function connectProblem(err: unknown, target?: SftpTarget): UserError {
   if (err instanceof UserError) { return err; }
   const e = err as { code?: string; level?: string; message?: string };
   if (e.level === "client-authentication") {
     const how = target?.privateKey ? "the private key" : "the password";
-    return new UserError(`The SFTP server ${where} refused the login of "${target?.username}" with ${how}. ` +
+    return new UserError(`The SFTP server in "Address" refused the login of the user in "Username" with ${how}. ` +
       "Check the username and password (or the key set by your admin).",
       target?.privateKey ? undefined : { password: "The server refused this password." });
   }
   if (e.level === "client-timeout" || e.code === "ETIMEDOUT") {
-    return new RetryableError(`The SFTP server ${where} did not answer in time. Check the address and port, and that ` +
-      "the server lets this hub connect.");
+    return new RetryableError("The SFTP server in \"Address\" did not answer in time. Check the address and port, " +
+      "and that the server lets this hub connect.");
   }
   if (e.code === "ECONNREFUSED") {
-    return new RetryableError(`The SFTP server ${where} refused the connection: nothing listens on that port.`);
+    return new RetryableError("The SFTP server in \"Address\" refused the connection: nothing listens on that port.");
   }
-  if (e.code === "ENOTFOUND") { return new UserError(`The host ${where} could not be found. Check the address.`); }
+  if (e.code === "ENOTFOUND") {
+    return new UserError("The host in \"Address\" could not be found. Check the address.");
+  }
   if (e.code === "ECONNRESET" || e.code === "EPIPE" || /closed|reset|No response/i.test(e.message ?? "")) {
-    return new RetryableError(`The connection to the SFTP server ${where} was cut before the file was complete; ` +
-      "nothing was written under the file's name. Try again later.");
+    return new RetryableError("The connection to the SFTP server in \"Address\" was cut before the file was " +
+      "complete; nothing was written under the file's name. Try again later.");
   }
-  return new UserError(`The SFTP connection to ${where} failed (${(e.message ?? "unknown error").slice(0, 200)}). ` +
+  // ssh2's own words may quote the host: only its error code is passed on.
+  const said = /^[A-Z_]+$/.test(String(e.code ?? "")) ? ` (${e.code})` : "";
+  return new UserError(`The SFTP connection to the server in "Address" failed${said}. ` +
     "Check the address and port, and that the server speaks SFTP.");
 }

@@ -39,8 +39,8 @@ export function azureBlobUrl(settings: AzureSettings): string {
 function credential(settings: AzureSettings): StorageSharedKeyCredential {
   const account = settings.account.trim();
   if (!/^[a-z0-9]{3,24}$/.test(account)) {
-    throw new UserError(`"${account}" is not a storage account name: use the account's name (3 to 24 lowercase ` +
-      "letters and digits), as shown in the Azure portal.");
+    throw new UserError("The \"Storage Account\" setting is not a storage account name: use the account's name " +
+      "(3 to 24 lowercase letters and digits), as shown in the Azure portal.");
   }
   const key = settings.accessKey.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.length % 4 !== 0) {
@@ -146,6 +146,8 @@ export interface AzureUploadOptions {
   concurrency?: number;
   /** The upload is abandoned when no block completes for this long; default 15 minutes. */
   stallMs?: number;
+  /** The setting that names the container, for messages ("Container"). */
+  containerSetting?: string;
 }
 
 /** Streams `body` to `container/name` as a block blob; answers the bytes written. */
@@ -164,7 +166,7 @@ export async function uploadAzureStream(
   } catch (err) {
     if (!counted.stream.destroyed) { counted.stream.destroy(); }
     throw counted.sourceError() ?? (dog.fired() ? STALLED()
-      : azureProblem(err, { action: "write", container: options.container }));
+      : azureProblem(err, { action: "write", containerSetting: options.containerSetting ?? "Container" }));
   } finally {
     dog.stop();
   }
@@ -180,7 +182,7 @@ export async function azureBlobExists(
     return await dog.guard(service.getContainerClient(container).getBlobClient(name)
       .exists({ abortSignal: dog.signal as any }));
   } catch (err) {
-    throw dog.fired() ? STALLED() : azureProblem(err, { action: "read", container });
+    throw dog.fired() ? STALLED() : azureProblem(err, { action: "read", containerSetting: "Container" });
   } finally {
     dog.stop();
   }
@@ -200,7 +202,11 @@ export function azureSasUrl(
   return `${azureBlobUrl(settings)}/${encodeURIComponent(container)}/${path}?${sas}`;
 }
 
-interface ProblemContext { action: "list" | "write" | "read"; container?: string; }
+interface ProblemContext {
+  action: "list" | "write" | "read";
+  /** The setting that names the container: messages never quote the value (a failure's message is logged). */
+  containerSetting?: string;
+}
 
 /** An Azure failure as a sentence for the person who set up the schedule. */
 export function azureProblem(err: unknown, ctx: ProblemContext): UserError {
@@ -209,7 +215,7 @@ export function azureProblem(err: unknown, ctx: ProblemContext): UserError {
   const code = String(e?.code ?? e?.details?.errorCode ?? "");
   const status = e?.statusCode;
   const detail = String(e?.message ?? "").split("\n")[0].slice(0, 200);
-  const container = ctx.container ? `"${ctx.container}"` : "the container";
+  const container = ctx.containerSetting ? `the container named in "${ctx.containerSetting}"` : "the container";
   const role = ctx.action === "list" ? "Storage Blob Data Reader" : "Storage Blob Data Contributor";
   if (code === "AuthenticationFailed" || code === "InvalidAuthenticationInfo" ||
     /failed to authenticate/i.test(detail)) {
@@ -221,7 +227,8 @@ export function azureProblem(err: unknown, ctx: ProblemContext): UserError {
       "and use key1 or key2 from the account's Access keys page.");
   }
   if (code === "ContainerNotFound") {
-    return new UserError(`${WHO} has no container ${container}. Pick an existing container in the form.`);
+    return new UserError(`${container.charAt(0).toUpperCase()}${container.slice(1)} does not exist in ${WHO}. ` +
+      "Pick an existing container.");
   }
   if (code === "AuthorizationPermissionMismatch" || code === "AuthorizationFailure" ||
     code === "InsufficientAccountPermissions" || status === 403) {

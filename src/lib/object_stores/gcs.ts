@@ -85,6 +85,8 @@ export interface GcsUploadOptions {
   maxAttempts?: number;
   /** First retry delay in ms; default 500. */
   retryBaseDelayMs?: number;
+  /** The setting that names the bucket, for messages; default "Bucket". */
+  bucketSetting?: string;
 }
 
 /** Streams `body` to `bucket/name` with a resumable upload; answers the bytes written. */
@@ -105,13 +107,13 @@ export async function uploadGcsStream(s: GcsSession, options: GcsUploadOptions):
         filled += take;
         data = data.subarray(take);
         if (filled === chunkSize) {
-          await sendChunk(s, sessionUrl, buffer, offset, undefined, retry, options.bucket);
+          await sendChunk(s, sessionUrl, buffer, offset, undefined, retry, options);
           offset += chunkSize;
           filled = 0;
         }
       }
     }
-    await sendChunk(s, sessionUrl, buffer.subarray(0, filled), offset, offset + filled, retry, options.bucket);
+    await sendChunk(s, sessionUrl, buffer.subarray(0, filled), offset, offset + filled, retry, options);
   } catch (err) {
     await cancelSession(s, sessionUrl);
     throw counted.sourceError() ?? (err instanceof UserError ? err : networkProblem(err, WHO) ?? err);
@@ -131,7 +133,8 @@ async function openSession(s: GcsSession, options: GcsUploadOptions): Promise<st
   });
   const location = res.headers.location;
   if (res.status !== 200 || typeof location !== "string") {
-    throw gcsProblem(res, { action: "write", bucket: options.bucket, name: options.name });
+    throw gcsProblem(res, { action: "write", bucket: options.bucket, name: options.name,
+      bucketSetting: options.bucketSetting });
   }
   // The session URL carries the upload's authority: only ever send data to the API's own origin.
   const session = new URL(location, s.apiUrl);
@@ -147,7 +150,7 @@ async function openSession(s: GcsSession, options: GcsUploadOptions): Promise<st
  */
 async function sendChunk(
   s: GcsSession, sessionUrl: string, chunk: Buffer, offset: number, total: number | undefined,
-  retry: { maxAttempts: number; baseDelayMs: number }, bucket: string,
+  retry: { maxAttempts: number; baseDelayMs: number }, options: GcsUploadOptions,
 ): Promise<void> {
   const policy = {
     maxAttempts: retry.maxAttempts, baseDelayMs: retry.baseDelayMs, maxDelayMs: 30_000, retryAfterMaxMs: 0,
@@ -183,11 +186,13 @@ async function sendChunk(
       throw new RetryableError(`${WHO} ended the upload session before it completed. Nothing was written; try again.`);
     }
     if (res && !isRetryableStatus(res.status)) {
-      throw gcsProblem(res, { action: "write", bucket });
+      throw gcsProblem(res, { action: "write", bucket: options.bucket,
+        bucketSetting: options.bucketSetting });
     }
     failures++;
     if (failures >= retry.maxAttempts) {
-      if (res) { throw gcsProblem(res, { action: "write", bucket }); }
+      if (res) { throw gcsProblem(res, { action: "write", bucket: options.bucket,
+        bucketSetting: options.bucketSetting }); }
       throw networkProblem(failure, WHO) ?? failure;
     }
     s.logger?.info("storage chunk retrying", { store: "gcs", attempt: failures, status: res?.status });
@@ -217,15 +222,31 @@ async function cancelSession(s: GcsSession, sessionUrl: string): Promise<void> {
   }).catch(() => undefined);
 }
 
-interface ProblemContext { action: "list" | "write" | "read"; bucket?: string; name?: string; project?: string; }
+interface ProblemContext {
+  action: "list" | "write" | "read";
+  /** The values typed: never quoted (a failure's message is logged), and removed from Google's own words. */
+  bucket?: string; name?: string; project?: string;
+  /** The setting that names the bucket; default "Bucket". */
+  bucketSetting?: string;
+}
+
+/** Google's message without the values the request carried (bucket, object, project, account emails). */
+function scrubbed(text: string, ctx: ProblemContext): string {
+  let out = text;
+  for (const value of [ctx.bucket, ctx.name, ctx.project]) {
+    if (value && value.length > 1) { out = out.split(value).join("…"); }
+  }
+  return out.replace(/[^\s@"']+@[^\s@"']+/g, "the service account");
+}
 
 /** A GCS error answer as a sentence for the person who set up the schedule. */
 export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
   let error: any = {};
   try { error = res.json().error ?? {}; } catch { /* not JSON */ }
   const reason = String(error.errors?.[0]?.reason ?? "");
-  const detail = String(error.message ?? "").slice(0, 300);
-  const bucket = ctx.bucket ? `"${ctx.bucket}"` : "the bucket";
+  const detail = scrubbed(String(error.message ?? ""), ctx).slice(0, 300);
+  const bucket = ctx.bucket !== undefined ? `the bucket named in "${ctx.bucketSetting ?? "Bucket"}"` : "the bucket";
+  const theBucket = bucket.charAt(0).toUpperCase() + bucket.slice(1);
   const permission = ctx.action === "list" ? "storage.buckets.list" : ctx.action === "read" ? "storage.objects.get"
     : "storage.objects.create";
   switch (res.status) {
@@ -241,24 +262,24 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
         return new UserError(`${WHO} refused the upload: the project's storage quota is used up. ` +
           "Raise it or free space.");
       }
-      const where = ctx.action === "list" ? "the project's buckets" : `in bucket ${bucket}`;
+      const where = ctx.action === "list" ? "the project's buckets" : `in ${bucket}`;
       const role = ctx.action === "list" ? "a role with storage.buckets.list, such as Storage Admin"
         : ctx.action === "read" ? "Storage Object Viewer" : "Storage Object Creator";
       return new UserError(`The service account may not ${ctx.action} ${where}: it needs the ${permission} ` +
         `permission (${role}).`);
     case 404:
       return ctx.project && ctx.action === "list"
-        ? new UserError(`${WHO} has no project "${ctx.project}". Check the "Project Id" setting.`)
-        : new UserError(`${WHO} has no bucket ${bucket}. Pick an existing bucket in the form.`);
+        ? new UserError(`${WHO} has no project by the id in "Project Id". Check that setting.`)
+        : new UserError(`${theBucket} does not exist in ${WHO}. Pick an existing bucket.`);
     case 400:
       if (/invalid.*project|project/i.test(detail) && ctx.action === "list") {
-        return new UserError(`${WHO} does not accept the project id "${ctx.project}": ${detail}`);
+        return new UserError(`${WHO} does not accept the project id in "Project Id": ${detail}`);
       }
       return new UserError(`${WHO} refused the request: ${detail || "bad request"}.`);
     case 410: // the upload session expired
       return new RetryableError(`${WHO} ended the upload session before it completed. Try again.`);
     case 412:
-      return new UserError(`An object named "${ctx.name ?? "the file"}" already exists in ${bucket} and "Overwrite" ` +
+      return new UserError(`An object of the file's name already exists in ${bucket} and "Overwrite" ` +
         "is off; nothing was replaced.");
     case 429:
       return new RetryableError(`${WHO} kept rate-limiting the upload even after retries. Try again later.`);

@@ -92,6 +92,8 @@ export interface S3UploadOptions {
   /** Parts in flight (and in memory) at once; default 4. */
   queueSize?: number;
   who?: string;
+  /** The setting that names the bucket, for messages ("Bucket"); they never quote the value. */
+  bucketSetting?: string;
   signal?: AbortSignal;
 }
 
@@ -115,7 +117,8 @@ export async function uploadS3Stream(client: S3Client, options: S3UploadOptions)
     await upload.abort().catch(() => undefined);
     const sourceError = counted.sourceError();
     if (sourceError) { throw sourceError; }
-    throw s3Problem(err, { who: options.who, action: "write", permission: "s3:PutObject", bucket: options.bucket });
+    throw s3Problem(err, { who: options.who, action: "write", permission: "s3:PutObject",
+      bucketSetting: options.bucketSetting ?? "Bucket" });
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
   }
@@ -124,7 +127,7 @@ export async function uploadS3Stream(client: S3Client, options: S3UploadOptions)
 
 /** True when `bucket/key` exists. */
 export async function s3ObjectExists(
-  client: S3Client, bucket: string, key: string, who = "Amazon S3",
+  client: S3Client, bucket: string, key: string, who = "Amazon S3", bucketSetting = "Bucket",
 ): Promise<boolean> {
   try {
     await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -132,7 +135,7 @@ export async function s3ObjectExists(
   } catch (err) {
     const status = (err as S3ServiceException).$metadata?.httpStatusCode;
     if (status === 404 && (err as Error).name !== "NoSuchBucket") { return false; }
-    throw s3Problem(err, { who, action: "read", permission: "s3:GetObject", bucket });
+    throw s3Problem(err, { who, action: "read", permission: "s3:GetObject", bucketSetting });
   }
 }
 
@@ -151,8 +154,11 @@ interface ProblemContext {
   action: "list" | "write" | "read";
   /** The IAM permission the action needs, named in the message. */
   permission: string;
-  bucket?: string;
+  /** The setting that names the bucket: messages say "the bucket named in ..." (a failure's message is logged). */
+  bucketSetting?: string;
 }
+
+function capitalized(text: string): string { return text.charAt(0).toUpperCase() + text.slice(1); }
 
 /** An S3 failure as a sentence for the person who set up the schedule. */
 export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
@@ -162,7 +168,7 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
   const tooLarge = [e?.code, (e as { cause?: { code?: string } })?.cause?.code].includes("AnswerTooLarge");
   const code = tooLarge ? "AnswerTooLarge" : String(e?.name ?? e?.Code ?? "");
   const status = e?.$metadata?.httpStatusCode;
-  const bucket = ctx.bucket ? `"${ctx.bucket}"` : "the bucket";
+  const bucket = ctx.bucketSetting ? `the bucket named in "${ctx.bucketSetting}"` : "the bucket";
   const network = networkProblem(err, who);
   if (network) { return network; }
   switch (code) {
@@ -176,11 +182,11 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
       return new UserError(`${who} refused the request because this server's clock is off by more than 15 minutes. ` +
         "Ask the hub's admin to sync the clock (NTP).");
     case "NoSuchBucket":
-      return new UserError(`${who} has no bucket ${bucket}. Pick an existing bucket in the form, or create it.`);
+      return new UserError(`${capitalized(bucket)} does not exist in ${who}. Pick an existing bucket, or create it.`);
     case "AccessDenied":
     case "AllAccessDisabled": {
       const also = ctx.action === "write" ? " (and s3:AbortMultipartUpload for large files)" : "";
-      return new UserError(`${who} denied access${ctx.bucket ? ` to bucket ${bucket}` : ""}: the key needs the ` +
+      return new UserError(`${who} denied access${ctx.bucketSetting ? ` to ${bucket}` : ""}: the key needs the ` +
         `${ctx.permission} permission${also}.`);
     }
     case "PermanentRedirect":
@@ -197,7 +203,8 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
     case "EntityTooLarge":
       return new UserError(`${who} refused the file as too large for ${bucket}.`);
     case "InvalidBucketName":
-      return new UserError(`${bucket} is not a valid bucket name.`);
+      return new UserError(`${ctx.bucketSetting ? `The name in "${ctx.bucketSetting}"` : "The bucket's name"} ` +
+        "is not a valid bucket name.");
     case "SlowDown":
     case "ServiceUnavailable":
     case "InternalError":
@@ -215,7 +222,7 @@ export function s3Problem(err: unknown, ctx: ProblemContext): UserError {
   const named = /^[A-Z][A-Za-z]+$/.test(code) && !/^(Error|Unknown|TypeError|SyntaxError)$/.test(code) ? code : "";
   const said = `HTTP ${status}${named ? `, ${named}` : ""}`;
   if (status === 404) {
-    return new UserError(`${who} has no bucket ${bucket} (HTTP 404). Check the bucket and region.`);
+    return new UserError(`${capitalized(bucket)} does not exist in ${who} (HTTP 404). Check it and the region.`);
   }
   if (status === 429) {
     return new RetryableError(`${who} kept rate-limiting the requests (HTTP 429) even after retries. Try again later.`);

@@ -128,7 +128,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     const missing = await execute(hub.app, "amazon_s3",
       lookerRequest("query_csv_push", KEYS, { bucket: "no-such-bucket" }));
     expect(missing.looker).to.include({ success: false,
-      message: "Amazon S3 has no bucket \"no-such-bucket\". Pick an existing bucket in the form, or create it." });
+      message: "The bucket named in \"Bucket\" does not exist in Amazon S3. Pick an existing bucket, or create it." });
     const wrongKey = await execute(hub.app, "amazon_s3",
       lookerRequest("query_csv_push", { ...KEYS, access_key_id: "AKIAUNKNOWN" }, { bucket: "hub-exports" }));
     expect(wrongKey.looker.message).to.match(/^Amazon S3 does not know the access key ID/);

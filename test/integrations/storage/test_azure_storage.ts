@@ -96,7 +96,7 @@ describe("azure_storage (Azurite)", () => {
     const missing = await execute(hub.app, "azure_storage",
       lookerRequest("query_csv_push", PARAMS, { container: "nope" }));
     expect(missing.looker.message)
-      .to.equal("Azure Storage has no container \"nope\". Pick an existing container in the form.");
+      .to.equal("The container named in \"Container\" does not exist in Azure Storage. Pick an existing container.");
     const wrong = await form(hub.app, "azure_storage",
       { data: { ...PARAMS, accessKey: Buffer.alloc(64, 7).toString("base64") } });
     expect(wrong.error).to.match(/^Azure Storage refused the access key: the signature does not match/);

@@ -90,15 +90,15 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     const noBucket = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", params, { bucket: "zulu" }));
     expect(noBucket.looker.message)
-      .to.equal("Google Cloud Storage has no bucket \"zulu\". Pick an existing bucket in the form.");
+      .to.equal("The bucket named in \"Bucket\" does not exist in Google Cloud Storage. Pick an existing bucket.");
     gcs.nextError = { status: 403, reason: "forbidden",
       message: "hub@x.iam.gserviceaccount.com does not have storage.objects.create access." };
     const denied = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", params, { bucket: "alpha" }));
-    expect(denied.looker.message).to.equal("The service account may not write in bucket \"alpha\": it needs the " +
-      "storage.objects.create permission (Storage Object Creator).");
+    expect(denied.looker.message).to.equal("The service account may not write in the bucket named in \"Bucket\": " +
+      "it needs the storage.objects.create permission (Storage Object Creator).");
     const project = await form(hub.app, "google_cloud_storage", { data: { ...params, project_id: "nope" } });
-    expect(project.error).to.equal("Google Cloud Storage has no project \"nope\". Check the \"Project Id\" setting.");
+    expect(project.error).to.equal("Google Cloud Storage has no project by the id in \"Project Id\". Check that setting.");
     const notPem = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", { ...params, private_key: "abc" }, { bucket: "alpha" }));
     expect(notPem.looker.message).to.match(/is not a PEM private key/);

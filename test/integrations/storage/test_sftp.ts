@@ -68,9 +68,9 @@ describe("sftp (OpenSSH sshd)", () => {
     const answer = await execute(hub.app, "sftp", lookerRequest("query_csv_push",
       { ...params, sftp_host_key_fingerprint: expected }, fields({ filename: "x" })));
     expect(answer.looker.success).to.equal(false);
-    expect(answer.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} presented the host key ` +
+    expect(answer.looker.message).to.equal("The SFTP server in \"Address\" presented the host key " +
       `${sshd.hostFingerprint}, not the expected ${expected}: nothing was sent. If the server's key was changed on ` +
-      "purpose, update the host key fingerprint setting; otherwise someone may be intercepting the connection.");
+      "purpose, update the \"Host key fingerprint\" setting; otherwise someone may be intercepting the connection.");
     expect(files()).to.deep.equal([]);
   });
 
@@ -84,7 +84,7 @@ describe("sftp (OpenSSH sshd)", () => {
         (body.scheduled_plan as any).download_url = `${download.url}/once`;
         const answer = await execute(hub.app, "sftp", body);
         expect(answer.looker.success).to.equal(false);
-        expect(answer.looker.message).to.equal(`The connection to the SFTP server 127.0.0.1:${proxy.port} was cut ` +
+        expect(answer.looker.message).to.equal("The connection to the SFTP server in \"Address\" was cut " +
           "before the file was complete; nothing was written under the file's name. Try again later.");
         expect(files()).to.not.include("cut.csv");
       } finally {
@@ -107,8 +107,8 @@ describe("sftp (OpenSSH sshd)", () => {
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "sftp", body);
       expect(answer.looker.success).to.equal(false);
-      expect(answer.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} ran out of space (its disk is ` +
-        `full or the user's quota is used up) while writing to ${sshd.fullDisk}/; the partial file was removed. ` +
+      expect(answer.looker.message).to.equal("The SFTP server in \"Address\" ran out of space (its disk is " +
+        "full or the user's quota is used up) while writing the file; the partial file was removed. " +
         "Free space on the server and send again.");
       expect(fs.readdirSync(sshd.fullDisk)).to.deep.equal([]);
     } finally {
@@ -119,23 +119,23 @@ describe("sftp (OpenSSH sshd)", () => {
   it("says what is wrong: the folder, the login, the address, a private host", async () => {
     const noDir = await execute(hub.app, "sftp",
       lookerRequest("query_csv_push", params, fields({}, sshd.port, `${sshd.root}/missing`)));
-    expect(noDir.looker.message).to.equal(`The folder ${sshd.root}/missing/ does not exist on the SFTP server ` +
-      `127.0.0.1:${sshd.port}. Create it, or fix the folder in the address.`);
+    expect(noDir.looker.message).to.equal("The folder in \"Address\" does not exist on the SFTP server. " +
+      "Create it, or fix the folder in the address.");
     const password = await execute(hub.app, "sftp", lookerRequest("query_csv_push",
       { sftp_host_key_fingerprint: sshd.hostFingerprint }, fields({ password: "guess" })));
-    expect(password.looker.message).to.equal(`The SFTP server 127.0.0.1:${sshd.port} refused the login of ` +
-      `"${sshd.user}" with the password. Check the username and password (or the key set by your admin).`);
+    expect(password.looker.message).to.equal("The SFTP server in \"Address\" refused the login of the user in " +
+      "\"Username\" with the password. Check the username and password (or the key set by your admin).");
     expect(password.looker.validation_errors).to.have.property("password");
     const otherKey = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
       .export({ type: "pkcs1", format: "pem" }).toString();
     const wrongKey = await execute(hub.app, "sftp",
       lookerRequest("query_csv_push", { ...params, sftp_private_key: otherKey }, fields()));
-    expect(wrongKey.looker.message).to.match(/refused the login of ".*" with the private key/);
+    expect(wrongKey.looker.message).to.match(/refused the login of the user in "Username" with the private key/);
     const noPassword = await execute(hub.app, "sftp", lookerRequest("query_csv_push", {}, fields()));
     expect(noPassword.looker.validation_errors).to.have.property("password");
     const badAddress = await execute(hub.app, "sftp",
       lookerRequest("query_csv_push", params, fields({ address: "ftp://example.com/x/" })));
-    expect(badAddress.looker.message).to.equal("The address must start with sftp:// (it starts with ftp://).");
+    expect(badAddress.looker.message).to.equal("\"Address\" must start with sftp://.");
     const guarded = storageApp({ ALLOW_PRIVATE_URLS: "false" });
     const refused = await execute(guarded.app, "sftp", lookerRequest("query_csv_push", params, fields()));
     expect(refused.looker.message).to.match(/127\.0\.0\.1, a loopback address/);
