@@ -5,9 +5,14 @@ import { expect } from "chai";
 import request from "supertest";
 import { Format, Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
+import { azureBlobService } from "../../src/lib/object_stores/azure_blob";
 import { DigitalOceanFake, DO_TOKEN } from "../fakes/digitalocean_api";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
 import { AWS_KEY_ID, AWS_SECRET, Ec2Fake } from "../fakes/ec2_api";
+import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, sharedAzurite } from "../fakes/azurite";
+import { FakeGcs } from "../fakes/gcs_api";
+import { S3_KEY_ID, S3_SECRET, S3Server, sharedS3Server } from "../fakes/s3_server";
+import { sharedSshd, Sshd } from "../fakes/sshd";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { JIRA_EMAIL, JIRA_TOKEN, JiraFake } from "../fakes/jira_api";
 import { storedStateFor } from "../../src/hub/oauth/stored_state";
@@ -34,9 +39,11 @@ interface Fakes {
   oauth: FakeOAuthServer; google: FakeGoogle; dropbox: FakeDropbox;
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
+  s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
+const S3_KEYS = { access_key_id: S3_KEY_ID, secret_access_key: S3_SECRET, region: "us-east-1" };
 
 /** A logged-in user of an OAuth integration: tokens from the fake OAuth server, sealed as the hub stores them. */
 function login(f: Fakes, integration: string): Record<string, unknown> {
@@ -84,6 +91,15 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     form: { braze_key: "external_id", braze_segment: "LOOKER_EXPORT" } }),
   mparticle: () => ({ data: { apiKey: MPARTICLE_KEY.key, apiSecret: MPARTICLE_KEY.secret },
     form: { data_type: "user_data", environment: "development" } }),
+  amazon_s3: () => ({ data: S3_KEYS, form: { bucket: "hub-shapes", path: "looker", filename: "shapes" } }),
+  digitalocean_object_storage: () => ({ data: { ...S3_KEYS, region: "nyc3" },
+    form: { bucket: "hub-shapes", filename: "spaces" } }),
+  azure_storage: () => ({ data: { account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY },
+    form: { container: "hub-shapes", filename: "shapes" } }),
+  google_cloud_storage: (f) => ({ data: { client_email: f.gcs.clientEmail, private_key: f.gcs.privateKeyPem,
+    project_id: f.gcs.projectId }, form: { bucket: "alpha", filename: "shapes", overwrite: "yes" } }),
+  sftp: (f) => ({ data: { sftp_private_key: f.sshd.clientKey, sftp_host_key_fingerprint: f.sshd.hostFingerprint },
+    form: { address: `sftp://127.0.0.1:${f.sshd.port}${f.sshd.root}/`, username: f.sshd.user, filename: "shapes" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -127,6 +143,14 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.digitalocean = await new DigitalOceanFake().start();
     fakes.ec2 = await new Ec2Fake().start();
     fakes.jira = await new JiraFake().start();
+    // The storage family's servers (s3rver, Azurite, sshd) are the suite's shared ones.
+    fakes.s3 = await sharedS3Server();
+    await fakes.s3.createBucket("hub-shapes");
+    fakes.azurite = await sharedAzurite();
+    await azureBlobService({ account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY,
+      blobUrlTemplate: fakes.azurite.blobUrlTemplate }).getContainerClient("hub-shapes").createIfNotExists();
+    fakes.gcs = await new FakeGcs().start();
+    fakes.sshd = await sharedSshd();
     // Each delivery stops the same droplets again: keep them running so every one succeeds.
     fakes.digitalocean.handler = ((route) => (r: any) => {
       fakes.digitalocean.droplets.set("101", "active").set("102", "active");
@@ -148,13 +172,18 @@ describe("every integration accepts Looker's real payloads for every format it d
       SEGMENT_API_HOST: fakes.segment.url, SENDGRID_API_URL: fakes.sendgrid.url,
       ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
       GOOGLE_DRIVE_CLIENT_ID: fakes.oauth.clientId, GOOGLE_DRIVE_CLIENT_SECRET: fakes.oauth.clientSecret,
-      GOOGLE_OAUTH_TOKEN_URL: fakes.oauth.tokenUrl, GOOGLE_API_URL: fakes.google.url,
+      GOOGLE_API_URL: fakes.google.url,
       GOOGLE_SHEETS_API_URL: fakes.google.url,
       DROPBOX_ACTION_APP_KEY: fakes.oauth.clientId, DROPBOX_ACTION_APP_SECRET: fakes.oauth.clientSecret,
       DROPBOX_API_URL: fakes.dropbox.url, DROPBOX_CONTENT_URL: fakes.dropbox.url,
       TWILIO_API_URL: fakes.twilio.url("/"), PAGERDUTY_EVENTS_URL: fakes.pagerduty.url("/"),
       DIGITALOCEAN_API_URL: fakes.digitalocean.url("/"), AWS_EC2_ENDPOINT: fakes.ec2.url(""),
       HUBSPOT_API_URL: fakes.hubspot.url, MPARTICLE_API_URL: fakes.mparticle.url, BRAZE_ENDPOINT_DOMAINS: "127.0.0.1",
+      AWS_S3_ENDPOINT: fakes.s3.url, DIGITALOCEAN_SPACES_ENDPOINT: fakes.s3.url,
+      AZURE_STORAGE_BLOB_URL: fakes.azurite.blobUrlTemplate, GCS_API_URL: fakes.gcs.url,
+      // The Drive logins above hold tokens valid for an hour, so the token URL serves only the
+      // service-account exchange of google_cloud_storage here.
+      GOOGLE_OAUTH_TOKEN_URL: fakes.gcs.tokenUrl,
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -164,7 +193,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
       fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
-      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop()]);
+      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(),
+      fakes.gcs.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -213,5 +243,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect([...fakes.google.files.values()].filter((f) => f.name.startsWith("shapes.")).length, "files reached Drive")
       .to.be.greaterThan(10);
     expect(fakes.dropbox.files.size, "files reached Dropbox").to.be.greaterThan(5);
+    expect(fakes.s3.keys("hub-shapes").filter((k) => /^(looker\/shapes|spaces)\./.test(k)).length,
+      "files reached S3 and Spaces").to.be.greaterThan(10);
+    expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
   });
 });
