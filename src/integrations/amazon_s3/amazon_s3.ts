@@ -1,6 +1,6 @@
 // Amazon S3 (and S3-compatible stores through the admin's `endpoint`): the delivery streamed
 // to a bucket as a multipart upload, aborted on failure so no orphaned parts are billed.
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -9,7 +9,6 @@ import {
 } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { s3Client } from "../../lib/object_stores/s3";
 import { S3Destination, s3Execute, s3Form, s3FormFields } from "./s3_destination";
 
 export interface S3ClientSettings {
@@ -74,6 +73,8 @@ export class AmazonS3Integration extends Integration implements S3Destination {
     // An endpoint typed into the admin settings is a user URL: checked now, and on every connection.
     const endpoint = typed
       ? (await this.http.guard.check(typed)).toString().replace(/\/$/, "") : this.settings.endpoint;
+    // AWS's SDK is loaded on first use: start-up time counts, and many hubs never write to S3.
+    const { s3Client } = await import("../../lib/object_stores/s3");
     return s3Client({
       accessKeyId: request.params.access_key_id ?? "", secretAccessKey: request.params.secret_access_key ?? "",
       region: checkedRegion(request.params.region), endpoint, lookup: typed ? this.http.guard.connectLookup : undefined,

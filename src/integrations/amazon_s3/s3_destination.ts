@@ -1,14 +1,13 @@
 // What Amazon S3 and DigitalOcean Spaces share: the form (every bucket, a path prefix, a file
 // name) and the delivery (a multipart upload of the stream under `path/filename`). Each
 // integration only says who it is and where its endpoint is.
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { openDeliveryFile } from "../../data/file_delivery";
 import { wroteMessage } from "../../data/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
-import { listS3Buckets, uploadS3Stream } from "../../lib/object_stores/s3";
 
 export interface S3Destination {
   /** The store's name in messages. */
@@ -36,6 +35,7 @@ export function s3FormFields(destination: S3Destination, buckets?: string[]): Fo
 }
 
 export async function s3Form(destination: S3Destination, request: ActionRequest): Promise<ActionForm> {
+  const { listS3Buckets } = await import("../../lib/object_stores/s3");
   const buckets = await listS3Buckets(await destination.client(request), destination.who);
   if (!buckets.length) {
     return ActionForm.error(`The key sees no ${destination.bucketLabel.toLowerCase()}s in ${destination.who}: ` +
@@ -59,6 +59,7 @@ export async function s3Execute(destination: S3Destination, request: ActionReque
   const client = await destination.client(request);
   const file = await openDeliveryFile(request, request.formParams.filename);
   const key = s3Key(request.formParams.path, file.name);
+  const { uploadS3Stream } = await import("../../lib/object_stores/s3");
   const { bytes } = await uploadS3Stream(client, {
     bucket, key, body: file.stream, contentType: file.contentType, who: destination.who,
     bucketSetting: destination.bucketLabel,

@@ -8,9 +8,10 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import {
-  azureBlobService, azureBlobUrl, AzureSettings, listAzureContainers, uploadAzureStream,
-} from "../../lib/object_stores/azure_blob";
+import type { AzureSettings } from "../../lib/object_stores/azure_blob";
+
+/** Microsoft's SDK, loaded on first use: start-up time counts, and many hubs never write to Azure. */
+const azureBlob = () => import("../../lib/object_stores/azure_blob");
 
 export interface AzureStorageSettings {
   /** AZURE_STORAGE_BLOB_URL, with `{account}`. */
@@ -44,6 +45,7 @@ export class AzureStorageIntegration extends Integration {
   constructor(private readonly settings: AzureStorageSettings) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> {
+    const { azureBlobService, listAzureContainers } = await azureBlob();
     const containers = await listAzureContainers(azureBlobService(this.account(request)), 1000,
       this.settings.tryTimeoutMs);
     if (!containers.length) { return ActionForm.error("Create a container in your Azure account."); }
@@ -54,6 +56,7 @@ export class AzureStorageIntegration extends Integration {
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
     const account = this.account(request);
+    const { azureBlobService, azureBlobUrl, uploadAzureStream } = await azureBlob();
     const service = azureBlobService(account);
     const container = (request.formParams.container ?? "").trim();
     const file = await openDeliveryFile(request, request.formParams.filename);

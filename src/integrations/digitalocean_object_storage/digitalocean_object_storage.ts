@@ -1,12 +1,11 @@
 // DigitalOcean Spaces: S3's delivery (s3_destination.ts) at the region's Spaces endpoint.
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { s3Client } from "../../lib/object_stores/s3";
 import { checkedRegion, S3_KEY_PARAMS, S3ClientSettings } from "../amazon_s3/amazon_s3";
 import { S3Destination, s3Execute, s3Form, s3FormFields } from "../amazon_s3/s3_destination";
 
@@ -43,6 +42,7 @@ export class DigitalOceanObjectStorageIntegration extends Integration implements
 
   async client(request: ActionRequest): Promise<S3Client> {
     const region = checkedRegion(request.params.region);
+    const { s3Client } = await import("../../lib/object_stores/s3");
     return s3Client({
       accessKeyId: request.params.access_key_id ?? "", secretAccessKey: request.params.secret_access_key ?? "",
       // Spaces signs with us-east-1 whatever the region; the region picks the endpoint.

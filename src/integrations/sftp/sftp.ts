@@ -14,7 +14,6 @@ import {
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
 import { normaliseFingerprint, parseSftpAddress } from "./sftp_address";
-import { sftpUpload } from "./sftp_upload";
 
 const FIELDS: FormField[] = [{
   name: "address", label: "Address", type: "string", required: true,
@@ -68,6 +67,8 @@ export class SftpIntegration extends Integration {
     const fingerprint = (request.params.sftp_host_key_fingerprint ?? "").trim();
     const connectTo = await this.checkedAddress(address.host);
     const file = await openDeliveryFile(request, request.formParams.filename);
+    // ssh2 is loaded on first use: start-up time counts, and many hubs never use SFTP.
+    const { sftpUpload } = await import("./sftp_upload");
     const { bytes, path } = await sftpUpload({
       address: connectTo, port: address.port, directory: address.directory,
       fileName: file.name, username: (request.formParams.username ?? "").trim(), password, privateKey,
