@@ -1,6 +1,9 @@
-// Decodes the inside of a JSON string as its bytes arrive in chunks, without building a JS
-// string: runs between escapes are found with indexOf (native memchr speed) and copied, so
-// a 1 GiB attachment string decodes at hundreds of MiB/s with one output buffer per chunk.
+// Decodes the inside of a JSON string as its bytes arrive in chunks. A run without escapes
+// is found with indexOf and passed on as it is; a chunk with escapes is decoded in large
+// slices by one native call each (json_string_bulk.ts), and the byte loop here decodes only
+// what that cannot: the slice holding the closing quote, an escape cut by the chunk's end,
+// invalid input (with its message).
+import { BULK_MIN_BYTES, decodeSlice, wholeEscapesEnd } from "./json_string_bulk";
 
 /** A JSON text that is not valid where the walker needs it to be. */
 export class JsonSyntaxError extends Error {
@@ -14,6 +17,8 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Longest escape: a surrogate pair, `\uD83D\uDE00`. */
 const MAX_ESCAPE = 12;
+/** Largest slice decoded in one native call (bounds its scratch buffer). */
+const BULK_SLICE_BYTES = 256 * 1024;
 
 const SIMPLE_ESCAPES: Record<number, number> = {
   0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09,
@@ -107,18 +112,41 @@ export class JsonStringDecoder {
       i = this.finishPending(buf, i);
       if (i < 0) { return -1; }
     }
-    const q = buf.indexOf(QUOTE, i);
-    const b = buf.indexOf(BACKSLASH, i);
+    if (n - i >= BULK_MIN_BYTES && buf.indexOf(BACKSLASH, i) >= 0) {
+      i = this.feedBulk(buf, i);
+      if (i === n) { return -1; }
+    }
+    return this.feedBytes(buf, i, n);
+  }
+
+  /** Decodes whole slices natively while it can; answers where the byte loop must go on. */
+  private feedBulk(buf: Buffer, start: number): number {
+    let i = start;
+    while (buf.length - i >= BULK_MIN_BYTES) {
+      const end = wholeEscapesEnd(buf, i, Math.min(buf.length, i + BULK_SLICE_BYTES));
+      if (end - i < BULK_MIN_BYTES) { break; }
+      const decoded = decodeSlice(buf, i, end);
+      if (!decoded) { break; }
+      if (decoded.length) { this.emit(decoded); }
+      i = end;
+    }
+    return i;
+  }
+
+  /** The exact byte loop, from `start` (at an escape boundary) to the chunk's end. */
+  private feedBytes(buf: Buffer, start: number, n: number): number {
+    const q = buf.indexOf(QUOTE, start);
+    const b = buf.indexOf(BACKSLASH, start);
     if (b === -1 || (q !== -1 && q < b)) {
-      // The fast path: no escape before the end of this string or chunk.
+      // No escape before the end of this string or chunk: the bytes pass as they are.
       const end = q === -1 ? n : q;
-      if (end > i) { this.emit(buf.subarray(i, end)); }
+      if (end > start) { this.emit(buf.subarray(start, end)); }
       return q === -1 ? -1 : q + 1;
     }
     // Escapes are dense in CSV (\n per row, \" around quoted cells): copy byte by byte,
     // handling the one-character escapes inline.
-    const out = Buffer.allocUnsafe(n - i);
-    let o = copyRun(buf, i, b, out, 0);
+    const out = Buffer.allocUnsafe(n - start);
+    let o = copyRun(buf, start, b, out, 0);
     let k = b;
     while (k < n) {
       const c = buf[k];
@@ -159,8 +187,13 @@ export class JsonStringDecoder {
       this.pending = joined;
       return -1;
     }
-    this.pending = undefined;
     this.emit(Buffer.from(out.subarray(0, decoded[0])));
+    if (decoded[1] < pending.length) {
+      // A lone high surrogate, and the escape after it was cut too: decode that one next.
+      this.pending = Buffer.from(pending.subarray(decoded[1]));
+      return this.finishPending(buf, start);
+    }
+    this.pending = undefined;
     return start + decoded[1] - pending.length;
   }
 
