@@ -75,7 +75,7 @@ export const pushPart: Part = {
   },
 };
 
-function executeWithUrl(hub: Hub, downloadUrl: string, csvBytes: number): Promise<Timed> {
+export function executeWithUrl(hub: Hub, downloadUrl: string, csvBytes: number): Promise<Timed> {
   const started = process.hrtime.bigint();
   const body = JSON.stringify({
     type: "query", data: {}, form_params: { format: "csv" },

@@ -24,6 +24,14 @@ export interface HubOptions {
   env?: Record<string, string>;
 }
 
+/** Node flags for every hub started (`--cpu-prof <dir>` on the bench's command line). */
+let hubNodeArgs: string[] = [];
+
+/** Makes every hub started from now on write a V8 CPU profile into `dir` when it exits. */
+export function profileHubsInto(dir: string): void {
+  hubNodeArgs = ["--cpu-prof", "--cpu-prof-dir", dir];
+}
+
 export interface Hub {
   url: string;
   key: string;
@@ -34,6 +42,8 @@ export interface Hub {
   rss(): number;
   /** The hub's processes: the main one, then its cluster workers. */
   pids(): number[];
+  /** CPU time (user + system) used so far by the hub and its workers, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +56,21 @@ export function procMemory(pid: number, key: "VmRSS" | "VmHWM"): number {
     return 0;
   }
 }
+
+/** User + system CPU seconds of a process (0 once it is gone), from /proc/<pid>/stat. */
+export function procCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command (which may hold spaces) start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on Linux on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 function childPids(pid: number): number[] {
   try {
@@ -68,7 +93,7 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
     DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn", ...options.env,
   };
   if (workers !== "default") { env.WEB_CONCURRENCY = String(workers); }
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "dist/src/boot.js")], {
+  const child: ChildProcess = spawn(process.execPath, [...hubNodeArgs, path.join(root, "dist/src/boot.js")], {
     cwd: root, env, stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -100,6 +125,7 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
     peakRss: () => procMemory(pid, "VmHWM"),
     rss: () => pids().reduce((sum, p) => sum + procMemory(p, "VmRSS"), 0),
     pids,
+    cpuSeconds: () => pids().reduce((sum, p) => sum + procCpuSeconds(p), 0),
     stop: async () => {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

@@ -7,6 +7,8 @@ export interface BenchContext {
   option(name: string, fallback: string): string;
   /** Prints a line as it is measured. */
   say(line: string): void;
+  /** Records a target missed: the bench run then exits non-zero (after writing its sections). */
+  fail(reason: string): void;
 }
 
 export interface Part {
@@ -22,4 +24,10 @@ export interface Part {
 /** A comma-separated list of numbers from an option. */
 export function numbers(text: string): number[] {
   return text.split(",").filter(Boolean).map(Number);
+}
+
+/** "met" or "**not met**", telling `ctx` when not met. */
+export function verdict(ctx: BenchContext, met: boolean, what: string): string {
+  if (!met) { ctx.fail(what); }
+  return met ? "met" : "**not met**";
 }

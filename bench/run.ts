@@ -6,12 +6,14 @@
 import { execSync } from "child_process";
 import * as path from "path";
 import { crmPart } from "./crm";
+import { copySpeedPart } from "./push_speed";
 import { listPart, pushPart, urlPart } from "./deliveries";
 import { emailPart } from "./email";
 import { loadPart, soakPart } from "./load";
 import { parseBenchArgs } from "./args";
 import { drivePart, dropboxPart, sheetsPart } from "./oauth_files";
 import { BenchContext, Part } from "./part";
+import { profileHubsInto } from "./hub_process";
 import { machineNote, writeSection } from "./results";
 import { rowsPart } from "./rows";
 import { segmentPart } from "./segment";
@@ -23,10 +25,13 @@ const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
   startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
+  // Issue 19: the distance to the machine's limits, as ratios measured in one run.
+  copySpeedPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
-  "drive", "dropbox", "sheets"];
+  "drive", "dropbox", "sheets",
+  "copyspeed"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -40,11 +45,15 @@ async function main(): Promise<void> {
     process.stdout.write("Building (npm run build)...\n");
     execSync("npm run build", { cwd: ROOT, stdio: "ignore" });
   }
+  const profileDir = options.get("cpu-prof");
+  if (profileDir) { profileHubsInto(path.resolve(profileDir)); }
   const command = `npm run bench${args.length ? " -- " + args.join(" ") : ""}`;
+  const failures: string[] = [];
   const ctx: BenchContext = {
     root: ROOT,
     option: (name, fallback) => options.get(name) ?? fallback,
     say: (line) => process.stdout.write(line + "\n"),
+    fail: (reason) => { failures.push(reason); },
   };
   const results = path.join(ROOT, "bench/RESULTS.md");
   for (const part of parts) {
@@ -59,6 +68,10 @@ async function main(): Promise<void> {
     } else {
       process.stdout.write(`\n${section}\n(printed only: \`--write\` puts it in bench/RESULTS.md)\n`);
     }
+  }
+  if (failures.length) {
+    process.stderr.write(`\nTargets not met:\n${failures.map((f) => `- ${f}`).join("\n")}\n`);
+    process.exit(1);
   }
 }
 

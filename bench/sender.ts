@@ -11,6 +11,12 @@ function escapedBlock(): Buffer {
   return Buffer.from(json.slice(1, -1));
 }
 
+/** The CSV block cut to a multiple of 3 bytes, base64: copies of it join into valid base64. */
+export function base64Block(): Buffer {
+  const block = Buffer.from(csvBlock());
+  return Buffer.from(block.subarray(0, block.length - (block.length % 3)).toString("base64"));
+}
+
 /** Writes `block` `count` times with backpressure, then ends with `last`. */
 function writeBlocks(out: NodeJS.WritableStream, block: Buffer, count: number, last: string): void {
   let sent = 0;
@@ -27,13 +33,20 @@ function writeBlocks(out: NodeJS.WritableStream, block: Buffer, count: number, l
   pump();
 }
 
-/** `fields`: JSON of the body's other keys (data, form_params, scheduled_plan), for integrations other than debug. */
-async function push(url: string, key: string, mib: number, integration = "debug", fields = "{}"): Promise<void> {
-  const block = escapedBlock();
-  const { blocks, blockBytes: blockCsvBytes } = csvPlan(mib);
+/**
+ * `fields`: JSON of the body's other keys (data, form_params, scheduled_plan), for integrations other than debug.
+ * `encoding` "base64" sends the CSV base64-encoded (mimetype text/csv;base64) instead of as an escaped string.
+ */
+async function push(url: string, key: string, mib: number, integration = "debug", fields = "{}",
+  encoding = "string"): Promise<void> {
+  const base64 = encoding === "base64";
+  const block = base64 ? base64Block() : escapedBlock();
+  const { blocks, blockBytes } = csvPlan(mib);
+  const blockCsvBytes = base64 ? blockBytes - (blockBytes % 3) : blockBytes;
+  const first = base64 ? Buffer.from(CSV_HEADER).toString("base64") : JSON.stringify(CSV_HEADER).slice(1, -1);
   const head = JSON.stringify({
     type: "query", scheduled_plan: { title: "bench", query_id: 1 }, data: {}, form_params: {}, ...JSON.parse(fields),
-  }).slice(0, -1) + `,"attachment":{"mimetype":"text/csv","extension":"csv","data":"${JSON.stringify(CSV_HEADER).slice(1, -1)}`;
+  }).slice(0, -1) + `,"attachment":{"mimetype":"text/csv${base64 ? ";base64" : ""}","extension":"csv","data":"${first}`;
   const started = process.hrtime.bigint();
   let status = 0;
   const answer = await new Promise<string>((resolve, reject) => {
@@ -94,7 +107,7 @@ async function serve(mib: number): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "push") {
-  push(args[0], args[1], Number(args[2]), args[3], args[4]).then(() => process.exit(0));
+  push(args[0], args[1], Number(args[2]), args[3], args[4], args[5]).then(() => process.exit(0));
 } else if (mode === "segment-api") {
   segmentApi();
 } else if (mode === "crm-api") {
