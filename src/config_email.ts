@@ -1,6 +1,7 @@
 // Settings of the email family (the `email` and `sendgrid` integrations), read from the
 // environment object handed over by src/config.ts.
 import * as fs from "fs";
+import { LinkStoreSettings, linkStoreSettings, linkTtlHours } from "./config_link_store";
 import { baseUrlSetting, ConfigError, Env, first, secondsSetting, sizeSetting } from "./config_values";
 
 export interface EmailSettings {
@@ -16,6 +17,10 @@ export interface EmailSettings {
   maxAttachmentBytes: number;
   /** SENDGRID_API_URL: SendGrid's Web API base, ending in a slash. */
   sendgridApiUrl: string;
+  /** EMAIL_LINK_STORE (src/config_link_store.ts): where files too big to attach go; none when unset. */
+  linkStore?: LinkStoreSettings;
+  /** EMAIL_LINK_TTL_HOURS: how long a link works. */
+  linkTtlHours: number;
 }
 
 /** The PEM text of a CA setting: the value itself when it is PEM, else the file it names. */
@@ -54,5 +59,7 @@ export function emailSettings(env: Env): EmailSettings {
     smtpTimeoutMs: secondsSetting(env, "SMTP_TIMEOUT_SECONDS", 60) * 1000,
     maxAttachmentBytes: sizeSetting(env, "EMAIL_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
     sendgridApiUrl: baseUrlSetting(env, "SENDGRID_API_URL", "https://api.sendgrid.com"),
+    linkStore: linkStoreSettings(env),
+    linkTtlHours: linkTtlHours(env),
   });
 }

@@ -21,6 +21,8 @@ import { countBytes, networkProblem } from "./store_errors";
 export interface S3Settings {
   accessKeyId: string;
   secretAccessKey: string;
+  /** For temporary credentials (AWS_SESSION_TOKEN). */
+  sessionToken?: string;
   region: string;
   /** An S3-compatible endpoint; omitted for AWS itself. */
   endpoint?: string;
@@ -46,7 +48,8 @@ export function s3Client(settings: S3Settings): S3Client {
     region: settings.region || "us-east-1",
     endpoint: settings.endpoint,
     forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
-    credentials: { accessKeyId: settings.accessKeyId.trim(), secretAccessKey: settings.secretAccessKey.trim() },
+    credentials: { accessKeyId: settings.accessKeyId.trim(), secretAccessKey: settings.secretAccessKey.trim(),
+      sessionToken: settings.sessionToken?.trim() || undefined },
     maxAttempts: settings.maxAttempts ?? 4,
     // Checksums on every part cost CPU and some S3-compatible servers refuse the new headers.
     requestChecksumCalculation: "WHEN_REQUIRED",
