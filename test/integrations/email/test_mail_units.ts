@@ -128,6 +128,7 @@ describe("email family units", () => {
     expect(emailSettings({})).to.deep.equal({
       smtpUrl: undefined, from: undefined, smtpCaCertificate: undefined, smtpTimeoutMs: 60_000,
       maxAttachmentBytes: 20 * 1024 * 1024, sendgridApiUrl: "https://api.sendgrid.com/",
+      linkStore: undefined, linkTtlHours: 72,
     });
     const pem = "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----";
     expect(emailSettings({ SMTP_CA_CERTIFICATE: pem }).smtpCaCertificate).to.contain("\nMIIB\n");
