@@ -15,6 +15,11 @@ export interface OAuthEndpoints {
   authorizeUrl: string;
   /** Where codes and refresh tokens are exchanged (RFC 6749 section 3.2). */
   tokenUrl: string;
+  /**
+   * True when the URLs come from a value a user typed (a Salesforce domain), not from the
+   * operator's configuration: token calls then go through the private-address guard.
+   */
+  userTyped?: boolean;
 }
 
 /** A user's vendor tokens, as the hub keeps them (sealed) in Looker's per-user state. */

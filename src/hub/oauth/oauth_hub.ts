@@ -1,5 +1,6 @@
 // The login machinery as the server uses it: a session on every request of an OAuth integration,
 // the login field when the user has to log in, and the user's new state put on the answer.
+import { UserError } from "../../lib/errors";
 import { ActionForm } from "../action_form";
 import type { ActionRequest } from "../action_request";
 import { ActionResponse } from "../action_response";
@@ -51,6 +52,7 @@ export class OAuthHub {
     try {
       form = await run();
     } catch (err) {
+      if (keepsRefreshedLogin(err, request)) { return withState(ActionForm.error((err as Error).message), request); }
       if (!(err instanceof LoginRequiredError)) { throw err; }
       forget(err, request);
       form = this.loginForm(integration.name, declaration, request, err.why);
@@ -66,6 +68,10 @@ export class OAuthHub {
     try {
       response = await run();
     } catch (err) {
+      if (keepsRefreshedLogin(err, request)) {
+        const failed = err as UserError;
+        return withState(ActionResponse.failure(failed.message, failed.validationErrors), request);
+      }
       if (!(err instanceof LoginRequiredError)) { throw err; }
       forget(err, request);
       response = ActionResponse.failure(err.message);
@@ -104,6 +110,15 @@ export class OAuthHub {
     if (request.stateUrl) { return { flow: "v1", to: request.stateUrl, context }; }
     return undefined;
   }
+}
+
+/**
+ * A user error after the session stored a refreshed login: the failure still carries the new
+ * state, since a vendor that rotates refresh tokens (Airtable) accepts the old one no more.
+ */
+function keepsRefreshedLogin(err: unknown, request: ActionRequest): boolean {
+  return err instanceof UserError && !(err instanceof LoginRequiredError) && !!request.oauth?.stateUpdate &&
+    request.oauth.stateUpdate.data !== RESET_STATE;
 }
 
 /** A login the integration found useless (an account outside the allowed domains) is cleared. */

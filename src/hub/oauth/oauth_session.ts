@@ -16,6 +16,8 @@ export class OAuthSession {
   /** The state Looker should store after this request, when it changed. */
   stateUpdate?: StateUpdate;
   private current?: Promise<UserTokens>;
+  /** One refresh per rejected access token, however many calls in flight were refused with it. */
+  private readonly refreshes = new Map<string, Promise<UserTokens>>();
 
   constructor(
     readonly integration: string,
@@ -48,8 +50,14 @@ export class OAuthSession {
     } catch (err) {
       if (!(err instanceof TokenRejectedError)) { throw err; }
       if (!tokens.refreshToken) { throw this.loginRequired(`${this.vendor} no longer accepts your login.`); }
-      this.current = this.refresh(tokens);
-      return call((await this.current).accessToken);
+      let refreshed = this.refreshes.get(tokens.accessToken);
+      if (!refreshed) {
+        // Vendors that rotate refresh tokens (Airtable) accept each one once: batches in flight share it.
+        refreshed = this.refresh(tokens);
+        this.refreshes.set(tokens.accessToken, refreshed);
+        this.current = refreshed;
+      }
+      return call((await refreshed).accessToken);
     }
   }
 
@@ -63,7 +71,7 @@ export class OAuthSession {
       case "code": {
         // The official hub stored Dropbox's code and exchanged it on use.
         const tokens = await this.guard(exchangeCode(this.declaration,
-          { code: stored.code, redirectUri: stored.redirectUri, context: {} }, this.loginContext()));
+          { code: stored.code, redirectUri: stored.redirectUri, context: this.requestContext() }, this.loginContext()));
         return this.store(tokens);
       }
       case "tokens": {
@@ -79,7 +87,9 @@ export class OAuthSession {
 
   private async refresh(tokens: UserTokens): Promise<UserTokens> {
     this.request.logger.info("refreshing the user's access token");
-    return this.store(await this.guard(refreshTokens(this.declaration, tokens, this.loginContext())));
+    // An official hub's stored tokens carry no login context (a Salesforce domain): this request's.
+    const withContext = { ...tokens, extra: { ...this.requestContext(), ...tokens.extra } };
+    return this.store(await this.guard(refreshTokens(this.declaration, withContext, this.loginContext())));
   }
 
   private store(tokens: UserTokens): UserTokens {
@@ -99,6 +109,15 @@ export class OAuthSession {
   private loginRequired(why: string): LoginRequiredError {
     this.stateUpdate = { data: RESET_STATE };
     return new LoginRequiredError(why, this.vendor, true);
+  }
+
+  /** The declaration's login context for this request; empty when its params cannot make one. */
+  private requestContext(): Record<string, string> {
+    try {
+      return this.declaration.loginContext ? this.declaration.loginContext(this.request) : {};
+    } catch {
+      return {};
+    }
   }
 
   private loginContext() {

@@ -59,8 +59,9 @@ async function tokenCall(
     body.set("client_id", client.clientId);
     body.set("client_secret", client.clientSecret);
   }
+  const endpoints = endpointsOf(declaration, loginContext);
   const response = await declaration.http.request({
-    url: endpointsOf(declaration, loginContext).tokenUrl, method: "POST", trusted: true, headers,
+    url: endpoints.tokenUrl, method: "POST", trusted: !endpoints.userTyped, headers,
     body: body.toString(), who: declaration.vendor, logger: context.logger,
     // 4xx answers carry OAuth's error codes: read them here rather than as a generic failure.
     acceptStatus: (s) => s < 500 && s !== 429 && s !== 408,
