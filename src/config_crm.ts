@@ -1,6 +1,7 @@
 // Settings of the CRM and marketing family (HubSpot, Marketo, Braze, mParticle): vendor base
 // URLs and the share of rejected rows a delivery tolerates. Read from the Env object that
 // src/config.ts hands over; never from process.env.
+import { AirtableSettings, airtableSettings, SalesforceSettings, salesforceSettings } from "./config_crm_logins";
 import { baseUrlSetting, ConfigError, Env, first, listSetting } from "./config_values";
 
 export interface CrmSettings {
@@ -12,6 +13,9 @@ export interface CrmSettings {
   mparticleApiUrl: string;
   /** Domains the admin-typed Braze REST endpoint may be under (BRAZE_ENDPOINT_DOMAINS). */
   brazeDomains: string[];
+  /** Salesforce Campaigns and Airtable: per-user logins (src/config_crm_logins.ts). */
+  salesforce: SalesforceSettings;
+  airtable: AirtableSettings;
 }
 
 function percentSetting(env: Env, name: string, fallback: number): number {
@@ -32,5 +36,7 @@ export function crmSettings(env: Env): CrmSettings {
     hubspotApiUrl: withoutSlash(baseUrlSetting(env, "HUBSPOT_API_URL", "https://api.hubapi.com")),
     mparticleApiUrl: withoutSlash(baseUrlSetting(env, "MPARTICLE_API_URL", "https://inbound.mparticle.com")),
     brazeDomains: listSetting(env, "BRAZE_ENDPOINT_DOMAINS", ["braze.com", "braze.eu"]),
+    salesforce: salesforceSettings(env),
+    airtable: airtableSettings(env),
   });
 }

@@ -5,7 +5,7 @@
 // accepted, rejected by the mapping (no id) or rejected by the vendor (a partial batch), and
 // the answer says so in numbers; too many rejections fail the delivery (row_tally.ts).
 import type { ActionRequest } from "../hub/action_request";
-import { HubError, RetryableError, UserError } from "../lib/errors";
+import { HubError, UserError } from "../lib/errors";
 import { BatchWindow } from "./batch_window";
 import { hiddenFields } from "./detail_fields";
 import { JsonDetailFields, JsonDetailItem, jsonDetailItems, JsonDetailRow } from "./rows";
@@ -69,9 +69,9 @@ function stopped(err: unknown, tally: RowTally, wording: TallyWording): unknown 
   const before = tally.accepted === 0 && tally.rejected === 0
     ? `${wording.vendor} had accepted no ${wording.plural ?? `${wording.noun}s`} before the delivery stopped.`
     : `Before the delivery stopped: ${tally.progress(wording, false)}.`;
-  const message = `${err.message.replace(/\s*$/, "")} ${before}`;
-  return err instanceof RetryableError ? new RetryableError(message, err.validationErrors)
-    : new UserError(message, err.validationErrors);
+  // The same error, told more: its kind stays (a login to redo clears the user's state).
+  err.message = `${err.message.replace(/\s*$/, "")} ${before}`;
+  return err;
 }
 
 /** Delivers the request's rows to `destination`; answers the summary or throws a UserError. */

@@ -2,6 +2,7 @@
 import { Config } from "../config";
 import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
+import { AirtableIntegration } from "./airtable/airtable";
 import { BrazeIntegration } from "./braze/braze";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
@@ -15,6 +16,7 @@ import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "./hubsp
 import { MarketoIntegration } from "./marketo/marketo";
 import { MparticleIntegration } from "./mparticle/mparticle";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
+import { SalesforceCampaignsIntegration } from "./salesforce/salesforce_campaigns";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SlackIntegration, slackOptions } from "./slack/slack";
 import { SlackAppIntegration } from "./slack/slack_app";
@@ -33,6 +35,8 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new MarketoIntegration(http, config.crm));
   list.push(new BrazeIntegration(http, config.crm));
   list.push(new MparticleIntegration(http, config.crm));
+  list.push(new SalesforceCampaignsIntegration(http, config.crm.salesforce, config.crm.maxRejectedPercent));
+  list.push(new AirtableIntegration(http, config.crm.airtable, config.crm.maxRejectedPercent));
   list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));

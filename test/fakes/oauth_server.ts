@@ -19,6 +19,10 @@ export interface TokenRequest {
   authorization?: string;
 }
 
+/** A JSON API call to a vendor fake built on this server (Salesforce's REST API, Airtable's). */
+export interface ApiRequest { method: string; path: string; query: URLSearchParams; bearer: string; body: any; }
+export type ApiAnswer = [status: number, body: unknown, headers?: Record<string, string>];
+
 export class FakeOAuthServer extends LoopbackServer {
   clientId = "client-id-123";
   clientSecret = "client-secret-456";
@@ -27,10 +31,16 @@ export class FakeOAuthServer extends LoopbackServer {
   /** Sends no refresh token when false (vendors that issue long-lived tokens only). */
   issueRefreshTokens = true;
   email = "ana@example.com";
+  /** Fields added to every token answer (Salesforce's instance_url). */
+  extraTokenFields: Record<string, unknown> = {};
+  /** A refresh grant answers a new refresh token and revokes the one used (Airtable rotates them). */
+  rotateRefreshTokens = false;
   readonly authorizeRequests: Array<Record<string, string>> = [];
   readonly tokenRequests: TokenRequest[] = [];
   /** Bearer tokens seen by the resource call, in order. */
   readonly bearers: string[] = [];
+  /** Calls answered by `serveJson`, in order. */
+  readonly api: ApiRequest[] = [];
   private readonly grants = new Map<string, Grant>();
   private readonly accessTokens = new Set<string>();
   private readonly refreshTokens = new Set<string>();
@@ -72,6 +82,24 @@ export class FakeOAuthServer extends LoopbackServer {
     if (problem) { throw new Error(`authorize request refused: ${problem}`); }
     this.authorizeRequests.push(params);
     return this.decide(params, decision);
+  }
+
+  /** Reads a JSON call (a body that is not JSON reads as "bad"), records it and sends `route`'s answer. */
+  protected serveJson(req: http.IncomingMessage, res: http.ServerResponse, path: string,
+                      route: (request: ApiRequest) => ApiAnswer): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      let body: any;
+      try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined; } catch { body = "bad"; }
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+      const request = { method: req.method ?? "", path, query: new URL(req.url ?? "/", this.url).searchParams, bearer,
+        body };
+      this.api.push(request);
+      const [status, answer, headers] = route(request);
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(answer === undefined ? "" : JSON.stringify(answer));
+    });
   }
 
   private checkAuthorize(params: Record<string, string>): string | undefined {
@@ -165,6 +193,10 @@ export class FakeOAuthServer extends LoopbackServer {
         return [400, { error: "invalid_grant", error_description: "Token has been expired or revoked." }];
       }
       const issued = this.issue();
+      if (this.rotateRefreshTokens) {
+        this.refreshTokens.delete(fields.refresh_token);
+        return [200, this.tokenBody(issued.accessToken, issued.refreshToken)];
+      }
       this.refreshTokens.delete(issued.refreshToken);
       return [200, this.tokenBody(issued.accessToken)];
     }
@@ -174,7 +206,7 @@ export class FakeOAuthServer extends LoopbackServer {
   private tokenBody(accessToken: string, refreshToken?: string): Record<string, unknown> {
     const body: Record<string, unknown> = {
       access_token: accessToken, token_type: "Bearer", expires_in: this.accessTokenTtl, scope: "read write",
-      account_id: "acct-42",
+      account_id: "acct-42", ...this.extraTokenFields,
     };
     if (refreshToken) { body.refresh_token = refreshToken; }
     return body;

@@ -36,5 +36,8 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     GOOGLE_API_URL: vendorUrl, GOOGLE_SHEETS_API_URL: vendorUrl,
     DROPBOX_OAUTH_AUTHORIZE_URL: `${vendorUrl}/oauth2/authorize`, DROPBOX_API_URL: vendorUrl,
     DROPBOX_CONTENT_URL: vendorUrl,
+    SALESFORCE_CLIENT_ID: "salesforce-client-id", SALESFORCE_CLIENT_SECRET: "salesforce-client-secret",
+    AIRTABLE_CLIENT_ID: "airtable-client-id", AIRTABLE_CLIENT_SECRET: "airtable-client-secret",
+    AIRTABLE_API_URL: vendorUrl, AIRTABLE_OAUTH_URL: `${vendorUrl}/oauth2/v1`, AIRTABLE_RATE_LIMIT_WAIT_SECONDS: "0.01",
   };
 }

@@ -59,6 +59,7 @@ const SAMPLE_FIELDS: JsonDetailFields = {
       tags: ["user_id", "hubspot_contact_id", "hubspot_company_id", "braze_id", "mp_customer_id"] },
     { name: "users.email", label: "Users Email", tags: ["email", "marketo:email"], type: "string" },
     { name: "accounts.id", label: "Accounts ID", tags: ["segment_group_id"], type: "string" },
+    { name: "users.sfdc_id", label: "Users Salesforce ID", tags: ["sfdc_contact_id"], type: "string" },
     // The targets of the operations actions (phone numbers, EC2 instances, droplets).
     { name: "users.phone", label: "Users Phone", tags: ["phone"], type: "string" },
     { name: "servers.instance", label: "Servers Instance", tags: ["aws_resource_id"], type: "string" },
@@ -85,9 +86,11 @@ export function sampleContent(format: Format): string | Buffer | unknown {
     case "json_detail_lite_stream":
       return jsonDetail(SAMPLE_FIELDS, [
         { "users.id": { value: 1 }, "users.email": { value: "ada@example.com" }, "accounts.id": { value: "a1" },
+          "users.sfdc_id": { value: "003000000000001AAA" },
           "users.phone": { value: "+15550100001" }, "servers.instance": { value: "i-0abc1234def567890" },
           "servers.droplet": { value: 101 }, "orders.total": { value: 1204.5 } },
         { "users.id": { value: 2 }, "users.email": { value: "bob@example.com" }, "accounts.id": { value: "a1" },
+          "users.sfdc_id": { value: "003000000000002AAA" },
           "users.phone": { value: "+15550100002" }, "servers.instance": { value: "i-0abc1234def567891" },
           "servers.droplet": { value: 102 }, "orders.total": { value: 980 } },
       ]);

@@ -8,7 +8,7 @@ import { testConfig } from "../helpers/app";
 
 /** The official hub's minimum Looker versions that differ from its default (catalog.md). */
 const OFFICIAL_MINIMUM_VERSIONS: Record<string, string> = { segment_event: "4.20.0", slack_app: "6.23.0",
-  google_drive: "7.3.0", google_sheets: "7.3.0", dropbox: "6.8.0" };
+  google_drive: "7.3.0", google_sheets: "7.3.0", dropbox: "6.8.0", salesforce_campaigns: "22.6.0" };
 
 describe("every registered integration", () => {
   const config = testConfig({ DEBUG_INTEGRATION: "true" });

@@ -24,6 +24,8 @@ import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../fakes/hubspot_api";
 import { FakeMarketo, MARKETO_CLIENT } from "../fakes/marketo_api";
 import { FakeMparticle, MPARTICLE_KEY } from "../fakes/mparticle_api";
+import { FakeSalesforce } from "../fakes/salesforce_api";
+import { FakeAirtable, BASE_ID, table } from "../fakes/airtable_api";
 import { FakeSegmentApi } from "../fakes/segment_api";
 import { PagerDutyFake, ROUTING_KEY } from "../fakes/pagerduty_events";
 import { FakeSendgrid } from "../fakes/sendgrid_api";
@@ -40,14 +42,15 @@ interface Fakes {
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
   s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
+  salesforce: FakeSalesforce; airtable: FakeAirtable;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
 const S3_KEYS = { access_key_id: S3_KEY_ID, secret_access_key: S3_SECRET, region: "us-east-1" };
 
 /** A logged-in user of an OAuth integration: tokens from the fake OAuth server, sealed as the hub stores them. */
-function login(f: Fakes, integration: string): Record<string, unknown> {
-  const tokens = f.oauth.issue();
+function login(f: Fakes, integration: string, vendor: FakeOAuthServer = f.oauth): Record<string, unknown> {
+  const tokens = vendor.issue();
   return { state_json: storedStateFor(new Sealer(TEST_SECRET), integration,
     { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 3_600_000 }) };
 }
@@ -100,6 +103,10 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     project_id: f.gcs.projectId }, form: { bucket: "alpha", filename: "shapes", overwrite: "yes" } }),
   sftp: (f) => ({ data: { sftp_private_key: f.sshd.clientKey, sftp_host_key_fingerprint: f.sshd.hostFingerprint },
     form: { address: `sftp://127.0.0.1:${f.sshd.port}${f.sshd.root}/`, username: f.sshd.user, filename: "shapes" } }),
+  salesforce_campaigns: (f) => ({ data: { ...login(f, "salesforce_campaigns", f.salesforce),
+    salesforce_domain: f.salesforce.domain },
+    form: { create_or_append: "append", campaign_name: "701000000000001AAA" } }),
+  airtable: (f) => ({ data: login(f, "airtable", f.airtable), form: { base: BASE_ID, table: "Shapes" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -160,6 +167,11 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.marketo = await new FakeMarketo().start();
     fakes.braze = await new FakeBraze().start();
     fakes.mparticle = await new FakeMparticle().start();
+    fakes.salesforce = await new FakeSalesforce().start();
+    fakes.airtable = await new FakeAirtable().start();
+    // The sample json_detail's columns, by label, as the table's fields.
+    fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
+      "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -184,6 +196,9 @@ describe("every integration accepts Looker's real payloads for every format it d
       // The Drive logins above hold tokens valid for an hour, so the token URL serves only the
       // service-account exchange of google_cloud_storage here.
       GOOGLE_OAUTH_TOKEN_URL: fakes.gcs.tokenUrl,
+      SALESFORCE_CLIENT_ID: fakes.salesforce.clientId, SALESFORCE_CLIENT_SECRET: fakes.salesforce.clientSecret,
+      AIRTABLE_CLIENT_ID: fakes.airtable.clientId, AIRTABLE_CLIENT_SECRET: fakes.airtable.clientSecret,
+      AIRTABLE_API_URL: fakes.airtable.url, AIRTABLE_OAUTH_URL: fakes.airtable.oauthUrl,
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -194,7 +209,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
       fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(),
-      fakes.gcs.stop()]);
+      fakes.gcs.stop(), fakes.salesforce.stop(), fakes.airtable.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
