@@ -2,7 +2,8 @@
 // vendor's consent page, the click on Allow, the hub's redirect, and Looker receiving the state
 // (v1, Dropbox: at state_url; v2, Google Drive: the sealed code at state_redir_url, then
 // token_url). Then a form and an execute succeed with the stored state, and an expired access
-// token is refreshed.
+// token is refreshed. Salesforce Campaigns (v1 at the typed domain) and Airtable (v1 with PKCE)
+// log in the same way; their forms then list what the login may use and an execute delivers rows.
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -21,6 +22,10 @@ import { GoogleDriveIntegration } from "../../src/integrations/google_drive/goog
 import { FakeDropbox } from "../fakes/dropbox_api";
 import { FakeGoogle } from "../fakes/google_api";
 import { FAST_HTTP_ENV } from "../helpers/http";
+import { AirtableIntegration } from "../../src/integrations/airtable/airtable";
+import { SalesforceCampaignsIntegration } from "../../src/integrations/salesforce/salesforce_campaigns";
+import { BASE_ID, FakeAirtable } from "../fakes/airtable_api";
+import { FakeSalesforce } from "../fakes/salesforce_api";
 
 describe("login in a real browser (headless Chromium)", function() {
   this.timeout(60_000);
@@ -28,6 +33,8 @@ describe("login in a real browser (headless Chromium)", function() {
   let google: FakeGoogle;
   let dropbox: FakeDropbox;
   let looker: FakeLooker;
+  let salesforce: FakeSalesforce;
+  let airtable: FakeAirtable;
   let server: http.Server;
   let base: string;
 
@@ -35,6 +42,8 @@ describe("login in a real browser (headless Chromium)", function() {
     vendor = await new FakeOAuthServer().start();
     google = await new FakeGoogle(vendor).start();
     dropbox = await new FakeDropbox(vendor).start();
+    salesforce = await new FakeSalesforce().start();
+    airtable = await new FakeAirtable().start();
     server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -44,11 +53,16 @@ describe("login in a real browser (headless Chromium)", function() {
       GOOGLE_API_URL: google.url,
       DROPBOX_ACTION_APP_KEY: vendor.clientId, DROPBOX_ACTION_APP_SECRET: vendor.clientSecret,
       DROPBOX_OAUTH_AUTHORIZE_URL: vendor.authorizeUrl, DROPBOX_API_URL: dropbox.url,
-      DROPBOX_CONTENT_URL: dropbox.url };
+      DROPBOX_CONTENT_URL: dropbox.url,
+      SALESFORCE_CLIENT_ID: salesforce.clientId, SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+      AIRTABLE_CLIENT_ID: airtable.clientId, AIRTABLE_CLIENT_SECRET: airtable.clientSecret,
+      AIRTABLE_API_URL: airtable.url, AIRTABLE_OAUTH_URL: airtable.oauthUrl };
     const config = testConfig(env);
     const httpClient = testHttpClient(env);
     const integrations: Integration[] = [
       new GoogleDriveIntegration(config.google, httpClient), new DropboxIntegration(config.dropbox, httpClient),
+      new SalesforceCampaignsIntegration(httpClient, config.crm.salesforce, 5),
+      new AirtableIntegration(httpClient, config.crm.airtable, 5),
     ];
     const logger = createLogger({ level: "warn", format: "json", stream: new PassThrough().resume() });
     server.on("request", createApp({ config, registry: new Registry(integrations, config.label, base), logger }));
@@ -62,6 +76,8 @@ describe("login in a real browser (headless Chromium)", function() {
     await new Promise((resolve) => server ? server.close(resolve) : resolve(undefined));
     await google?.stop();
     await dropbox?.stop();
+    await salesforce?.stop();
+    await airtable?.stop();
     await vendor?.stop();
     await looker?.stop();
   });
@@ -135,5 +151,44 @@ describe("login in a real browser (headless Chromium)", function() {
     expect(JSON.parse(answer.state.data).sealed).to.match(/^lis1\./);
     const file = [...google.files.values()].pop()!;
     expect(file).to.include({ name: "e2e.csv", size: 8 });
+  });
+
+  /** A json_detail push of two rows, as Looker sends it. */
+  function rows(fields: Record<string, unknown>, data: Array<Record<string, unknown>>) {
+    return { mimetype: "application/json", extension: "json", data: JSON.stringify({ fields, data }) };
+  }
+
+  it("v1 at a typed domain (Salesforce Campaigns): login, campaigns in the form, members added", async () => {
+    const domain = salesforce.domain;
+    const form = await hubPost("/actions/salesforce_campaigns/form", { type: "query",
+      data: { salesforce_domain: domain, state_url: looker.stateUrl("salesforce_campaigns-ana") } });
+    expect(form.fields[0].type).to.equal("oauth_link");
+    expect(await loginInBrowser(form.fields[0].oauth_url)).to.equal("You are logged in to Salesforce");
+    const stored = looker.stored.get("salesforce_campaigns-ana")!;
+    const data = { salesforce_domain: domain, state_json: stored };
+    const append = await hubPost("/actions/salesforce_campaigns/form", { type: "query", data,
+      form_params: { create_or_append: "append" } });
+    expect(append.fields[1].options.map((o: any) => o.label)).to.include("Spring Launch");
+    const exec = await hubPost("/actions/salesforce_campaigns/execute", { type: "query", data,
+      form_params: { create_or_append: "append", campaign_name: "701000000000002AAA" },
+      attachment: rows({ dimensions: [{ name: "c.id", tags: ["sfdc_contact_id"] }] },
+        [{ "c.id": { value: "003000000000001AAA" } }, { "c.id": { value: "003000000000002AAA" } }]) });
+    expect(exec.looker).to.include({ success: true,
+      message: "Added 2 campaign members to the Salesforce campaign \"Spring Launch\"." });
+  });
+
+  it("v1 with PKCE (Airtable): login, bases in the form, records created", async () => {
+    const form = await hubPost("/actions/airtable/form", { type: "query",
+      data: { state_url: looker.stateUrl("airtable-ana") } });
+    expect(await loginInBrowser(form.fields[0].oauth_url)).to.equal("You are logged in to Airtable");
+    expect(airtable.tokenRequests.pop()!.fields.code_verifier).to.be.a("string");
+    const data = { state_json: looker.stored.get("airtable-ana")! };
+    const listed = await hubPost("/actions/airtable/form", { type: "query", data });
+    expect(listed.fields[0].options.map((o: any) => o.label)).to.deep.equal(["Marketing", "Sales"]);
+    const exec = await hubPost("/actions/airtable/execute", { type: "query", data,
+      form_params: { base: BASE_ID, table: "Contacts" },
+      attachment: rows({ dimensions: [{ name: "p.email", label: "Email" }] },
+        [{ "p.email": { value: "ana@example.com" } }, { "p.email": { value: "ben@example.com" } }]) });
+    expect(exec.looker).to.include({ success: true, message: "Created 2 records in the Airtable table \"Contacts\"." });
   });
 });
