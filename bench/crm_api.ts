@@ -4,12 +4,13 @@
 // the records received per vendor; the counts are told over IPC when asked.
 import * as http from "http";
 
-type Vendor = "hubspot" | "marketo" | "braze" | "mparticle";
+type Vendor = "hubspot" | "marketo" | "braze" | "mparticle" | "salesforce" | "airtable";
 
 export function crmApi(): void {
   const counts: Record<Vendor, { records: number; requests: number }> = {
     hubspot: { records: 0, requests: 0 }, marketo: { records: 0, requests: 0 },
     braze: { records: 0, requests: 0 }, mparticle: { records: 0, requests: 0 },
+    salesforce: { records: 0, requests: 0 }, airtable: { records: 0, requests: 0 },
   };
   let leadId = 0;
   const server = http.createServer((req, res) => {
@@ -49,6 +50,28 @@ export function crmApi(): void {
       if (path === "/s2s/v2/bulkevents") {
         count("mparticle", json().length);
         return answer(202, undefined);
+      }
+      if (/^\/services\/data\/v[\d.]+\/sobjects\/Campaign\/\w+$/.test(path)) {
+        counts.salesforce.requests++;
+        return answer(200, { Id: "701000000000001AAA", Name: "Bench" });
+      }
+      if (/^\/services\/data\/v[\d.]+\/composite\/sobjects$/.test(path)) {
+        const records = json().records as unknown[];
+        count("salesforce", records.length);
+        return answer(200, records.map((_, i) => ({ id: `00v${String(i).padStart(15, "0")}`, success: true,
+          errors: [] })));
+      }
+      if (/^\/v0\/meta\/bases\/\w+\/tables$/.test(path)) {
+        counts.airtable.requests++;
+        const names = ["users.id", "users.email", "users.city", "users.created_date", "users.sfdc_id", "orders.count", "orders.total"];
+        return answer(200, { tables: [{ id: "tblBENCH00000001", name: "Audience",
+          fields: names.map((name, i) => ({ id: `fld${i}`, name, type: "singleLineText" })) }] });
+      }
+      if (/^\/v0\/\w+\/\w+$/.test(path)) {
+        const records = json().records as unknown[];
+        count("airtable", records.length);
+        const created = records.map((r, i) => ({ id: `rec${i}`, createdTime: "2026-12-01", ...r as object }));
+        return answer(200, { records: created });
       }
       answer(404, { message: "not found" });
     });
