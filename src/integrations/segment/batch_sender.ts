@@ -48,8 +48,12 @@ export class BatchSender implements SegmentSender {
   private body?: Buffer;
   private length = 0;
   private count = 0;
-  private wireContext?: object;
-  private contextOf?: object;
+  /** `{"type":"<call>","context":{...}` for the call and context of the last message. */
+  private messageHead = "";
+  private headOf?: { call: SegmentCall; context: object };
+  /** The last message's timestamp and its JSON (rows of a delivery share one Date). */
+  private timeOf?: Date;
+  private timeJson = "null";
 
   constructor(private readonly options: BatchSenderOptions) {
     this.url = `${options.host.replace(/\/+$/, "")}/v1/batch`;
@@ -63,14 +67,21 @@ export class BatchSender implements SegmentSender {
 
   get failed(): boolean { return this.window.failed; }
 
-  async send(call: SegmentCall, message: SegmentMessage): Promise<void> {
+  /** Answers a promise only when it has to wait (a batch is handed over); else nothing, at no cost. */
+  send(call: SegmentCall, message: SegmentMessage): Promise<void> | void {
     const json = this.serialize(call, message);
     const size = Buffer.byteLength(json);
     if (size > MAX_MESSAGE_BYTES || ENVELOPE_BYTES + size > this.maxBytes) {
       throw new MessageRefused(`it makes a message of ${kilobytes(size)}, and Segment takes at most ` +
         `${kilobytes(MAX_MESSAGE_BYTES)} per call. Leave out long text fields (hide them in the visualization).`);
     }
-    if (this.count > 0 && this.length + 1 + size + TAIL_BYTES > this.maxBytes) { await this.dispatch(); }
+    if (this.count > 0 && this.length + 1 + size + TAIL_BYTES > this.maxBytes) {
+      return this.dispatch().then(() => this.append(json));
+    }
+    return this.append(json);
+  }
+
+  private append(json: string): Promise<void> | void {
     if (!this.body) {
       this.body = Buffer.allocUnsafe(this.maxBytes);
       this.length = this.body.write(HEAD, 0, "latin1");
@@ -78,7 +89,7 @@ export class BatchSender implements SegmentSender {
     if (this.count > 0) { this.body[this.length++] = COMMA; }
     this.length += this.body.write(json, this.length, "utf8");
     this.count++;
-    if (this.count >= this.maxMessages) { await this.dispatch(); }
+    if (this.count >= this.maxMessages) { return this.dispatch(); }
   }
 
   async finish(): Promise<void> {
@@ -96,14 +107,28 @@ export class BatchSender implements SegmentSender {
     return describeFailure(this.window.failed ? failureOf(this.window.failure) : { attempts: 1 }, this.sent);
   }
 
-  /** The message as Segment's API wants it: its call as `type`, `context.library` naming this hub. */
+  /**
+   * The message as Segment's API wants it: its call as `type`, `context.library` naming this
+   * hub. What rows share (the call, the context, the timestamp) is serialized once per
+   * delivery; each row costs only its own values. Same JSON as JSON.stringify of the message.
+   */
   private serialize(call: SegmentCall, message: SegmentMessage): string {
-    // Rows of a delivery share one context object; merge the library into it once.
-    if (message.context !== this.contextOf) {
-      this.contextOf = message.context;
-      this.wireContext = { ...message.context, library: this.options.library };
+    if (this.headOf?.call !== call || this.headOf.context !== message.context) {
+      this.headOf = { call, context: message.context };
+      const context = { ...message.context, library: this.options.library };
+      this.messageHead = `{"type":${JSON.stringify(call)},"context":${JSON.stringify(context)}`;
     }
-    return JSON.stringify({ type: call, ...message, context: this.wireContext });
+    if (message.timestamp !== this.timeOf) {
+      this.timeOf = message.timestamp;
+      this.timeJson = JSON.stringify(message.timestamp) ?? "null";
+    }
+    let json = this.messageHead;
+    for (const key of Object.keys(message) as Array<keyof SegmentMessage>) {
+      if (key === "context" || key === "timestamp") { continue; }
+      const value = JSON.stringify(message[key]);
+      if (value !== undefined) { json += `,${JSON.stringify(key)}:${value}`; }
+    }
+    return `${json},"timestamp":${this.timeJson}}`;
   }
 
   /** Hands the batch being built to a request, once the window has room. */

@@ -71,7 +71,8 @@ export async function deliverToSegment(
           skipped[mapped.skipped] = (skipped[mapped.skipped] ?? 0) + 1;
           continue;
         }
-        await sender.send(call, mapped.message);
+        const wait = sender.send(call, mapped.message);
+        if (wait) { await wait; }
         if (sender.failed) { break; }
       }
     }

@@ -29,8 +29,11 @@ export interface SegmentSender {
   readonly sent: number;
   /** True once a batch has failed; stop sending, `abandon()`, then raise the error from `failure()`. */
   readonly failed: boolean;
-  /** Queues a message and waits while the window of batches is full. Throws `MessageRefused`. */
-  send(call: SegmentCall, message: SegmentMessage): Promise<void>;
+  /**
+   * Queues a message and waits while the window of batches is full. Throws `MessageRefused`.
+   * May answer nothing when it need not wait (no promise per row for a million rows).
+   */
+  send(call: SegmentCall, message: SegmentMessage): Promise<void> | void;
   /** Sends what is queued and waits for every batch to be answered. */
   finish(): Promise<void>;
   /** Drops what was not handed to a request yet and waits for requests in flight. */
