@@ -26,6 +26,16 @@ function detailDelivery(format: string, rows: number): Delivery {
   return new StreamDelivery("push", format, undefined, () => Readable.from(chunks(), { objectMode: false }));
 }
 
+/** Rows/s of the json_detail reader over `rowCount` generated rows of `format`, in this process. */
+export async function readerRate(format: string, rowCount: number): Promise<{ rows: number; seconds: number }> {
+  const started = process.hrtime.bigint();
+  let rows = 0;
+  for await (const item of jsonDetailItems(detailDelivery(format, rowCount))) {
+    if (item.kind === "row") { rows++; }
+  }
+  return { rows, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
 export const rowsPart: Part = {
   name: "rows", title: "Row readers (json_detail, json_detail_lite_stream)", needsBuild: false,
   async run(ctx) {
@@ -33,12 +43,7 @@ export const rowsPart: Part = {
     const lines = ["| row reader | time | rows/s | memory | target (issue 3) |", "| --- | --- | --- | --- | --- |"];
     for (const format of ["json_detail", "json_detail_lite_stream"]) {
       const before = process.memoryUsage().rss;
-      const started = process.hrtime.bigint();
-      let rows = 0;
-      for await (const item of jsonDetailItems(detailDelivery(format, rowCount))) {
-        if (item.kind === "row") { rows++; }
-      }
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const { rows, seconds } = await readerRate(format, rowCount);
       const bytes = rowCount * detailRow(rowCount / 2, format !== "json_detail").length;
       const rate = rows / seconds;
       const target = format === "json_detail_lite_stream"

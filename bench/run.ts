@@ -7,6 +7,7 @@ import { execSync } from "child_process";
 import * as path from "path";
 import { crmPart } from "./crm";
 import { copySpeedPart } from "./push_speed";
+import { rowSpeedPart } from "./row_speed";
 import { listPart, pushPart, urlPart } from "./deliveries";
 import { emailPart } from "./email";
 import { loadPart, soakPart } from "./load";
@@ -26,12 +27,12 @@ const PARTS: Part[] = [
   startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
   // Issue 19: the distance to the machine's limits, as ratios measured in one run.
-  copySpeedPart,
+  copySpeedPart, rowSpeedPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
   "drive", "dropbox", "sheets",
-  "copyspeed"];
+  "copyspeed", "rowspeed"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -7,7 +7,7 @@ import * as http from "http";
 import { Readable } from "stream";
 import { sender } from "./deliveries";
 import { readAnswer, startHub } from "./hub_process";
-import { Part } from "./part";
+import { BenchContext, Part, verdict } from "./part";
 import { fmt, MB, MiB } from "./results";
 
 /** The execute body, generated in chunks of about 256 KB. */
@@ -33,54 +33,74 @@ function* body(rows: number): Generator<Buffer> {
   yield Buffer.from(chunk + `]}}}`);
 }
 
+export interface SegmentRun {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rate: number;
+  peak: number;
+  cpuSeconds: number;
+  answer: { status: number; body: string };
+  received: { messages: number; batches: number };
+  ok: boolean;
+}
+
+/** One delivery of `rows` rows to segment_event on a fresh hub, to a counting Segment in a helper process. */
+export async function segmentDelivery(ctx: BenchContext, rows: number, senderName?: string): Promise<SegmentRun> {
+  const fake = sender("segment-api", []);
+  const { port } = await fake.message;
+  const env: Record<string, string> = { SEGMENT_API_HOST: `http://127.0.0.1:${port}` };
+  if (senderName) { env.SEGMENT_SENDER = senderName; }
+  const hub = await startHub(ctx.root, { env });
+  try {
+    let bytes = 0;
+    const cpuBefore = hub.cpuSeconds();
+    const started = process.hrtime.bigint();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${hub.url}/actions/segment_event/execute`, {
+        method: "POST",
+        headers: { "authorization": `Token token="${hub.key}"`, "content-type": "application/json",
+          "user-agent": "LookerOutgoingWebhook/23.0.0" },
+      }, (res) => readAnswer(res).then(resolve, reject));
+      req.on("error", reject);
+      Readable.from(body(rows)).on("data", (c: Buffer) => { bytes += c.length; }).pipe(req);
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuSeconds = hub.cpuSeconds() - cpuBefore;
+    const peak = hub.peakRss();
+    const received = await new Promise<{ messages: number; batches: number }>((resolve) => {
+      fake.child.once("message", (m) => resolve(m as { messages: number; batches: number }));
+      fake.child.send("count");
+    });
+    const ok = answer.status === 200 && /"success":true/.test(answer.body) && received.messages === rows;
+    return { rows, bytes, seconds, rate: rows / seconds, peak, cpuSeconds, answer, received, ok };
+  } finally {
+    fake.child.kill();
+    await hub.stop();
+  }
+}
+
 export const segmentPart: Part = {
   name: "segment", title: "Segment: 1M-row json_detail_lite_stream delivery to segment_event", needsBuild: true,
   async run(ctx) {
     const rows = Number(ctx.option("rows", "1000000"));
     const senderName = process.env.SEGMENT_SENDER;
-    const fake = sender("segment-api", []);
-    const { port } = await fake.message;
-    const env: Record<string, string> = { SEGMENT_API_HOST: `http://127.0.0.1:${port}` };
-    if (senderName) { env.SEGMENT_SENDER = senderName; }
-    const hub = await startHub(ctx.root, { env });
-    try {
-      let bytes = 0;
-      const started = process.hrtime.bigint();
-      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${hub.url}/actions/segment_event/execute`, {
-          method: "POST",
-          headers: { "authorization": `Token token="${hub.key}"`, "content-type": "application/json",
-            "user-agent": "LookerOutgoingWebhook/23.0.0" },
-        }, (res) => readAnswer(res).then(resolve, reject));
-        req.on("error", reject);
-        Readable.from(body(rows)).on("data", (c: Buffer) => { bytes += c.length; }).pipe(req);
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const peak = hub.peakRss();
-      const received = await new Promise<{ messages: number; batches: number }>((resolve) => {
-        fake.child.once("message", (m) => resolve(m as { messages: number; batches: number }));
-        fake.child.send("count");
-      });
-      const rate = rows / seconds;
-      const ok = answer.status === 200 && /"success":true/.test(answer.body) && received.messages === rows;
-      const line = `| ${fmt(rows)} (${fmt(bytes / MiB, 1)} MiB) | ${senderName ?? "hub default"} | ` +
-        `${ok ? "ok" : `**FAILED** ${answer.status} ${answer.body.slice(0, 120)}`} | ` +
-        `${fmt(received.messages)} in ${fmt(received.batches)} batches | ${fmt(seconds, 1)} s | ` +
-        `${fmt(rate)} rows/s | ${fmt(peak / MB)} MB | ` +
-        `${rate > 50_000 ? "met" : "**not met**"} / ${peak < 150 * MB ? "met" : "**not met**"} |`;
-      ctx.say(line);
-      return [
-        "A generated json_detail_lite_stream body (6 fields a row: user_id and email tags, 4 traits) is",
-        "streamed (chunked) to segment_event on the hub (one worker, production mode). Peak RSS is the hub's",
-        "VmHWM. Target (issue 4): over 50,000 rows/s end to end, RSS under 150 MB.",
-        "",
-        "| rows | SEGMENT_SENDER | answer | Segment received | wall time | rows/s | hub peak RSS | rows/s / RSS target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        line,
-      ].join("\n");
-    } finally {
-      fake.child.kill();
-      await hub.stop();
-    }
+    const { bytes, seconds, rate, peak, answer, received, ok } = await segmentDelivery(ctx, rows, senderName);
+    const line = `| ${fmt(rows)} (${fmt(bytes / MiB, 1)} MiB) | ${senderName ?? "hub default"} | ` +
+      `${ok ? "ok" : `**FAILED** ${answer.status} ${answer.body.slice(0, 120)}`} | ` +
+      `${fmt(received.messages)} in ${fmt(received.batches)} batches | ${fmt(seconds, 1)} s | ` +
+      `${fmt(rate)} rows/s | ${fmt(peak / MB)} MB | ` +
+      `${verdict(ctx, rate > 50_000, "segment: 50,000 rows/s")} / ${verdict(ctx, peak < 150 * MB, "segment: RSS")} |`;
+    if (!ok) { ctx.fail(`segment: the delivery failed: ${answer.status} ${answer.body.slice(0, 120)}`); }
+    ctx.say(line);
+    return [
+      "A generated json_detail_lite_stream body (6 fields a row: user_id and email tags, 4 traits) is",
+      "streamed (chunked) to segment_event on the hub (one worker, production mode). Peak RSS is the hub's",
+      "VmHWM. Target (issue 4): over 50,000 rows/s end to end, RSS under 150 MB.",
+      "",
+      "| rows | SEGMENT_SENDER | answer | Segment received | wall time | rows/s | hub peak RSS | rows/s / RSS target |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      line,
+    ].join("\n");
   },
 };

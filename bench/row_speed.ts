@@ -1,0 +1,47 @@
+// Part "rowspeed" (issue 19): Segment end to end against the json_detail_lite_stream reader's own
+// rate, in one run. The reader runs in the bench process on generated rows (no HTTP), before and
+// after the Segment delivery; the faster of the two is the reference. The delivery is the
+// segment part's (bench/segment.ts): a fresh hub, a counting Segment in a helper process.
+import { Part, verdict } from "./part";
+import { fmt, MB } from "./results";
+import { readerRate } from "./rows";
+import { segmentDelivery } from "./segment";
+
+const TARGET = 0.6;
+
+export const rowSpeedPart: Part = {
+  name: "rowspeed", title: "Rows near reader speed: Segment end to end against the reader (issue 19)",
+  needsBuild: true,
+  async run(ctx) {
+    const rows = Number(ctx.option("rows", "1000000"));
+    const reader = async () => {
+      const r = await readerRate("json_detail_lite_stream", rows);
+      ctx.say(`reader: ${fmt(r.rows / r.seconds)} rows/s`);
+      return r.rows / r.seconds;
+    };
+    const before = await reader();
+    const segment = await segmentDelivery(ctx, rows);
+    ctx.say(`segment: ${fmt(segment.rate)} rows/s, hub CPU ${fmt(segment.cpuSeconds, 1)} s, ` +
+      `peak RSS ${fmt(segment.peak / MB)} MB${segment.ok ? "" : `, FAILED: ${segment.answer.body.slice(0, 160)}`}`);
+    if (!segment.ok) { ctx.fail(`rowspeed: the Segment delivery failed: ${segment.answer.body.slice(0, 120)}`); }
+    const after = await reader();
+    const reference = Math.max(before, after);
+    const ratio = segment.rate / reference;
+    const lines = [
+      `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
+      "before and after the delivery, the faster counts. Segment: the whole hub (one worker), rows pushed to",
+      "segment_event and sent to a counting /v1/batch endpoint in a helper process, every message checked.",
+      `Target (issue 19): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run.`,
+      "",
+      "| reader rows/s (before, after) | Segment rows/s | hub CPU per 1M rows | hub peak RSS | Segment received | " +
+        "ratio | target |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      `| ${fmt(before)}, ${fmt(after)} | ${fmt(segment.rate)} | ${fmt(segment.cpuSeconds / (rows / 1e6), 1)} s | ` +
+        `${fmt(segment.peak / MB)} MB | ${fmt(segment.received.messages)} in ${fmt(segment.received.batches)} ` +
+        `batches | ${fmt(ratio, 2)} | ${verdict(ctx, ratio >= TARGET, `rowspeed: ${fmt(ratio * 100)}% of the ` +
+        `reader (target ${TARGET * 100}%)`)} |`,
+    ];
+    ctx.say(lines[lines.length - 1]);
+    return lines.join("\n");
+  },
+};
