@@ -10,6 +10,7 @@ import {
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
 import { CrmSettings, crmSettings } from "./config_crm";
+import { maxConcurrentDeliveries } from "./config_capacity";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
@@ -58,6 +59,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Worker processes (Node cluster); 1 runs the hub in this process. */
   webConcurrency: number;
+  /** Deliveries (executes) one process runs at once; the next wait their turn (src/config_capacity.ts). */
+  maxConcurrentDeliveries: number;
   /** A client must send its request headers within this time. */
   headersTimeoutMs: number;
   /** A connection with nothing sent or received for this long is closed. */
@@ -187,6 +190,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
       "or long deliveries are cut while they run.");
   }
   const spoolDir = directorySetting(env, "SPOOL_DIR", os.tmpdir());
+  const webConcurrency = intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1);
   const logFormat = first(env, "LOG_FORMAT") ?? (mode === "production" ? "json" : "pretty");
   if (logFormat !== "json" && logFormat !== "pretty") {
     throw new ConfigError(`LOG_FORMAT must be json or pretty; it is "${logFormat}".`);
@@ -216,7 +220,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     shutdownGraceMs: secondsSetting(env, "SHUTDOWN_GRACE_SECONDS", 25) * 1000,
     headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
     idleTimeoutMs,
-    webConcurrency: intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1),
+    webConcurrency,
+    maxConcurrentDeliveries: maxConcurrentDeliveries(env, os.totalmem(), webConcurrency),
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
     },

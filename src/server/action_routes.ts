@@ -21,6 +21,7 @@ import { markFailure, typedValues } from "./delivery_failure";
 import { executeErrorAnswer, formErrorAnswer, logError, normalizeError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
 import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
+import { DeliveryGate, Release } from "./delivery_gate";
 import { HubMetrics, Outcome } from "./metrics";
 
 export interface ActionRouteOptions {
@@ -33,6 +34,8 @@ export interface ActionRouteOptions {
   deliveryLimits?: DeliveryLimits;
   /** Largest list, definition or form body, after decompression; default 1 MiB. */
   maxJsonBodyBytes?: number;
+  /** Executes run at once; the next wait their turn with keep-alive newlines (default: no limit). */
+  maxConcurrentDeliveries?: number;
 }
 
 function outcomeOf(err: unknown): Outcome {
@@ -130,6 +133,17 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   const router = Router();
   const { auth } = options;
   const jsonBody = smallJsonBody(options.maxJsonBodyBytes ?? DEFAULT_MAX_JSON_BODY_BYTES);
+  const gate = new DeliveryGate(options.maxConcurrentDeliveries ?? Number.MAX_SAFE_INTEGER);
+
+  /** Waits for a delivery's turn, its body unread; newlines keep the connection alive meanwhile. */
+  const turn = async (res: Response): Promise<Release> => {
+    const waiting = gate.active >= gate.limit ? startKeepAlive(res, keepAliveIntervalMs) : undefined;
+    try {
+      return await gate.enter(clientSignal(res));
+    } finally {
+      waiting?.stop();
+    }
+  };
 
   router.post("/", auth, jsonBody, (req, res) => {
     res.type("application/json").send(registry.listJson(lookerVersion(res)));
@@ -172,15 +186,18 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     let integration: Integration;
     let body: ExecuteBody;
     let reading = false;
+    let release: Release | undefined;
     try {
       integration = integrationFor(registry, req, res);
+      release = await turn(res);
       reading = true;
       body = await readBody(req, res, deliveryLimits);
     } catch (err) {
+      release?.();
       logError(res.locals.logger, err, "execute");
       // Unread, the body stays unread: this connection is not reused. (A body being read is
       // read to its end after a failure, so that the answer reaches the client.)
-      if (!reading) { res.set("Connection", "close"); }
+      if (!reading && !res.headersSent) { res.set("Connection", "close"); }
       const answer = plainErrorAnswer(err, res.locals.requestId);
       return sendJson(res, answer.status, answer.body);
     }
@@ -210,6 +227,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       sendJson(res, answer.status, markFailure(answer.body, res.locals.logger, failure, details()));
     } finally {
       keepAlive.stop();
+      release();
       body.dispose();
       if (meter) { metrics.dataRead(integration.name, meter.bytes, meter.rows); }
     }

@@ -141,6 +141,7 @@ export function createApp(options: AppOptions): express.Express {
     metrics,
     oauth,
     keepAliveIntervalMs: config.keepAliveIntervalMs,
+    maxConcurrentDeliveries: config.maxConcurrentDeliveries,
     maxJsonBodyBytes: options.maxJsonBodyBytes,
     deliveryLimits: {
       maxBytes: config.maxDeliveryBytes,

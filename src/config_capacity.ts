@@ -1,0 +1,28 @@
+// How many deliveries a hub process runs at once (MAX_CONCURRENT_DELIVERIES). Deliveries past
+// it wait their turn, their bodies unread, with keep-alive newlines, and are never refused.
+// Read from the Env object that src/config.ts hands over; never from process.env.
+import { Env, intSetting } from "./config_values";
+
+/**
+ * Memory one running delivery may use at most, for sizing the default: its body window and
+ * the integration's buffers (a Segment batch being built and up to 4 in flight, 500 KB
+ * each, is the largest) are 3-4 MB; this leaves room for the garbage they make.
+ */
+export const MEMORY_PER_DELIVERY_BYTES = 8 * 1024 * 1024;
+/** The default never goes under or over these, whatever the machine. */
+const DEFAULT_MIN = 4;
+const DEFAULT_MAX = 64;
+
+/**
+ * The default for one process: deliveries in flight may take up to an eighth of the
+ * machine's memory shared by the worker processes, at MEMORY_PER_DELIVERY_BYTES each,
+ * between 4 and 64 (24 GiB and 2 workers: 64; a 512 MB container with one: 8).
+ */
+export function defaultMaxConcurrentDeliveries(totalMemoryBytes: number, workers: number): number {
+  const share = totalMemoryBytes / 8 / Math.max(1, workers);
+  return Math.min(DEFAULT_MAX, Math.max(DEFAULT_MIN, Math.floor(share / MEMORY_PER_DELIVERY_BYTES)));
+}
+
+export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, workers: number): number {
+  return intSetting(env, "MAX_CONCURRENT_DELIVERIES", defaultMaxConcurrentDeliveries(totalMemoryBytes, workers), 1);
+}
