@@ -5,6 +5,7 @@
 // See bench/README.md for the parts, their options and their targets.
 import { execSync } from "child_process";
 import * as path from "path";
+import { burstPart } from "./burst";
 import { crmPart } from "./crm";
 import { copySpeedPart } from "./push_speed";
 import { rowSpeedPart } from "./row_speed";
@@ -27,12 +28,12 @@ const PARTS: Part[] = [
   startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
   // Issue 19: the distance to the machine's limits, as ratios measured in one run.
-  copySpeedPart, rowSpeedPart,
+  copySpeedPart, rowSpeedPart, burstPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
   "drive", "dropbox", "sheets",
-  "copyspeed", "rowspeed"];
+  "copyspeed", "rowspeed", "burst"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

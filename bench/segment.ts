@@ -11,7 +11,7 @@ import { BenchContext, Part, verdict } from "./part";
 import { fmt, MB, MiB } from "./results";
 
 /** The execute body, generated in chunks of about 256 KB. */
-function* body(rows: number): Generator<Buffer> {
+export function* segmentBody(rows: number): Generator<Buffer> {
   const head = {
     type: "query", data: { segment_write_key: "bench-key" }, form_params: {},
     scheduled_plan: { title: "bench", query: { vis_config: { hidden_fields: [] } } },
@@ -63,7 +63,7 @@ export async function segmentDelivery(ctx: BenchContext, rows: number, senderNam
           "user-agent": "LookerOutgoingWebhook/23.0.0" },
       }, (res) => readAnswer(res).then(resolve, reject));
       req.on("error", reject);
-      Readable.from(body(rows)).on("data", (c: Buffer) => { bytes += c.length; }).pipe(req);
+      Readable.from(segmentBody(rows)).on("data", (c: Buffer) => { bytes += c.length; }).pipe(req);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpuSeconds = hub.cpuSeconds() - cpuBefore;
