@@ -20,6 +20,7 @@ import { machineNote, writeSection } from "./results";
 import { rowsPart } from "./rows";
 import { segmentPart } from "./segment";
 import { slackPart } from "./slack";
+import { smallPart } from "./small";
 import { startupPart } from "./startup";
 import { storagePart } from "./storage";
 
@@ -28,12 +29,12 @@ const PARTS: Part[] = [
   startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
   // Issue 19: the distance to the machine's limits, as ratios measured in one run.
-  copySpeedPart, rowSpeedPart, burstPart,
+  copySpeedPart, rowSpeedPart, burstPart, smallPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
   "drive", "dropbox", "sheets",
-  "copyspeed", "rowspeed", "burst"];
+  "copyspeed", "rowspeed", "burst", "small"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
