@@ -38,6 +38,9 @@ export interface ActionRouteOptions {
   maxConcurrentDeliveries?: number;
 }
 
+/** Executes with a declared body under this many bytes run whatever MAX_CONCURRENT_DELIVERIES says. */
+export const SMALL_DELIVERY_BYTES = 1024 * 1024;
+
 function outcomeOf(err: unknown): Outcome {
   return err instanceof UserError ? "failure" : "error";
 }
@@ -135,8 +138,14 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   const jsonBody = smallJsonBody(options.maxJsonBodyBytes ?? DEFAULT_MAX_JSON_BODY_BYTES);
   const gate = new DeliveryGate(options.maxConcurrentDeliveries ?? Number.MAX_SAFE_INTEGER);
 
-  /** Waits for a delivery's turn, its body unread; newlines keep the connection alive meanwhile. */
-  const turn = async (res: Response): Promise<Release> => {
+  /**
+   * Waits for a delivery's turn, its body unread; newlines keep the connection alive meanwhile.
+   * A small declared body (a cell action, a few rows) never waits: it costs little, and must
+   * not queue behind big deliveries stuck on a slow vendor.
+   */
+  const turn = async (req: Request, res: Response): Promise<Release> => {
+    const declared = Number(req.get("content-length") ?? NaN);
+    if (declared < SMALL_DELIVERY_BYTES) { return () => undefined; }
     const waiting = gate.active >= gate.limit ? startKeepAlive(res, keepAliveIntervalMs) : undefined;
     try {
       return await gate.enter(clientSignal(res));
@@ -189,7 +198,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     let release: Release | undefined;
     try {
       integration = integrationFor(registry, req, res);
-      release = await turn(res);
+      release = await turn(req, res);
       reading = true;
       body = await readBody(req, res, deliveryLimits);
     } catch (err) {

@@ -45,7 +45,8 @@ class HoldingIntegration extends Integration {
 
 interface Sent { text: () => string; done: Promise<string>; request: http.ClientRequest; }
 
-function send(port: number, title: string): Sent {
+/** Sends chunked (no declared length, as a streamed push comes) unless `declared`. */
+function send(port: number, title: string, declared = false): Sent {
   let text = "";
   const body = JSON.stringify({
     type: "query", scheduled_plan: { title },
@@ -53,7 +54,8 @@ function send(port: number, title: string): Sent {
   });
   const request = http.request({
     host: "127.0.0.1", port, path: "/actions/holding/execute", method: "POST",
-    headers: { "authorization": authHeader(), "content-type": "application/json" },
+    headers: { "authorization": authHeader(), "content-type": "application/json",
+      ...(declared ? { "content-length": String(Buffer.byteLength(body)) } : {}) },
   });
   const done = new Promise<string>((resolve, reject) => {
     request.on("response", (res) => {
@@ -63,7 +65,8 @@ function send(port: number, title: string): Sent {
     });
     request.on("error", reject);
   });
-  request.end(body);
+  request.write(body.slice(0, 10));
+  request.end(body.slice(10));
   return { text: () => text, done, request };
 }
 
@@ -107,6 +110,17 @@ describe("deliveries past MAX_CONCURRENT_DELIVERIES wait their turn", () => {
       expect(answer.startsWith("\n"), "kept alive with newlines").to.equal(true);
       expect(JSON.parse(answer).looker).to.deep.include({ success: true, message: `${title}: 8 bytes` });
     }
+  });
+
+  it("lets a small declared body (a cell action, a few rows) run at once, past the limit", async () => {
+    const a = send(port, "a");
+    await eventually(() => holding.started.length === 1);
+    const small = send(port, "small", true);
+    await eventually(() => holding.started.length === 2);
+    expect(holding.started).to.deep.equal(["a", "small"]);
+    holding.release("small");
+    holding.release("a");
+    for (const sent of [a, small]) { expect(JSON.parse(await sent.done).looker.success).to.equal(true); }
   });
 
   it("gives up the place of a client that hangs up while it waits", async () => {
