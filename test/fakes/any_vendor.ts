@@ -13,8 +13,8 @@ export class AnyVendor extends LoopbackServer {
   requests = 0;
   /** Paths asked, in order (tests that run cases one by one learn which steps a case takes). */
   paths: string[] = [];
-
-
+  /** Requests held unanswered right now (mood "hang"), until the client gives up. */
+  held = 0;
 
   protected answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
@@ -59,6 +59,8 @@ export class AnyVendor extends LoopbackServer {
         return;
       }
       case "hang":
+        this.held++;
+        res.once("close", () => { this.held--; });
         return;
     }
   }

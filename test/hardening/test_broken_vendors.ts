@@ -11,6 +11,7 @@ import { Config } from "../../src/config";
 import { allIntegrations } from "../../src/integrations";
 import { AnyVendor, Mood } from "../fakes/any_vendor";
 import { authHeader, buildTestApp, testConfig } from "../helpers/app";
+import { eventually } from "../helpers/process";
 import { buildCases, CaseAnswer, expectClearMessage, runCase, VendorCase } from "./broken_vendor_cases";
 import { vendorEnv } from "./vendor_env";
 import request from "supertest";
@@ -29,7 +30,8 @@ const SUCCESS_STATUS_FAULTS = new Set<Mood>(["garbage", "endless"]);
 
 const TIMING_ENV: Record<string, string> = {
   HTTP_CONNECT_TIMEOUT_SECONDS: "1",
-  HTTP_IDLE_TIMEOUT_SECONDS: "0.5",
+  // Long enough that the probes below are answered while a hanging vendor still holds a request.
+  HTTP_IDLE_TIMEOUT_SECONDS: "2",
   HTTP_TOTAL_TIMEOUT_SECONDS: "3",
   HTTP_MAX_ATTEMPTS: "2",
   HTTP_RETRY_BASE_DELAY_MS: "1",
@@ -121,12 +123,17 @@ describe("broken vendors: every integration fails clearly and the hub stays heal
       const memory = sampleMemory();
       const answers = Promise.all(running.map((c) => runCase(server, c).finally(() => { pending--; })));
 
-      // While deliveries wait on the broken vendor, the hub answers others promptly.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // While deliveries wait on the broken vendor, the hub answers others. For a hang, the probes
+      // go once the vendor holds a request, and the vendor must still hold one when they are answered.
+      if (fault === "hang") {
+        await eventually(() => vendor.held > 0 || pending === 0, 30_000, "a request held by the vendor");
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
       const status = await request(server).get("/status");
       const debug = await request(server).post("/actions/debug/execute").set("Authorization", authHeader())
         .send({ type: "query", form_params: {}, attachment: { mimetype: "text/csv", data: "a\n1\n" } });
-      const stillPending = pending;
+      const stillHeld = vendor.held;
 
       const results = await answers;
       const peakGrowthMb = memory.stop();
@@ -135,7 +142,9 @@ describe("broken vendors: every integration fails clearly and the hub stays heal
       expect(debug.body.looker?.success, debug.text).to.equal(true);
       // The probes were answered while the deliveries still waited on the hanging vendor: an
       // outcome, not a timing threshold (those belong in npm run bench).
-      if (fault === "hang") { expect(stillPending, "deliveries still hanging during the probes").to.be.greaterThan(0); }
+      if (fault === "hang") {
+        expect(stillHeld, "requests still held by the vendor during the probes").to.be.greaterThan(0);
+      }
       // Every call reads at most its cap (Slack 8 MiB, the shared client 1 MiB), so the cases at once
       // stay far below this; uncapped, one Segment case alone passed 1 GB within 5 s.
       expect(peakGrowthMb, "memory growth (MB) while the vendor misbehaved").to.be.lessThan(200);
