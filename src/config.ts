@@ -9,6 +9,7 @@ import {
   baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./config_values";
+import { AdsSettings, adsSettings } from "./config_ads";
 import { CrmSettings, crmSettings } from "./config_crm";
 import { maxConcurrentDeliveries } from "./config_capacity";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
@@ -93,6 +94,8 @@ export interface Config {
   ops: OpsSettings;
   /** CRM and marketing: HubSpot, Marketo, Braze, mParticle (src/config_crm.ts). */
   crm: CrmSettings;
+  /** Ad audiences: Facebook Custom Audiences, Google Ads Customer Match (src/config_ads.ts). */
+  ads: AdsSettings;
 }
 
 export interface HttpSettings {
@@ -241,6 +244,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     email: emailSettings(env),
     ops: Object.freeze(opsSettings(env)),
     crm: crmSettings(env),
+    ads: adsSettings(env),
   });
 }
 

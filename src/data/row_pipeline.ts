@@ -8,6 +8,7 @@ import type { ActionRequest } from "../hub/action_request";
 import { HubError, UserError } from "../lib/errors";
 import { BatchWindow } from "./batch_window";
 import { hiddenFields } from "./detail_fields";
+import { labelRowItems } from "./label_rows";
 import { JsonDetailFields, JsonDetailItem, jsonDetailItems, JsonDetailRow } from "./rows";
 import { RowRejection, RowTally, TallyWording } from "./row_tally";
 
@@ -40,15 +41,30 @@ export interface RowDestination<R> {
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<R>;
   /** Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery. */
   send(batch: Array<NumberedRecord<R>>): Promise<BatchOutcome>;
+  /**
+   * After the last batch: what the destination still had to do (the session's last batch, a
+   * job to run), with its outcome and a sentence for the answer. Not called after a failure.
+   */
+  finish?(): Promise<Partial<BatchOutcome> & { note?: string }>;
+  /** Also reads rows keyed by label (json_label: the official ad actions' format), see labelRowItems. */
+  labelRows?: boolean;
 }
 
 const DETAIL_FORMATS = ["json_detail", "json_detail_lite_stream"];
 
-/** The json_detail parts of the request's delivery; refuses a missing delivery or another format. */
-export async function* detailItems(request: ActionRequest, vendor: string): AsyncGenerator<JsonDetailItem> {
+/**
+ * The json_detail parts of the request's delivery; refuses a missing delivery or another format.
+ * With `labelRows`, json_label rows come as json_detail parts whose fields are the first row's keys.
+ */
+export async function* detailItems(request: ActionRequest, vendor: string, labelRows = false):
+  AsyncGenerator<JsonDetailItem> {
   if (!request.delivery) {
     throw new UserError(`Looker sent no query results to deliver to ${vendor}. If the schedule sends even when ` +
       `there are no results, there is nothing for ${vendor} to receive; otherwise send it again.`);
+  }
+  if (labelRows && request.format === "json_label") {
+    yield* labelRowItems(request.delivery);
+    return;
   }
   if (request.format && !DETAIL_FORMATS.includes(request.format)) {
     throw new UserError(`${vendor} deliveries need the json_detail format; this one came as "${request.format}". ` +
@@ -78,7 +94,8 @@ function stopped(err: unknown, tally: RowTally, wording: TallyWording): unknown 
 export async function deliverRows<R>(
   request: ActionRequest, destination: RowDestination<R>, maxRejectedPercent: number,
 ): Promise<string> {
-  const { wording } = destination;
+  // Read when used: a destination may name its target only once it has found it.
+  const wording = () => destination.wording;
   const tally = new RowTally();
   const window = new BatchWindow(destination.concurrency);
   const hidden = hiddenFields(request);
@@ -93,7 +110,7 @@ export async function deliverRows<R>(
       for (const rejection of outcome.rejected) { tally.reject(rejection); }
     });
   };
-  for await (const item of detailItems(request, wording.vendor)) {
+  for await (const item of detailItems(request, wording().vendor, destination.labelRows)) {
     if (item.kind === "fields") {
       mapper = destination.prepare(item.fields, hidden);
     } else if (item.kind === "row") {
@@ -112,7 +129,19 @@ export async function deliverRows<R>(
   if (!mapper) { destination.prepare({}, hidden); }
   if (batch.length > 0 && !window.failed) { await dispatch(); }
   await window.drain();
-  if (window.failed) { throw stopped(window.failure, tally, wording); }
+  if (window.failed) { throw stopped(window.failure, tally, wording()); }
+  let note: string | undefined;
+  if (destination.finish && tally.rows > 0) {
+    try {
+      const last = await destination.finish();
+      tally.accepted += last.accepted ?? 0;
+      for (const rejection of last.rejected ?? []) { tally.reject(rejection); }
+      note = last.note;
+    } catch (err) {
+      throw stopped(err, tally, wording());
+    }
+  }
   request.logger.info("row delivery sent", { rows: tally.rows, accepted: tally.accepted, rejected: tally.rejected });
-  return tally.outcome(wording, maxRejectedPercent);
+  const summary = tally.outcome(wording(), maxRejectedPercent);
+  return note ? `${summary} ${note}` : summary;
 }

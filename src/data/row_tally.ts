@@ -22,6 +22,8 @@ export interface TallyWording {
   plural?: string;
   /** What was done to accepted records, e.g. `(n) => "Updated " + n + " in HubSpot"`. */
   accepted: (countText: string) => string;
+  /** The word for rows not taken, "rejected" unless said ("skipped": the ad audiences drop unusable rows). */
+  rejectedWord?: string;
 }
 
 export const formatCount = (n: number) => n.toLocaleString("en-US");
@@ -52,7 +54,7 @@ export class RowTally {
   }
 
   /** `1,588 rejected: 1,200 unknown id (first: row 3, "9999"), 388 invalid email (first: row 17, "bob@")` */
-  rejections(withExamples = true): string {
+  rejections(withExamples = true, word = "rejected"): string {
     const byCount = [...this.reasons.entries()]
       .sort((a, b) => b[1].count - a[1].count || a[1].first.row - b[1].first.row);
     const parts = byCount.map(([reason, entry]) => {
@@ -60,7 +62,7 @@ export class RowTally {
         ? `, "${shortExample(entry.first.example)}"` : "";
       return `${formatCount(entry.count)} ${reason} (first: row ${formatCount(entry.first.row)}${example})`;
     });
-    return `${formatCount(this.rejected)} rejected: ${parts.join(", ")}`;
+    return `${formatCount(this.rejected)} ${word}: ${parts.join(", ")}`;
   }
 
   /**
@@ -69,7 +71,7 @@ export class RowTally {
    */
   progress(wording: TallyWording, withExamples = true): string {
     const done = wording.accepted(countOf(this.accepted, wording.noun, wording.plural));
-    return `${done}${this.rejected ? `; ${this.rejections(withExamples)}` : ""}`;
+    return `${done}${this.rejected ? `; ${this.rejections(withExamples, wording.rejectedWord)}` : ""}`;
   }
 
   /**
@@ -87,7 +89,8 @@ export class RowTally {
     }
     const share = (this.rejected / this.rows) * 100;
     if (share > maxRejectedPercent) {
-      throw new UserError(`${share.toFixed(1)}% of the rows were rejected, more than the ${maxRejectedPercent}% ` +
+      throw new UserError(`${share.toFixed(1)}% of the rows were ${wording.rejectedWord ?? "rejected"}, ` +
+        `more than the ${maxRejectedPercent}% ` +
         `allowed: ${failed} Fix the rejected rows in the query (or raise the threshold in the action's settings).`);
     }
     return summary;

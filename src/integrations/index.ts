@@ -7,6 +7,7 @@ import { BrazeIntegration } from "./braze/braze";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
+import { FacebookCustomAudiencesIntegration } from "./facebook/facebook_custom_audiences";
 import { opsIntegrations } from "./ops";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
@@ -37,6 +38,7 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new MparticleIntegration(http, config.crm));
   list.push(new SalesforceCampaignsIntegration(http, config.crm.salesforce, config.crm.maxRejectedPercent));
   list.push(new AirtableIntegration(http, config.crm.airtable, config.crm.maxRejectedPercent));
+  list.push(new FacebookCustomAudiencesIntegration(config.ads.facebook, http, config.crm.maxRejectedPercent));
   list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));

@@ -58,7 +58,9 @@ const SHAPED_PARAM_VALUES: Record<string, string> = {
   accessKey: Buffer.alloc(64, 7).toString("base64"),
   account: "teststorage",
 };
-const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone } };
+const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone },
+  // The ad accounts a healthy fake has none of: chosen here so the upload reaches the vendor.
+  facebook_custom_audiences: { choose_ad_account: "1001", create_audience_name: "Case" } };
 
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
   const shaped: Record<string, string> = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"

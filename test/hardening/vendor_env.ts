@@ -39,5 +39,7 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     SALESFORCE_CLIENT_ID: "salesforce-client-id", SALESFORCE_CLIENT_SECRET: "salesforce-client-secret",
     AIRTABLE_CLIENT_ID: "airtable-client-id", AIRTABLE_CLIENT_SECRET: "airtable-client-secret",
     AIRTABLE_API_URL: vendorUrl, AIRTABLE_OAUTH_URL: `${vendorUrl}/oauth2/v1`, AIRTABLE_RATE_LIMIT_WAIT_SECONDS: "0.01",
+    FACEBOOK_CLIENT_ID: "facebook-app-id", FACEBOOK_CLIENT_SECRET: "facebook-app-secret",
+    FACEBOOK_GRAPH_URL: vendorUrl, FACEBOOK_OAUTH_URL: vendorUrl,
   };
 }

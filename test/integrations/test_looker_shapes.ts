@@ -19,6 +19,7 @@ import { storedStateFor } from "../../src/hub/oauth/stored_state";
 import { Sealer } from "../../src/hub/oauth/sealing";
 import { FakeDropbox } from "../fakes/dropbox_api";
 import { FakeGoogle } from "../fakes/google_api";
+import { FakeGraph } from "../fakes/graph_api";
 import { FakeOAuthServer } from "../fakes/oauth_server";
 import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../fakes/hubspot_api";
@@ -43,6 +44,7 @@ interface Fakes {
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
   s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
   salesforce: FakeSalesforce; airtable: FakeAirtable;
+  graph: FakeGraph;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -107,6 +109,10 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     salesforce_domain: f.salesforce.domain },
     form: { create_or_append: "append", campaign_name: "701000000000001AAA" } }),
   airtable: (f) => ({ data: login(f, "airtable", f.airtable), form: { base: BASE_ID, table: "Shapes" } }),
+  facebook_custom_audiences: (f) => ({ data: { state_json: storedStateFor(new Sealer(TEST_SECRET),
+    "facebook_custom_audiences", { accessToken: f.graph.issue() }) },
+    form: { choose_ad_account: "1001", choose_create_update_replace: "create_audience", create_audience_name: "Shapes",
+      create_audience_description: "Every payload", should_hash: "do_hashing" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -172,6 +178,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     // The sample json_detail's columns, by label, as the table's fields.
     fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
       "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
+    fakes.graph = await new FakeGraph().start();
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -199,6 +206,8 @@ describe("every integration accepts Looker's real payloads for every format it d
       SALESFORCE_CLIENT_ID: fakes.salesforce.clientId, SALESFORCE_CLIENT_SECRET: fakes.salesforce.clientSecret,
       AIRTABLE_CLIENT_ID: fakes.airtable.clientId, AIRTABLE_CLIENT_SECRET: fakes.airtable.clientSecret,
       AIRTABLE_API_URL: fakes.airtable.url, AIRTABLE_OAUTH_URL: fakes.airtable.oauthUrl,
+      FACEBOOK_CLIENT_ID: fakes.graph.appId, FACEBOOK_CLIENT_SECRET: fakes.graph.appSecret,
+      FACEBOOK_GRAPH_URL: fakes.graph.url, FACEBOOK_OAUTH_URL: fakes.graph.url,
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -209,7 +218,8 @@ describe("every integration accepts Looker's real payloads for every format it d
       fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
       fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(),
-      fakes.gcs.stop(), fakes.salesforce.stop(), fakes.airtable.stop()]);
+      fakes.gcs.stop(), fakes.salesforce.stop(), fakes.airtable.stop(),
+      fakes.graph.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -261,5 +271,6 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect(fakes.s3.keys("hub-shapes").filter((k) => /^(looker\/shapes|spaces)\./.test(k)).length,
       "files reached S3 and Spaces").to.be.greaterThan(10);
     expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
+    expect(fakes.graph.uploads.length, "people reached Facebook").to.be.greaterThan(0);
   });
 });

@@ -67,12 +67,14 @@ function unsealTokens(sealer: Sealer, integration: string, sealed: string, vendo
   }
 }
 
-/** An official-hub token object: `access_token` plus, for Google, `refresh_token` and `expiry_date`. */
+/** An official-hub token object: `access_token` (Facebook: `longLivedToken`), Google adds `refresh_token`. */
 function legacyTokens(value: any): UserTokens | undefined {
-  if (!value || typeof value.access_token !== "string" || !value.access_token) { return undefined; }
+  // Facebook's long-lived token was kept as `longLivedToken`.
+  const accessToken = value?.access_token ?? value?.longLivedToken;
+  if (typeof accessToken !== "string" || !accessToken) { return undefined; }
   const expiry = Number(value.expiry_date ?? value.expires_at);
   return {
-    accessToken: value.access_token,
+    accessToken,
     refreshToken: typeof value.refresh_token === "string" && value.refresh_token ? value.refresh_token : undefined,
     // Google's expiry_date is epoch milliseconds; an epoch in seconds is far smaller.
     expiresAt: Number.isFinite(expiry) && expiry > 0 ? (expiry < 1e11 ? expiry * 1000 : expiry) : undefined,

@@ -1,0 +1,129 @@
+// Rows to a Facebook Custom Audience through the shared row pipeline: one upload session
+// (`session_id`) of batches of at most 10,000 people, numbered by `batch_seq`, the last one sent
+// with `last_batch_flag` so that a replace (`usersreplace`) swaps the whole audience at once. To
+// know which batch is last, each batch waits until the next one is full (or the rows end). The
+// audience is created (or checked) at the first upload, after the columns were found.
+import * as crypto from "crypto";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
+import { countOf, TallyWording } from "../../data/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { ActionRequest } from "../../hub/action_request";
+import { RetryableError } from "../../lib/errors";
+import { audienceWording, IdentifierReader } from "../ads/identifier_columns";
+import { FACEBOOK_RULES, FacebookKey } from "./facebook_identifiers";
+import { GraphApi } from "./graph_api";
+
+/** Facebook's limit of people per request. */
+export const FACEBOOK_MAX_BATCH = 10_000;
+
+export type AudienceOperation = "create_audience" | "update_audience" | "replace_audience";
+
+export interface AudienceTarget {
+  adAccountId: string;
+  operation: AudienceOperation;
+  /** update and replace: the audience chosen in the form. */
+  audienceId?: string;
+  /** create: the new audience's name and description. */
+  name?: string;
+  description?: string;
+  hash: boolean;
+}
+
+type Numbered = NumberedRecord<string[]>;
+
+export class AudienceSession implements RowDestination<string[]> {
+  readonly batchSize: number;
+  readonly concurrency = 1;
+  readonly sessionId = crypto.randomInt(1, 2 ** 47);
+  private schema: FacebookKey[] = [];
+  private pending?: Numbered[];
+  private batches = 0;
+  private invalidEntries = 0;
+  private audience?: Promise<{ id: string; name: string }>;
+  private audienceName?: string;
+
+  constructor(private readonly graph: GraphApi, private readonly request: ActionRequest,
+              private readonly target: AudienceTarget, batchSize = FACEBOOK_MAX_BATCH) {
+    this.batchSize = Math.min(batchSize, FACEBOOK_MAX_BATCH);
+  }
+
+  get wording(): TallyWording {
+    const name = this.audienceName ?? this.target.name;
+    return audienceWording("Facebook", `the Facebook audience${name ? ` "${name}"` : ""}`);
+  }
+
+  prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<string[]> {
+    const reader = new IdentifierReader(fields, hidden, FACEBOOK_RULES, "Facebook", this.target.hash);
+    this.schema = reader.keys();
+    return {
+      map: (row: JsonDetailRow): Mapped<string[]> => {
+        const read = reader.read(row);
+        if ("rejected" in read) { return { rejected: read.rejected }; }
+        return { record: this.schema.map((key) => read.values.get(key) ?? "") };
+      },
+    };
+  }
+
+  async send(batch: Numbered[]): Promise<BatchOutcome> {
+    const previous = this.pending;
+    this.pending = batch;
+    return previous ? this.upload(previous, false) : { accepted: 0, rejected: [] };
+  }
+
+  async finish(): Promise<Partial<BatchOutcome> & { note?: string }> {
+    if (!this.pending) { return {}; }
+    const last = this.pending;
+    this.pending = undefined;
+    const outcome = await this.upload(last, true);
+    const invalid = this.invalidEntries
+      ? ` Facebook found invalid entries in ${countOf(this.invalidEntries, "row")} (it matches the rest of each row).`
+      : "";
+    const replaced = this.target.operation === "replace_audience" ? " They replace everyone the audience had." : "";
+    return { ...outcome, note: `${countOf(this.batches, "batch", "batches")} in one session.${replaced}${invalid} ` +
+      "Facebook takes up to 24 hours to match them." };
+  }
+
+  private async upload(batch: Numbered[], last: boolean): Promise<BatchOutcome> {
+    const audience = await this.audienceOnce();
+    this.batches++;
+    const replace = this.target.operation === "replace_audience";
+    const answer = await this.request.oauth!.withAccessToken((token) => this.graph.call(token, {
+      method: "POST", path: `${audience.id}/${replace ? "usersreplace" : "users"}`,
+      what: `the upload to the audience "${audience.name}"`,
+      json: {
+        session: { session_id: this.sessionId, batch_seq: this.batches, last_batch_flag: last },
+        payload: { schema: this.schema, data: batch.map((b) => b.record) },
+      },
+    }));
+    const invalid = Number(answer?.num_invalid_entries);
+    if (Number.isFinite(invalid) && invalid > 0) { this.invalidEntries += invalid; }
+    return { accepted: batch.length, rejected: [] };
+  }
+
+  private audienceOnce(): Promise<{ id: string; name: string }> {
+    this.audience = this.audience ?? this.findOrCreate().then((found) => {
+      this.audienceName = found.name;
+      return found;
+    });
+    return this.audience;
+  }
+
+  private async findOrCreate(): Promise<{ id: string; name: string }> {
+    const { adAccountId, audienceId, name, description } = this.target;
+    return this.request.oauth!.withAccessToken(async (token) => {
+      if (this.target.operation === "create_audience") {
+        const created = await this.graph.call(token, { method: "POST", path: `act_${adAccountId}/customaudiences`,
+          what: `a new audience in the ad account ${adAccountId}`,
+          json: { name, description, customer_file_source: "USER_PROVIDED_ONLY", subtype: "CUSTOM" } });
+        if (!/^\d+$/.test(String(created?.id ?? ""))) {
+          throw new RetryableError("Facebook did not say which audience it created (no id in its answer). " +
+            "Nothing was uploaded; try again later.");
+        }
+        return { id: String(created.id), name: name! };
+      }
+      const found = await this.graph.call(token, { path: audienceId!, query: { fields: "name,subtype" },
+        what: `the audience ${audienceId}` });
+      return { id: String(found.id ?? audienceId), name: String(found.name ?? audienceId) };
+    });
+  }
+}
