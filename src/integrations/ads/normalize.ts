@@ -3,11 +3,18 @@
 // normalised text, or why the value cannot be used. Both vendors share most rules; where they
 // differ (phones: Facebook wants digits, Google E.164 with "+"; names: Facebook letters only,
 // Google trimmed lower case) each integration picks its own.
-import * as countries from "i18n-iso-countries";
-import english from "i18n-iso-countries/langs/en.json";
+import type * as Countries from "i18n-iso-countries";
 import { US_STATES } from "./us_states";
 
-countries.registerLocale(english);
+let loaded: typeof Countries | undefined;
+/** The country tables, loaded on first use (they are not needed to start the hub). */
+function countries(): typeof Countries {
+  if (!loaded) {
+    loaded = require("i18n-iso-countries") as typeof Countries;
+    loaded.registerLocale(require("i18n-iso-countries/langs/en.json"));
+  }
+  return loaded;
+}
 
 /** The normalised value, or why it is unusable ("invalid email"), a countable reason. */
 export type Normalized = string | { invalid: string };
@@ -65,9 +72,10 @@ export function zip(raw: string): Normalized {
 /** ISO 3166-1 alpha-2, upper case, from a code ("us", "USA") or an English name ("Germany"). */
 export function countryCode(raw: string): Normalized {
   const value = raw.trim();
-  if (/^[a-z]{2}$/i.test(value) && countries.isValid(value.toUpperCase())) { return value.toUpperCase(); }
-  const code = countries.getAlpha2Code(value, "en") ??
-    (/^[a-z]{3}$/i.test(value) ? countries.alpha3ToAlpha2(value.toUpperCase()) : undefined);
+  const table = countries();
+  if (/^[a-z]{2}$/i.test(value) && table.isValid(value.toUpperCase())) { return value.toUpperCase(); }
+  const code = table.getAlpha2Code(value, "en") ??
+    (/^[a-z]{3}$/i.test(value) ? table.alpha3ToAlpha2(value.toUpperCase()) : undefined);
   return code ? code.toUpperCase() : { invalid: "unknown country" };
 }
 
