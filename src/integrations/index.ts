@@ -9,6 +9,7 @@ import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
 import { FacebookCustomAudiencesIntegration } from "./facebook/facebook_custom_audiences";
 import { opsIntegrations } from "./ops";
+import { GoogleAdsCustomerMatchIntegration } from "./google_ads/google_ads_customer_match";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { GoogleSheetsIntegration } from "./google_sheets/google_sheets";
@@ -39,6 +40,8 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new SalesforceCampaignsIntegration(http, config.crm.salesforce, config.crm.maxRejectedPercent));
   list.push(new AirtableIntegration(http, config.crm.airtable, config.crm.maxRejectedPercent));
   list.push(new FacebookCustomAudiencesIntegration(config.ads.facebook, http, config.crm.maxRejectedPercent));
+  list.push(new GoogleAdsCustomerMatchIntegration(config.ads.googleAds, config.google, http,
+    config.crm.maxRejectedPercent));
   list.push(new SlackIntegration(slackOptions(config, http)));
   list.push(new SlackAppIntegration(slackOptions(config, http)));
   list.push(new GoogleChatIntegration(http));

@@ -60,7 +60,9 @@ const SHAPED_PARAM_VALUES: Record<string, string> = {
 };
 const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone },
   // The ad accounts a healthy fake has none of: chosen here so the upload reaches the vendor.
-  facebook_custom_audiences: { choose_ad_account: "1001", create_audience_name: "Case" } };
+  facebook_custom_audiences: { choose_ad_account: "1001", create_audience_name: "Case" },
+  google_ads_customer_match: { loginCid: "1234567890", createOrAppend: "create", mobileDevice: "no",
+    newListName: "Case" } };
 
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
   const shaped: Record<string, string> = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"

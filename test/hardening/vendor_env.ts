@@ -41,5 +41,8 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     AIRTABLE_API_URL: vendorUrl, AIRTABLE_OAUTH_URL: `${vendorUrl}/oauth2/v1`, AIRTABLE_RATE_LIMIT_WAIT_SECONDS: "0.01",
     FACEBOOK_CLIENT_ID: "facebook-app-id", FACEBOOK_CLIENT_SECRET: "facebook-app-secret",
     FACEBOOK_GRAPH_URL: vendorUrl, FACEBOOK_OAUTH_URL: vendorUrl,
+    GOOGLE_ADS_CLIENT_ID: "ads-client-id", GOOGLE_ADS_CLIENT_SECRET: "ads-client-secret",
+    GOOGLE_ADS_DEVELOPER_TOKEN: "ads-developer-token", GOOGLE_ADS_API_URL: vendorUrl,
+    GOOGLE_ADS_JOB_POLL_SECONDS: "0.01", GOOGLE_ADS_JOB_WAIT_SECONDS: "1",
   };
 }

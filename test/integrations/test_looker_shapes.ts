@@ -19,6 +19,7 @@ import { storedStateFor } from "../../src/hub/oauth/stored_state";
 import { Sealer } from "../../src/hub/oauth/sealing";
 import { FakeDropbox } from "../fakes/dropbox_api";
 import { FakeGoogle } from "../fakes/google_api";
+import { DEVELOPER_TOKEN, FakeGoogleAds } from "../fakes/google_ads_api";
 import { FakeGraph } from "../fakes/graph_api";
 import { FakeOAuthServer } from "../fakes/oauth_server";
 import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
@@ -44,7 +45,7 @@ interface Fakes {
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
   s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
   salesforce: FakeSalesforce; airtable: FakeAirtable;
-  graph: FakeGraph;
+  graph: FakeGraph; googleAds: FakeGoogleAds;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -113,6 +114,8 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     "facebook_custom_audiences", { accessToken: f.graph.issue() }) },
     form: { choose_ad_account: "1001", choose_create_update_replace: "create_audience", create_audience_name: "Shapes",
       create_audience_description: "Every payload", should_hash: "do_hashing" } }),
+  google_ads_customer_match: (f) => ({ data: login(f, "google_ads_customer_match"),
+    form: { loginCid: "3333333333", createOrAppend: "create", mobileDevice: "no", newListName: "Shapes" } }),
 };
 
 /** Lookers whose lists differ (json_detail before 6.2, json_detail_lite_stream after). */
@@ -179,6 +182,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
       "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
     fakes.graph = await new FakeGraph().start();
+    fakes.googleAds = await new FakeGoogleAds(fakes.oauth).start();
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -208,6 +212,9 @@ describe("every integration accepts Looker's real payloads for every format it d
       AIRTABLE_API_URL: fakes.airtable.url, AIRTABLE_OAUTH_URL: fakes.airtable.oauthUrl,
       FACEBOOK_CLIENT_ID: fakes.graph.appId, FACEBOOK_CLIENT_SECRET: fakes.graph.appSecret,
       FACEBOOK_GRAPH_URL: fakes.graph.url, FACEBOOK_OAUTH_URL: fakes.graph.url,
+      GOOGLE_ADS_CLIENT_ID: fakes.oauth.clientId, GOOGLE_ADS_CLIENT_SECRET: fakes.oauth.clientSecret,
+      GOOGLE_ADS_DEVELOPER_TOKEN: DEVELOPER_TOKEN, GOOGLE_ADS_API_URL: fakes.googleAds.url,
+      GOOGLE_ADS_JOB_POLL_SECONDS: "0.001",
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -219,7 +226,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
       fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(),
       fakes.gcs.stop(), fakes.salesforce.stop(), fakes.airtable.stop(),
-      fakes.graph.stop()]);
+      fakes.graph.stop(), fakes.googleAds.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -272,5 +279,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       "files reached S3 and Spaces").to.be.greaterThan(10);
     expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
     expect(fakes.graph.uploads.length, "people reached Facebook").to.be.greaterThan(0);
+    expect([...fakes.googleAds.jobs.values()].filter((j) => j.status === "SUCCESS").length, "jobs ran at Google Ads")
+      .to.be.greaterThan(2);
   });
 });
