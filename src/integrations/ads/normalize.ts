@@ -69,9 +69,20 @@ export function zip(raw: string): Normalized {
   return /^[\p{L}\p{N}-]{2,10}$/u.test(value) ? value : { invalid: "invalid zip" };
 }
 
+/** Country names already looked up (the table's name search is slow; a query has few countries). */
+const COUNTRY_NAMES = new Map<string, Normalized>();
+
 /** ISO 3166-1 alpha-2, upper case, from a code ("us", "USA") or an English name ("Germany"). */
 export function countryCode(raw: string): Normalized {
   const value = raw.trim();
+  const known = COUNTRY_NAMES.get(value);
+  if (known !== undefined) { return known; }
+  const code = lookUpCountry(value);
+  if (COUNTRY_NAMES.size < 1000) { COUNTRY_NAMES.set(value, code); }
+  return code;
+}
+
+function lookUpCountry(value: string): Normalized {
   const table = countries();
   if (/^[a-z]{2}$/i.test(value) && table.isValid(value.toUpperCase())) { return value.toUpperCase(); }
   const code = table.getAlpha2Code(value, "en") ??
