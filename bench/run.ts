@@ -5,6 +5,7 @@
 // See bench/README.md for the parts, their options and their targets.
 import { execSync } from "child_process";
 import * as path from "path";
+import { adsPart } from "./ads";
 import { burstPart } from "./burst";
 import { crmPart } from "./crm";
 import { copySpeedPart } from "./push_speed";
@@ -26,14 +27,14 @@ import { storagePart } from "./storage";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
-  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, storagePart,
+  startupPart, listPart, pushPart, urlPart, rowsPart, slackPart, emailPart, segmentPart, crmPart, adsPart, storagePart,
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
   // Issue 19: the distance to the machine's limits, as ratios measured in one run.
   copySpeedPart, rowSpeedPart, burstPart, smallPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
-const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "storage", "load",
-  "drive", "dropbox", "sheets",
+const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "ads", "storage",
+  "load", "drive", "dropbox", "sheets",
   "copyspeed", "rowspeed", "burst", "small"];
 
 async function main(): Promise<void> {

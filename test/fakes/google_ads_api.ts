@@ -31,6 +31,8 @@ export interface FakeJob {
   consent: Record<string, string>;
   /** Each addOperations request's operations (when `keepOperations`). */
   requests: unknown[][];
+  /** addOperations requests taken. */
+  adds: number;
   operations: number;
   status: "PENDING" | "RUNNING" | "SUCCESS" | "FAILED";
   looks: number;
@@ -145,7 +147,7 @@ export class FakeGoogleAds extends LoopbackServer {
           "The user list is not valid.")];
       }
       const job: FakeJob = { resourceName: `customers/${customer}/offlineUserDataJobs/${++this.counter + 70000}`,
-        customer, userList: meta.userList, consent: meta.consent ?? {}, requests: [], operations: 0, status: "PENDING",
+        customer, userList: meta.userList, consent: meta.consent ?? {}, requests: [], adds: 0, operations: 0, status: "PENDING",
         looks: 0 };
       this.jobs.set(job.resourceName, job);
       return [200, { resourceName: job.resourceName }];
@@ -185,6 +187,7 @@ export class FakeGoogleAds extends LoopbackServer {
       return [400, { error: { code: 400, status: "INVALID_ARGUMENT", details: [googleAdsFailure(errors)] } }];
     }
     if (this.keepOperations) { job.requests.push(operations); }
+    job.adds++;
     job.operations += operations.length - errors.length;
     const list = this.lists.get(job.userList);
     if (list) { list.members += operations.length - errors.length; }
