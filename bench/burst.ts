@@ -110,7 +110,7 @@ export const burstPart: Part = {
       webhooks: Number(ctx.option("webhooks", "100")), webhookMib: 5,
       segments: Number(ctx.option("segments", "50")), segmentRows: 20_000,
       slacks: Number(ctx.option("slacks", "50")), slackMib: 10,
-      spreadMs: 1000,
+      spreadMs: 900,
     };
     const limit = ctx.option("limit", "");
     const env: Record<string, string> = limit ? { MAX_CONCURRENT_DELIVERIES: limit } : {};
