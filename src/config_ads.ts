@@ -1,7 +1,7 @@
 // Settings of the ad audience family (Facebook Custom Audiences, Google Ads Customer Match): the
 // OAuth clients, the vendors' hosts and API versions, and how long a Customer Match job is
 // watched (Google's login endpoints are config.google's, src/config_oauth.ts). Functions of the
-// Env object that src/config.ts hands over; never process.env.
+// Env object that src/config.ts hands over; never the process environment.
 import { endpointSetting, OAuthClientSetting, oauthClientSetting } from "./config_oauth";
 import { baseUrlSetting, ConfigError, Env, first, secondsSetting } from "./config_values";
 

@@ -1,6 +1,6 @@
 // How many deliveries a hub process runs at once (MAX_CONCURRENT_DELIVERIES). Deliveries past
 // it wait their turn, their bodies unread, with keep-alive newlines, and are never refused.
-// Read from the Env object that src/config.ts hands over; never from process.env.
+// Read from the Env object that src/config.ts hands over; never from the process environment.
 import { Env, intSetting } from "./config_values";
 
 /**

@@ -5,7 +5,7 @@
 import { ConfigError } from "./config_values";
 
 const HOW_TO_MAKE_ONE = "make one with `openssl rand -hex 32` (or " +
-  "`node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"`)";
+  "`node -p \"require('crypto').randomBytes(32).toString('hex')\"`)";
 
 /** Secrets shown as examples in this repository (deploy/kubernetes/secret.yaml, README, .env.example). */
 export const PLACEHOLDER_SECRETS: readonly string[] = [

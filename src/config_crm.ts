@@ -1,6 +1,6 @@
 // Settings of the CRM and marketing family (HubSpot, Marketo, Braze, mParticle): vendor base
 // URLs and the share of rejected rows a delivery tolerates. Read from the Env object that
-// src/config.ts hands over; never from process.env.
+// src/config.ts hands over; never from the process environment.
 import { AirtableSettings, airtableSettings, SalesforceSettings, salesforceSettings } from "./config_crm_logins";
 import { baseUrlSetting, ConfigError, Env, first, listSetting } from "./config_values";
 

@@ -1,6 +1,6 @@
 // Settings of the CRM integrations with a per-user login (Salesforce Campaigns, Airtable): their
 // OAuth clients, Airtable's endpoints and Salesforce's chunking. Functions of the Env object that
-// src/config.ts hands over (through config_crm.ts); never of process.env.
+// src/config.ts hands over (through config_crm.ts); never of the process environment.
 import { endpointSetting, OAuthClientSetting, oauthClientSetting } from "./config_oauth";
 import { ConfigError, Env, first, intSetting, secondsSetting } from "./config_values";
 
