@@ -11,7 +11,7 @@ import {
 } from "./config_values";
 import { AdsSettings, adsSettings } from "./config_ads";
 import { CrmSettings, crmSettings } from "./config_crm";
-import { maxConcurrentDeliveries } from "./config_capacity";
+import { maxConcurrentDeliveries, usableMemory } from "./config_capacity";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
@@ -224,7 +224,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
     idleTimeoutMs,
     webConcurrency,
-    maxConcurrentDeliveries: maxConcurrentDeliveries(env, os.totalmem(), webConcurrency),
+    maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
+      webConcurrency),
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
     },

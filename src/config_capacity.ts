@@ -23,6 +23,14 @@ export function defaultMaxConcurrentDeliveries(totalMemoryBytes: number, workers
   return Math.min(DEFAULT_MAX, Math.max(DEFAULT_MIN, Math.floor(share / MEMORY_PER_DELIVERY_BYTES)));
 }
 
+/**
+ * The memory this process may count on: the machine's, or its container's limit (cgroup, as
+ * Node reports it) when that is lower. Node reports no limit as 0 or as a huge number.
+ */
+export function usableMemory(machineBytes: number, constrainedBytes: number | undefined): number {
+  return constrainedBytes && constrainedBytes > 0 ? Math.min(machineBytes, constrainedBytes) : machineBytes;
+}
+
 export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, workers: number): number {
   return intSetting(env, "MAX_CONCURRENT_DELIVERIES", defaultMaxConcurrentDeliveries(totalMemoryBytes, workers), 1);
 }

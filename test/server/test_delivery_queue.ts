@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import * as path from "path";
-import { defaultMaxConcurrentDeliveries } from "../../src/config_capacity";
+import { defaultMaxConcurrentDeliveries, usableMemory } from "../../src/config_capacity";
 import { ConfigError } from "../../src/config";
 import { ActionRequest, ActionType } from "../../src/hub/action_request";
 import { ActionResponse } from "../../src/hub/action_response";
@@ -186,6 +186,11 @@ describe("MAX_CONCURRENT_DELIVERIES", () => {
     const GiB = 1024 ** 3;
     expect(defaultMaxConcurrentDeliveries(24 * GiB, 2)).to.equal(64);
     expect(defaultMaxConcurrentDeliveries(0.5 * GiB, 1)).to.equal(8);
+    // A 512 MB container on a 24 GiB host counts its own limit; no limit reads as 0 or 2^64.
+    expect(usableMemory(24 * GiB, 0.5 * GiB)).to.equal(0.5 * GiB);
+    expect(usableMemory(24 * GiB, 2 ** 64)).to.equal(24 * GiB);
+    expect(usableMemory(24 * GiB, 0)).to.equal(24 * GiB);
+    expect(usableMemory(24 * GiB, undefined)).to.equal(24 * GiB);
     expect(defaultMaxConcurrentDeliveries(0.25 * GiB, 4)).to.equal(4);
     expect(testConfig({ MAX_CONCURRENT_DELIVERIES: "3" }).maxConcurrentDeliveries).to.equal(3);
     expect(() => testConfig({ MAX_CONCURRENT_DELIVERIES: "0" })).to.throw(ConfigError, /MAX_CONCURRENT_DELIVERIES/);
