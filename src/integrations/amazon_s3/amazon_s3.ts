@@ -58,7 +58,6 @@ export class AmazonS3Integration extends Integration implements S3Destination {
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
   readonly who = "Amazon S3";
   readonly bucketLabel = "Bucket";
 

@@ -34,7 +34,6 @@ export class AwsEc2StopInstanceIntegration extends Integration {
   readonly supportedFormats: Format[] = ["json_detail"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: TAG }];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   constructor(private readonly options: Ec2Options) { super(); }
 

@@ -40,7 +40,6 @@ export class AzureStorageIntegration extends Integration {
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   constructor(private readonly settings: AzureStorageSettings) { super(); }
 

@@ -35,7 +35,6 @@ export class DigitalOceanDropletIntegration extends Integration {
   readonly supportedFormats: Format[] = ["json_detail"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: TAG }];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   constructor(private readonly http: HttpClient, private readonly apiUrl: string) { super(); }
 

@@ -30,7 +30,6 @@ export class DigitalOceanObjectStorageIntegration extends Integration implements
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
   readonly who = "DigitalOcean Spaces";
   readonly bucketLabel = "Space Name";
 

@@ -46,7 +46,6 @@ export class GoogleCloudStorageIntegration extends Integration {
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   constructor(private readonly http: HttpClient, private readonly settings: GcsSettings) { super(); }
 

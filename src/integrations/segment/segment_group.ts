@@ -9,5 +9,4 @@ export class SegmentGroupIntegration extends SegmentIntegration {
   readonly description = "Put users in Segment groups and set group traits with a group call for each row.";
   readonly call = "group";
   readonly requiredFields: RequiredField[] = [{ tag: SegmentTag.groupId }, { any_tag: [...IDENTITY_TAGS] }];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 }

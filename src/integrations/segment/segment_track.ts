@@ -10,7 +10,6 @@ export class SegmentTrackIntegration extends SegmentIntegration {
   readonly description = "Send each row to Segment as a track event of the user it names.";
   readonly call = "track";
   readonly requiredFields: RequiredField[] = [{ any_tag: [...IDENTITY_TAGS] }];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   async form(): Promise<ActionForm> {
     return new ActionForm([{

@@ -50,7 +50,6 @@ export class SftpIntegration extends Integration {
   readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
 
   constructor(private readonly guard: UrlGuard, private readonly timeoutMs = 20_000) { super(); }
 

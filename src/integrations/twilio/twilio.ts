@@ -21,7 +21,6 @@ export class TwilioIntegration extends Integration {
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = ["csv"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  readonly minimumSupportedLookerVersion = "5.5.0";
   private readonly messages: TwilioMessages;
 
   constructor(http: HttpClient, apiUrl: string) {

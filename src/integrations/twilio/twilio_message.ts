@@ -21,7 +21,6 @@ export class TwilioMessageIntegration extends Integration {
   readonly supportedFormats: Format[] = ["json_detail"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: "phone" }];
-  readonly minimumSupportedLookerVersion = "5.5.0";
   private readonly messages: TwilioMessages;
 
   constructor(http: HttpClient, apiUrl: string) {
