@@ -58,7 +58,7 @@ export async function spoolStream(source: Readable, options: SpoolOptions): Prom
     },
   });
   try {
-    await pipeline(source, meter, fs.createWriteStream(file, { flags: "wx", mode: 0o600 }));
+    await pipeline(source, meter, privateWriteStream(file));
   } catch (err) {
     await fs.promises.rm(file, { force: true });
     throw err;
@@ -79,7 +79,7 @@ export interface BoundedSpool {
  */
 export async function spoolUpTo(source: Readable, options: { dir: string; keepBytes: number }): Promise<BoundedSpool> {
   const file = path.join(options.dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
-  let out: fs.WriteStream | undefined = fs.createWriteStream(file, { flags: "wx", mode: 0o600 });
+  let out: fs.WriteStream | undefined = privateWriteStream(file);
   let writeError: Error | undefined;
   out.on("error", (err) => { writeError = err; });
   let size = 0;
@@ -105,6 +105,14 @@ export async function spoolUpTo(source: Readable, options: { dir: string; keepBy
     throw err;
   }
   return { size, body: new SpooledBody(file, size) };
+}
+
+/**
+ * A new private file, opened at once: a stream that opens its file later could create it after
+ * a failure's clean-up had already run, leaving it behind.
+ */
+function privateWriteStream(file: string): fs.WriteStream {
+  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true });
 }
 
 function waitForDrain(out: fs.WriteStream): Promise<void> {

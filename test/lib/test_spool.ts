@@ -35,4 +35,18 @@ describe("spoolStream", () => {
     expect((error as SpoolLimitError).limit).to.equal(4500);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
   });
+
+  it("leaves no file when the very first chunk is over the limit, even once the file system settles", async () => {
+    for (let i = 0; i < 50; i++) {
+      let error: unknown;
+      try {
+        await spoolStream(Readable.from([Buffer.alloc(2000, 1)]), { dir, maxBytes: 1000 });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(SpoolLimitError);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
 });
