@@ -109,15 +109,24 @@ export class Collector {
     this.pieces.push(buf.subarray(from, to));
   }
 
-  parse(): unknown {
-    const text = this.pieces.length === 1 ? this.pieces[0].toString("utf8")
-      : Buffer.concat(this.pieces, this.size).toString("utf8");
+  /** The value's bytes (a view of the chunk when it lay in one), unparsed; the collector empties. */
+  take(): Buffer {
+    const bytes = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.size);
     this.pieces = [];
     this.size = 0;
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new JsonSyntaxError(`The JSON value at ${where(this.path)} is not valid JSON.`);
-    }
+    return bytes;
+  }
+
+  parse(): unknown {
+    return parseJsonBytes(this.take(), this.path);
+  }
+}
+
+/** Parses one JSON value's bytes; a syntax error names where the value was, never its text. */
+export function parseJsonBytes(bytes: Buffer, path: readonly string[]): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new JsonSyntaxError(`The JSON value at ${where(path)} is not valid JSON.`);
   }
 }

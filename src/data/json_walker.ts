@@ -10,6 +10,8 @@ export { JsonSyntaxError } from "./json_string_decoder";
 /**
  * - `object`: walk into an object, asking for each key's mode (not an object: `collect`).
  * - `elements`: walk into an array, parse each element whole (not an array: `collect`).
+ * - `elementBytes`: like `elements`, but `element` gets each element's JSON bytes, unparsed (a
+ *   reader that parses them only when they are used holds small buffers, not object graphs).
  * - `count`: like `elements` without parsing: `element` gets undefined.
  * - `collect`: parse the value whole and hand it to `value`.
  * - `string`: a string's decoded bytes (an object's or array's raw JSON bytes) go to
@@ -17,7 +19,7 @@ export { JsonSyntaxError } from "./json_string_decoder";
  * - `raw`: the value's raw JSON bytes go to `bytes`.
  * - `skip`: ignore the value.
  */
-export type ValueMode = "object" | "elements" | "count" | "collect" | "string" | "raw" | "skip";
+export type ValueMode = "object" | "elements" | "elementBytes" | "count" | "collect" | "string" | "raw" | "skip";
 export type JsonPath = readonly string[];
 
 export interface WalkHandler {
@@ -42,10 +44,10 @@ interface Frame {
    */
   state: number;
   key: string;
-  parseElements: boolean;
+  elements: "element" | "elementBytes" | "count";
 }
 
-type LeafKind = "collect" | "skip" | "raw" | "element" | "count" | "key";
+type LeafKind = "collect" | "skip" | "raw" | "element" | "elementBytes" | "count" | "key";
 type Leaf =
   | { kind: LeafKind; path: JsonPath; end: ValueEnd; collector?: Collector }
   | { kind: "string"; path: JsonPath; decoder: JsonStringDecoder };
@@ -152,12 +154,12 @@ export class JsonWalker {
     }
     if (c === 0x5d && frame.state === 0) { this.closeFrame(); return i + 1; }
     frame.state = 4;
-    this.leaf = this.valueLeaf(frame.parseElements ? "element" : "count", frame.path);
+    this.leaf = this.valueLeaf(frame.elements, frame.path);
     return i;
   }
 
   private valueLeaf(kind: LeafKind, path: JsonPath): Leaf {
-    const collects = kind === "collect" || kind === "element" || kind === "key";
+    const collects = kind !== "skip" && kind !== "raw" && kind !== "count";
     // One leaf is read at a time, so all share one scanner: rows and keys allocate less.
     const end = this.sharedEnd;
     end.reset();
@@ -169,11 +171,12 @@ export class JsonWalker {
     switch (mode) {
       case "object":
         if (c !== 0x7b) { break; }
-        this.frames.push({ kind: "object", path, state: 0, key: "", parseElements: false });
+        this.frames.push({ kind: "object", path, state: 0, key: "", elements: "count" });
         return i + 1;
-      case "elements": case "count":
+      case "elements": case "elementBytes": case "count":
         if (c !== 0x5b) { break; }
-        this.frames.push({ kind: "array", path, state: 0, key: "", parseElements: mode === "elements" });
+        this.frames.push({ kind: "array", path, state: 0, key: "",
+          elements: mode === "elements" ? "element" : mode });
         return i + 1;
       case "string":
         // Containers stream raw; a bare literal (null, a number) is small and collected.
@@ -226,6 +229,9 @@ export class JsonWalker {
       }
       case "element":
         this.handler.element?.(leaf.path, leaf.collector!.parse());
+        break;
+      case "elementBytes":
+        this.handler.element?.(leaf.path, leaf.collector!.take());
         break;
       case "count":
         this.handler.element?.(leaf.path, undefined);

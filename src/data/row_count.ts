@@ -60,13 +60,13 @@ async function countCsv(readable: Readable, count: DeliveryCount): Promise<void>
 /** Elements of the array at `arrayPath` ([] for the top level). */
 async function countJsonArray(readable: Readable, arrayPath: string, count: DeliveryCount): Promise<void> {
   const source = Readable.from(counted(readable, count), { objectMode: false });
-  const rows = walkJson<true>(source, "JSON", (queue) => ({
+  const rows = walkJson<true>(source, "JSON", (push) => ({
     modeFor: (path: JsonPath) => {
       const key = path.join(".");
       if (key === arrayPath) { return "count"; }
       return path.length === 0 ? "object" : "skip";
     },
-    element: () => { queue.push(true); },
+    element: () => { push(true); },
   }));
   for await (const _ of rows) { count.rows++; }
 }

@@ -9,7 +9,7 @@ import { HubError, UserError } from "../lib/errors";
 import { BatchWindow } from "./batch_window";
 import { hiddenFields } from "./detail_fields";
 import { labelRowItems } from "./label_rows";
-import { JsonDetailFields, JsonDetailItem, jsonDetailItems, JsonDetailRow } from "./rows";
+import { jsonDetailChunks, JsonDetailFields, JsonDetailItem, JsonDetailRow } from "./rows";
 import { RowRejection, RowTally, TallyWording } from "./row_tally";
 
 /** One row as the vendor's record, or why it cannot become one. */
@@ -53,17 +53,18 @@ export interface RowDestination<R> {
 const DETAIL_FORMATS = ["json_detail", "json_detail_lite_stream"];
 
 /**
- * The json_detail parts of the request's delivery; refuses a missing delivery or another format.
+ * The json_detail parts of the request's delivery, a chunk at a time (see jsonDetailChunks: read
+ * each chunk whole before asking for the next); refuses a missing delivery or another format.
  * With `labelRows`, json_label rows come as json_detail parts whose fields are the first row's keys.
  */
-export async function* detailItems(request: ActionRequest, vendor: string, labelRows = false):
-  AsyncGenerator<JsonDetailItem> {
+export async function* detailChunks(request: ActionRequest, vendor: string, labelRows = false):
+  AsyncGenerator<Iterable<JsonDetailItem>> {
   if (!request.delivery) {
     throw new UserError(`Looker sent no query results to deliver to ${vendor}. If the schedule sends even when ` +
       `there are no results, there is nothing for ${vendor} to receive; otherwise send it again.`);
   }
   if (labelRows && request.format === "json_label") {
-    yield* labelRowItems(request.delivery);
+    for await (const item of labelRowItems(request.delivery)) { yield [item]; }
     return;
   }
   if (request.format && !DETAIL_FORMATS.includes(request.format)) {
@@ -71,7 +72,7 @@ export async function* detailItems(request: ActionRequest, vendor: string, label
       `Edit the schedule and pick the format Looker offers for ${vendor}.`);
   }
   try {
-    yield* jsonDetailItems(request.delivery);
+    yield* jsonDetailChunks(request.delivery);
   } catch (err) {
     if (err instanceof HubError) { throw err; }
     throw new UserError("The data Looker sent could not be read as json_detail. Send the query again; " +
@@ -110,20 +111,22 @@ export async function deliverRows<R>(
       for (const rejection of outcome.rejected) { tally.reject(rejection); }
     });
   };
-  for await (const item of detailItems(request, wording().vendor, destination.labelRows)) {
-    if (item.kind === "fields") {
-      mapper = destination.prepare(item.fields, hidden);
-    } else if (item.kind === "row") {
-      mapper = mapper ?? destination.prepare({}, hidden);
-      const row = ++tally.rows;
-      const mapped = mapper.map(item.row, row);
-      if ("rejected" in mapped) {
-        tally.reject({ row, reason: mapped.rejected, example: mapped.example });
-        continue;
+  reading: for await (const chunk of detailChunks(request, wording().vendor, destination.labelRows)) {
+    for (const item of chunk) {
+      if (item.kind === "fields") {
+        mapper = destination.prepare(item.fields, hidden);
+      } else if (item.kind === "row") {
+        mapper = mapper ?? destination.prepare({}, hidden);
+        const row = ++tally.rows;
+        const mapped = mapper.map(item.row, row);
+        if ("rejected" in mapped) {
+          tally.reject({ row, reason: mapped.rejected, example: mapped.example });
+          continue;
+        }
+        batch.push({ row, record: mapped.record });
+        if (batch.length >= destination.batchSize) { await dispatch(); }
+        if (window.failed) { break reading; }
       }
-      batch.push({ row, record: mapped.record });
-      if (batch.length >= destination.batchSize) { await dispatch(); }
-      if (window.failed) { break; }
     }
   }
   if (!mapper) { destination.prepare({}, hidden); }

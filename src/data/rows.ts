@@ -5,6 +5,7 @@ import { parse as parseCsv } from "csv-parse";
 import { pipeline, Readable } from "stream";
 import { Delivery } from "./delivery";
 import { HubError, UserError } from "../lib/errors";
+import { parseJsonBytes } from "./json_value_end";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { Spool } from "./spool";
 
@@ -55,13 +56,14 @@ function invalid(what: string, err: unknown): unknown {
 
 /**
  * Runs a JSON walker over `readable` and yields what its handler queued, one chunk's worth
- * at a time; `afterChunk` may wait (e.g. for a spool file to drain).
+ * at a time (a fresh array each time); `afterChunk` may wait (e.g. for a spool file to drain).
  */
-export async function* walkJson<T>(
-  readable: Readable, what: string, handler: (queue: T[]) => WalkHandler, afterChunk?: () => Promise<void>,
-): AsyncGenerator<T> {
-  const queue: T[] = [];
-  const walker = new JsonWalker(handler(queue));
+export async function* walkJsonChunks<T>(
+  readable: Readable, what: string, handler: (push: (item: T) => void) => WalkHandler,
+  afterChunk?: () => Promise<void>,
+): AsyncGenerator<T[]> {
+  let queue: T[] = [];
+  const walker = new JsonWalker(handler((item) => { queue.push(item); }));
   try {
     for await (const chunk of readable) {
       try {
@@ -70,17 +72,30 @@ export async function* walkJson<T>(
         throw invalid(what, err);
       }
       if (afterChunk) { await afterChunk(); }
-      for (const item of queue) { yield item; }
-      queue.length = 0;
+      if (queue.length) {
+        const full = queue;
+        queue = [];
+        yield full;
+      }
     }
     try {
       walker.end();
     } catch (err) {
       throw invalid(what, err instanceof JsonSyntaxError && !walker.sawValue ? new Error("it is empty") : err);
     }
-    yield* queue;
+    if (queue.length) { yield queue; }
   } finally {
     readable.destroy();
+  }
+}
+
+/** What `walkJsonChunks` queued, one item at a time. */
+export async function* walkJson<T>(
+  readable: Readable, what: string, handler: (push: (item: T) => void) => WalkHandler,
+  afterChunk?: () => Promise<void>,
+): AsyncGenerator<T> {
+  for await (const chunk of walkJsonChunks(readable, what, handler, afterChunk)) {
+    for (const item of chunk) { yield item; }
   }
 }
 
@@ -114,9 +129,9 @@ async function* csvRecords(delivery: Delivery): AsyncGenerator<Record<string, st
 
 /** Array elements at the top level of a JSON document, parsed one by one. */
 function arrayElements<T>(readable: Readable, what: string): AsyncGenerator<T> {
-  return walkJson<T>(readable, what, (queue) => ({
+  return walkJson<T>(readable, what, (push) => ({
     modeFor: () => "elements",
-    element: (_path, row) => { queue.push(row as T); },
+    element: (_path, row) => { push(row as T); },
     value: (_path, value) => {
       if (value !== null) { throw new UserError(`The ${what} data from Looker is not a list of rows.`); }
     },
@@ -139,30 +154,62 @@ async function* jsonObjects(delivery: Delivery): AsyncGenerator<Record<string, u
  * so integrations can use it as every row's time; otherwise after the last row.
  * Rows that come before the fields wait in a spool file until the fields are known.
  */
-export function jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
-  return counted(delivery, jsonDetailParts(delivery), (item) => item.kind === "row");
+export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
+  for await (const chunk of jsonDetailChunks(delivery)) {
+    for (const item of chunk) { yield item; }
+  }
 }
 
-async function* jsonDetailParts(delivery: Delivery): AsyncGenerator<JsonDetailItem> {
+/**
+ * The same parts, a chunk of the delivery at a time: each chunk is read in order (once, and
+ * whole, before the next is asked for), and its rows are parsed as they are taken, so a reader
+ * that sends batches holds the rows of its batch and not a chunk's worth of parsed rows, and
+ * pays for one promise a chunk rather than one a row.
+ */
+export async function* jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailItem>> {
   const what = delivery.format ?? "json_detail";
+  for await (const queued of jsonDetailParts(delivery, what)) { yield expandRows(delivery, queued, what); }
+}
+
+/** A part as queued: a row's JSON bytes until it is taken. */
+type QueuedPart = JsonDetailItem | Buffer;
+
+function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Generator<JsonDetailItem> {
+  for (const part of queued) {
+    if (!Buffer.isBuffer(part)) {
+      yield part;
+      continue;
+    }
+    let row: JsonDetailRow;
+    try {
+      row = parseJsonBytes(part, ["data"]) as JsonDetailRow;
+    } catch (err) {
+      throw invalid(what, err);
+    }
+    delivery.noteRows?.(1);
+    yield { kind: "row", row };
+  }
+}
+
+async function* jsonDetailParts(delivery: Delivery, what: string): AsyncGenerator<QueuedPart[]> {
   let fieldsSeen = false;
   let ranAt: string | undefined;
   let ranAtQueued = false;
   let liveRows = 0;
   let spool: Spool | undefined;
   /** Queues ran_at after the fields, as long as no row has gone before it. */
-  const queueRanAt = (queue: JsonDetailItem[]) => {
+  const queueRanAt = (push: (item: QueuedPart) => void) => {
     if (fieldsSeen && ranAt !== undefined && !ranAtQueued && liveRows === 0) {
       ranAtQueued = true;
-      queue.push({ kind: "ran_at", ranAt });
+      push({ kind: "ran_at", ranAt });
     }
   };
-  const handler = (queue: JsonDetailItem[]): WalkHandler => ({
+  const handler = (push: (item: QueuedPart) => void): WalkHandler => ({
     modeFor(path: JsonPath): ValueMode {
       if (path.length === 0) { return "object"; }
       if (path.length > 1) { return "skip"; }
       if (path[0] === "fields" || path[0] === "ran_at") { return "collect"; }
-      if (path[0] === "data") { return fieldsSeen ? "elements" : "raw"; }
+      if (path[0] === "data") { return fieldsSeen ? "elementBytes" : "raw"; }
       return "skip";
     },
     value(path, value) {
@@ -170,33 +217,41 @@ async function* jsonDetailParts(delivery: Delivery): AsyncGenerator<JsonDetailIt
       if (path[0] === "fields" && !fieldsSeen) {
         fieldsSeen = true;
         const fields = value && typeof value === "object" && !Array.isArray(value) ? value as JsonDetailFields : {};
-        queue.push({ kind: "fields", fields });
-        queueRanAt(queue);
+        push({ kind: "fields", fields });
+        queueRanAt(push);
       } else if (path[0] === "ran_at" && value !== null && value !== undefined && ranAt === undefined) {
         ranAt = String(value);
-        queueRanAt(queue);
+        queueRanAt(push);
       }
     },
-    element(_path, row) {
+    element(_path, bytes) {
       liveRows++;
-      queue.push({ kind: "row", row: row as JsonDetailRow });
+      push(bytes as Buffer);
     },
     start() { spool = spool ?? Spool.create(); },
     bytes(_path, chunk) { spool!.write(chunk); },
   });
   try {
-    yield* walkJson(await delivery.stream(), what, handler, () => spool ? spool.drained() : Promise.resolve());
-    if (!fieldsSeen) { yield { kind: "fields", fields: {} }; }
+    yield* walkJsonChunks(await delivery.stream(), what, handler, () => spool ? spool.drained() : Promise.resolve());
+    const after: QueuedPart[] = [];
+    if (!fieldsSeen) { after.push({ kind: "fields", fields: {} }); }
     // Spooled rows come after the whole document was read: ran_at is known by then wherever it was.
     if (ranAt !== undefined && !ranAtQueued && spool) {
       ranAtQueued = true;
-      yield { kind: "ran_at", ranAt };
+      after.push({ kind: "ran_at", ranAt });
     }
+    if (after.length) { yield after; }
     if (spool) {
       await spool.finish();
-      for await (const row of arrayElements<JsonDetailRow>(spool.reader(), what)) { yield { kind: "row", row }; }
+      yield* walkJsonChunks<QueuedPart>(spool.reader(), what, (push) => ({
+        modeFor: () => "elementBytes",
+        element: (_path, bytes) => { push(bytes as Buffer); },
+        value: (_path, value) => {
+          if (value !== null) { throw new UserError(`The ${what} data from Looker is not a list of rows.`); }
+        },
+      }));
     }
-    if (ranAt !== undefined && !ranAtQueued) { yield { kind: "ran_at", ranAt }; }
+    if (ranAt !== undefined && !ranAtQueued) { yield [{ kind: "ran_at", ranAt }]; }
   } finally {
     spool?.dispose();
   }

@@ -62,6 +62,19 @@ describe("JSON walker", () => {
     }
   });
 
+  it("hands each element's exact bytes, unparsed, in elementBytes mode, whatever the chunk boundaries", () => {
+    const rows = [{ a: { value: 1 } }, { a: { value: "x,]}\"é" } }, [], null, 3.5, "s", true];
+    const doc = JSON.stringify({ rows, after: "yes" });
+    for (let seed = 1; seed < 50; seed++) {
+      const modes = (p: JsonPath): ValueMode =>
+        p.length === 0 ? "object" : p[0] === "rows" ? "elementBytes" : "collect";
+      const walked = walk(doc, modes, seed);
+      expect(walked.elements.every((e) => Buffer.isBuffer(e))).to.equal(true);
+      expect(walked.elements.map((e) => JSON.parse((e as Buffer).toString()))).to.deep.equal(rows);
+      expect(walked.values).to.deep.equal({ after: "yes" });
+    }
+  });
+
   it("streams an object or array value raw and collects a bare literal", () => {
     const inline = [{ a: 1 }, { b: "}" }];
     const raw = walk(JSON.stringify({ d: inline }), (p) => p.length === 0 ? "object" : "string");

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../src/lib/errors";
 import { countDelivery } from "../../src/data/row_count";
-import { csvRows, JsonDetailItem, jsonDetailItems, jsonRows } from "../../src/data/rows";
+import { csvRows, jsonDetailChunks, JsonDetailItem, jsonDetailItems, jsonRows } from "../../src/data/rows";
 import { setSpoolDirectory } from "../../src/data/spool";
 import { chunkedDelivery, eventually, openFilesIn, tempSpoolDir } from "../helpers/deliveries";
 
@@ -107,6 +107,36 @@ describe("row readers", () => {
     const total = Math.ceil(doc.length / 1024);
     expect(chunksRead).to.be.lessThan(total / 4);
     await iterator.return(undefined);
+  });
+
+  it("reads a chunk at a time, parsing each row only as it is taken, and fails clearly on a broken row", async () => {
+    const rows = generatedRows(50);
+    const doc = Buffer.from(JSON.stringify({ fields: { dimensions: [] }, data: rows }));
+    const delivery = chunkedDelivery(doc, "json_detail", 300);
+    let noted = 0;
+    delivery.noteRows = (n: number) => { noted += n; };
+    const chunks: JsonDetailItem[][] = [];
+    for await (const chunk of jsonDetailChunks(delivery)) {
+      const before = noted;
+      const items = [...chunk];
+      expect(noted - before).to.equal(items.filter((i) => i.kind === "row").length);
+      chunks.push(items);
+    }
+    expect(chunks.length).to.be.greaterThan(5);
+    expect(chunks.flat().filter((i) => i.kind === "row").map((i) => (i as { row: unknown }).row)).to.deep.equal(rows);
+    const broken = Buffer.from('{"fields":{},"data":[{"a":{"value":1}},{"a":{"value":tru}}]}');
+    const taken: JsonDetailItem[] = [];
+    let failure: unknown;
+    try {
+      for await (const chunk of jsonDetailChunks(chunkedDelivery(broken, "json_detail", 4096))) {
+        for (const item of chunk) { taken.push(item); }
+      }
+    } catch (err) {
+      failure = err;
+    }
+    expect(taken.map((i) => i.kind)).to.deep.equal(["fields", "row"]);
+    expect(failure).to.be.instanceOf(UserError);
+    expect((failure as Error).message).to.match(/could not be read: The JSON value at "data" is not valid JSON/);
   });
 
   it("reads json rows as an array of objects and refuses other shapes", async () => {

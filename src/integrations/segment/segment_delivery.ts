@@ -4,7 +4,7 @@ import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
 import { hiddenFields } from "../../data/detail_fields";
-import { detailItems } from "../../data/row_pipeline";
+import { detailChunks } from "../../data/row_pipeline";
 import { countOf } from "../../data/row_tally";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
@@ -57,23 +57,25 @@ export async function deliverToSegment(
   const skipped: Record<string, number> = {};
 
   try {
-    for await (const item of detailItems(request, "Segment")) {
-      if (item.kind === "fields") {
-        roles = fieldRoles(item.fields, hidden, call);
-      } else if (item.kind === "ran_at") {
-        const ranAt = new Date(item.ranAt);
-        if (!Number.isNaN(ranAt.getTime())) { timestamp = ranAt; }
-      } else {
-        if (!roles) { roles = fieldRoles({}, hidden, call); }
-        rows++;
-        const mapped = rowToMessage(item.row, roles, messageSettings, timestamp, idPrefix + rows, uuidv4);
-        if ("skipped" in mapped) {
-          skipped[mapped.skipped] = (skipped[mapped.skipped] ?? 0) + 1;
-          continue;
+    reading: for await (const chunk of detailChunks(request, "Segment")) {
+      for (const item of chunk) {
+        if (item.kind === "fields") {
+          roles = fieldRoles(item.fields, hidden, call);
+        } else if (item.kind === "ran_at") {
+          const ranAt = new Date(item.ranAt);
+          if (!Number.isNaN(ranAt.getTime())) { timestamp = ranAt; }
+        } else {
+          if (!roles) { roles = fieldRoles({}, hidden, call); }
+          rows++;
+          const mapped = rowToMessage(item.row, roles, messageSettings, timestamp, idPrefix + rows, uuidv4);
+          if ("skipped" in mapped) {
+            skipped[mapped.skipped] = (skipped[mapped.skipped] ?? 0) + 1;
+            continue;
+          }
+          const wait = sender.send(call, mapped.message);
+          if (wait) { await wait; }
+          if (sender.failed) { break reading; }
         }
-        const wait = sender.send(call, mapped.message);
-        if (wait) { await wait; }
-        if (sender.failed) { break; }
       }
     }
     if (!roles) { fieldRoles({}, hidden, call); }
