@@ -34,3 +34,11 @@ export function usableMemory(machineBytes: number, constrainedBytes: number | un
 export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, workers: number): number {
   return intSetting(env, "MAX_CONCURRENT_DELIVERIES", defaultMaxConcurrentDeliveries(totalMemoryBytes, workers), 1);
 }
+
+/**
+ * How much V8 lets the heap grow past what was live at the last full collection before it
+ * collects again, in percent (HEAP_GROWING_PERCENT; 0 leaves V8's own factor). See src/heap_tuning.ts.
+ */
+export function heapGrowingPercent(env: Env): number {
+  return intSetting(env, "HEAP_GROWING_PERCENT", 50, 0);
+}
