@@ -25,7 +25,7 @@ export interface HubOptions {
 }
 
 /** Node flags for every hub started (`--cpu-prof <dir>` on the bench's command line). */
-let hubNodeArgs: string[] = [];
+let hubNodeArgs: string[] = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 /** Makes every hub started from now on write a V8 CPU profile into `dir` when it exits. */
 export function profileHubsInto(dir: string): void {
@@ -94,7 +94,8 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
   };
   if (workers !== "default") { env.WEB_CONCURRENCY = String(workers); }
   const child: ChildProcess = spawn(process.execPath, [...hubNodeArgs, path.join(root, "dist/src/boot.js")], {
-    cwd: root, env, stdio: ["ignore", "ignore", "inherit"],
+    cwd: root, env,
+    stdio: ["ignore", process.env.BENCH_HUB_STDOUT ? fs.openSync(process.env.BENCH_HUB_STDOUT, "w") : "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
