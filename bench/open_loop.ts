@@ -2,7 +2,7 @@
 // are doing, so a slow hub cannot slow the offered load down (no coordinated omission).
 // Latency is counted from the scheduled start. Bounded: exactly rate x seconds requests, each
 // with a timeout, loopback only; it stops by itself.
-import * as http from "http";
+import { RawHttpPool } from "./raw_http";
 
 export interface RequestKind {
   name: string;
@@ -28,6 +28,8 @@ export interface OpenLoopResult {
   /** From the first scheduled start to the last actual start. */
   firedSeconds: number;
   sent: number;
+  /** Requests not sent because too many were in flight (counted as errors): sent minus these reached the hub. */
+  refused: number;
   completed: number;
   errors: number;
   /** Up to ten distinct error messages, with counts. */
@@ -60,13 +62,17 @@ export function percentile(sorted: number[], p: number): number {
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { rate, kinds } = options;
   const total = Math.round(rate * options.seconds);
-  // Several keep-alive agents so traffic spreads over several connections (and cluster workers).
-  const agents = Array.from({ length: 8 }, () => new http.Agent({ keepAlive: true, maxSockets: Infinity }));
+  // Keep-alive connections, as many as there are requests in flight (so traffic spreads over
+  // cluster workers too); each kind's request bytes are built once.
+  const pool = new RawHttpPool(options.url);
+  const requests = kinds.map((k) => RawHttpPool.build(options.url, "POST", k.path,
+    { "Authorization": `Token token="${options.key}"`, "Content-Type": "application/json" }, k.body));
   const stats: KindStats[] = kinds.map((k) => ({ name: k.name, sent: 0, errors: 0, latencies: [] }));
   const errorSamples = new Map<string, number>();
   let completed = 0;
   let inFlight = 0;
   let worstStartLagMs = 0;
+  let refused = 0;
   const fail = (s: KindStats, message: string) => {
     s.errors++;
     if (errorSamples.has(message) || errorSamples.size < 10) {
@@ -90,29 +96,21 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     const s = stats[kindIndex];
     s.sent++;
     worstStartLagMs = Math.max(worstStartLagMs, performance.now() - scheduledAt);
-    if (inFlight >= MAX_IN_FLIGHT) { inFlight++; fail(s, "client: too many requests in flight"); finishOne(); return; }
-    inFlight++;
-    let settled = false;
-    const settle = (error?: string) => {
-      if (settled) { return; }
-      settled = true;
-      if (error) { fail(s, `${kind.name}: ${error}`); } else { s.latencies.push(performance.now() - scheduledAt); }
+    if (inFlight >= MAX_IN_FLIGHT) {
+      inFlight++;
+      refused++;
+      fail(s, "client: too many requests in flight");
       finishOne();
-    };
-    const req = http.request(`${options.url}${kind.path}`, {
-      method: "POST", agent: agents[i % agents.length], timeout: REQUEST_TIMEOUT_MS,
-      headers: { "Authorization": `Token token="${options.key}"`, "Content-Type": "application/json",
-        "Content-Length": String(Buffer.byteLength(kind.body)) },
-    }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => { body += c; });
-      res.on("end", () => settle(kind.check(res.statusCode ?? 0, body)));
-      res.on("error", (err) => settle(`response ${err.message}`));
+      return;
+    }
+    inFlight++;
+    pool.send(requests[kindIndex], REQUEST_TIMEOUT_MS, (error, answer) => {
+      const problem = error ?? kind.check(answer!.status, answer!.body);
+      if (problem) { fail(s, `${kind.name}: ${problem}`); } else {
+        s.latencies.push(performance.now() - scheduledAt);
+      }
+      finishOne();
     });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on("error", (err) => settle(`request ${err.message}`));
-    req.end(kind.body);
   };
 
   const t0 = performance.now();
@@ -136,10 +134,11 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   });
   if (total > 0) { await allDone; }
   const seconds = (performance.now() - t0) / 1000;
-  agents.forEach((a) => a.destroy());
+  pool.destroy();
   stats.forEach((s) => s.latencies.sort((a, b) => a - b));
   return {
-    seconds, firedSeconds, sent: total, completed, errors: stats.reduce((sum, s) => sum + s.errors, 0), errorSamples,
+    seconds, firedSeconds, sent: total, refused, completed, errors: stats.reduce((sum, s) => sum + s.errors, 0),
+    errorSamples,
     kinds: stats, worstStartLagMs,
   };
 }
