@@ -86,5 +86,24 @@ export function createLogger(options: LoggerOptions): Logger {
   transport.on("error", () => undefined);
   const logger = winston.createLogger({ level: options.level, format, transports: [transport] });
   logger.on("error", () => undefined);
+  skipDisabledLevels(logger);
   return logger;
+}
+
+/**
+ * winston formats every line (timestamp, JSON, escapes) before its transports look at the
+ * level, so an `info` under LOG_LEVEL=warn cost as much as one written: a few per request.
+ * Each level's method now returns at once when no transport takes that level (winston's own
+ * isLevelEnabled, which reads the logger's and each transport's level at the call). Children
+ * inherit the methods.
+ */
+function skipDisabledLevels(logger: winston.Logger): void {
+  const methods = logger as unknown as Record<string, (...args: unknown[]) => winston.Logger>;
+  for (const level of Object.keys(logger.levels)) {
+    const write = methods[level];
+    if (typeof write !== "function") { continue; }
+    methods[level] = function (this: winston.Logger, ...args: unknown[]) {
+      return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+    };
+  }
 }

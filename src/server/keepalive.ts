@@ -23,9 +23,15 @@ export function startKeepAlive(res: Response, intervalMs: number): KeepAlive {
 /** Sends a JSON answer whether or not keep-alive bytes already went out. */
 export function sendJson(res: Response, status: number, body: unknown): void {
   if (res.writableEnded || res.destroyed) { return; }
+  const text = JSON.stringify(body);
   if (res.headersSent) {
-    res.end(JSON.stringify(body));
+    res.end(text);
   } else {
-    res.status(status).json(body);
+    // What Express's res.status().json() sends (no ETag: the app turns it off), without its
+    // content-type parsing and formatting on every answer.
+    res.statusCode = status;
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    res.setHeader("Content-Length", Buffer.byteLength(text));
+    res.end(text);
   }
 }

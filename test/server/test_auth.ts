@@ -63,6 +63,26 @@ describe("token check", () => {
     await request(app).post("/").set("Authorization", `Token token="${key}"`).expect(200);
   });
 
+  it("keeps refusing a known nonce with another digest, and a known key under another secret", () => {
+    const key = generateApiKey(TEST_SECRET);
+    const [keyNonce, keyDigest] = key.split("/");
+    // Seen once, the nonce's digest is remembered: the same key passes again, variants do not.
+    expect(isValidApiKey(TEST_SECRET, key)).to.equal(true);
+    expect(isValidApiKey(TEST_SECRET, key)).to.equal(true);
+    const flipped = (keyDigest[0] === "a" ? "b" : "a") + keyDigest.slice(1);
+    expect(isValidApiKey(TEST_SECRET, `${keyNonce}/${flipped}`)).to.equal(false);
+    expect(isValidApiKey(TEST_SECRET, `${keyNonce}/${keyDigest.toUpperCase()}`)).to.equal(true);
+    expect(isValidApiKey("another-secret-0123456789", key)).to.equal(false);
+    expect(isValidApiKey(TEST_SECRET, `${keyNonce}x/${keyDigest}`)).to.equal(false);
+  });
+
+  it("stays right past the bound of remembered nonces", () => {
+    const keys = Array.from({ length: 300 }, (_, i) => generateApiKey(TEST_SECRET, `nonce-${i}`));
+    for (const key of keys) { expect(isValidApiKey(TEST_SECRET, key)).to.equal(true); }
+    for (const key of keys) { expect(isValidApiKey(TEST_SECRET, key)).to.equal(true); }
+    expect(isValidApiKey(TEST_SECRET, `nonce-1/${keys[2].split("/")[1]}`)).to.equal(false);
+  });
+
   it("never throws on arbitrary keys and headers", () => {
     for (let i = 0; i < 2000; i++) {
       const junk = crypto.randomBytes(i % 300).toString(i % 2 ? "latin1" : "base64");
