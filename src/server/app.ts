@@ -123,18 +123,9 @@ export function createApp(options: AppOptions): express.Express {
   // No body is read but by a route that takes one, after its token check (src/server/bodies.ts):
   // other methods get 405 and unknown paths 404, unread.
   app.all(GET_ONLY_PATHS, methodNotAllowed(["GET", "HEAD"]));
-  // The console's API takes the key, then a small body. Its own state_url is the one POST
-  // without it: the hub itself posts a login there, and the one-time slot in its path is the credential.
   const apiKey = requireApiKey(config.secret);
-  app.post("/console/*", (req, res, next) => logRing && isConsoleStatePath(req.path) ? next() : apiKey(req, res, next));
-  if (logRing) {
-    app.post("/console/api/*", smallJsonBody(DEFAULT_MAX_JSON_BODY_BYTES));
-    app.use(consoleOAuthRoutes(config.baseUrl, new OAuthMailbox()));
-  }
-  app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
-  app.use(logRing
-    ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore() })
-    : consoleDisabledRoutes());
+  // The Action API first: its list, forms and executes are nearly all the traffic, and no other
+  // route shares their paths (the OAuth routes are /actions/:name/oauth*, the console's /console/*).
   app.use(actionRoutes({
     auth: apiKey,
     registry,
@@ -151,6 +142,17 @@ export function createApp(options: AppOptions): express.Express {
       minBytesPerSecond: config.downloadMinBytesPerSecond,
     },
   }));
+  // The console's API takes the key, then a small body. Its own state_url is the one POST
+  // without it: the hub itself posts a login there, and the one-time slot in its path is the credential.
+  app.post("/console/*", (req, res, next) => logRing && isConsoleStatePath(req.path) ? next() : apiKey(req, res, next));
+  if (logRing) {
+    app.post("/console/api/*", smallJsonBody(DEFAULT_MAX_JSON_BODY_BYTES));
+    app.use(consoleOAuthRoutes(config.baseUrl, new OAuthMailbox()));
+  }
+  app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
+  app.use(logRing
+    ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore() })
+    : consoleDisabledRoutes());
 
   app.use((req, res) => {
     // The body, if any, stays unread: this connection is not reused.
