@@ -12,6 +12,7 @@ import { BadRequestError, HubError } from "../lib/errors";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { LivePushDelivery, SpooledPushDelivery } from "./push_delivery";
 import { Spool } from "./spool";
+import { nextTurn, turnSpent } from "../lib/loop_turns";
 import { UrlDelivery } from "./url_delivery";
 
 /** Top-level keys applied to the request, in the order `requestFromBody` applies them. */
@@ -66,6 +67,12 @@ class ExecuteBodyReader implements WalkHandler {
   /** Bytes as they came, before decompression. */
   private compressedBytes = 0;
   private discardFrom = 0;
+  /** Chunks that came once this turn of the loop was spent: worked on at the next turn, in order. */
+  private deferred: Buffer[] = [];
+  private endDeferred = false;
+  private waitingTurn = false;
+  /** The input is paused for the consumer (backpressure) or the spool: a turn must not resume it. */
+  private held = false;
   private readonly compressed: string | undefined;
   private readonly raw: Readable;
   private resolveBody!: (body: ExecuteBody) => void;
@@ -123,7 +130,7 @@ class ExecuteBodyReader implements WalkHandler {
     const base64 = decoded && isBase64Mimetype(this.attachmentFields.mimetype as string | undefined);
     if (NEEDED_BEFORE_DATA.every((key) => this.seen.has(key))) {
       this.base64 = base64 ? new Base64Decoder() : undefined;
-      this.live = new Readable({ highWaterMark: LIVE_HIGH_WATER_MARK, read: () => this.input.resume() });
+      this.live = new Readable({ highWaterMark: LIVE_HIGH_WATER_MARK, read: () => this.release() });
       this.resolve();
     } else {
       // The mimetype may still come after the data: decide on base64 when reading the spool.
@@ -136,10 +143,10 @@ class ExecuteBodyReader implements WalkHandler {
     if (this.discarding) { return; }
     if (this.live) {
       const out = this.base64 ? this.base64.write(chunk) : chunk;
-      if (out.length && !this.live.push(out)) { this.input.pause(); }
+      if (out.length && !this.live.push(out)) { this.hold(); }
     } else if (this.spool && !this.spool.write(chunk)) {
-      this.input.pause();
-      this.spool.drained().then(() => { if (!this.discarding) { this.input.resume(); } }, (err) => this.fail(err));
+      this.hold();
+      this.spool.drained().then(() => { if (!this.discarding) { this.release(); } }, (err) => this.fail(err));
     }
   }
 
@@ -156,7 +163,54 @@ class ExecuteBodyReader implements WalkHandler {
     this.discard();
   }
 
+  private hold(): void {
+    this.held = true;
+    this.input.pause();
+  }
+
+  private release(): void {
+    this.held = false;
+    if (this.deferred.length) { this.later(); } else { this.input.resume(); }
+  }
+
+  /**
+   * A chunk is worked on now, or at a later turn of the event loop once this one has done its
+   * share of delivery work (src/lib/loop_turns.ts): the input waits meanwhile, order is kept.
+   */
   private onData(chunk: Buffer): void {
+    if (this.discarding) { this.bytesRead += chunk.length; return; }
+    if (this.deferred.length || this.held || turnSpent()) {
+      this.deferred.push(chunk);
+      this.input.pause();
+      if (!this.held) { this.later(); }
+      return;
+    }
+    this.work(chunk);
+  }
+
+  private later(): void {
+    if (this.waitingTurn) { return; }
+    this.waitingTurn = true;
+    nextTurn(() => { this.waitingTurn = false; this.workDeferred(); });
+  }
+
+  private workDeferred(): void {
+    while (this.deferred.length && !this.discarding && !this.held) {
+      if (turnSpent()) { return this.later(); }
+      this.work(this.deferred.shift()!);
+    }
+    if (this.discarding) { this.deferred = []; return; }
+    // Held with chunks left: release() comes back here.
+    if (this.deferred.length) { return; }
+    if (this.endDeferred) {
+      this.endDeferred = false;
+      this.onEnd().catch((err) => this.fail(err));
+    } else if (!this.held) {
+      this.input.resume();
+    }
+  }
+
+  private work(chunk: Buffer): void {
     this.bytesRead += chunk.length;
     if (this.discarding) { return; }
     if (this.limits.maxBytes && this.bytesRead > this.limits.maxBytes) {
@@ -175,6 +229,7 @@ class ExecuteBodyReader implements WalkHandler {
 
   private async onEnd(): Promise<void> {
     if (this.discarding) { return; }
+    if (this.deferred.length) { this.endDeferred = true; return; }
     if (this.walker.sawValue) { this.walker.end(); }
     this.finished = true;
     if (this.spool) { await this.spool.finish(); }
