@@ -227,7 +227,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     idleTimeoutMs,
     webConcurrency,
     maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
-      webConcurrency),
+      webConcurrency, os.availableParallelism()),
     heapGrowingPercent: heapGrowingPercent(env),
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),

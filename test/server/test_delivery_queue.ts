@@ -182,16 +182,20 @@ describe("DeliveryGate", () => {
 });
 
 describe("MAX_CONCURRENT_DELIVERIES", () => {
-  it("defaults by memory per worker, between 4 and 64, and takes a positive integer", () => {
+  it("defaults by memory and cores per worker, between 4 and 64, and takes a positive integer", () => {
     const GiB = 1024 ** 3;
-    expect(defaultMaxConcurrentDeliveries(24 * GiB, 2)).to.equal(64);
-    expect(defaultMaxConcurrentDeliveries(0.5 * GiB, 1)).to.equal(8);
+    expect(defaultMaxConcurrentDeliveries(24 * GiB, 2, 16)).to.equal(64);
+    expect(defaultMaxConcurrentDeliveries(24 * GiB, 1, 2)).to.equal(16);
+    expect(defaultMaxConcurrentDeliveries(24 * GiB, 2, 2)).to.equal(8);
+    expect(defaultMaxConcurrentDeliveries(24 * GiB, 1, 1)).to.equal(8);
+    expect(defaultMaxConcurrentDeliveries(24 * GiB, 4, 1)).to.equal(4);
+    expect(defaultMaxConcurrentDeliveries(0.5 * GiB, 1, 16)).to.equal(8);
     // A 512 MB container on a 24 GiB host counts its own limit; no limit reads as 0 or 2^64.
     expect(usableMemory(24 * GiB, 0.5 * GiB)).to.equal(0.5 * GiB);
     expect(usableMemory(24 * GiB, 2 ** 64)).to.equal(24 * GiB);
     expect(usableMemory(24 * GiB, 0)).to.equal(24 * GiB);
     expect(usableMemory(24 * GiB, undefined)).to.equal(24 * GiB);
-    expect(defaultMaxConcurrentDeliveries(0.25 * GiB, 4)).to.equal(4);
+    expect(defaultMaxConcurrentDeliveries(0.25 * GiB, 4, 16)).to.equal(4);
     expect(testConfig({ MAX_CONCURRENT_DELIVERIES: "3" }).maxConcurrentDeliveries).to.equal(3);
     expect(() => testConfig({ MAX_CONCURRENT_DELIVERIES: "0" })).to.throw(ConfigError, /MAX_CONCURRENT_DELIVERIES/);
   });
