@@ -35,22 +35,43 @@ export class Base64Decoder {
     return (!this.padded && this.writeWhole(chunk)) || this.writeStrict(chunk);
   }
 
-  /** The fast path: the chunk's groups in one native call; undefined unless all were valid. */
+  /**
+   * The fast path: the chunk's groups decoded natively straight into the output, undefined
+   * unless all were valid. The chunk is read as a string once (its whole groups only); the
+   * carried characters and the chunk's first ones make one group of their own, so the chunk is
+   * never joined to the carry nor sliced again (each was a copy of the whole chunk).
+   */
   private writeWhole(chunk: Buffer): Buffer | undefined {
-    const text = this.carry + chunk.toString("latin1");
-    const usable = text.length - (text.length % 4);
+    const carry = this.carry;
+    const total = carry.length + chunk.length;
+    const usable = total - (total % 4);
     if (usable === 0) { return undefined; }
-    const groups = usable === text.length ? text : text.slice(0, usable);
-    const pad = groups.charCodeAt(usable - 1) !== EQUALS ? 0 : groups.charCodeAt(usable - 2) === EQUALS ? 2 : 1;
-    if (pad && usable < text.length) { return undefined; }
-    const carry = text.slice(usable);
-    if (carry && NOT_BASE64.test(carry)) { return undefined; }
-    const out = Buffer.from(groups, "base64");
-    if (out.length !== (usable / 4) * 3 - pad) { return undefined; }
-    this.carry = carry;
+    const at = (i: number) => i < carry.length ? carry.charCodeAt(i) : chunk[i - carry.length];
+    const pad = at(usable - 1) !== EQUALS ? 0 : at(usable - 2) === EQUALS ? 2 : 1;
+    if (pad && usable < total) { return undefined; }
+    // usable >= 4 > carry.length: the rest is in the chunk.
+    const rest = chunk.toString("latin1", usable - carry.length);
+    if (rest && NOT_BASE64.test(rest)) { return undefined; }
+    const expected = (usable / 4) * 3 - pad;
+    const out = Buffer.allocUnsafe((usable / 4) * 3);
+    let written = 0;
+    let from = 0;
+    if (carry.length) {
+      from = 4 - carry.length;
+      const first = carry + chunk.toString("latin1", 0, from);
+      const one = out.write(first, 0, "base64");
+      // A padded first group is the data's last: the general check below must see it whole.
+      if (one !== 3 && usable > 4) { return undefined; }
+      written = one;
+    }
+    if (from < usable - carry.length) {
+      written += out.write(chunk.toString("latin1", from, usable - carry.length), written, "base64");
+    }
+    if (written !== expected) { return undefined; }
+    this.carry = rest;
     this.seen += usable;
     this.padded = pad > 0;
-    return out;
+    return written === out.length ? out : out.subarray(0, written);
   }
 
   /** Strips line breaks, checks every character, and names the first problem. */

@@ -133,6 +133,17 @@ describe("base64 decoder on large slices", () => {
     }
   });
 
+  it("decodes chunks of any size, whatever is carried from one to the next", () => {
+    for (const length of [3000, 2999, 2998]) {
+      const data = bytes.subarray(0, length);
+      const text = data.toString("base64");
+      for (const size of [1, 2, 3, 5, 6, 7, 9, 401, 1023]) {
+        const cuts = Array.from({ length: Math.floor(text.length / size) }, (_, i) => (i + 1) * size);
+        expect(run(text, cuts).equals(data), `${length} in chunks of ${size}`).to.equal(true);
+      }
+    }
+  });
+
   it("still refuses what is not base64, naming the place", () => {
     const text = bytes.toString("base64");
     const cases: Array<[string, RegExp]> = [
