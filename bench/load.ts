@@ -71,7 +71,7 @@ export const loadPart: Part = {
       `Open loop: request i starts at i / ${fmt(rate)} s whatever the answers before it; latency counts from`,
       "that scheduled start. Traffic, in a fixed interleaved pattern: 30% POST / (list), 20% debug form,",
       `30% debug execute with a ${ROWS}-row CSV push, 20% with a ${ROWS}-row inline JSON push; each answer is`,
-      "checked (status 200 and its content; an execute must report all rows). 8 keep-alive agents, 10 s timeout.",
+      "checked (status 200 and its content; an execute must report all rows). Keep-alive sockets, 10 s timeout.",
       `Requirement: zero errors at ${fmt(rate)} req/s for ${fmt(seconds)} s. RSS is the sum over the hub's processes.`,
     ];
     for (const workers of setups) {
