@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
+import { withHubNodeFlags } from "../src/node_flags";
 import { generateApiKey } from "../src/server/auth";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";
@@ -93,9 +94,12 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
     DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn", ...options.env,
   };
   if (workers !== "default") { env.WEB_CONCURRENCY = String(workers); }
-  const child: ChildProcess = spawn(process.execPath, [...hubNodeArgs, path.join(root, "dist/src/boot.js")], {
+  // The flags the start commands (Procfile, Dockerfile, npm start) run the hub with.
+  const args = [...withHubNodeFlags(hubNodeArgs), path.join(root, "dist/src/boot.js")];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root, env,
-    stdio: ["ignore", process.env.BENCH_HUB_STDOUT ? fs.openSync(process.env.BENCH_HUB_STDOUT, "w") : "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_HUB_STDOUT ? fs.openSync(process.env.BENCH_HUB_STDOUT, "w") : "ignore",
+      "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 // The `startup` part: how soon the compiled hub answers after `node dist/src/boot.js` starts.
 // Each run spawns a fresh hub (production mode, one worker) and polls GET /status every 5 ms;
 // the time is from the spawn to the first 200, the memory the hub's RSS at that moment.
+import { HUB_NODE_FLAGS } from "../src/node_flags";
 import { Part } from "./part";
 import { freePort, getStatus, procMemory } from "./hub_process";
 import { ChildProcess, spawn } from "child_process";
@@ -17,7 +18,7 @@ async function startOnce(root: string, workers: number): Promise<Start> {
     LOG_LEVEL: "warn", WEB_CONCURRENCY: String(workers),
   };
   const started = process.hrtime.bigint();
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "dist/src/boot.js")], {
+  const child: ChildProcess = spawn(process.execPath, [...HUB_NODE_FLAGS, path.join(root, "dist/src/boot.js")], {
     cwd: root, env, stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -3,6 +3,7 @@
 import cluster from "cluster";
 import { Config } from "./config";
 import { Logger } from "./lib/logger";
+import { withHubNodeFlags } from "./node_flags";
 import { onStopSignals } from "./process_signals";
 import { serveClusterMetrics } from "./server/metrics";
 
@@ -16,6 +17,7 @@ export function runPrimary(config: Config, logger: Logger): void {
     const worker = cluster.fork();
     startedAt.set(worker.id, Date.now());
   };
+  cluster.setupPrimary({ execArgv: withHubNodeFlags(process.execArgv) });
   serveClusterMetrics();
   for (let i = 0; i < config.webConcurrency; i++) { fork(); }
   logger.info("cluster started", { workers: config.webConcurrency });
