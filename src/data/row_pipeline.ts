@@ -39,8 +39,16 @@ export interface RowDestination<R> {
   concurrency: number;
   /** Reads the fields; throws a UserError naming the tag to add when one is missing (before any call). */
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<R>;
-  /** Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery. */
-  send(batch: Array<NumberedRecord<R>>): Promise<BatchOutcome>;
+  /**
+   * Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery.
+   * `last` is true for the last batch when the destination `marksLastBatch`, else always false.
+   */
+  send(batch: Array<NumberedRecord<R>>, last: boolean): Promise<BatchOutcome>;
+  /**
+   * The vendor must be told which batch is the last (a session that swaps an audience at once):
+   * a full batch is then sent when the next record arrives, or as the last one when the rows end.
+   */
+  marksLastBatch?: boolean;
   /**
    * After the last batch: what the destination still had to do (the session's last batch, a
    * job to run), with its outcome and a sentence for the answer. Not called after a failure.
@@ -102,11 +110,12 @@ export async function deliverRows<R>(
   const hidden = hiddenFields(request);
   let mapper: RowMapper<R> | undefined;
   let batch: Array<NumberedRecord<R>> = [];
-  const dispatch = async () => {
+  const holdsFullBatch = destination.marksLastBatch === true;
+  const dispatch = async (last: boolean) => {
     const full = batch;
     batch = [];
     await window.submit(async () => {
-      const outcome = await destination.send(full);
+      const outcome = await destination.send(full, last);
       tally.accepted += outcome.accepted;
       for (const rejection of outcome.rejected) { tally.reject(rejection); }
     });
@@ -123,14 +132,16 @@ export async function deliverRows<R>(
           tally.reject({ row, reason: mapped.rejected, example: mapped.example });
           continue;
         }
+        if (holdsFullBatch && batch.length >= destination.batchSize) { await dispatch(false); }
+        if (window.failed) { break reading; }
         batch.push({ row, record: mapped.record });
-        if (batch.length >= destination.batchSize) { await dispatch(); }
+        if (!holdsFullBatch && batch.length >= destination.batchSize) { await dispatch(false); }
         if (window.failed) { break reading; }
       }
     }
   }
   if (!mapper) { destination.prepare({}, hidden); }
-  if (batch.length > 0 && !window.failed) { await dispatch(); }
+  if (batch.length > 0 && !window.failed) { await dispatch(holdsFullBatch); }
   await window.drain();
   if (window.failed) { throw stopped(window.failure, tally, wording()); }
   let note: string | undefined;

@@ -90,4 +90,30 @@ describe("row pipeline", () => {
     expect(error?.message).to.equal("Acme is down. Before the delivery stopped: Updated 9 contacts in Acme; " +
       "2 rejected: 1 bad (first: row 1), 1 no id (first: row 3).");
   });
+
+  it("tells a destination that marks the last batch which one it is; a full batch waits for one row", async () => {
+    const sent: Array<{ size: number; last: boolean; rowsReadBefore: number }> = [];
+    let rowsRead = 0;
+    const destination: RowDestination<number> = {
+      wording: WORDING, batchSize: 10, concurrency: 1, marksLastBatch: true,
+      prepare: () => ({ map: (_row, n) => { rowsRead = n; return { record: n }; } }),
+      send: async (batch, last) => {
+        sent.push({ size: batch.length, last, rowsReadBefore: rowsRead });
+        return { accepted: batch.length, rejected: [] };
+      },
+    };
+    for (const count of [20, 25]) {
+      sent.length = 0;
+      const rows = Array.from({ length: count }, (_, i) => ({ "u.id": { value: i } }));
+      const logger = createLogger({ level: "error", format: "json" });
+      const r = new ActionRequest({ requestId: "r", lookerVersion: null, logger });
+      r.delivery = chunkedDelivery(JSON.stringify({ fields: {}, data: rows }), "json_detail", 64);
+      await deliverRows(r, destination, 0);
+      const sizes = count === 20 ? [10, 10] : [10, 10, 5];
+      expect(sent.map((b) => b.size)).to.deep.equal(sizes);
+      expect(sent.map((b) => b.last)).to.deep.equal(sizes.map((_, i) => i === sizes.length - 1));
+      // A full batch goes once the next row is read: one row ahead, never a whole batch.
+      expect(sent[0].rowsReadBefore).to.equal(11);
+    }
+  });
 });

@@ -1,8 +1,9 @@
 // Rows to a Facebook Custom Audience through the shared row pipeline: one upload session
 // (`session_id`) of batches of at most 10,000 people, numbered by `batch_seq`, the last one sent
 // with `last_batch_flag` so that a replace (`usersreplace`) swaps the whole audience at once. To
-// know which batch is last, each batch waits until the next one is full (or the rows end). The
-// audience is created (or checked) at the first upload, after the columns were found.
+// know which batch is last, the row pipeline sends a full batch only once the next person has
+// arrived (`marksLastBatch`). The audience is created (or checked) at the first upload, after
+// the columns were found.
 import * as crypto from "crypto";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
 import { countOf, TallyWording } from "../../data/row_tally";
@@ -34,9 +35,9 @@ type Numbered = NumberedRecord<string[]>;
 export class AudienceSession implements RowDestination<string[]> {
   readonly batchSize: number;
   readonly concurrency = 1;
+  readonly marksLastBatch = true;
   readonly sessionId = crypto.randomInt(1, 2 ** 47);
   private schema: FacebookKey[] = [];
-  private pending?: Numbered[];
   private batches = 0;
   private invalidEntries = 0;
   private audience?: Promise<{ id: string; name: string }>;
@@ -64,22 +65,17 @@ export class AudienceSession implements RowDestination<string[]> {
     };
   }
 
-  async send(batch: Numbered[]): Promise<BatchOutcome> {
-    const previous = this.pending;
-    this.pending = batch;
-    return previous ? this.upload(previous, false) : { accepted: 0, rejected: [] };
+  send(batch: Numbered[], last: boolean): Promise<BatchOutcome> {
+    return this.upload(batch, last);
   }
 
   async finish(): Promise<Partial<BatchOutcome> & { note?: string }> {
-    if (!this.pending) { return {}; }
-    const last = this.pending;
-    this.pending = undefined;
-    const outcome = await this.upload(last, true);
+    if (!this.batches) { return {}; }
     const invalid = this.invalidEntries
       ? ` Facebook found invalid entries in ${countOf(this.invalidEntries, "row")} (it matches the rest of each row).`
       : "";
     const replaced = this.target.operation === "replace_audience" ? " They replace everyone the audience had." : "";
-    return { ...outcome, note: `${countOf(this.batches, "batch", "batches")} in one session.${replaced}${invalid} ` +
+    return { note: `${countOf(this.batches, "batch", "batches")} in one session.${replaced}${invalid} ` +
       "Facebook takes up to 24 hours to match them." };
   }
 
