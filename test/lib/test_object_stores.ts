@@ -17,6 +17,7 @@ import { listS3Buckets, presignS3Get, s3Client, uploadS3Stream } from "../../src
 import { UserError } from "../../src/lib/errors";
 import { AZURITE_ACCOUNT, AZURITE_KEY, sharedAzurite } from "../fakes/azurite";
 import { FakeGcs } from "../fakes/gcs_api";
+import { FaultProxy } from "../fakes/fault_proxy";
 import { S3_KEY_ID, S3_SECRET, s3FaultProxy, sharedS3Server } from "../fakes/s3_server";
 
 const MiB = 1024 * 1024;
@@ -97,6 +98,48 @@ describe("object stores", () => {
       }
     });
 
+    it("sends parts of the part size, a small file in one PUT, and aborts when a part keeps failing", async () => {
+      const s3 = await sharedS3Server();
+      await s3.createBucket("lib-bucket-d");
+      const proxy = await s3FaultProxy(s3);
+      try {
+        const sizes: Array<[number, number]> = [];
+        proxy.rule = (req) => {
+          const part = /partNumber=(\d+)/.exec(req.url ?? "");
+          if (part) { sizes.push([Number(part[1]), Number(req.headers["content-length"])]); }
+          return undefined;
+        };
+        const client = s3Client({ accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET, region: "us-east-1",
+          endpoint: proxy.url, maxAttempts: 2 });
+        const bytes = data(11 * MiB + 7, 6);
+        expect((await uploadS3Stream(client, { bucket: "lib-bucket-d", key: "sized.bin", body: chunks(bytes) })).bytes)
+          .to.equal(bytes.length);
+        expect(sizes.sort((a, b) => a[0] - b[0])).to.deep.equal([[1, 5 * MiB], [2, 5 * MiB], [3, MiB + 7]]);
+        expect(s3.bytes("lib-bucket-d", "sized.bin")!.equals(bytes)).to.equal(true);
+
+        proxy.seen.length = 0;
+        const small = data(1000, 7);
+        await uploadS3Stream(client, { bucket: "lib-bucket-d", key: "small.csv", body: chunks(small) });
+        expect(proxy.seen.map((r) => r.method)).to.deep.equal(["PUT"]);
+        expect(s3.bytes("lib-bucket-d", "small.csv")!.equals(small)).to.equal(true);
+
+        proxy.seen.length = 0;
+        proxy.rule = (req) => /failing\.bin\?.*partNumber=2&/.test(req.url ?? "") ? "500" : undefined;
+        const err = await uploadS3Stream(client, { bucket: "lib-bucket-d", key: "failing.bin",
+          body: chunks(data(16 * MiB, 8)) }).catch((e) => e);
+        expect(err.message).to.match(/^Amazon S3 was overloaded or failing \(InternalError\) even after retries/);
+        expect(proxy.seen.filter((r) => /partNumber=2&/.test(r.path))).to.have.length(2);
+        expect(s3.keys("lib-bucket-d")).to.not.include("failing.bin");
+        expect(proxy.aborted).to.deep.equal(["/lib-bucket-d/failing.bin"]);
+        // The abort came after every part had settled: none arrived after it.
+        const abortAt = proxy.seen.findIndex((r) => r.method === "DELETE");
+        expect(proxy.seen.slice(abortAt + 1)).to.deep.equal([]);
+        expect(s3.pendingUploads("lib-bucket-d")).to.deep.equal([]);
+      } finally {
+        await proxy.stop();
+      }
+    });
+
     it("says which key is wrong", async () => {
       const s3 = await sharedS3Server();
       const client = s3Client({ accessKeyId: "AKIAWRONG", secretAccessKey: S3_SECRET, region: "us-east-1",
@@ -123,6 +166,37 @@ describe("object stores", () => {
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.equal("text/csv");
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).to.equal(true);
+    });
+
+    it("stages blocks of the block size and commits; a block that keeps failing leaves no blob", async () => {
+      const azurite = await sharedAzurite();
+      const proxy = await new FaultProxy(azurite.port).start();
+      try {
+        const sizes: number[] = [];
+        proxy.rule = (req) => {
+          if (/comp=block&/.test(req.url ?? "")) { sizes.push(Number(req.headers["content-length"])); }
+          return undefined;
+        };
+        const service = azureBlobService({ account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY, maxTries: 2,
+          retryDelayMs: 1, blobUrlTemplate: `${proxy.url}/{account}` });
+        await service.getContainerClient("lib-two").createIfNotExists();
+        const bytes = data(9 * MiB + 5, 9);
+        expect((await uploadAzureStream(service, { container: "lib-two", name: "sized.bin", body: chunks(bytes) }))
+          .bytes).to.equal(bytes.length);
+        expect(sizes).to.deep.equal([4 * MiB, 4 * MiB, MiB + 5]);
+        const stored = await service.getContainerClient("lib-two").getBlobClient("sized.bin").downloadToBuffer();
+        expect(stored.equals(bytes)).to.equal(true);
+
+        let block = 0;
+        proxy.rule = (req) => /comp=block&/.test(req.url ?? "") && block++ >= 1 ? "500" : undefined;
+        const err = await uploadAzureStream(service, { container: "lib-two", name: "failing.bin",
+          body: chunks(data(12 * MiB, 10)) }).catch((e) => e);
+        expect(err.message).to.match(/^Azure Storage kept failing/);
+        expect(await service.getContainerClient("lib-two").getBlobClient("failing.bin").exists()).to.equal(false);
+        expect(proxy.seen.filter((r) => /comp=blocklist/.test(r.path))).to.have.length(1); // the first upload's
+      } finally {
+        await proxy.stop();
+      }
     });
 
     it("names a missing container and a bad key", async () => {

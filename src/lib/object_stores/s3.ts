@@ -3,18 +3,21 @@
 // the store's refusals as sentences. No Action API knowledge: the storage integrations and the
 // email link store both use it.
 //
-// Memory: the upload holds at most `queueSize` parts of `partSize` bytes. Each part is a Buffer,
-// so the SDK's own retry (per request, exponential backoff) resends a part that failed without
-// restarting the upload; when the upload fails for good it is aborted, so no parts stay billed.
+// Memory: the upload holds at most `buffers` parts of `partSize` bytes, in buffers reused from
+// part to part. Each part is a Buffer, so the SDK's own retry (per request, exponential backoff)
+// resends a part that failed without restarting the upload; when the upload fails for good it is
+// aborted, so no parts stay billed.
 import {
-  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListBucketsCommandOutput, S3Client, S3ServiceException,
+  AbortMultipartUploadCommand, CompletedPart, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
+  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListBucketsCommandOutput, PutObjectCommand, S3Client,
+  S3ServiceException, UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import * as http from "http";
 import * as https from "https";
 import { Readable } from "stream";
 import { RetryableError, UserError } from "../errors";
+import { PooledPart, uploadInParts } from "../part_pool";
 import { CappedHttpHandler } from "./capped_handler";
 import { countBytes, networkProblem } from "./store_errors";
 
@@ -90,40 +93,67 @@ export interface S3UploadOptions {
   key: string;
   body: Readable;
   contentType?: string;
-  /** Bytes per part, at least 5 MiB; default 8 MiB. */
+  /** Bytes per part, at least 5 MiB (S3's minimum, and the default: 10,000 parts make 48.8 GiB at most). */
   partSize?: number;
-  /** Parts in flight (and in memory) at once; default 4. */
-  queueSize?: number;
+  /** Parts in memory (and in flight) at once, at least 2; default 2. */
+  buffers?: number;
   who?: string;
   /** The setting that names the bucket, for messages ("Bucket"); they never quote the value. */
   bucketSetting?: string;
   signal?: AbortSignal;
 }
 
-/** Streams `body` to `bucket/key` (one PUT when small, else multipart); answers the bytes written. */
+const MIN_PART = 5 * 1024 * 1024;
+/** S3's limit of parts in one multipart upload. */
+const MAX_PARTS = 10_000;
+
+/**
+ * Streams `body` to `bucket/key` (one PUT when it fits in one part, else a multipart upload of
+ * parts from a reused pool: part_pool.ts); answers the bytes written. A multipart upload that
+ * fails is aborted once no part is in flight any more, so no parts stay billed.
+ */
 export async function uploadS3Stream(client: S3Client, options: S3UploadOptions): Promise<{ bytes: number }> {
   const counted = countBytes(options.body);
-  const upload = new Upload({
-    client,
-    params: { Bucket: options.bucket, Key: options.key, Body: counted.stream, ContentType: options.contentType },
-    partSize: Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024),
-    queueSize: options.queueSize ?? 4,
-    leavePartsOnError: false,
-  });
-  const onAbort = () => { void upload.abort(); };
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const who = options.who ?? "Amazon S3";
+  const partSize = Math.max(MIN_PART, options.partSize ?? MIN_PART);
+  const target = { Bucket: options.bucket, Key: options.key };
+  let uploadId: Promise<string> | undefined;
+  const completed: CompletedPart[] = [];
+  const send = async (part: PooledPart, signal?: AbortSignal) => {
+    if (part.index === 0 && part.last) {
+      await client.send(new PutObjectCommand({ ...target, Body: part.bytes, ContentLength: part.bytes.length,
+        ContentType: options.contentType }), { abortSignal: signal });
+      return;
+    }
+    if (part.index >= MAX_PARTS) {
+      throw new UserError(`The file is larger than ${who} takes in one upload of ${MAX_PARTS} parts of ` +
+        `${partSize / 1024 / 1024} MiB; nothing was written.`);
+    }
+    uploadId ??= client.send(new CreateMultipartUploadCommand({ ...target, ContentType: options.contentType }),
+      { abortSignal: signal }).then((created) => {
+      if (!created.UploadId) { throw new UserError(`${who} did not start the upload (no upload id in its answer).`); }
+      return created.UploadId;
+    });
+    const answer = await client.send(new UploadPartCommand({ ...target, UploadId: await uploadId,
+      PartNumber: part.index + 1, Body: part.bytes, ContentLength: part.bytes.length }), { abortSignal: signal });
+    completed[part.index] = { PartNumber: part.index + 1, ETag: answer.ETag };
+  };
   try {
-    await upload.done();
+    await uploadInParts(counted.stream, { partSize, buffers: options.buffers ?? 2, signal: options.signal }, send);
+    if (uploadId) {
+      await client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: await uploadId,
+        MultipartUpload: { Parts: completed } }), { abortSignal: options.signal as any });
+    }
   } catch (err) {
-    // A failed upload aborts its multipart upload (leavePartsOnError: false); make sure of it
-    // when the failure came from our side (the source stream) rather than from a part.
-    await upload.abort().catch(() => undefined);
+    if (uploadId) {
+      const started = uploadId;
+      await started.then((id) => client.send(new AbortMultipartUploadCommand({ ...target, UploadId: id })))
+        .catch(() => undefined);
+    }
     const sourceError = counted.sourceError();
     if (sourceError) { throw sourceError; }
     throw s3Problem(err, { who: options.who, action: "write", permission: "s3:PutObject",
       bucketSetting: options.bucketSetting ?? "Bucket" });
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
   }
   return { bytes: counted.bytes() };
 }

@@ -80,7 +80,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
       const key = s3.keys("hub-archive").find((k) => /^big \d{4}-\d\d-\d\d\.csv$/.test(k))!;
       expect(answer.looker.message).to.equal(`Wrote 17 MB to s3://hub-archive/${key}.`);
       expect(s3.bytes("hub-archive", key)!.equals(await csvBuffer(17 * MiB))).to.equal(true);
-      expect(proxy.seen.filter((r) => /partNumber=/.test(r.path)).length).to.equal(3);
+      expect(proxy.seen.filter((r) => /partNumber=/.test(r.path)).length).to.equal(4); // 5 MiB parts
     } finally {
       await download.close();
     }
