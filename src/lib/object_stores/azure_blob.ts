@@ -3,17 +3,21 @@
 // sentences. No Action API knowledge: the storage integrations and the email link store both
 // use it.
 //
-// Each block is a Buffer, so the SDK's retry policy resends a block that failed without
-// restarting the upload. Nothing is visible under the blob's name until the block list is
-// committed at the end; blocks of an upload that failed stay uncommitted (Azure deletes them
-// after a week and bills nothing for an uncommitted upload's name).
+// Each block is a Buffer from a small pool reused from block to block (memory: `buffers` blocks),
+// so the SDK's retry policy resends a block that failed without restarting the upload. Nothing
+// is visible under the blob's name until the block list is committed at the end; blocks of an
+// upload that failed stay uncommitted (Azure deletes them after a week and bills nothing for an
+// uncommitted upload's name).
 import {
   BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, newPipeline, RestError,
   StorageRetryPolicyType, StorageSharedKeyCredential,
 } from "@azure/storage-blob";
+import * as crypto from "crypto";
 import { Readable } from "stream";
 import { RetryableError, UserError } from "../errors";
+import { PooledPart, uploadInParts } from "../part_pool";
 import { cappedAzureHttpClient } from "./azure_http";
+import { watchdog } from "./watchdog";
 import { countBytes, networkProblem } from "./store_errors";
 
 export interface AzureSettings {
@@ -69,41 +73,6 @@ export function azureBlobService(settings: AzureSettings): BlobServiceClient {
   return new BlobServiceClient(azureBlobUrl(settings), pipeline);
 }
 
-/**
- * The SDK sets no client-side timeout (its `tryTimeoutInMs` only asks the server to give up), so
- * a store that stops answering would hold a delivery forever: this aborts an operation when no
- * progress (a page, a block) was made for `ms`.
- */
-interface Watchdog {
-  signal: AbortSignal;
-  kick(): void;
-  stop(): void;
-  fired(): boolean;
-  /** `work`, or a rejection as soon as the watchdog fires (the SDK does not always honour the abort). */
-  guard<T>(work: Promise<T>): Promise<T>;
-}
-
-function watchdog(ms: number): Watchdog {
-  const controller = new AbortController();
-  let fired = false;
-  let timer: NodeJS.Timeout;
-  const arm = () => { timer = setTimeout(() => { fired = true; controller.abort(); }, ms); };
-  arm();
-  const stalled = new Promise<never>((_resolve, reject) =>
-    controller.signal.addEventListener("abort", () => reject(STALLED()), { once: true }));
-  stalled.catch(() => undefined);
-  return {
-    signal: controller.signal,
-    kick: () => { clearTimeout(timer); arm(); },
-    stop: () => clearTimeout(timer),
-    fired: () => fired,
-    guard: <T>(work: Promise<T>) => {
-      work.catch(() => undefined);
-      return Promise.race([work, stalled]);
-    },
-  };
-}
-
 const STALLED = () => new RetryableError(`${WHO} stopped answering. Nothing was written under the file's name; ` +
   "try again later.");
 
@@ -112,7 +81,7 @@ export async function listAzureContainers(
   service: BlobServiceClient, pageSize = 1000, stallMs = 120_000,
 ): Promise<string[]> {
   const names: string[] = [];
-  const dog = watchdog(stallMs);
+  const dog = watchdog(stallMs, STALLED);
   try {
     let token: string | undefined;
     // A page whose continuation repeats the last one (a broken or hostile server) ends the listing.
@@ -140,29 +109,56 @@ export interface AzureUploadOptions {
   name: string;
   body: Readable;
   contentType?: string;
-  /** Bytes per block; default 8 MiB. */
+  /** Bytes per block; default 4 MiB (50,000 blocks: 195 GiB at most). */
   blockSize?: number;
-  /** Blocks in flight (and in memory) at once; default 4. */
-  concurrency?: number;
+  /** Blocks in memory (and in flight) at once, at least 2; default 2. */
+  buffers?: number;
   /** The upload is abandoned when no block completes for this long; default 15 minutes. */
   stallMs?: number;
   /** The setting that names the container, for messages ("Container"). */
   containerSetting?: string;
 }
 
-/** Streams `body` to `container/name` as a block blob; answers the bytes written. */
+/** Azure's limit of blocks in one block blob. */
+const MAX_BLOCKS = 50_000;
+
+/** Block ids must all have the same length: the upload's prefix and the block's number. */
+function blockId(prefix: string, index: number): string {
+  return Buffer.from(`${prefix}-${String(index).padStart(6, "0")}`).toString("base64");
+}
+
+/**
+ * Streams `body` to `container/name` as a block blob: blocks staged from a reused pool of buffers
+ * (part_pool.ts), then committed; answers the bytes written.
+ */
 export async function uploadAzureStream(
   service: BlobServiceClient, options: AzureUploadOptions,
 ): Promise<{ bytes: number }> {
   const blob = service.getContainerClient(options.container).getBlockBlobClient(options.name);
+  const headers = { blobContentType: options.contentType };
   const counted = countBytes(options.body);
-  const dog = watchdog(options.stallMs ?? 900_000);
+  const dog = watchdog(options.stallMs ?? 900_000, STALLED);
+  const blockSize = options.blockSize ?? 4 * 1024 * 1024;
+  const prefix = crypto.randomUUID();
+  const ids: string[] = [];
+  const send = async (part: PooledPart, signal?: AbortSignal) => {
+    if (part.index >= MAX_BLOCKS) {
+      throw new UserError(`The file is larger than ${WHO} takes in one block blob of ${MAX_BLOCKS} blocks of ` +
+        `${blockSize / 1024 / 1024} MiB; nothing was written under the file's name.`);
+    }
+    if (!part.bytes.length) { return; }
+    const id = blockId(prefix, part.index);
+    await blob.stageBlock(id, part.bytes, part.bytes.length,
+      { abortSignal: signal as any, onProgress: () => dog.kick() });
+    ids[part.index] = id;
+    dog.kick();
+  };
   try {
-    await dog.guard(blob.uploadStream(counted.stream, options.blockSize ?? 8 * 1024 * 1024, options.concurrency ?? 4, {
-      blobHTTPHeaders: { blobContentType: options.contentType },
-      abortSignal: dog.signal as any,
-      onProgress: () => dog.kick(),
-    }));
+    await dog.guard(uploadInParts(counted.stream,
+      { partSize: blockSize, buffers: options.buffers ?? 2, signal: dog.signal }, send));
+    // Nothing is visible under the name until this; an empty file commits no block.
+    await dog.guard(blob.commitBlockList(ids.filter(Boolean),
+      { blobHTTPHeaders: headers, abortSignal: dog.signal as any }));
   } catch (err) {
     if (!counted.stream.destroyed) { counted.stream.destroy(); }
     throw counted.sourceError() ?? (dog.fired() ? STALLED()
@@ -177,7 +173,7 @@ export async function uploadAzureStream(
 export async function azureBlobExists(
   service: BlobServiceClient, container: string, name: string, stallMs = 120_000,
 ): Promise<boolean> {
-  const dog = watchdog(stallMs);
+  const dog = watchdog(stallMs, STALLED);
   try {
     return await dog.guard(service.getContainerClient(container).getBlobClient(name)
       .exists({ abortSignal: dog.signal as any }));

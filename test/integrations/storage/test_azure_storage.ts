@@ -69,7 +69,7 @@ describe("azure_storage (Azurite)", () => {
       expect(answer.looker.success).to.equal(true);
       expect((await blob("hub-container-1", "big.csv"))!.bytes.equals(await csvBuffer(20 * MiB))).to.equal(true);
       const blocks = proxy.seen.filter((r) => /comp=block&/.test(r.path));
-      expect(blocks).to.have.length(4); // 3 blocks of 8 MiB, one of them sent twice
+      expect(blocks).to.have.length(6); // 5 blocks of 4 MiB, one of them sent twice
       expect(proxy.seen.filter((r) => /comp=blocklist/.test(r.path))).to.have.length(1);
     } finally {
       await download.close();
