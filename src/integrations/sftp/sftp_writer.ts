@@ -3,6 +3,7 @@
 // one packet per round trip (about 1 MB/s here); OpenSSH's sftp client pipelines the same way.
 import { Writable } from "stream";
 import { SFTPWrapper } from "ssh2";
+import { spentBytes } from "../../lib/young_garbage";
 
 export class SftpFileWriter extends Writable {
   private position = 0;
@@ -30,6 +31,8 @@ export class SftpFileWriter extends Writable {
 
   _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     if (this.failure) { return callback(this.failure); }
+    // ssh2 copies each piece into a packet: the chunk (and the packets, once sent) are garbage.
+    spentBytes(chunk.length);
     for (let offset = 0; offset < chunk.length; offset += this.pieceSize) {
       const length = Math.min(this.pieceSize, chunk.length - offset);
       this.inFlight++;

@@ -16,7 +16,7 @@ export interface CountedStream {
 export function countBytes(source: Readable): CountedStream {
   let bytes = 0;
   let failure: Error | undefined;
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const out = new PassThrough({ highWaterMark: 64 * 1024 });
   source.on("data", (chunk: Buffer) => {
     bytes += chunk.length;
     if (!out.write(chunk)) { source.pause(); }
