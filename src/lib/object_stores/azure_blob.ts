@@ -111,7 +111,7 @@ export interface AzureUploadOptions {
   contentType?: string;
   /** Bytes per block; default 4 MiB (50,000 blocks: 195 GiB at most). */
   blockSize?: number;
-  /** Blocks in memory (and in flight) at once, at least 2; default 2. */
+  /** Blocks in memory (and in flight) at once, at least 2; default 3. */
   buffers?: number;
   /** The upload is abandoned when no block completes for this long; default 15 minutes. */
   stallMs?: number;
@@ -155,7 +155,7 @@ export async function uploadAzureStream(
   };
   try {
     await dog.guard(uploadInParts(counted.stream,
-      { partSize: blockSize, buffers: options.buffers ?? 2, signal: dog.signal }, send));
+      { partSize: blockSize, buffers: options.buffers ?? 3, signal: dog.signal }, send));
     // Nothing is visible under the name until this; an empty file commits no block.
     await dog.guard(blob.commitBlockList(ids.filter(Boolean),
       { blobHTTPHeaders: headers, abortSignal: dog.signal as any }));
