@@ -17,9 +17,12 @@ type Gc = (options?: { type: "minor" | "major" }) => void;
 
 /** Bytes of spent data between two scavenges. */
 export const SCAVENGE_EVERY_BYTES = 4 * 1024 * 1024;
+/** At most one scavenge this often, however many deliveries copy at once (a cap on its CPU). */
+const MIN_INTERVAL_MS = 10;
 
 let gc: Gc | null | undefined;
 let spent = 0;
+let last = 0;
 
 function scavenger(): Gc | null {
   if (gc === undefined) {
@@ -40,6 +43,9 @@ function scavenger(): Gc | null {
 export function spentBytes(bytes: number): void {
   spent += bytes;
   if (spent < SCAVENGE_EVERY_BYTES) { return; }
+  const now = Date.now();
+  if (now - last < MIN_INTERVAL_MS) { return; }
   spent = 0;
+  last = now;
   scavenger()?.({ type: "minor" });
 }
