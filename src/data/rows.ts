@@ -5,7 +5,7 @@ import { parse as parseCsv } from "csv-parse";
 import { pipeline, Readable } from "stream";
 import { Delivery } from "./delivery";
 import { HubError, UserError } from "../lib/errors";
-import { parseJsonBytes } from "./json_value_end";
+import { parsedRows } from "./row_bytes";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { Spool } from "./spool";
 
@@ -175,19 +175,13 @@ export async function* jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iter
 type QueuedPart = JsonDetailItem | Buffer;
 
 function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Generator<JsonDetailItem> {
-  for (const part of queued) {
-    if (!Buffer.isBuffer(part)) {
-      yield part;
-      continue;
-    }
-    let row: JsonDetailRow;
-    try {
-      row = parseJsonBytes(part, ["data"]) as JsonDetailRow;
-    } catch (err) {
-      throw invalid(what, err);
-    }
-    delivery.noteRows?.(1);
-    yield { kind: "row", row };
+  try {
+    yield* parsedRows<JsonDetailItem>(queued, (row) => {
+      delivery.noteRows?.(1);
+      return { kind: "row", row: row as JsonDetailRow };
+    });
+  } catch (err) {
+    throw invalid(what, err);
   }
 }
 
