@@ -52,5 +52,5 @@ export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, work
  * collects again, in percent (HEAP_GROWING_PERCENT; 0 leaves V8's own factor). See src/heap_tuning.ts.
  */
 export function heapGrowingPercent(env: Env): number {
-  return intSetting(env, "HEAP_GROWING_PERCENT", 50, 0);
+  return intSetting(env, "HEAP_GROWING_PERCENT", 25, 0);
 }

@@ -4,8 +4,8 @@ import { tuneHeapGrowth } from "../src/heap_tuning";
 import { testConfig } from "./helpers/app";
 
 describe("heap growth (HEAP_GROWING_PERCENT)", () => {
-  it("defaults to 50, takes 0 for V8's own, and refuses what is not a whole number", () => {
-    expect(testConfig({}).heapGrowingPercent).to.equal(50);
+  it("defaults to 25, takes 0 for V8's own, and refuses what is not a whole number", () => {
+    expect(testConfig({}).heapGrowingPercent).to.equal(25);
     expect(testConfig({ HEAP_GROWING_PERCENT: "0" }).heapGrowingPercent).to.equal(0);
     expect(testConfig({ HEAP_GROWING_PERCENT: "100" }).heapGrowingPercent).to.equal(100);
     expect(() => testConfig({ HEAP_GROWING_PERCENT: "-1" })).to.throw(ConfigError, /HEAP_GROWING_PERCENT/);
