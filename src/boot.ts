@@ -14,7 +14,6 @@ import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
 import { handleCrashes, onStopSignals } from "./process_signals";
-import { tuneHeapGrowth } from "./heap_tuning";
 
 export interface RunningHub {
   server: http.Server;
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   handleCrashes(logger);
-  tuneHeapGrowth(config.heapGrowingPercent);
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     runPrimary(config, logger);
     return;

@@ -11,7 +11,7 @@ import {
 } from "./config_values";
 import { AdsSettings, adsSettings } from "./config_ads";
 import { CrmSettings, crmSettings } from "./config_crm";
-import { heapGrowingPercent, maxConcurrentDeliveries, usableMemory } from "./config_capacity";
+import { maxConcurrentDeliveries, usableMemory } from "./config_capacity";
 import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./config_oauth";
 import { consoleSettings, ConsoleSettings } from "./config_console";
 import { EmailSettings, emailSettings } from "./config_email";
@@ -62,8 +62,6 @@ export interface Config {
   webConcurrency: number;
   /** Deliveries (executes) one process runs at once; the next wait their turn (src/config_capacity.ts). */
   maxConcurrentDeliveries: number;
-  /** V8's heap growth between full collections, in percent; 0 leaves V8's own (src/heap_tuning.ts). */
-  heapGrowingPercent: number;
   /** A client must send its request headers within this time. */
   headersTimeoutMs: number;
   /** A connection with nothing sent or received for this long is closed. */
@@ -228,7 +226,6 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     webConcurrency,
     maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
       webConcurrency, os.availableParallelism()),
-    heapGrowingPercent: heapGrowingPercent(env),
     slack: {
       apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
     },

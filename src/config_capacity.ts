@@ -47,10 +47,3 @@ export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, work
     1);
 }
 
-/**
- * How much V8 lets the heap grow past what was live at the last full collection before it
- * collects again, in percent (HEAP_GROWING_PERCENT; 0 leaves V8's own factor). See src/heap_tuning.ts.
- */
-export function heapGrowingPercent(env: Env): number {
-  return intSetting(env, "HEAP_GROWING_PERCENT", 25, 0);
-}

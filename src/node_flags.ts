@@ -2,12 +2,18 @@
 // `npm start`) pass them, the cluster primary hands them to its workers, and the benchmark
 // starts its hubs with them (test/test_node_flags.ts keeps the start commands in step).
 //
-// --max-semi-space-size=8: V8's young generation (where a delivery's parsed rows, mapped
-// records and request bodies are born and almost all die) defaults to 16 MB semi-spaces on
-// 64-bit machines, which the allocation rate of a row delivery fills and keeps resident. 8 MB
-// took 1M people to Facebook and Google Ads from 168 and 177 MB peak RSS to 148 and 138 MB
-// without costing CPU (bench/RESULTS.md). It can only be set on the command line.
-export const HUB_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8"];
+// A delivery streams, so little of it is live at once (15-30 MB), but a row delivery makes
+// garbage fast (rows parsed, mapped and serialised), and V8's defaults for a large machine let
+// that garbage take the memory:
+// - --max-semi-space-size=8: the young generation, where nearly all of it is born and dies,
+//   defaults to 16 MB semi-spaces on 64-bit, which that allocation rate keeps resident. 8 MB took
+//   1M people to Facebook and Google Ads from 168 and 177 MB peak RSS to 148 and 138 MB.
+// - --heap-growing-percent=25: after each full collection V8 lets the heap grow to a multiple
+//   of what was live before collecting again, approaching 4 on a machine with gigabytes. At 1.25,
+//   1M rows to Braze peaked at 114-116 MB where V8's factor left 158-167 MB, for about 5% more
+//   CPU (set at run time with v8.setFlagsFromString it did not hold: 158-167 MB).
+// Both only work on the command line (bench/RESULTS.md has the runs).
+export const HUB_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8", "--heap-growing-percent=25"];
 
 /** `execArgv` with each hub flag whose option it does not already set (a flag given by hand wins). */
 export function withHubNodeFlags(execArgv: readonly string[]): string[] {

@@ -23,6 +23,8 @@ describe("the node flags the hub runs with", () => {
   it("are added to a worker's flags, except an option already set by hand", () => {
     expect(withHubNodeFlags([])).to.deep.equal([...HUB_NODE_FLAGS]);
     expect(withHubNodeFlags(["--inspect"])).to.deep.equal(["--inspect", ...HUB_NODE_FLAGS]);
-    expect(withHubNodeFlags(["--max-semi-space-size=32"])).to.deep.equal(["--max-semi-space-size=32"]);
+    expect(withHubNodeFlags(["--max-semi-space-size=32"]))
+      .to.deep.equal(["--max-semi-space-size=32", ...HUB_NODE_FLAGS.filter((f) => !f.startsWith("--max-semi"))]);
+    expect(HUB_NODE_FLAGS).to.include("--heap-growing-percent=25");
   });
 });
