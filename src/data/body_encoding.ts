@@ -3,7 +3,7 @@
 import { Readable } from "stream";
 import * as zlib from "zlib";
 import { BadRequestError, PayloadTooLargeError } from "../lib/errors";
-import type { BodySource } from "./payload_stream";
+import type { BodySource } from "./execute_body";
 
 /**
  * Without MAX_DELIVERY_BYTES, a compressed body may inflate to this many times its compressed

@@ -8,43 +8,17 @@ import { ActionRequest, applyPayloadFields, parseAttachment, RequestContext } fr
 import { Base64Decoder, isBase64Mimetype } from "./base64_decoder";
 import { decodedSource, INFLATE_SLACK_BYTES, MAX_INFLATE_RATIO, tooInflated, tooLarge } from "./body_encoding";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits, InlineDelivery } from "./delivery";
-import { BadRequestError, HubError } from "../lib/errors";
+import { BadRequestError } from "../lib/errors";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { LivePushDelivery, SpooledPushDelivery } from "./push_delivery";
 import { Spool } from "./spool";
 import { nextTurn, turnSpent } from "../lib/loop_turns";
 import { UrlDelivery } from "./url_delivery";
+import { BodySource, cutOffError, DISCARD_BYTES, ExecuteBody, FIELD_KEYS, NEEDED_BEFORE_DATA } from "./execute_body";
 
-/** Top-level keys applied to the request, in the order `requestFromBody` applies them. */
-const FIELD_KEYS = ["type", "data", "form_params", "scheduled_plan", "state"];
-/** Known before the data streams to the integration; otherwise the data is spooled. */
-const NEEDED_BEFORE_DATA = [
-  "type", "data", "form_params", "scheduled_plan", "attachment.mimetype", "attachment.extension",
-];
+export type { BodySource, ExecuteBody } from "./execute_body";
+
 const LIVE_HIGH_WATER_MARK = 256 * 1024;
-
-export interface ExecuteBody {
-  request: ActionRequest;
-  /** Ends reading for this request: the rest of the body is discarded, spool files closed. */
-  dispose(): void;
-}
-
-export interface BodySource {
-  readable: Readable;
-  /** Content-Length, when the client sent one. */
-  declaredLength?: number;
-  /** Content-Encoding, when the client sent one. */
-  encoding?: string;
-  /** Told when the body will stay unread: the connection must then not be reused. */
-  abandon?: () => void;
-}
-
-/**
- * After a failure the rest of the body is read into nothing, so the client gets the answer
- * (closing with unread data would reset the connection and lose it), up to this many bytes;
- * past them the connection is closed.
- */
-const DISCARD_BYTES = 8 * 1024 * 1024;
 
 class ExecuteBodyReader implements WalkHandler {
   readonly request: ActionRequest;
@@ -272,14 +246,7 @@ class ExecuteBodyReader implements WalkHandler {
   }
 
   private cutOff(err?: Error): Error {
-    if (err instanceof HubError) { return err; }
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (this.compressed && code?.startsWith("Z_")) {
-      return new BadRequestError(`The request body says Content-Encoding: ${this.compressed} but is not valid ` +
-        `${this.compressed} data (${code === "Z_BUF_ERROR" ? "it ends early" : "bad compressed data"}); ` +
-        "nothing was delivered.");
-    }
-    return new BadRequestError(`The request body was cut off after ${this.bytesRead} bytes; nothing was delivered.`);
+    return cutOffError(err, this.compressed, this.bytesRead);
   }
 
   private fail(err: unknown): void {
