@@ -4,6 +4,7 @@
 // in constant memory; the work per call is bounded by the chunk, so the event loop stays free.
 import { JsonStringDecoder, JsonSyntaxError } from "./json_string_decoder";
 import { Collector, isSpace, ValueEnd, where } from "./json_value_end";
+import { RowRuns } from "./row_runs";
 
 export { JsonSyntaxError } from "./json_string_decoder";
 
@@ -12,6 +13,8 @@ export { JsonSyntaxError } from "./json_string_decoder";
  * - `elements`: walk into an array, parse each element whole (not an array: `collect`).
  * - `elementBytes`: like `elements`, but `element` gets each element's JSON bytes, unparsed (a
  *   reader that parses them only when they are used holds small buffers, not object graphs).
+ *   With an `elements` handler, the rows lying whole in a chunk may come parsed to it at once
+ *   instead (row_runs.ts), in order with the others.
  * - `count`: like `elements` without parsing: `element` gets undefined.
  * - `collect`: parse the value whole and hand it to `value`.
  * - `string`: a string's decoded bytes (an object's or array's raw JSON bytes) go to
@@ -26,6 +29,8 @@ export interface WalkHandler {
   modeFor(path: JsonPath): ValueMode;
   value?(path: JsonPath, value: unknown): void;
   element?(path: JsonPath, value: unknown): void;
+  /** `elementBytes` only: several elements at once, parsed. */
+  elements?(path: JsonPath, values: unknown[]): void;
   /** A `string`/`raw` value begins; `decoded` is true for a string's decoded bytes. */
   start?(path: JsonPath, decoded: boolean): void;
   bytes?(path: JsonPath, chunk: Buffer): void;
@@ -64,11 +69,13 @@ export class JsonWalker {
   private started = false;
   private readonly maxValueBytes: number;
   private readonly sharedEnd = new ValueEnd();
+  private readonly runs: RowRuns | undefined;
   /** Bytes fed before the current buffer. */
   private offset = 0;
 
   constructor(private readonly handler: WalkHandler, options: WalkerOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? 16 * 1024 * 1024;
+    this.runs = handler.elements ? new RowRuns() : undefined;
   }
 
   /** True once the top-level value is complete. */
@@ -154,6 +161,13 @@ export class JsonWalker {
     }
     if (c === 0x5d && frame.state === 0) { this.closeFrame(); return i + 1; }
     frame.state = 4;
+    if (frame.elements === "elementBytes" && this.runs) {
+      const run = this.runs.take(buf, i);
+      if (run) {
+        this.handler.elements!(frame.path, run.values);
+        return run.end;
+      }
+    }
     this.leaf = this.valueLeaf(frame.elements, frame.path);
     return i;
   }

@@ -5,6 +5,11 @@
 // A group is small, so what waits parsed is a few dozen rows, never a chunk's worth.
 import { isSpace, parseJsonBytes } from "./json_value_end";
 
+/** Rows that came parsed already, all at once (row_runs.ts): taken one by one like the others. */
+export class ParsedRun {
+  constructor(readonly rows: readonly unknown[]) {}
+}
+
 /** Rows parsed at once at most. */
 const GROUP_ROWS = 32;
 
@@ -40,12 +45,20 @@ function adjacentRows(parts: readonly unknown[], start: number): number {
 }
 
 /**
- * Yields each part, a Buffer parsed as a row's value; `onRow` is told of each row. A group that
- * does not parse is parsed again row by row, so the error comes at the broken row.
+ * Yields each part, a Buffer parsed as a row's value (a ParsedRun: each of its rows); `onRow` is told
+ * of each row. A group that does not parse is parsed again row by row, so the error comes at the
+ * broken row.
  */
-export function* parsedRows<T>(parts: ReadonlyArray<T | Buffer>, onRow: (row: unknown) => T): Generator<T> {
+export function* parsedRows<T>(
+  parts: ReadonlyArray<T | Buffer | ParsedRun>, onRow: (row: unknown) => T,
+): Generator<T> {
   for (let i = 0; i < parts.length;) {
     const part = parts[i];
+    if (part instanceof ParsedRun) {
+      for (const row of part.rows) { yield onRow(row); }
+      i++;
+      continue;
+    }
     if (!Buffer.isBuffer(part)) {
       yield part;
       i++;

@@ -5,7 +5,7 @@ import { parse as parseCsv } from "csv-parse";
 import { pipeline, Readable } from "stream";
 import { Delivery } from "./delivery";
 import { HubError, UserError } from "../lib/errors";
-import { parsedRows } from "./row_bytes";
+import { ParsedRun, parsedRows } from "./row_bytes";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "./json_walker";
 import { Spool } from "./spool";
 
@@ -171,8 +171,8 @@ export async function* jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iter
   for await (const queued of jsonDetailParts(delivery, what)) { yield expandRows(delivery, queued, what); }
 }
 
-/** A part as queued: a row's JSON bytes until it is taken. */
-type QueuedPart = JsonDetailItem | Buffer;
+/** A part as queued: a row's JSON bytes until it is taken, or rows parsed at once. */
+type QueuedPart = JsonDetailItem | Buffer | ParsedRun;
 
 function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Generator<JsonDetailItem> {
   try {
@@ -222,6 +222,10 @@ async function* jsonDetailParts(delivery: Delivery, what: string): AsyncGenerato
       liveRows++;
       push(bytes as Buffer);
     },
+    elements(_path, rows) {
+      liveRows += rows.length;
+      push(new ParsedRun(rows));
+    },
     start() { spool = spool ?? Spool.create(); },
     bytes(_path, chunk) { spool!.write(chunk); },
   });
@@ -240,6 +244,7 @@ async function* jsonDetailParts(delivery: Delivery, what: string): AsyncGenerato
       yield* walkJsonChunks<QueuedPart>(spool.reader(), what, (push) => ({
         modeFor: () => "elementBytes",
         element: (_path, bytes) => { push(bytes as Buffer); },
+        elements: (_path, rows) => { push(new ParsedRun(rows)); },
         value: (_path, value) => {
           if (value !== null) { throw new UserError(`The ${what} data from Looker is not a list of rows.`); }
         },
