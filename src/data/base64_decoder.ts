@@ -25,6 +25,12 @@ export class InvalidBase64Error extends BadRequestError {
 }
 
 export class Base64Decoder {
+  /**
+   * `overwrite`: the chunks written are the decoder's to write over (no one else holds them),
+   * and decoded bytes take their place instead of new buffers.
+   */
+  constructor(private readonly overwrite = false) {}
+
   private carry = "";
   /** Characters decoded so far (whitespace excluded), for error positions. */
   private seen = 0;
@@ -39,7 +45,8 @@ export class Base64Decoder {
    * The fast path: the chunk's groups decoded natively straight into the output, undefined
    * unless all were valid. The chunk is read as a string once (its whole groups only); the
    * carried characters and the chunk's first ones make one group of their own, so the chunk is
-   * never joined to the carry nor sliced again (each was a copy of the whole chunk).
+   * never joined to the carry nor sliced again (each was a copy of the whole chunk). With
+   * `overwrite` the output is the chunk itself: its text is a string by then.
    */
   private writeWhole(chunk: Buffer): Buffer | undefined {
     const carry = this.carry;
@@ -53,25 +60,29 @@ export class Base64Decoder {
     const rest = chunk.toString("latin1", usable - carry.length);
     if (rest && NOT_BASE64.test(rest)) { return undefined; }
     const expected = (usable / 4) * 3 - pad;
-    const out = Buffer.allocUnsafe((usable / 4) * 3);
+    const from = carry.length ? 4 - carry.length : 0;
+    const first = carry.length ? carry + chunk.toString("latin1", 0, from) : "";
+    const groups = from < usable - carry.length ? chunk.toString("latin1", from, usable - carry.length) : "";
+    // Output ends before the rest's text: (usable / 4) * 3 <= usable - 3 from 12 characters on.
+    const out = this.overwrite && usable >= 12 ? chunk : Buffer.allocUnsafe((usable / 4) * 3);
     let written = 0;
-    let from = 0;
-    if (carry.length) {
-      from = 4 - carry.length;
-      const first = carry + chunk.toString("latin1", 0, from);
-      const one = out.write(first, 0, "base64");
+    if (first) {
+      written = out.write(first, 0, "base64");
       // A padded first group is the data's last: the general check below must see it whole.
-      if (one !== 3 && usable > 4) { return undefined; }
-      written = one;
+      if (written !== 3 && usable > 4) { return this.restored(chunk, out, first, groups); }
     }
-    if (from < usable - carry.length) {
-      written += out.write(chunk.toString("latin1", from, usable - carry.length), written, "base64");
-    }
-    if (written !== expected) { return undefined; }
+    if (groups) { written += out.write(groups, written, "base64"); }
+    if (written !== expected) { return this.restored(chunk, out, first, groups); }
     this.carry = rest;
     this.seen += usable;
     this.padded = pad > 0;
     return written === out.length ? out : out.subarray(0, written);
+  }
+
+  /** Undoes an overwrite before the strict path reads the chunk again; answers undefined. */
+  private restored(chunk: Buffer, out: Buffer, first: string, groups: string): undefined {
+    if (out === chunk) { chunk.write(first.slice(this.carry.length) + groups, 0, "latin1"); }
+    return undefined;
   }
 
   /** Strips line breaks, checks every character, and names the first problem. */

@@ -25,6 +25,10 @@ export interface ExecuteBody {
 }
 
 export interface BodySource {
+  /**
+   * Its chunks become the reader's, to write decoded data over (they are fresh copies from the
+   * HTTP parser or zlib): no chunk may be one that something else still reads.
+   */
   readable: Readable;
   /** Content-Length, when the client sent one. */
   declaredLength?: number;

@@ -1,10 +1,10 @@
-// The fast path of JsonStringDecoder: a large slice of a JSON string's inside is decoded in
-// one native call (V8's JSON.parse on the slice between quotes) instead of byte by byte in
-// JavaScript. A pushed CSV holds an escape every few bytes (\n per row, \" around quoted
-// cells), which made the byte loop the slowest step of a push (about 150 MiB/s against
-// 600+ here). Anything the native path cannot vouch for (the closing quote, an invalid
-// escape, a raw control character, \u escapes beside bytes that are not UTF-8) makes it
-// answer undefined, and the exact byte loop decodes that slice instead.
+// JsonStringDecoder's path where WebAssembly SIMD is missing (json_string_simd.ts is faster): a
+// large slice of a JSON string's inside is decoded in one native call (V8's JSON.parse on the
+// slice between quotes) instead of byte by byte in JavaScript. A pushed CSV holds an escape
+// every few bytes (\n per row, \" around quoted cells), which made the byte loop the slowest
+// step of a push (about 150 MiB/s against 600+ here). Anything the native path cannot vouch
+// for (the closing quote, an invalid escape, a raw control character, \u escapes beside bytes
+// that are not UTF-8) makes it answer undefined, and the exact byte loop decodes that slice.
 import { isAscii, isUtf8 } from "buffer";
 
 const QUOTE = 0x22;

@@ -1,9 +1,11 @@
 // Decodes the inside of a JSON string as its bytes arrive in chunks. A run without escapes
-// is found with indexOf and passed on as it is; a chunk with escapes is decoded in large
-// slices by one native call each (json_string_bulk.ts), and the byte loop here decodes only
-// what that cannot: the slice holding the closing quote, an escape cut by the chunk's end,
-// invalid input (with its message).
+// is found with indexOf and passed on as it is; a chunk with escapes is unescaped 16 bytes at a
+// time by WebAssembly (json_string_simd.ts), over the chunk itself when it is the decoder's, or
+// where that is not available decoded in large slices by one JSON.parse each (json_string_bulk.ts). The byte loop here
+// decodes only what those cannot: an escape cut by the chunk's end, invalid input (with its
+// message), the last bytes of the slice holding the closing quote.
 import { BULK_MIN_BYTES, decodeSlice, wholeEscapesEnd } from "./json_string_bulk";
+import { SIMD_PIECE_BYTES, SimdUnescaper, simdUnescaper } from "./json_string_simd";
 
 /** A JSON text that is not valid where the walker needs it to be. */
 export class JsonSyntaxError extends Error {
@@ -19,6 +21,10 @@ const BACKSLASH = 0x5c;
 const MAX_ESCAPE = 12;
 /** Largest slice decoded in one native call (bounds its scratch buffer). */
 const BULK_SLICE_BYTES = 256 * 1024;
+/** Output slabs of the WebAssembly path: pieces of one are handed on, none is ever written twice. */
+const SLAB_BYTES = 64 * 1024 + MAX_ESCAPE;
+
+const EMPTY = Buffer.alloc(0);
 
 const SIMPLE_ESCAPES: Record<number, number> = {
   0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09,
@@ -94,6 +100,16 @@ function copyRun(src: Buffer, from: number, to: number, out: Buffer, o: number):
   return o + length;
 }
 
+export interface StringDecoderOptions {
+  /**
+   * The chunks fed are the decoder's to write over (no one else holds them): decoded bytes
+   * then take the place of the escapes they came from, and no output is allocated.
+   */
+  overwrite?: boolean;
+  /** False: never the WebAssembly unescaper (the slower paths, for tests). */
+  simd?: boolean;
+}
+
 /**
  * Decodes one JSON string's contents across chunks. `feed` is called with the position
  * just after the opening quote (and then at 0 of each next chunk); it emits decoded bytes
@@ -102,8 +118,16 @@ function copyRun(src: Buffer, from: number, to: number, out: Buffer, o: number):
 export class JsonStringDecoder {
   /** The start of an escape cut by a chunk boundary. */
   private pending: Buffer | undefined;
+  private readonly unescaper: SimdUnescaper | undefined;
+  private readonly overwrite: boolean;
+  /** Without `overwrite`: where decoded bytes go, pieces of it handed on, never written twice. */
+  private slab = EMPTY;
+  private slabAt = 0;
 
-  constructor(private readonly emit: (bytes: Buffer) => void) {}
+  constructor(private readonly emit: (bytes: Buffer) => void, options: StringDecoderOptions = {}) {
+    this.unescaper = options.simd === false ? undefined : simdUnescaper();
+    this.overwrite = options.overwrite === true;
+  }
 
   feed(buf: Buffer, start: number): number {
     let i = start;
@@ -112,11 +136,57 @@ export class JsonStringDecoder {
       i = this.finishPending(buf, i);
       if (i < 0) { return -1; }
     }
-    if (n - i >= BULK_MIN_BYTES && buf.indexOf(BACKSLASH, i) >= 0) {
+    if (this.unescaper && buf.indexOf(BACKSLASH, i) >= 0) {
+      i = this.feedSimd(this.unescaper, buf, i);
+      if (i === n) { return -1; }
+    } else if (n - i >= BULK_MIN_BYTES && buf.indexOf(BACKSLASH, i) >= 0) {
       i = this.feedBulk(buf, i);
       if (i === n) { return -1; }
     }
     return this.feedBytes(buf, i, n);
+  }
+
+  /**
+   * Unescapes with WebAssembly, decoding the escapes it leaves (\u) here, up to the closing
+   * quote or an escape cut by the chunk's end; answers where the byte loop must go on.
+   */
+  private feedSimd(unescaper: SimdUnescaper, buf: Buffer, start: number): number {
+    const n = buf.length;
+    let i = start;
+    /** With `overwrite`: where the decoded bytes written over `buf` end. */
+    let written = start;
+    while (i < n) {
+      const to = Math.min(n, i + SIMD_PIECE_BYTES);
+      let out = buf;
+      let from = written;
+      if (!this.overwrite) {
+        // Output is never longer than input; an escape decoded here may reach past `to`.
+        if (this.slab.length - this.slabAt < to - i + MAX_ESCAPE) {
+          this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, to - i + MAX_ESCAPE));
+          this.slabAt = 0;
+        }
+        out = this.slab;
+        from = this.slabAt;
+      }
+      let o = from;
+      let stopped = false;
+      const base = i;
+      unescaper.load(buf, base, to);
+      while (i < to) {
+        let stop: number;
+        [stop, o] = unescaper.step(i - base, out, o);
+        i = base + stop;
+        if (i === to) { break; }
+        const decoded = buf[i] === QUOTE ? undefined : decodeEscape(buf, i, n, out, o);
+        if (!decoded) { stopped = true; break; }
+        o = decoded[0];
+        i += decoded[1];
+      }
+      if (o > from) { this.emit(out.subarray(from, o)); }
+      if (this.overwrite) { written = o; } else { this.slabAt = o; }
+      if (stopped) { return i; }
+    }
+    return i;
   }
 
   /** Decodes whole slices natively while it can; answers where the byte loop must go on. */

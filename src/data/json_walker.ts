@@ -60,6 +60,8 @@ type Leaf =
 export interface WalkerOptions {
   /** Largest value parsed whole (`collect`, each element, each key). */
   maxValueBytes?: number;
+  /** The chunks fed are the walker's to write over once read: a `string`'s decoded bytes then take their place. */
+  overwrite?: boolean;
 }
 
 export class JsonWalker {
@@ -68,6 +70,7 @@ export class JsonWalker {
   private rootDone = false;
   private started = false;
   private readonly maxValueBytes: number;
+  private readonly overwrite: boolean;
   private readonly sharedEnd = new ValueEnd();
   private readonly runs: RowRuns | undefined;
   /** Bytes fed before the current buffer. */
@@ -76,6 +79,7 @@ export class JsonWalker {
   constructor(private readonly handler: WalkHandler, options: WalkerOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? 16 * 1024 * 1024;
     this.runs = handler.elements ? new RowRuns() : undefined;
+    this.overwrite = options.overwrite === true;
   }
 
   /** True once the top-level value is complete. */
@@ -197,7 +201,8 @@ export class JsonWalker {
         if (c === 0x7b || c === 0x5b) { return this.startValue(path, "raw", buf, i); }
         if (c !== QUOTE) { break; }
         this.handler.start?.(path, true);
-        const decoder = new JsonStringDecoder((bytes) => this.handler.bytes?.(path, bytes));
+        const decoder = new JsonStringDecoder((bytes) => this.handler.bytes?.(path, bytes),
+          { overwrite: this.overwrite });
         this.leaf = { kind: "string", path, decoder };
         return i + 1;
       case "raw":

@@ -13,6 +13,7 @@ import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from ".
 import { LivePushDelivery, SpooledPushDelivery } from "./push_delivery";
 import { Spool } from "./spool";
 import { nextTurn, turnSpent } from "../lib/loop_turns";
+import { spentBytes } from "../lib/young_garbage";
 import { UrlDelivery } from "./url_delivery";
 import { BodySource, cutOffError, DISCARD_BYTES, ExecuteBody, FIELD_KEYS, NEEDED_BEFORE_DATA } from "./execute_body";
 
@@ -22,7 +23,7 @@ const LIVE_HIGH_WATER_MARK = 256 * 1024;
 
 class ExecuteBodyReader implements WalkHandler {
   readonly request: ActionRequest;
-  private readonly walker = new JsonWalker(this);
+  private readonly walker = new JsonWalker(this, { overwrite: true });
   private readonly input: Readable;
   private readonly seen = new Set<string>();
   private readonly fields = new Map<string, unknown>();
@@ -103,7 +104,7 @@ class ExecuteBodyReader implements WalkHandler {
     this.attachmentPresent = true;
     const base64 = decoded && isBase64Mimetype(this.attachmentFields.mimetype as string | undefined);
     if (NEEDED_BEFORE_DATA.every((key) => this.seen.has(key))) {
-      this.base64 = base64 ? new Base64Decoder() : undefined;
+      this.base64 = base64 ? new Base64Decoder(true) : undefined;
       this.live = new Readable({ highWaterMark: LIVE_HIGH_WATER_MARK, read: () => this.release() });
       this.resolve();
     } else {
@@ -196,6 +197,7 @@ class ExecuteBodyReader implements WalkHandler {
     }
     try {
       this.walker.feed(chunk);
+      spentBytes(chunk.length);
     } catch (err) {
       this.fail(err);
     }

@@ -114,11 +114,27 @@ describe("push decoders on large slices", () => {
 describe("base64 decoder on large slices", () => {
   const bytes = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * 131 + (i >> 7)) % 256));
 
+  /** Decodes `text` cut at `cuts` by decoders that do and do not write over their chunks: they must agree. */
   function run(text: string, cuts: number[]): Buffer {
-    const decoder = new Base64Decoder();
-    const out = cutAt(Buffer.from(text, "latin1"), cuts).map((c) => decoder.write(c));
-    out.push(decoder.end());
-    return Buffer.concat(out);
+    const [kept, over] = [false, true].map((overwrite) => {
+      const decoder = new Base64Decoder(overwrite);
+      try {
+        // A chunk written over is the decoder's own: a copy.
+        const chunks = cutAt(Buffer.from(text, "latin1"), cuts);
+        const out = chunks.map((c) => decoder.write(overwrite ? Buffer.from(c) : c));
+        out.push(decoder.end());
+        return Buffer.concat(out);
+      } catch (err) {
+        return err as Error;
+      }
+    });
+    if (kept instanceof Error) {
+      expect(over, "written over").to.be.instanceOf(InvalidBase64Error);
+      expect((over as Error).message, "written over").to.equal(kept.message);
+      throw kept;
+    }
+    expect(over instanceof Buffer && over.equals(kept), "written over").to.equal(true);
+    return kept;
   }
 
   it("decodes groups cut at every position, padded or not, standard or URL-safe", () => {
