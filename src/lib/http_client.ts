@@ -136,12 +136,14 @@ export class HttpClient {
     options = { ...options, signal };
     const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
     const source = options.body instanceof Readable ? options.body : undefined;
-    const stopSpooling = onAbort(signal, (reason) => source?.destroy(reason));
     let spooled: SpooledBody | undefined;
-    try {
-      spooled = source ? await spoolStream(source, { dir: this.settings.spoolDir }) : undefined;
-    } finally {
-      stopSpooling();
+    if (source) {
+      const stopSpooling = onAbort(signal, (reason) => source.destroy(reason));
+      try {
+        spooled = await spoolStream(source, { dir: this.settings.spoolDir });
+      } finally {
+        stopSpooling();
+      }
     }
     try {
       return await this.withRetries(url, options, replayable(spooled ?? options.body));
