@@ -60,11 +60,13 @@ function requestContext(logger: Logger, consoleEnabled: boolean) {
       webhookId: req.get("x-looker-webhook-id") || undefined,
       instanceId: req.get("x-looker-instance") || undefined,
     });
-    res.set("X-Request-Id", requestId);
+    res.setHeader("X-Request-Id", requestId);
     let logged = false;
     const access = () => {
       if (logged) { return; }
       logged = true;
+      // Below LOG_LEVEL the line is not even built.
+      if (!logger.isLevelEnabled("info")) { return; }
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       (res.locals.logger as Logger).info("request", {
         method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10,

@@ -50,6 +50,25 @@ describe("logger levels", () => {
     expect(collect.messages).to.deep.equal(["for the debug transport"]);
   });
 
+  it("gives children their fields: the call's over the child's over its parents', siblings apart", async () => {
+    const { logger, lines } = logging("info");
+    const parent = logger.child({ requestId: "r-3", kind: "parent" });
+    const child = parent.child({ integration: "debug", kind: "child" });
+    const sibling = parent.child({ integration: "slack" });
+    child.info("from the child", { kind: "call" });
+    sibling.info("from the sibling");
+    parent.info("from the parent");
+    child.error(new Error("boom"));
+    await flush();
+    const written = lines().map((l) => JSON.parse(l));
+    expect(written[0]).to.include({ message: "from the child", requestId: "r-3", integration: "debug", kind: "call" });
+    expect(written[1]).to.include({ message: "from the sibling", requestId: "r-3", integration: "slack",
+      kind: "parent" });
+    expect(written[2]).to.include({ message: "from the parent", kind: "parent" });
+    expect(written[2]).not.to.have.property("integration");
+    expect(written[3]).to.include({ message: "boom", level: "error", requestId: "r-3", integration: "debug" });
+  });
+
   it("returns the logger, as winston's methods do", () => {
     const { logger } = logging("error");
     expect(logger.info("x")).to.equal(logger);
