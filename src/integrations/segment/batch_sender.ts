@@ -122,13 +122,13 @@ export class BatchSender implements SegmentSender {
       this.timeOf = message.timestamp;
       this.timeJson = JSON.stringify(message.timestamp) ?? "null";
     }
-    let json = this.messageHead;
-    for (const key of Object.keys(message) as Array<keyof SegmentMessage>) {
-      if (key === "context" || key === "timestamp") { continue; }
-      const value = JSON.stringify(message[key]);
-      if (value !== undefined) { json += `,${JSON.stringify(key)}:${value}`; }
-    }
-    return `${json},"timestamp":${this.timeJson}}`;
+    // The row's own keys in one JSON.stringify (a call a key cost a third more), in the order
+    // rowToMessage sets them; undefined ones are left out, as JSON.stringify leaves them out.
+    const own = JSON.stringify({
+      userId: message.userId, anonymousId: message.anonymousId, messageId: message.messageId,
+      groupId: message.groupId, event: message.event, properties: message.properties, traits: message.traits,
+    });
+    return `${this.messageHead},${own.slice(1, -1)},"timestamp":${this.timeJson}}`;
   }
 
   /** Hands the batch being built to a request, once the window has room. */
