@@ -11,6 +11,7 @@ import { defaultMaxConcurrentDeliveries } from "../src/config_capacity";
 import { BurstPlan, BurstSent } from "./burst_sender";
 import { Arrived, VendorPorts } from "./burst_vendors";
 import { getStatus, Hub, procMemory, startHub } from "./hub_process";
+import { standIn } from "./deliveries";
 import { BenchContext, Part, verdict } from "./part";
 import { csvPlan, csvSha256 } from "./payloads";
 import { fmt, MB, MiB } from "./results";
@@ -63,7 +64,8 @@ async function run(ctx: BenchContext, vendors: { ports: VendorPorts; report(): P
     const cpuBefore = hub.cpuSeconds();
     const watching = watch(hub);
     const full: BurstPlan = { ...plan, hubUrl: hub.url, key: hub.key, vendors: vendors.ports, mode };
-    const child = fork(path.join(__dirname, "burst_sender.ts"), [JSON.stringify(full)], { execArgv: EXEC_ARGV });
+    const child = standIn(fork(path.join(__dirname, "burst_sender.ts"), [JSON.stringify(full)],
+      { execArgv: EXEC_ARGV }));
     const sent = await new Promise<BurstSent>((resolve, reject) => {
       child.once("message", (m) => resolve(m as BurstSent));
       child.once("exit", (code) => { if (code) { reject(new Error(`the burst sender exited with ${code}`)); } });
@@ -117,7 +119,7 @@ export const burstPart: Part = {
     const env: Record<string, string> = limit ? { MAX_CONCURRENT_DELIVERIES: limit } : {};
     const effectiveLimit = limit ? Number(limit)
       : defaultMaxConcurrentDeliveries(os.totalmem(), 1, os.availableParallelism());
-    const child = fork(path.join(__dirname, "burst_vendors.ts"), [], { execArgv: EXEC_ARGV });
+    const child = standIn(fork(path.join(__dirname, "burst_vendors.ts"), [], { execArgv: EXEC_ARGV }));
     try {
       const ports = await new Promise<VendorPorts>((resolve) => {
         child.once("message", (m) => resolve(m as VendorPorts));
