@@ -78,7 +78,7 @@ export class JsonWalker {
 
   constructor(private readonly handler: WalkHandler, options: WalkerOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? 16 * 1024 * 1024;
-    this.runs = handler.elements ? new RowRuns() : undefined;
+    this.runs = handler.elements ? new RowRuns(this.maxValueBytes) : undefined;
     this.overwrite = options.overwrite === true;
   }
 

@@ -18,14 +18,22 @@ const MAX_FAILURES = 3;
 /** Values of the array from `from` (the start of a row) to the chunk's last row end; undefined when none. */
 export class RowRuns {
   private failures = 0;
+  private readonly maxBytes: number;
   /** The buffer a run was last tried in: one try a chunk. */
   private tried: Buffer | undefined;
+
+  /** `maxBytes`: what a run may span at most (never over MAX_RUN_BYTES), so no row in it is larger. */
+  constructor(maxBytes = MAX_RUN_BYTES) {
+    this.maxBytes = Math.min(maxBytes, MAX_RUN_BYTES);
+  }
 
   /** The rows and the index just past the last, or undefined to read on row by row. */
   take(buf: Buffer, from: number): { values: unknown[]; end: number } | undefined {
     if (this.tried === buf || this.failures >= MAX_FAILURES) { return undefined; }
     this.tried = buf;
-    const at = buf.lastIndexOf(RUN_END, Math.min(buf.length, from + MAX_RUN_BYTES) - RUN_END.length);
+    // The last place a run's end may start; lastIndexOf would read a negative one from the end.
+    const last = Math.min(buf.length, from + this.maxBytes) - RUN_END.length;
+    const at = last < from ? -1 : buf.lastIndexOf(RUN_END, last);
     if (at < from) { return undefined; }
     const end = at + 2;
     let values: unknown;
