@@ -3,6 +3,7 @@
 // per download, from the first request to the last byte; whatever stage the download is in
 // (connecting, reading) registers how to fail it.
 import { Readable, Transform, TransformCallback } from "stream";
+import { spentBytes } from "../lib/young_garbage";
 import { DeliveryLimits } from "./delivery";
 import { onAbort } from "../lib/abort_scope";
 import { PayloadTooLargeError, UserError } from "../lib/errors";
@@ -11,12 +12,13 @@ export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} seconds`;
 }
 
-/** Counts bytes through, failing past the limit. */
+/** Counts bytes through, failing past the limit; each chunk is garbage once passed on (young_garbage.ts). */
 export function byteGuard(maxBytes: number): Transform & { bytes: number } {
   const guard = new Transform({
     highWaterMark: 256 * 1024,
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
       guard.bytes += chunk.length;
+      spentBytes(chunk.length);
       if (maxBytes && guard.bytes > maxBytes) {
         return done(new PayloadTooLargeError(
           `The data at the download URL is larger than this integration service accepts (${maxBytes} bytes).`,
