@@ -14,16 +14,20 @@ export class ClientGoneError extends UserError {
   }
 }
 
-const scope = new AsyncLocalStorage<AbortSignal>();
+/** A signal, or what makes it when first asked (an AbortSignal costs; many deliveries never ask). */
+export type SignalSource = AbortSignal | (() => AbortSignal);
+
+const scope = new AsyncLocalStorage<SignalSource>();
 
 /** Runs `work` with `signal` as the ambient signal of everything it starts. */
-export function withSignal<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+export function withSignal<T>(signal: SignalSource, work: () => Promise<T>): Promise<T> {
   return scope.run(signal, work);
 }
 
 /** The ambient signal, when the caller runs within a delivery. */
 export function currentSignal(): AbortSignal | undefined {
-  return scope.getStore();
+  const source = scope.getStore();
+  return typeof source === "function" ? source() : source;
 }
 
 /** The error an aborted signal carries, as an Error. */

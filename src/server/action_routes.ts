@@ -1,6 +1,7 @@
 // The Action API routes: the list, one definition, form and execute. Current paths are
 // /actions/:name/...; the seed-era /integrations/:name/... paths answer the same.
 import { NextFunction, Request, RequestHandler, Response, Router } from "express";
+import { Readable } from "stream";
 import { ActionForm } from "../hub/action_form";
 import { resolveDeliveryFormat } from "../data/format_resolution";
 import { requestFromBody } from "../data/request_body";
@@ -8,11 +9,12 @@ import { ActionRequest, RequestContext } from "../hub/action_request";
 import { ActionResponse } from "../hub/action_response";
 import { DEFAULT_DELIVERY_LIMITS, DeliveryLimits } from "../data/delivery";
 import { MeteredDelivery } from "../data/delivery_meter";
-import { ClientGoneError, onAbort, withSignal } from "../lib/abort_scope";
 import { UserError } from "../lib/errors";
 import { Integration } from "../hub/integration";
 import { LookerVersion } from "../hub/looker_version";
 import { ExecuteBody, readExecuteBody } from "../data/payload_stream";
+import { cutOffError } from "../data/execute_body";
+import { requestFromWholeExecute } from "../data/whole_execute_body";
 import { Registry } from "../hub/registry";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { validateFormValues, validateRequest } from "../hub/validation";
@@ -21,7 +23,9 @@ import { markFailure, typedValues } from "./delivery_failure";
 import { executeErrorAnswer, formErrorAnswer, logError, normalizeError, plainErrorAnswer } from "./errors";
 import { sendJson, startKeepAlive } from "./keepalive";
 import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
+import { ClientWatch } from "./client_watch";
 import { DeliveryGate, Release } from "./delivery_gate";
+import { jsonText, plainLength, readWhole } from "./plain_body";
 import { HubMetrics, Outcome } from "./metrics";
 
 export interface ActionRouteOptions {
@@ -40,6 +44,7 @@ export interface ActionRouteOptions {
 
 /** Executes with a declared body under this many bytes run whatever MAX_CONCURRENT_DELIVERIES says. */
 export const SMALL_DELIVERY_BYTES = 1024 * 1024;
+const NO_RELEASE: Release = () => undefined;
 
 function outcomeOf(err: unknown): Outcome {
   return err instanceof UserError ? "failure" : "error";
@@ -65,39 +70,16 @@ function integrationFor(registry: Registry, req: Request, res: Response): Integr
   return integration;
 }
 
-/** Aborted when the client hangs up before the answer is complete. */
-function clientSignal(res: Response): AbortSignal {
-  if (!res.locals.abort) {
-    const abort = new AbortController();
-    res.locals.abort = abort;
-    res.once("close", () => { if (!res.writableFinished) { abort.abort(new ClientGoneError()); } });
-  }
-  return (res.locals.abort as AbortController).signal;
-}
-
 function requestContext(req: Request, res: Response): RequestContext {
+  const watch = ClientWatch.of(res);
   return {
     requestId: res.locals.requestId,
     webhookId: req.get("x-looker-webhook-id") || undefined,
     instanceId: req.get("x-looker-instance") || undefined,
     lookerVersion: lookerVersion(res),
     logger: res.locals.logger,
-    signal: clientSignal(res),
+    get signal() { return watch.signal; },
   };
-}
-
-/**
- * Runs `work` with the request's signal as the ambient one (the HTTP client stops with it),
- * and settles as soon as the signal aborts: a delivery nobody waits for ends at once, and
- * whatever in it cannot be stopped finishes unobserved.
- */
-function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  const running = withSignal(signal, work);
-  let stop = () => undefined as void;
-  const aborted = new Promise<never>((_resolve, reject) => { stop = onAbort(signal, reject); });
-  running.catch(() => undefined);
-  aborted.catch(() => undefined);
-  return Promise.race([running, aborted]).finally(() => stop());
 }
 
 function buildRequest(req: Request, res: Response): ActionRequest {
@@ -105,6 +87,10 @@ function buildRequest(req: Request, res: Response): ActionRequest {
 }
 
 function readBody(req: Request, res: Response, limits: DeliveryLimits): Promise<ExecuteBody> {
+  const context = requestContext(req, res);
+  if (plainLength(req, limits.maxBytes || Number.MAX_SAFE_INTEGER) !== undefined) {
+    return readSmallBody(req, context, limits);
+  }
   const length = req.get("content-length");
   return readExecuteBody({
     readable: req,
@@ -112,7 +98,27 @@ function readBody(req: Request, res: Response, limits: DeliveryLimits): Promise<
     encoding: req.get("content-encoding"),
     // Whatever of the body is unread stays unread: this connection is not reused.
     abandon: () => { if (!res.headersSent) { res.set("Connection", "close"); } },
-  }, requestContext(req, res), limits);
+  }, context, limits);
+}
+
+/**
+ * A short plain execute body, read whole: a cell action, a link, inline values become their
+ * request at once (whole_execute_body.ts); data to stream, or anything refused, goes through
+ * the streaming reader from the bytes read, which answers as it would have from the socket.
+ */
+function readSmallBody(req: Request, context: RequestContext, limits: DeliveryLimits): Promise<ExecuteBody> {
+  return new Promise((resolve, reject) => readWhole(req, (bytes) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(jsonText(bytes));
+    } catch {
+      parsed = undefined;
+    }
+    const request = parsed === undefined ? undefined : requestFromWholeExecute(parsed, context, limits);
+    if (request) { return resolve({ request, dispose: () => undefined }); }
+    resolve(readExecuteBody({ readable: Readable.from([bytes], { objectMode: false }), declaredLength: bytes.length },
+      context, limits));
+  }, (bytesRead) => reject(cutOffError(undefined, undefined, bytesRead))));
 }
 
 async function runForm(integration: Integration, request: ActionRequest): Promise<ActionForm> {
@@ -144,11 +150,9 @@ export function actionRoutes(options: ActionRouteOptions): Router {
    * not queue behind big deliveries stuck on a slow vendor.
    */
   const turn = async (req: Request, res: Response): Promise<Release> => {
-    const declared = Number(req.get("content-length") ?? NaN);
-    if (declared < SMALL_DELIVERY_BYTES) { return () => undefined; }
     const waiting = gate.active >= gate.limit ? startKeepAlive(res, keepAliveIntervalMs) : undefined;
     try {
-      return await gate.enter(clientSignal(res));
+      return await gate.enter(ClientWatch.of(res).signal);
     } finally {
       waiting?.stop();
     }
@@ -177,7 +181,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     }
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     try {
-      const result = await untilAborted(request.signal!,
+      const result = await ClientWatch.of(res).untilGone(
         () => oauth.form(integration, request, () => runForm(integration, request)));
       metrics.formAnswered(integration.name, result.error ? "failure" : "success");
       sendJson(res, 200, result.toJSON());
@@ -198,7 +202,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     let release: Release | undefined;
     try {
       integration = integrationFor(registry, req, res);
-      release = await turn(req, res);
+      const declared = Number(req.get("content-length") ?? NaN);
+      release = declared < SMALL_DELIVERY_BYTES ? NO_RELEASE : await turn(req, res);
       reading = true;
       body = await readBody(req, res, deliveryLimits);
     } catch (err) {
@@ -222,12 +227,17 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       typed: typedValues(request) };
     const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
     try {
-      const result = await untilAborted(request.signal!,
+      const result = await ClientWatch.of(res).untilGone(
         () => oauth.execute(integration, request, () => runExecute(integration, request)));
       finished(result.success ? "success" : "failure");
-      if (result.success) { res.locals.logger.info("delivery finished", { success: true, ...details() }); }
-      sendJson(res, 200, markFailure(result.toJSON(), res.locals.logger, { ...failure, logMessage: result.logMessage },
-        details()));
+      const logger = res.locals.logger as Logger;
+      if (result.success) {
+        if (logger.isLevelEnabled("info")) { logger.info("delivery finished", { success: true, ...details() }); }
+        sendJson(res, 200, result.toJSON());
+      } else {
+        const context = { ...failure, logMessage: result.logMessage };
+        sendJson(res, 200, markFailure(result.toJSON(), logger, context, details()));
+      }
     } catch (err) {
       finished(outcomeOf(err));
       // A user error is told by the failure line alone; anything else also logs its details.

@@ -5,14 +5,10 @@
 // connection, so an unauthenticated body costs nothing, compressed or not.
 import * as bodyParser from "body-parser";
 import { NextFunction, Request, Response } from "express";
+import { jsonText, plainLength, readWhole } from "./plain_body";
 
 /** Looker's list, definition and form bodies are a few kilobytes: a megabyte is far more than enough. */
 export const DEFAULT_MAX_JSON_BODY_BYTES = 1024 * 1024;
-
-/** Bodies declared at most this long, uncompressed and UTF-8, are read without body-parser. */
-const PLAIN_BODY_BYTES = 64 * 1024;
-/** No charset, or UTF-8 (what body-parser reads any UTF-8 body as). */
-const UTF8_TYPE = /^[^;]*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 /** A body-parser error's shape (`type`), which normalizeError (errors.ts) turns into an answer. */
 class BodyError extends Error {
@@ -21,38 +17,10 @@ class BodyError extends Error {
   }
 }
 
-/** The declared length of a short, uncompressed UTF-8 body; undefined for any other. */
-function plainLength(req: Request, limit: number): number | undefined {
-  const { headers } = req;
-  const length = headers["content-length"];
-  if (length === undefined || length.length > 6 || !/^\d+$/.test(length) || headers["transfer-encoding"]) {
-    return undefined;
-  }
-  const declared = Number(length);
-  const encoding = headers["content-encoding"];
-  const type = headers["content-type"];
-  if (declared > limit || declared > PLAIN_BODY_BYTES || (encoding && encoding.toLowerCase() !== "identity") ||
-    (type !== undefined && !UTF8_TYPE.test(type))) {
-    return undefined;
-  }
-  return declared;
-}
-
-/**
- * Reads a short plain body whole, as body-parser would (an empty body is {}, a BOM is dropped,
- * any JSON value is taken), at a fraction of its CPU: list and form requests are most of
- * Looker's small traffic.
- */
+/** A short plain body, read whole and parsed as body-parser would (an empty body is {}, any JSON value is taken). */
 function readPlainBody(req: Request, next: NextFunction): void {
-  const chunks: Buffer[] = [];
-  let settled = false;
-  const settle = (err?: Error) => {
-    if (settled) { return; }
-    settled = true;
-    req.off("data", onData);
-    if (err) { return next(err); }
-    let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8");
-    if (text.charCodeAt(0) === 0xfeff) { text = text.slice(1); }
+  readWhole(req, (bytes) => {
+    const text = jsonText(bytes);
     try {
       req.body = text.length ? JSON.parse(text) : {};
     } catch {
@@ -60,12 +28,7 @@ function readPlainBody(req: Request, next: NextFunction): void {
     }
     (req as Request & { _body?: boolean })._body = true;
     next();
-  };
-  const onData = (chunk: Buffer) => { chunks.push(chunk); };
-  req.on("data", onData);
-  req.once("end", () => settle());
-  req.once("error", () => settle(new BodyError("The request ended before its body.", "request.aborted")));
-  req.once("close", () => settle(new BodyError("The request ended before its body.", "request.aborted")));
+  }, () => next(new BodyError("The request ended before its body.", "request.aborted")));
 }
 
 /**

@@ -1,4 +1,6 @@
 // Builds the real Express app around chosen integrations, for supertest.
+import * as http from "http";
+import { AddressInfo } from "net";
 import { PassThrough } from "stream";
 import { Config, loadConfig } from "../../src/config";
 import { Integration } from "../../src/hub/integration";
@@ -39,4 +41,21 @@ export function buildTestApp(integrations: Integration[], env: Record<string, st
 
 export function authHeader(secret = TEST_SECRET): string {
   return `Token token="${generateApiKey(secret)}"`;
+}
+
+/**
+ * Serves `app` on a loopback port from the suite's start to its end (mocha hooks): for tests
+ * that speak raw HTTP (chunked bodies, exact lengths) rather than through supertest.
+ */
+export function serveDuringSuite(app: ReturnType<typeof createApp>): { port: () => number } {
+  let server: http.Server | undefined;
+  before(async () => {
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  });
+  after(async () => {
+    server!.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+  });
+  return { port: () => (server!.address() as AddressInfo).port };
 }

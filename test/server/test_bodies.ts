@@ -2,32 +2,22 @@
 // still goes through it. Both must answer alike.
 import { expect } from "chai";
 import * as http from "http";
-import { AddressInfo } from "net";
+import * as net from "net";
 import * as zlib from "zlib";
 import { DebugIntegration } from "../../src/integrations/debug/debug";
-import { authHeader, buildTestApp } from "../helpers/app";
+import { authHeader, buildTestApp, serveDuringSuite } from "../helpers/app";
 
 interface Answer { status: number; body: string; }
 
 describe("whole JSON bodies (list, definition, form)", () => {
   const { app } = buildTestApp([new DebugIntegration()]);
-  let server: http.Server;
-  let port: number;
-  before(async () => {
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const served = serveDuringSuite(app);
 
   /** A POST with `body` sent whole with its Content-Length, or chunked (no length: body-parser reads it). */
   const send = (path: string, body: Buffer | string, headers: Record<string, string> = {}, chunked = false) =>
     new Promise<Answer>((resolve, reject) => {
       const bytes = Buffer.from(body);
-      const req = http.request({ host: "127.0.0.1", port, path, method: "POST", headers: {
+      const req = http.request({ host: "127.0.0.1", port: served.port(), path, method: "POST", headers: {
         "Authorization": authHeader(), "Content-Type": "application/json", ...headers,
         ...(chunked ? {} : { "Content-Length": String(bytes.length) }) } }, (res) => {
         let text = "";
@@ -70,5 +60,29 @@ describe("whole JSON bodies (list, definition, form)", () => {
     expect(gzipped.status).to.equal(200);
     const big = await send("/actions/debug/form", `{"junk":"${"a".repeat(1024 * 1024)}"}`);
     expect(big.status).to.equal(413);
+  });
+});
+
+describe("a short plain body cut off by its client", () => {
+  const { app, logs } = buildTestApp([new DebugIntegration()]);
+  const served = serveDuringSuite(app);
+
+  it("is seen as aborted, and the hub goes on serving", async () => {
+    const port = served.port();
+    const socket = net.connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(`POST /actions/debug/form HTTP/1.1\r\nHost: x\r\nAuthorization: ${authHeader()}\r\n` +
+      "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":{");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const aborted = () => logs().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+      .find((l) => l.message === "request" && l.path === "/actions/debug/form");
+    for (let i = 0; i < 100 && !aborted(); i++) { await new Promise((resolve) => setTimeout(resolve, 20)); }
+    expect(aborted()).to.include({ method: "POST", aborted: true });
+    const after = await new Promise<number>((resolve, reject) => {
+      http.request({ host: "127.0.0.1", port, path: "/status" }, (res) => { res.resume(); resolve(res.statusCode!); })
+        .on("error", reject).end();
+    });
+    expect(after).to.equal(200);
   });
 });
