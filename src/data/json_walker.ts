@@ -166,7 +166,7 @@ export class JsonWalker {
     if (c === 0x5d && frame.state === 0) { this.closeFrame(); return i + 1; }
     frame.state = 4;
     if (frame.elements === "elementBytes" && this.runs) {
-      const run = this.runs.take(buf, i);
+      const run = this.runs.take(buf, i, this.offset);
       if (run) {
         this.handler.elements!(frame.path, run.values);
         return run.end;

@@ -19,18 +19,21 @@ const MAX_FAILURES = 3;
 export class RowRuns {
   private failures = 0;
   private readonly maxBytes: number;
-  /** The buffer a run was last tried in: one try a chunk. */
-  private tried: Buffer | undefined;
+  /** Where in the document the chunk a run was last tried in began: one try a chunk. */
+  private tried = -1;
 
   /** `maxBytes`: what a run may span at most (never over MAX_RUN_BYTES), so no row in it is larger. */
   constructor(maxBytes = MAX_RUN_BYTES) {
     this.maxBytes = Math.min(maxBytes, MAX_RUN_BYTES);
   }
 
-  /** The rows and the index just past the last, or undefined to read on row by row. */
-  take(buf: Buffer, from: number): { values: unknown[]; end: number } | undefined {
-    if (this.tried === buf || this.failures >= MAX_FAILURES) { return undefined; }
-    this.tried = buf;
+  /**
+   * The rows and the index just past the last, or undefined to read on row by row. `chunkAt` is
+   * where in the document `buf` begins (a reader may feed one Buffer object more than once).
+   */
+  take(buf: Buffer, from: number, chunkAt: number): { values: unknown[]; end: number } | undefined {
+    if (this.tried === chunkAt || this.failures >= MAX_FAILURES) { return undefined; }
+    this.tried = chunkAt;
     // The last place a run's end may start; lastIndexOf would read a negative one from the end.
     const last = Math.min(buf.length, from + this.maxBytes) - RUN_END.length;
     const at = last < from ? -1 : buf.lastIndexOf(RUN_END, last);

@@ -68,18 +68,21 @@ describe("row runs (the rows lying whole in a chunk, parsed at once)", () => {
   it("tries once a chunk, only from a row's start, and stops after a few wrong guesses", () => {
     const runs = new RowRuns();
     const good = Buffer.from('{"a":{"value":1}},{"a":{"value":2}},{"a":');
-    expect(runs.take(good, 0)).to.deep.equal({ values: [{ a: { value: 1 } }, { a: { value: 2 } }], end: 35 });
-    expect(runs.take(good, 36)).to.equal(undefined);
-    for (let k = 0; k < 3; k++) {
-      expect(runs.take(Buffer.from('{"a":"x}},{"'), 0)).to.equal(undefined);
+    const run = { values: [{ a: { value: 1 } }, { a: { value: 2 } }], end: 35 };
+    expect(runs.take(good, 0, 0)).to.deep.equal(run);
+    expect(runs.take(good, 36, 0)).to.equal(undefined);
+    // The same Buffer object fed again is another chunk of the document.
+    expect(runs.take(good, 0, good.length)).to.deep.equal(run);
+    for (let k = 1; k <= 3; k++) {
+      expect(runs.take(Buffer.from('{"a":"x}},{"'), 0, 1000 * k)).to.equal(undefined);
     }
-    expect(runs.take(Buffer.from('{"a":{"value":1}},{"a":'), 0)).to.equal(undefined);
+    expect(runs.take(Buffer.from('{"a":{"value":1}},{"a":'), 0, 5000)).to.equal(undefined);
   });
 
   it("parses at most a megabyte at once, however big the chunk", () => {
     const row = `{"a":{"value":"${"x".repeat(1000)}"}}`;
     const buf = Buffer.from(Array.from({ length: 3000 }, () => row).join(","));
-    const run = new RowRuns().take(buf, 0)!;
+    const run = new RowRuns().take(buf, 0, 0)!;
     expect(run.end).to.be.at.most(1024 * 1024);
     expect(run.values.length).to.equal(Math.floor((1024 * 1024 + 1) / (row.length + 1)));
   });
