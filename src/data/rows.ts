@@ -162,9 +162,9 @@ export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonD
 
 /**
  * The same parts, a chunk of the delivery at a time: each chunk is read in order (once, and
- * whole, before the next is asked for), and its rows are parsed as they are taken, so a reader
- * that sends batches holds the rows of its batch and not a chunk's worth of parsed rows, and
- * pays for one promise a chunk rather than one a row.
+ * whole, before the next is asked for), and pays for one promise a chunk rather than one a row.
+ * The rows lying whole in the chunk come parsed at once (row_runs.ts: at most a chunk, at most
+ * 1 MiB of them); a row cut by the chunk's edge waits as its bytes and is parsed when taken.
  */
 export async function* jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailItem>> {
   const what = delivery.format ?? "json_detail";
