@@ -63,6 +63,19 @@ describe("http client", () => {
     expect(fs.readdirSync(spoolDir)).to.deep.equal([]);
   });
 
+  it("sends a string body as its UTF-8 bytes, the same again on a retry", async () => {
+    receiver.reply({ status: 503, body: "busy" });
+    const text = JSON.stringify({ name: "Zoë 😀", rows: Array.from({ length: 2_000 }, (_, i) => `row ${i} é`) });
+    const res = await testHttpClient().request({ url: receiver.url(), method: "POST", body: text,
+      headers: { "content-type": "application/json" } });
+    expect(res.status).to.equal(200);
+    expect(receiver.received).to.have.length(2);
+    for (const received of receiver.received) {
+      expect(received.body.equals(Buffer.from(text, "utf8"))).to.equal(true);
+      expect(received.headers["content-length"]).to.equal(String(Buffer.byteLength(text)));
+    }
+  });
+
   it("honours Retry-After on a 429", async () => {
     receiver.reply({ status: 429, headers: { "Retry-After": "1" }, body: "slow down" });
     const http = testHttpClient();
