@@ -29,8 +29,8 @@
 // - Answers outside 2xx (or `acceptStatus`) end in HttpStatusError (permanent) or
 //   HttpUnavailableError (retries exhausted), both UserErrors whose message carries the
 //   status and a short safe excerpt of the answer; see http_errors.ts.
-// - An abort signal (`signal`, else the ambient one of the delivery it runs in: aborted when
-//   Looker hangs up) ends the attempt in flight, the wait before a retry and the spooling.
+// - An abort signal (`signal`, else the ambient one of the delivery: aborted when Looker hangs
+//   up) ends the attempt in flight, the wait before a retry and the spooling, with its reason.
 // Nothing about the request beyond method, host, status and timing is ever logged.
 import * as http from "http";
 import * as https from "https";
