@@ -13,11 +13,11 @@ export type HttpBody = string | Buffer | Readable | SpooledBody | StreamBody;
 /** A body ready to send any number of times. */
 export interface ReplayableBody { size: number; open(): Readable | Buffer; }
 
-export function replayable(body: HttpBody | undefined): ReplayableBody | undefined {
+/** A string body is made bytes before (HttpClient.request), so that the string is not kept. */
+export function replayable(body: Exclude<HttpBody, string | Readable> | undefined): ReplayableBody | undefined {
   if (body === undefined) { return undefined; }
   if (body instanceof SpooledBody || isStreamBody(body)) { return { size: body.size, open: () => body.open() }; }
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body as Buffer;
-  return { size: bytes.length, open: () => bytes };
+  return { size: body.length, open: () => body };
 }
 
 function isStreamBody(body: HttpBody): body is StreamBody {

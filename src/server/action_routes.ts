@@ -232,7 +232,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       finished(result.success ? "success" : "failure");
       const logger = res.locals.logger as Logger;
       if (result.success) {
-        if (logger.isLevelEnabled("info")) { logger.info("delivery finished", { success: true, ...details() }); }
+        logger.info("delivery finished", { success: true, ...details() });
         sendJson(res, 200, result.toJSON());
       } else {
         const context = { ...failure, logMessage: result.logMessage };
