@@ -7,7 +7,7 @@
 import { fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { defaultMaxConcurrentDeliveries } from "../src/config_capacity";
+import { defaultMaxConcurrentDeliveries } from "../src/config/capacity";
 import { BurstPlan, BurstSent } from "./burst_sender";
 import { Arrived, VendorPorts } from "./burst_vendors";
 import { getStatus, Hub, procMemory, startHub } from "./hub_process";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { withHubNodeFlags } from "../src/node_flags";
+import { withHubNodeFlags } from "../src/process/node_flags";
 import { generateApiKey } from "../src/server/auth";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";

@@ -1,8 +1,9 @@
 // Part "rows": rows/s of the json_detail and json_detail_lite_stream row readers on generated
 // data, in the bench process itself (no hub, no HTTP).
 import { Readable } from "stream";
-import { Delivery, StreamDelivery } from "../src/data/delivery";
-import { jsonDetailItems } from "../src/data/rows";
+import { Delivery } from "../src/hub/delivery";
+import { StreamDelivery } from "../src/data/delivery/read_once";
+import { jsonDetailItems } from "../src/data/rows/rows";
 import { Part } from "./part";
 import { detailRow } from "./payloads";
 import { fmt, MB, MiB } from "./results";

@@ -1,7 +1,7 @@
 // The `startup` part: how soon the compiled hub answers after `node dist/src/boot.js` starts.
 // Each run spawns a fresh hub (production mode, one worker) and polls GET /status every 5 ms;
 // the time is from the spawn to the first 200, the memory the hub's RSS at that moment.
-import { HUB_NODE_FLAGS } from "../src/node_flags";
+import { HUB_NODE_FLAGS } from "../src/process/node_flags";
 import { Part } from "./part";
 import { freePort, getStatus, procMemory } from "./hub_process";
 import { ChildProcess, spawn } from "child_process";

@@ -13,7 +13,7 @@ export interface Names {
 export function integrationSource(n: Names): string {
   return `// ${n.label}: sends query results to ${n.label}. Made by \`npm run new-integration\`: replace every
 // PLACEHOLDER with what the vendor really calls things, and the placeholder vendor call with the real one.
-import { requestContentType } from "../../data/file_naming";
+import { requestContentType } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, environmentWithDotenv, loadConfig } from "../src/config";
 import { DeliveryChoice, executeBody } from "../src/console/looker_body";
-import { candidateFormats, isFormat, narrowByJsonStart, needsJsonSniff } from "../src/data/formats";
+import { candidateFormats, isFormat, narrowByJsonStart, needsJsonSniff } from "../src/hub/formats";
 import { ACTION_TYPES, ActionType } from "../src/hub/action_request";
 import { generateApiKey } from "../src/server/auth";
 

@@ -2,18 +2,18 @@
 // `--dev` (npm run dev) makes development the default mode when NODE_ENV is not set.
 import cluster from "cluster";
 import * as http from "http";
-import { runPrimary } from "./cluster";
+import { runPrimary } from "./process/cluster";
 import { Config, ConfigError, processConfig } from "./config";
 import { allIntegrations } from "./integrations";
 import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
 import { generateApiKey } from "./server/auth";
-import { developmentBanner } from "./dev_banner";
+import { developmentBanner } from "./process/dev_banner";
 import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
-import { handleCrashes, onStopSignals } from "./process_signals";
+import { handleCrashes, onStopSignals } from "./process/signals";
 
 export interface RunningHub {
   server: http.Server;

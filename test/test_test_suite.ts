@@ -33,11 +33,11 @@ describe("the test suite", function() {
   this.timeout(120_000);
 
   it("runs only the file it is given, and every test file when given none", () => {
-    const one = mocha(["--dry-run", "--reporter", "json", "test/test_config.ts"]);
-    expect([...filesIn(one.stdout)]).to.deep.equal(["test/test_config.ts"]);
+    const one = mocha(["--dry-run", "--reporter", "json", "test/config/test_config.ts"]);
+    expect([...filesIn(one.stdout)]).to.deep.equal(["test/config/test_config.ts"]);
     const all = filesIn(mocha(["--dry-run", "--reporter", "json"]).stdout);
     expect(all.size).to.be.greaterThan(20);
-    expect(all.has("test/test_config.ts") && all.has("test/hardening/test_hostile_input.ts")).to.equal(true);
+    expect(all.has("test/config/test_config.ts") && all.has("test/hardening/test_hostile_input.ts")).to.equal(true);
   });
 
   it("ends the children and removes the temporary files of a test that timed out", () => {

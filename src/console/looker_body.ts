@@ -3,7 +3,7 @@
 // url with `scheduled_plan.download_url` and `form_params.format`, cell with `data.value`).
 import { ACTION_TYPES, ActionType } from "../hub/action_request";
 import { BadRequestError } from "../lib/errors";
-import { bareMimetype, formatInfo, isFormat } from "../data/formats";
+import { bareMimetype, formatInfo, isFormat } from "../hub/formats";
 import { sampleById, sampleBytes, sampleFieldNames, sampleTitle } from "./samples";
 
 /** What a person chose: everything an execute body is made of. */

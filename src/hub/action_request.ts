@@ -2,8 +2,8 @@
 import { Logger } from "../lib/logger";
 import { BadRequestError } from "../lib/errors";
 import { ownRecord } from "../lib/own";
-import type { Delivery } from "../data/delivery";
-import { candidateFormats, cleanExtension, FormatHints, formatInfo } from "../data/formats";
+import type { Delivery } from "./delivery";
+import { candidateFormats, cleanExtension, FormatHints, formatInfo } from "./formats";
 import { LookerVersion } from "./looker_version";
 import type { OAuthSession } from "./oauth/oauth_session";
 
@@ -61,7 +61,7 @@ export class ActionRequest {
   delivery?: Delivery;
   /** The user's login, for integrations that declare OAuth (set by the hub before they run). */
   oauth?: OAuthSession;
-  /** The format settled by `resolveDeliveryFormat` (src/data/format_resolution.ts). */
+  /** The format settled by `resolveDeliveryFormat` (src/hub/format_resolution.ts). */
   resolvedFormat?: string;
 
   constructor(readonly context: RequestContext) {}

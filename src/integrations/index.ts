@@ -13,7 +13,7 @@ import { GoogleAdsCustomerMatchIntegration } from "./google_ads/google_ads_custo
 import { GoogleChatIntegration } from "./google_chat/google_chat";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { GoogleSheetsIntegration } from "./google_sheets/google_sheets";
-import { emailLinkStore } from "./mail/link_store";
+import { emailLinkStore } from "../families/mail/link_store";
 import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "./hubspot/hubspot";
 import { MarketoIntegration } from "./marketo/marketo";
 import { MparticleIntegration } from "./mparticle/mparticle";

@@ -3,7 +3,7 @@ import express, { NextFunction, Request, Response } from "express";
 import { v4 as uuidv4 } from "uuid";
 import { Config } from "../config";
 import { parseLookerVersion } from "../hub/looker_version";
-import { setSpoolDirectory } from "../data/spool";
+import { setSpoolDirectory } from "../data/delivery/spool";
 import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
@@ -21,7 +21,7 @@ import { Lifecycle } from "./lifecycle";
 import { HubMetrics, metricsRoute } from "./metrics";
 import { oauthRoutes } from "./oauth_routes";
 import { renderStatusPage } from "./status_page";
-import { developmentNotes } from "../dev_banner";
+import { developmentNotes } from "../process/dev_banner";
 
 export interface AppOptions {
   config: Config;

@@ -1,6 +1,6 @@
 // What reads a request body, and what never does. Bodies are read only by the routes that
 // take them, after the token check: list, definition and form bodies whole (they are small:
-// Looker sends no data there), execute bodies as a stream (src/data/payload_stream.ts).
+// Looker sends no data there), execute bodies as a stream (src/data/body/payload_stream.ts).
 // Everything else (other methods, unknown paths, refusals) answers unread and closes the
 // connection, so an unauthenticated body costs nothing, compressed or not.
 import * as bodyParser from "body-parser";

@@ -5,7 +5,7 @@
 import express, { NextFunction, Request, Response, Router } from "express";
 import * as fs from "fs";
 import * as path from "path";
-import { formatInfo } from "../data/formats";
+import { formatInfo } from "../hub/formats";
 import { ALL_FORMATS } from "../hub/integration";
 import { DownloadStore } from "../console/download_store";
 import { deliveryData, executeBody, parseChoice } from "../console/looker_body";

@@ -5,7 +5,7 @@
 //   GET|POST /actions/:name/oauth_check            (Looker: does the stored login still work -> true/false)
 // Browser routes answer HTML only; Looker's answer JSON like every other route.
 import { NextFunction, Request, Response, Router } from "express";
-import { requestFromBody } from "../data/request_body";
+import { requestFromBody } from "../data/body/request_body";
 import { NotFoundError, UserError } from "../lib/errors";
 import { Integration } from "../hub/integration";
 import { Registry } from "../hub/registry";

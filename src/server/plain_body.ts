@@ -1,7 +1,7 @@
 // Short plain bodies (a declared length of at most 64 KiB, no compression, UTF-8) are read
 // whole here, without body-parser's or the streaming reader's machinery: list, form and cell
 // requests are most of Looker's small traffic, and for them that machinery cost more CPU than
-// the JSON. Every other body goes the general way (bodies.ts, src/data/payload_stream.ts).
+// the JSON. Every other body goes the general way (bodies.ts, src/data/body/payload_stream.ts).
 import { Request } from "express";
 
 const PLAIN_BODY_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
 import { ActionRequest } from "../../src/hub/action_request";
-import { requestFromBody } from "../../src/data/request_body";
+import { requestFromBody } from "../../src/data/body/request_body";
 import { rowToMessage } from "../../src/integrations/segment/segment_mapper";
 import { createLogger } from "../../src/lib/logger";
 import { HttpReceiver, loopbackLookup } from "../fakes/http_receiver";

@@ -1,12 +1,13 @@
 // Deliveries and integrations for tests of the data path.
-import { MeteredDelivery } from "../../src/data/delivery_meter";
+import { MeteredDelivery } from "../../src/data/delivery/delivery_meter";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { ActionRequest, ActionType } from "../../src/hub/action_request";
 import { ActionResponse } from "../../src/hub/action_response";
-import { Delivery, StreamDelivery } from "../../src/data/delivery";
+import { Delivery } from "../../src/hub/delivery";
+import { StreamDelivery } from "../../src/data/delivery/read_once";
 import { ALL_FORMATS, DownloadSetting, Format, Integration, Param } from "../../src/hub/integration";
 
 /** A push delivery whose bytes arrive in chunks of the given size. */

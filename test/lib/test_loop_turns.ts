@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
 import { PassThrough } from "stream";
-import { readExecuteBody } from "../../src/data/payload_stream";
+import { readExecuteBody } from "../../src/data/body/payload_stream";
 import { nextTurn, TURN_BUDGET_MS, turnSpent } from "../../src/lib/loop_turns";
 import { createLogger } from "../../src/lib/logger";
 

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import * as path from "path";
-import { defaultMaxConcurrentDeliveries, usableMemory } from "../../src/config_capacity";
+import { defaultMaxConcurrentDeliveries, usableMemory } from "../../src/config/capacity";
 import { ConfigError } from "../../src/config";
 import { ActionRequest, ActionType } from "../../src/hub/action_request";
 import { ActionResponse } from "../../src/hub/action_response";

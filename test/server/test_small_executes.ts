@@ -1,5 +1,5 @@
-// Short plain execute bodies are read whole (src/data/whole_execute_body.ts); the rest, and
-// any of them the streaming reader must see, go through src/data/payload_stream.ts. Both must
+// Short plain execute bodies are read whole (src/data/body/whole_execute_body.ts); the rest, and
+// any of them the streaming reader must see, go through src/data/body/payload_stream.ts. Both must
 // answer alike.
 import { expect } from "chai";
 import * as http from "http";

@@ -2,12 +2,12 @@
 // after logging in to Airtable from the form (OAuth with PKCE). The official hub's names: form
 // base and table (offered from the metadata API here, not typed). Records go through the shared
 // row pipeline, 10 per request, at Airtable's 5 requests per second per base.
-import { AirtableSettings } from "../../config_crm_logins";
+import { AirtableSettings } from "../../config/crm_logins";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { RateGate } from "../../lib/rate_gate";

@@ -4,10 +4,10 @@
 // table's fields are read once: a column the table lacks, or a computed field, fails the delivery
 // before any record is made. Airtable refuses a request as a whole when one value does not fit
 // (422): that request's records are then sent one by one, so only the bad rows are rejected.
-import { allFields, cellValue } from "../../data/detail_fields";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue } from "../../data/rows/detail_fields";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { AirtableApi, AirtableTable } from "./airtable_api";
 

@@ -9,7 +9,7 @@ import {
 } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { S3Destination, s3Execute, s3Form, s3FormFields } from "./s3_destination";
+import { S3Destination, s3Execute, s3Form, s3FormFields } from "../../families/storage/s3_destination";
 
 export interface S3ClientSettings {
   /** AWS_S3_ENDPOINT: used when the admin set no `endpoint`. */

@@ -1,7 +1,7 @@
 // Azure Storage: the delivery streamed to a container as a block blob (blocks staged, then
 // committed, so nothing appears under the name until all of it arrived).
-import { openDeliveryFile } from "../../data/file_delivery";
-import { wroteMessage } from "../../data/file_naming";
+import { openDeliveryFile } from "../../data/files/file_delivery";
+import { wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";

@@ -1,11 +1,11 @@
 // Braze: rows update Braze users' custom attributes and mark them with an export segment.
 // The official hub's names: params braze_api_key, braze_api_endpoint, braze_description;
 // form braze_key, braze_segment; the braze_id and braze[<attribute>] tags.
-import { CrmSettings } from "../../config_crm";
+import { CrmSettings } from "../../config/crm";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { Format, iconBeside, Param, RequiredField } from "../../hub/integration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { BRAZE_ID_TAG, BrazeDestination } from "./braze_destination";

@@ -3,10 +3,10 @@
 // is the user's id (as external_id or braze_id, the form's choice), fields tagged
 // braze[<attribute>] are custom attributes, and each user gets the export segment added to
 // its looker_export array; users that do not exist are not created (_update_existing_only).
-import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/detail_fields";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/rows/detail_fields";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";

@@ -8,7 +8,7 @@ import { UserError } from "../../lib/errors";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { countDelivery } from "../../data/row_count";
+import { countDelivery } from "../../data/rows/row_count";
 
 export class DebugIntegration extends Integration {
   readonly name = "debug";

@@ -5,7 +5,7 @@ import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
 import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
-import { taggedValues } from "../../data/tagged_values";
+import { taggedValues } from "../../data/rows/tagged_values";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { requestJson } from "../../lib/vendor_json";

@@ -1,7 +1,7 @@
 // Dropbox: Looks and dashboards saved as files in the user's own Dropbox, after the user logs in
 // to Dropbox from the form (OAuth v1, offline access). Files of any size go through upload sessions.
-import { DropboxSettings } from "../../config_oauth";
-import { requestFileName, wroteMessage } from "../../data/file_naming";
+import { DropboxSettings } from "../../config/oauth";
+import { requestFileName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";

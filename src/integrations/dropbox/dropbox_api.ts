@@ -1,7 +1,7 @@
 // Dropbox's HTTP API v2 (www.dropbox.com/developers/documentation/http/documentation): RPC calls
 // on api.dropboxapi.com take and answer JSON; content calls on content.dropboxapi.com take the
 // bytes as the body and their arguments in the Dropbox-API-Arg header.
-import { DropboxSettings } from "../../config_oauth";
+import { DropboxSettings } from "../../config/oauth";
 import { TokenRejectedError } from "../../hub/oauth/login_errors";
 import { RetryableError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";

@@ -3,7 +3,7 @@
 // size (Dropbox: up to 350 GB). A chunk Dropbox already took before a connection broke is not
 // sent twice: its incorrect_offset answer says where to go on.
 import { Readable } from "stream";
-import { fixedChunks } from "../../data/chunks";
+import { fixedChunks } from "../../data/files/chunks";
 import { RetryableError } from "../../lib/errors";
 import { HttpResponse } from "../../lib/http_client";
 import { DropboxApi } from "./dropbox_api";

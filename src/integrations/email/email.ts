@@ -10,12 +10,12 @@ import {
 } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
-import { formatAddress, parseSender } from "../mail/mail_addresses";
-import { mailContent } from "../mail/mail_content";
-import { MailFile, MailServices, prepareMailFile } from "../mail/mail_file";
-import { FILENAME_FIELD, MailHeaders, PREVIEW_ROWS, readHeaders, sentMessage } from "../mail/mail_message";
+import { formatAddress, parseSender } from "../../families/mail/mail_addresses";
+import { mailContent } from "../../families/mail/mail_content";
+import { MailFile, MailServices, prepareMailFile } from "../../families/mail/mail_file";
+import { FILENAME_FIELD, MailHeaders, PREVIEW_ROWS, readHeaders, sentMessage } from "../../families/mail/mail_message";
 import { attachmentPart } from "./mime_attachment";
-import { explainSmtpError } from "./smtp_errors";
+import { explainSmtpError } from "../../families/mail/smtp_errors";
 import { describeSmtp, parseSmtpUrl, SmtpConnection, SmtpTarget, transportOptions } from "./smtp_target";
 
 export interface EmailOptions extends MailServices {

@@ -1,9 +1,9 @@
 // The attachment's MIME part, written by the hub instead of nodemailer's encoder: its headers
 // (built with nodemailer's own header functions, so names with any characters are encoded as
 // RFC 2231 says) and the body as base64 lines straight from the spooled file into Buffers
-// (src/data/base64_lines.ts), which keeps the hub's memory flat for attachments of any size.
+// (src/families/mail/base64_lines.ts), which keeps the hub's memory flat for attachments of any size.
 import { Readable } from "stream";
-import { base64Lines } from "../../data/base64_lines";
+import { base64Lines } from "../../families/mail/base64_lines";
 import { SpooledBody } from "../../lib/spool";
 
 export interface AttachmentPart {

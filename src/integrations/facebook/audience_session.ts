@@ -5,12 +5,12 @@
 // arrived (`marksLastBatch`). The audience is created (or checked) at the first upload, after
 // the columns were found.
 import * as crypto from "crypto";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { countOf, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { countOf, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { ActionRequest } from "../../hub/action_request";
 import { RetryableError } from "../../lib/errors";
-import { audienceWording, IdentifierReader } from "../ads/identifier_columns";
+import { audienceWording, IdentifierReader } from "../../families/ads/identifier_columns";
 import { FACEBOOK_RULES, FacebookKey } from "./facebook_identifiers";
 import { GraphApi } from "./graph_api";
 

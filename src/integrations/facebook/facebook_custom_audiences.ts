@@ -1,12 +1,12 @@
 // Facebook Custom Audiences: a query's people (emails, phones, names, birth dates, places, mobile
 // advertiser ids, external ids) normalised, SHA-256 hashed and uploaded to a customer-list
 // audience, created, added to or replaced, after the user logs in to Facebook from the form.
-import { FacebookSettings } from "../../config_ads";
+import { FacebookSettings } from "../../config/ads";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { HttpClient } from "../../lib/http_client";
 import { AudienceSession } from "./audience_session";
 import { audienceTarget, facebookFormFields } from "./facebook_form";

@@ -1,10 +1,10 @@
 // Facebook's multi-key schema: which column becomes which key (the official hub's LookML tags,
 // then names), each normalised by Facebook's rules and hashed, except the mobile advertiser id
 // and the external id, which Facebook takes as they are.
-import { IdentifierRule } from "../ads/identifier_columns";
+import { IdentifierRule } from "../../families/ads/identifier_columns";
 import {
   birthDay, birthMonth, birthYear, countryCode, email, letters, mobileAdId, Normalized, phoneDigits, state, zip,
-} from "../ads/normalize";
+} from "../../families/ads/normalize";
 
 export type FacebookKey = "EMAIL" | "PHONE" | "FN" | "LN" | "FI" | "DOBY" | "DOBM" | "DOBD" | "CT" | "ST" | "ZIP" |
   "COUNTRY" | "MADID" | "EXTERN_ID";

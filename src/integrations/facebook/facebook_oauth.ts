@@ -2,7 +2,7 @@
 // ads_management and business_management, then Graph's token endpoint (a GET, not RFC 6749's
 // POST) for a short-lived token, traded at once for a long-lived one (about 60 days). Facebook
 // issues no refresh token: when the long-lived token expires, the user logs in again.
-import { FacebookSettings } from "../../config_ads";
+import { FacebookSettings } from "../../config/ads";
 import { OAuthDeclaration, UserTokens } from "../../hub/oauth/oauth_declaration";
 import { GrantRefusedError } from "../../hub/oauth/token_endpoint";
 import { UserError } from "../../lib/errors";

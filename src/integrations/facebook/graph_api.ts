@@ -4,7 +4,7 @@
 // asks for a new login, missing permissions and the Custom Audience terms say what to do, rate
 // limits may succeed later. Messages never carry row data.
 import * as crypto from "crypto";
-import { FacebookSettings } from "../../config_ads";
+import { FacebookSettings } from "../../config/ads";
 import { TokenRejectedError } from "../../hub/oauth/login_errors";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";

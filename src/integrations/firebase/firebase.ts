@@ -1,7 +1,7 @@
 // Firebase: the push notifications of Looker's mobile alerts, through Firebase Cloud Messaging's
 // HTTP v1 API with the hub's own service account (FIREBASE_*). Named and shaped as the official
 // hub's action; listed only when the service account is configured.
-import { FirebaseSettings } from "../../config_ops";
+import { FirebaseSettings } from "../../config/ops";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {

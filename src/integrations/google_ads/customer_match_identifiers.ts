@@ -2,10 +2,10 @@
 // as LookML tags first), normalised by Google's formatting guidelines (E.164 phones, trimmed
 // lower-case names) and hashed; country, zip, city and state and mobile ids go as they are. An
 // address is only usable whole: first and last name, country and zip.
-import { Mapped } from "../../data/row_pipeline";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
-import { IdentifierReader, IdentifierRule } from "../ads/identifier_columns";
-import { countryCode, email, mobileAdId, Normalized, phoneE164, trimmedLower } from "../ads/normalize";
+import { Mapped } from "../../data/rows/row_pipeline";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
+import { IdentifierReader, IdentifierRule } from "../../families/ads/identifier_columns";
+import { countryCode, email, mobileAdId, Normalized, phoneE164, trimmedLower } from "../../families/ads/normalize";
 
 export type ContactKey = "EMAIL" | "PHONE" | "FIRST" | "LAST" | "STREET" | "CITY" | "STATE" | "COUNTRY" | "ZIP";
 export type MobileKey = "MOBILE_ID";

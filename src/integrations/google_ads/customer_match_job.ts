@@ -5,13 +5,13 @@
 // so the answer is the job's real outcome (and its match rate when Google gives one). A job that
 // is still running after GOOGLE_ADS_JOB_WAIT_SECONDS is answered as such, with its name.
 import * as crypto from "crypto";
-import { GoogleAdsSettings } from "../../config_ads";
-import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields } from "../../data/rows";
+import { GoogleAdsSettings } from "../../config/ads";
+import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields } from "../../data/rows/rows";
 import { ActionRequest } from "../../hub/action_request";
 import { RetryableError, UserError } from "../../lib/errors";
-import { audienceWording } from "../ads/identifier_columns";
+import { audienceWording } from "../../families/ads/identifier_columns";
 import { customerMatchMapper, UserData } from "./customer_match_identifiers";
 import { adsErrors, codeOf, dashed, GoogleAdsApi } from "./google_ads_api";
 

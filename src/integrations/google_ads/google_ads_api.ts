@@ -4,7 +4,7 @@
 // token is refreshed once (TokenRejectedError), a missing permission, an unapproved developer
 // token and Customer Match's policy refusals say who must do what; 429 and 5xx are retried by
 // the shared client. Messages never carry row data.
-import { GoogleAdsSettings } from "../../config_ads";
+import { GoogleAdsSettings } from "../../config/ads";
 import { TokenRejectedError } from "../../hub/oauth/login_errors";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";

@@ -2,16 +2,16 @@
 // advertising ids) normalised, SHA-256 hashed and added to a Customer Match list through an
 // offline user data job that is run and watched until Google finishes it, after the user logs in
 // to Google from the form. Consent for EU users is sent as the form says.
-import { GoogleAdsSettings } from "../../config_ads";
-import { GoogleSettings } from "../../config_oauth";
-import { streamingDetailFormats } from "../../data/detail_fields";
+import { GoogleAdsSettings } from "../../config/ads";
+import { GoogleSettings } from "../../config/oauth";
+import { streamingDetailFormats } from "../../data/rows/detail_fields";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { DefinitionContext, Format, iconBeside, Param } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { HttpClient } from "../../lib/http_client";
-import { googleOAuth } from "../google/google_oauth";
+import { googleOAuth } from "../../families/google/google_oauth";
 import { customerMatchFormFields, customerMatchTarget } from "./customer_match_form";
 import { CustomerMatchJob } from "./customer_match_job";
 import { GoogleAdsApi } from "./google_ads_api";

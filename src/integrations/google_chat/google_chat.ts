@@ -7,9 +7,9 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { previewRows } from "../../data/row_preview";
+import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
-import { checkedUrl } from "../webhook/webhook_post";
+import { checkedUrl } from "../../families/webhook/webhook_post";
 import { chatMessage } from "./google_chat_card";
 
 const ROW_CHOICES = ["0", "5", "10", "20"];

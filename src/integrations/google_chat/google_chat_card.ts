@@ -1,7 +1,7 @@
 // The Google Chat message: a cardsV2 card with a header, the text, the first rows and a button
 // to the Look. Chat cards take a small HTML subset in text, so every value is escaped.
 import { ActionRequest } from "../../hub/action_request";
-import { RowPreview } from "../../data/row_preview";
+import { RowPreview } from "../../data/rows/row_preview";
 
 const MAX_COLUMNS = 8;
 /** Chat refuses messages over 32,000 bytes; the rows stop well before. */

@@ -1,7 +1,7 @@
 // Google Cloud Storage: the delivery streamed to a bucket with a resumable upload, signed in
 // as a service account (a JWT signed with its key, exchanged at the token URL).
-import { openDeliveryFile, withSuffix } from "../../data/file_delivery";
-import { wroteMessage } from "../../data/file_naming";
+import { openDeliveryFile, withSuffix } from "../../data/files/file_delivery";
+import { wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";

@@ -3,13 +3,13 @@
 // of 256 KiB), read from the stream one at a time, so memory stays at two chunks whatever the
 // size. A chunk that fails is resumed from what Drive says it has (a status query), not resent.
 import { Readable } from "stream";
-import { fixedChunks } from "../../data/chunks";
+import { fixedChunks } from "../../data/files/chunks";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { backoffDelay, sleep } from "../../lib/retry";
-import { GoogleApi } from "../google/google_api";
-import { googleFailure } from "../google/google_errors";
+import { GoogleApi } from "../../families/google/google_api";
+import { googleFailure } from "../../families/google/google_errors";
 
 /** Drive wants chunks in multiples of 256 KiB (the last one excepted). */
 export const CHUNK_UNIT = 256 * 1024;

@@ -1,7 +1,7 @@
 // Google Drive: Looks and dashboards saved as files in the user's own Drive (My Drive or a shared
 // drive), after the user logs in to Google from the form. Uploads are resumable and streamed.
-import { GoogleSettings } from "../../config_oauth";
-import { requestContentType, requestFileName, wroteMessage } from "../../data/file_naming";
+import { GoogleSettings } from "../../config/oauth";
+import { requestContentType, requestFileName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -11,11 +11,11 @@ import {
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { DriveApi } from "../google/drive_api";
-import { driveFormFields, driveValidationFields } from "../google/drive_form";
-import { driveTarget, enforceDomainAllowlist } from "../google/drive_target";
-import { GoogleApi } from "../google/google_api";
-import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth } from "../google/google_oauth";
+import { DriveApi } from "../../families/google/drive_api";
+import { driveFormFields, driveValidationFields } from "../../families/google/drive_form";
+import { driveTarget, enforceDomainAllowlist } from "../../families/google/drive_target";
+import { GoogleApi } from "../../families/google/google_api";
+import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth } from "../../families/google/google_oauth";
 import { DEFAULT_CHUNK_BYTES, openUploadSession, ResumableUpload } from "./drive_upload";
 
 export const DOMAIN_ALLOWLIST_PARAM: Param = {

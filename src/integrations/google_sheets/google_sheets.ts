@@ -1,8 +1,8 @@
 // Google Sheets: a Look's CSV written into a spreadsheet in the user's Drive, new or (overwrite)
 // replacing the one of that name in the folder. Rows are spooled and counted first, so a result
 // over Sheets' cell limit fails before anything is written, then sent in batches.
-import { GoogleSettings } from "../../config_oauth";
-import { requestFileName } from "../../data/file_naming";
+import { GoogleSettings } from "../../config/oauth";
+import { requestFileName } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -11,11 +11,11 @@ import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { DOMAIN_ALLOWLIST_PARAM } from "../google_drive/google_drive";
-import { DriveApi } from "../google/drive_api";
-import { driveFormFields, driveValidationFields } from "../google/drive_form";
-import { driveTarget, DriveTarget, enforceDomainAllowlist } from "../google/drive_target";
-import { GoogleApi } from "../google/google_api";
-import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth, SHEETS_SCOPE } from "../google/google_oauth";
+import { DriveApi } from "../../families/google/drive_api";
+import { driveFormFields, driveValidationFields } from "../../families/google/drive_form";
+import { driveTarget, DriveTarget, enforceDomainAllowlist } from "../../families/google/drive_target";
+import { GoogleApi } from "../../families/google/google_api";
+import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth, SHEETS_SCOPE } from "../../families/google/google_oauth";
 import { SheetInfo, SheetsApi } from "./sheets_api";
 import { spoolCsvRows } from "./sheet_rows";
 

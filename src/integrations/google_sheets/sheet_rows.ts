@@ -3,7 +3,7 @@
 // batches. Memory holds one batch, whatever the size of the result.
 import { parse as parseCsv } from "csv-parse";
 import { pipeline, Readable, Transform } from "stream";
-import { Spool } from "../../data/spool";
+import { Spool } from "../../data/delivery/spool";
 import { UserError } from "../../lib/errors";
 
 /** Rows as the bytes of a JSON array of arrays (never parsed again: the spool holds each row's JSON). */

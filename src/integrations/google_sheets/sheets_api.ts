@@ -1,7 +1,7 @@
 // The Sheets API v4 calls of a delivery: the spreadsheet's sheets, clearing and sizing the first
 // one, and writing rows with values.update. Quota answers (429, per-minute write limits) are
 // waited out with more attempts than other calls get.
-import { GoogleApi } from "../google/google_api";
+import { GoogleApi } from "../../families/google/google_api";
 
 /** Attempts per write: Sheets' write quota is per minute, so the backoff must outlast a minute. */
 const WRITE_ATTEMPTS = 8;

@@ -3,9 +3,9 @@
 // not update; a 400 about one value fails the whole batch at HubSpot, so the batch is split in
 // halves until the rows at fault are found and only they are rejected. Updates are idempotent
 // (the same values set twice), so a retried batch does no harm.
-import { NumberedRecord, BatchOutcome, RowDestination } from "../../data/row_pipeline";
-import { RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields } from "../../data/rows";
+import { NumberedRecord, BatchOutcome, RowDestination } from "../../data/rows/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields } from "../../data/rows/rows";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";

@@ -1,10 +1,10 @@
 // What HubSpot Contacts and HubSpot Companies declare alike and their one way to execute:
 // rows keyed by a tagged id field, every other visible field a property, sent with CRM v3
 // batch update through the shared row pipeline.
-import { CrmSettings } from "../../config_crm";
+import { CrmSettings } from "../../config/crm";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param, RequiredField } from "../../hub/integration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HUBSPOT_MAX_BATCH, HubspotDestination, HubspotObjectKind } from "./hubspot_destination";

@@ -2,9 +2,9 @@
 // field tagged hubspot_contact_id (hubspot_company_id), every other visible field is a
 // property named after the field with "." as "_". Nulls are left out (HubSpot would clear
 // the property); a row without an id is rejected before sending.
-import { allFields, cellValue, idValue, missingTagMessage, taggedField } from "../../data/detail_fields";
-import { Mapped, RowMapper } from "../../data/row_pipeline";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
+import { Mapped, RowMapper } from "../../data/rows/row_pipeline";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 
 export interface HubspotInput {

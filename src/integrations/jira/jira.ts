@@ -9,7 +9,7 @@ import { cellLink } from "../../hub/cell";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { formatBytes, requestContentType, requestFileName } from "../../data/file_naming";
+import { formatBytes, requestContentType, requestFileName } from "../../data/files/file_naming";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { adfDescription, multipartFile, textDescription } from "./jira_content";

@@ -3,7 +3,7 @@
 // streamed from Looker's data (the HTTP client spools it so a retry sends the same bytes).
 import * as crypto from "crypto";
 import { PassThrough, Readable } from "stream";
-import { Delivery } from "../../data/delivery";
+import { Delivery } from "../../hub/delivery";
 
 /** Paragraphs of text, and a last paragraph linking to Looker, as an ADF document. */
 export function adfDescription(text: string, lookerUrl?: string): Record<string, unknown> {

@@ -1,11 +1,11 @@
 // Marketo: rows become leads (createOrUpdate by the form's lookup field), then optionally a
 // campaign is triggered for them, or they are added to or removed from lists. The official
 // hub's names: params url, clientID, clientSecret; form lookupField, subaction, campaignId.
-import { CrmSettings } from "../../config_crm";
+import { CrmSettings } from "../../config/crm";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { MarketoApi, MarketoApiOptions } from "./marketo_api";

@@ -2,10 +2,10 @@
 // the lead's fields; each batch of 300 is one createOrUpdate (idempotent: the lookup field
 // finds the lead again), then the campaign or list step runs for the leads Marketo accepted.
 // Marketo answers lead by lead: a skipped lead, or one the list step skipped, is a rejected row.
-import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/detail_fields";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/rows/detail_fields";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MarketoApi, MarketoError } from "./marketo_api";
 

@@ -1,11 +1,11 @@
 // mParticle: each row becomes one batch of mParticle's server-to-server Events API (user
 // attributes, or a custom event), sent 100 batches a request to the bulk endpoint. The
 // official hub's names: params apiKey, apiSecret; form data_type, environment; the mp_* tags.
-import { CrmSettings } from "../../config_crm";
+import { CrmSettings } from "../../config/crm";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { MparticleDestination } from "./mparticle_destination";

@@ -2,9 +2,9 @@
 // batches), HTTP Basic apiKey:apiSecret. mParticle takes or refuses a request whole (202, or
 // an error), so rows are rejected only by the mapping; each batch carries a source_request_id
 // made from the Looker webhook id and the row, so a retried request is not counted twice.
-import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { TallyWording } from "../../data/row_tally";
-import { JsonDetailFields } from "../../data/rows";
+import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailFields } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError } from "../../lib/http_errors";

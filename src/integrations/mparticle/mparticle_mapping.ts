@@ -5,9 +5,9 @@
 // attribute, mp_device_info device info (the dimension's own name is the device_info key), and
 // every other field a custom attribute "looker_<field>". Where the official hub sends names
 // mParticle does not know (customerid is right; other2..4 are other_id_2..4), we send mParticle's.
-import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/detail_fields";
-import { Mapped, RowMapper } from "../../data/row_pipeline";
-import { JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/rows/detail_fields";
+import { Mapped, RowMapper } from "../../data/rows/row_pipeline";
+import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 
 export type DataType = "user_data" | "event_data";

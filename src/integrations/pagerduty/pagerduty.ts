@@ -6,7 +6,7 @@ import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
 import { eachLimited, outcomesResponse, singleOutcomeResponse, TargetOutcome } from "../../hub/target_outcomes";
-import { jsonDetailItems } from "../../data/rows";
+import { jsonDetailItems } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { requestJson } from "../../lib/vendor_json";

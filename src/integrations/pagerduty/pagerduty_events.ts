@@ -5,8 +5,8 @@
 import * as crypto from "crypto";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
-import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
-import { allFields, cellText } from "../../data/tagged_values";
+import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
+import { allFields, cellText } from "../../data/rows/tagged_values";
 
 export type Severity = "critical" | "error" | "warning" | "info";
 export const SEVERITIES: Severity[] = ["critical", "error", "warning", "info"];

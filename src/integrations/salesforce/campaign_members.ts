@@ -5,10 +5,10 @@
 // chunk, after the fields were checked: a missing tag fails before any call. A member that is
 // already in the campaign (DUPLICATE_VALUE) is where it should be: counted apart, not rejected,
 // which also makes a resent chunk harmless.
-import { allFields, idValue, missingTagMessage, taggedField } from "../../data/detail_fields";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/row_pipeline";
-import { formatCount, RowRejection, TallyWording } from "../../data/row_tally";
-import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
+import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { formatCount, RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { Campaign, SalesforceApi, SalesforceError } from "./salesforce_api";
 

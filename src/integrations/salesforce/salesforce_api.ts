@@ -2,7 +2,7 @@
 // login (else the typed domain), so every call goes through the private-address guard. A 401
 // (INVALID_SESSION_ID: the access token expired; Salesforce does not say when) refreshes the
 // login once and repeats the call; Salesforce's errors become sentences for the Looker user.
-import { SalesforceSettings } from "../../config_crm_logins";
+import { SalesforceSettings } from "../../config/crm_logins";
 import { LoginRequiredError, TokenRejectedError } from "../../hub/oauth/login_errors";
 import { OAuthSession } from "../../hub/oauth/oauth_session";
 import { UserError } from "../../lib/errors";

@@ -3,15 +3,15 @@
 // admin's Salesforce domain). The official hub's names: param salesforce_domain; form
 // create_or_append, campaign_name, member_status, surface_sfdc_errors; tags sfdc_contact_id,
 // sfdc_lead_id. Members go through the shared row pipeline in Composite API chunks.
-import { SalesforceSettings } from "../../config_crm_logins";
-import { maxRejectedPercent } from "../../data/rejection_threshold";
-import { deliverRows } from "../../data/row_pipeline";
+import { SalesforceSettings } from "../../config/crm_logins";
+import { maxRejectedPercent } from "../../data/rows/rejection_threshold";
+import { deliverRows } from "../../data/rows/row_pipeline";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { iconBeside, Param, RequiredField } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
-import { RowIntegration } from "../../hub/row_integration";
+import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { CampaignMembers, CampaignTarget, MEMBER_TAGS } from "./campaign_members";

@@ -4,7 +4,7 @@
 // batch, so building a batch costs what its bytes cost (analytics-node re-serializes its whole
 // queue on every call). At most `maxPendingBatches` requests are in flight; `send` waits for
 // room, which is what slows the row reader down to Segment's pace.
-import { BatchWindow } from "../../data/batch_window";
+import { BatchWindow } from "../../data/rows/batch_window";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";

@@ -3,9 +3,9 @@
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
-import { hiddenFields } from "../../data/detail_fields";
-import { detailChunks } from "../../data/row_pipeline";
-import { countOf } from "../../data/row_tally";
+import { hiddenFields } from "../../data/rows/detail_fields";
+import { detailChunks } from "../../data/rows/row_pipeline";
+import { countOf } from "../../data/rows/row_tally";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { AnalyticsNodeSender } from "./analytics_node_sender";

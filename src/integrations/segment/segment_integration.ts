@@ -6,7 +6,7 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   DownloadSetting, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { streamingDetailFormats } from "../../data/detail_fields";
+import { streamingDetailFormats } from "../../data/rows/detail_fields";
 import { deliverToSegment, SegmentSettings } from "./segment_delivery";
 import { SegmentCall } from "./segment_mapper";
 

@@ -3,10 +3,10 @@
 // where it differs (nulls, rows Segment would refuse) the README says why.
 import { hasOwn, own } from "../../lib/own";
 import { UserError } from "../../lib/errors";
-import { allFields, cellValue, quoteTags, taggedField } from "../../data/detail_fields";
-import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows";
+import { allFields, cellValue, quoteTags, taggedField } from "../../data/rows/detail_fields";
+import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 
-export { allFields, cellValue } from "../../data/detail_fields";
+export { allFields, cellValue } from "../../data/rows/detail_fields";
 
 export type SegmentCall = "identify" | "track" | "group";
 

@@ -11,10 +11,10 @@ import {
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";
-import { MailAddress, parseSender } from "../mail/mail_addresses";
-import { mailContent } from "../mail/mail_content";
-import { MailServices, prepareMailFile } from "../mail/mail_file";
-import { FILENAME_FIELD, PREVIEW_ROWS, readHeaders, sentMessage } from "../mail/mail_message";
+import { MailAddress, parseSender } from "../../families/mail/mail_addresses";
+import { mailContent } from "../../families/mail/mail_content";
+import { MailServices, prepareMailFile } from "../../families/mail/mail_file";
+import { FILENAME_FIELD, PREVIEW_ROWS, readHeaders, sentMessage } from "../../families/mail/mail_message";
 import { base64Length, mailSendBody } from "./sendgrid_body";
 import { explainSendgridAnswer, sendgridUnavailable } from "./sendgrid_errors";
 

@@ -2,7 +2,7 @@
 // {"errors": [{"message", "field", "help"}]}; the common ones get a message that says what to do.
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpResponse } from "../../lib/http_client";
-import { cleanReply } from "../email/smtp_errors";
+import { cleanReply } from "../../families/mail/smtp_errors";
 
 /** The `errors[].message` texts of a SendGrid answer, joined; empty when it has none. */
 export function sendgridErrorText(response: HttpResponse): string {

@@ -3,8 +3,8 @@
 // an admin's private key (no password in schedules) and the server's host key fingerprint.
 import * as dns from "dns";
 import * as net from "net";
-import { openDeliveryFile } from "../../data/file_delivery";
-import { wroteMessage } from "../../data/file_naming";
+import { openDeliveryFile } from "../../data/files/file_delivery";
+import { wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";

@@ -6,7 +6,7 @@ import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { formatBytes, requestFileName } from "../../data/file_naming";
+import { formatBytes, requestFileName } from "../../data/files/file_naming";
 import { SlackApi, SlackApiOptions } from "./slack_api";
 import { cellMessage } from "./slack_cell";
 import { ErrorContext, explainSlackError, SLACK_MAX_FILE_BYTES } from "./slack_errors";

@@ -1,5 +1,5 @@
 // Slack's error codes, turned into messages the Looker user (or admin) can act on.
-import { formatBytes } from "../../data/file_naming";
+import { formatBytes } from "../../data/files/file_naming";
 import { RetryableError, UserError } from "../../lib/errors";
 import { SlackCallError } from "./slack_api";
 

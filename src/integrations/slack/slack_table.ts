@@ -1,8 +1,8 @@
 // "Send as message": the first rows of a small query result as a table inside a Slack message
 // (Block Kit), with a link to the Look, instead of a file. Only the rows shown are read.
-import { Delivery } from "../../data/delivery";
+import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
-import { readPreview } from "../../data/row_preview";
+import { readPreview } from "../../data/rows/row_preview";
 import { Block, commentBlock, escapeMrkdwn } from "./slack_blocks";
 
 export const MESSAGE_MAX_ROWS = 20;

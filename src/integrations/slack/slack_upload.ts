@@ -2,7 +2,7 @@
 // files.getUploadURLExternal (name + length) → POST the bytes → files.completeUploadExternal
 // (channel, comment). The retired files.upload is never used.
 import * as os from "os";
-import { Delivery } from "../../data/delivery";
+import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
 import { SpoolLimitError, spoolStream } from "../../lib/spool";
 import { SlackApi } from "./slack_api";

@@ -8,10 +8,10 @@ import { UserError } from "../../lib/errors";
 import {
   DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { previewRows } from "../../data/row_preview";
+import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { safeExcerpt } from "../../lib/http_errors";
-import { checkedUrl } from "../webhook/webhook_post";
+import { checkedUrl } from "../../families/webhook/webhook_post";
 import { teamsMessage } from "./teams_card";
 
 const PREVIEW_ROWS = 10;

@@ -3,7 +3,7 @@
 // whose attachment is an Adaptive Card, so one body serves both. Version 1.4 and ColumnSets
 // (not the 1.5 Table) keep it renderable everywhere Teams shows cards.
 import { ActionRequest } from "../../hub/action_request";
-import { RowPreview } from "../../data/row_preview";
+import { RowPreview } from "../../data/rows/row_preview";
 
 export interface TeamsCardInput {
   title: string;

@@ -4,7 +4,7 @@ import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
-import { taggedValues } from "../../data/tagged_values";
+import { taggedValues } from "../../data/rows/tagged_values";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { MAX_BODY, TWILIO_PARAMS, TwilioMessages } from "./twilio_api";

@@ -7,7 +7,7 @@ import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
-import { postDelivery } from "./webhook_post";
+import { postDelivery } from "../../families/webhook/webhook_post";
 
 export class WebhookIntegration extends Integration {
   readonly name = "webhook";

@@ -7,7 +7,7 @@ import {
   DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
-import { sendToVendorWebhook, VendorWebhook, vendorWebhookForm } from "../webhook/vendor_webhook";
+import { sendToVendorWebhook, VendorWebhook, vendorWebhookForm } from "../../families/webhook/vendor_webhook";
 
 export class ZapierIntegration extends Integration {
   readonly name = "zapier";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError } from "../../../src/config";
-import { dropboxSettings, googleSettings } from "../../../src/config_oauth";
+import { dropboxSettings, googleSettings } from "../../../src/config/oauth";
 import { testConfig } from "../../helpers/app";
 
 describe("OAuth settings", () => {

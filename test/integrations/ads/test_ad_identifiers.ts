@@ -4,9 +4,9 @@
 // by name.
 import { expect } from "chai";
 import { createHash } from "crypto";
-import { identifier, isSha256Hex } from "../../../src/integrations/ads/hashing";
-import { IdentifierReader, matchColumns } from "../../../src/integrations/ads/identifier_columns";
-import * as n from "../../../src/integrations/ads/normalize";
+import { identifier, isSha256Hex } from "../../../src/families/ads/hashing";
+import { IdentifierReader, matchColumns } from "../../../src/families/ads/identifier_columns";
+import * as n from "../../../src/families/ads/normalize";
 import { FACEBOOK_RULES } from "../../../src/integrations/facebook/facebook_identifiers";
 import { UserError } from "../../../src/lib/errors";
 

@@ -1,7 +1,7 @@
 // Shared setup of the CRM and marketing tests: the real app around one family's integrations,
 // Looker-shaped json_detail deliveries (pushed, inline or as a JSON string, or at a download URL).
 import request from "supertest";
-import { CrmSettings, crmSettings } from "../../../src/config_crm";
+import { CrmSettings, crmSettings } from "../../../src/config/crm";
 import { Integration } from "../../../src/hub/integration";
 import { HttpClient } from "../../../src/lib/http_client";
 import { authHeader, buildTestApp, TestApp } from "../../helpers/app";

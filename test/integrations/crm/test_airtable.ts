@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as crypto from "crypto";
 import request from "supertest";
-import { crmSettings } from "../../../src/config_crm";
+import { crmSettings } from "../../../src/config/crm";
 import { Sealer } from "../../../src/hub/oauth/sealing";
 import { storedStateFor } from "../../../src/hub/oauth/stored_state";
 import { AirtableIntegration } from "../../../src/integrations/airtable/airtable";

@@ -1,6 +1,6 @@
 // braze through the real app against a local Braze REST API (names resolve to 127.0.0.1).
 import { expect } from "chai";
-import { CrmSettings } from "../../../src/config_crm";
+import { CrmSettings } from "../../../src/config/crm";
 import { BrazeIntegration } from "../../../src/integrations/braze/braze";
 import { HttpClient } from "../../../src/lib/http_client";
 import { BRAZE_KEY, FakeBraze } from "../../fakes/braze_api";

@@ -1,6 +1,6 @@
 // hubspot_contacts and hubspot_companies through the real app against a local HubSpot API.
 import { expect } from "chai";
-import { CrmSettings } from "../../../src/config_crm";
+import { CrmSettings } from "../../../src/config/crm";
 import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "../../../src/integrations/hubspot/hubspot";
 import { HttpClient } from "../../../src/lib/http_client";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../../fakes/hubspot_api";

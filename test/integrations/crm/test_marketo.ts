@@ -1,6 +1,6 @@
 // marketo through the real app against a local Marketo instance (identity and REST API).
 import { expect } from "chai";
-import { CrmSettings } from "../../../src/config_crm";
+import { CrmSettings } from "../../../src/config/crm";
 import { MarketoIntegration } from "../../../src/integrations/marketo/marketo";
 import { HttpClient } from "../../../src/lib/http_client";
 import { FakeMarketo, MARKETO_CLIENT } from "../../fakes/marketo_api";

@@ -1,6 +1,6 @@
 // mparticle through the real app against a local mParticle bulk endpoint.
 import { expect } from "chai";
-import { CrmSettings } from "../../../src/config_crm";
+import { CrmSettings } from "../../../src/config/crm";
 import { MparticleIntegration } from "../../../src/integrations/mparticle/mparticle";
 import { HttpClient } from "../../../src/lib/http_client";
 import { FakeMparticle, MPARTICLE_KEY } from "../../fakes/mparticle_api";

@@ -2,7 +2,7 @@
 // at the typed domain and its REST API) and a local Looker keeping the login.
 import { expect } from "chai";
 import request from "supertest";
-import { crmSettings } from "../../../src/config_crm";
+import { crmSettings } from "../../../src/config/crm";
 import { Sealer } from "../../../src/hub/oauth/sealing";
 import { storedStateFor } from "../../../src/hub/oauth/stored_state";
 import { SalesforceCampaignsIntegration } from "../../../src/integrations/salesforce/salesforce_campaigns";

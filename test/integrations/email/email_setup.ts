@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EmailIntegration } from "../../../src/integrations/email/email";
-import { LinkStore } from "../../../src/integrations/mail/mail_file";
+import { LinkStore } from "../../../src/families/mail/mail_file";
 import { buildTestApp, testConfig } from "../../helpers/app";
 import { LOOKER_HEADERS, PLAN } from "../../helpers/execute";
 import { testHttpClient } from "../../helpers/http";

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { Readable } from "stream";
 import { ActionRequest } from "../../../src/hub/action_request";
-import { mailContent } from "../../../src/integrations/mail/mail_content";
+import { mailContent } from "../../../src/families/mail/mail_content";
 import { mailSendBody } from "../../../src/integrations/sendgrid/sendgrid_body";
 import { SpooledBody } from "../../../src/lib/spool";
 import { createLogger } from "../../../src/lib/logger";

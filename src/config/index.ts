@@ -1,0 +1,257 @@
+// The only module that reads process.env. Everything is read once, validated, and
+// handed to the rest of the hub as a plain frozen object.
+import * as crypto from "crypto";
+import * as dotenv from "dotenv";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
+  intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
+} from "./values";
+import { AdsSettings, adsSettings } from "./ads";
+import { CrmSettings, crmSettings } from "./crm";
+import { maxConcurrentDeliveries, usableMemory } from "./capacity";
+import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./oauth";
+import { consoleSettings, ConsoleSettings } from "./console";
+import { EmailSettings, emailSettings } from "./email";
+import { OpsSettings, opsSettings } from "./ops";
+import { StorageSettings, storageSettings } from "./storage";
+
+import { checkProductionSecret, configWarnings } from "./checks";
+
+export { ConfigError } from "./values";
+
+export type Mode = "production" | "development" | "test";
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  /** Public URL Looker reaches the hub at, without a trailing slash. */
+  baseUrl: string;
+  label: string;
+  secret: string;
+  /** True when no secret was configured and a random one was made for this run. */
+  secretIsEphemeral: boolean;
+  /** Weak but allowed settings (a short secret, a BASE_URL that is not https), logged at start. */
+  warnings: string[];
+  debugIntegration: boolean;
+  /** Milliseconds between keep-alive newlines on a long execute or form. */
+  keepAliveIntervalMs: number;
+  /** Largest execute body or download URL body, in bytes; 0 means no limit. */
+  maxDeliveryBytes: number;
+  /** Milliseconds to connect to a download URL. */
+  downloadConnectTimeoutMs: number;
+  /** Milliseconds a download URL may stay silent before the delivery fails. */
+  downloadIdleTimeoutMs: number;
+  /** Longest a whole download may take; and the least rate it must keep (bytes/s, 0: none). */
+  downloadTotalTimeoutMs: number;
+  downloadMinBytesPerSecond: number;
+  /** Directory for spool files (data that arrives before the params). */
+  spoolDir: string;
+  logLevel: string;
+  logFormat: "json" | "pretty";
+  gitCommit?: string;
+  version: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** How long a SIGTERM waits for requests in flight before closing them. */
+  shutdownGraceMs: number;
+  /** Worker processes (Node cluster); 1 runs the hub in this process. */
+  webConcurrency: number;
+  /** Deliveries (executes) one process runs at once; the next wait their turn (src/config/capacity.ts). */
+  maxConcurrentDeliveries: number;
+  /** A client must send its request headers within this time. */
+  headersTimeoutMs: number;
+  /** A connection with nothing sent or received for this long is closed. */
+  idleTimeoutMs: number;
+  slack: {
+    /** Base URL of Slack's Web API, ending in a slash (SLACK_API_URL). */
+    apiUrl: string;
+  };
+  /** Outbound HTTP: timeouts, retries and the guard for URLs typed by users (docs/http_client.md). */
+  http: HttpSettings;
+  /** Hosts the webhook-family integrations accept. */
+  webhooks: WebhookSettings;
+  segment: {
+    /** Segment's collection API (EU workspaces and private endpoints use another host). */
+    apiHost: string;
+    /** How deliveries reach Segment: the hub's own /v1/batch sender, or Segment's analytics-node SDK. */
+    sender: "batch" | "analytics-node";
+  };
+  /** Google's OAuth endpoints, APIs and the Drive/Sheets clients (src/config/oauth.ts). */
+  google: GoogleSettings;
+  /** Endpoints of the storage integrations (buckets, containers). */
+  storage: StorageSettings;
+  /** Dropbox's endpoints and app (src/config/oauth.ts). */
+  dropbox: DropboxSettings;
+  /** The console that plays Looker's part (GET /console). */
+  console: ConsoleSettings;
+  /** The email and sendgrid integrations (src/config/email.ts). */
+  email: EmailSettings;
+  /** Jira, Twilio, PagerDuty, EC2, DigitalOcean and Firebase (src/config/ops.ts). */
+  ops: OpsSettings;
+  /** CRM and marketing: HubSpot, Marketo, Braze, mParticle (src/config/crm.ts). */
+  crm: CrmSettings;
+  /** Ad audiences: Facebook Custom Audiences, Google Ads Customer Match (src/config/ads.ts). */
+  ads: AdsSettings;
+}
+
+export interface HttpSettings {
+  connectTimeoutMs: number;
+  /** Longest silence on a connection (no byte either way) before the attempt is abandoned. */
+  idleTimeoutMs: number;
+  /** Longest one attempt may take, from connecting to the end of the answer. */
+  totalTimeoutMs: number;
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** A vendor asking to wait longer than this (Retry-After) gets no further attempt. */
+  retryAfterMaxMs: number;
+  maxRedirects: number;
+  /** Where stream bodies are spooled so retries can replay them. */
+  spoolDir: string;
+  /** Lifts the private-address guard entirely (on-premises destinations, tests). */
+  allowPrivateUrls: boolean;
+  /** Lets users type plain http:// URLs. */
+  allowHttpUrls: boolean;
+  /** IPs or CIDRs users may reach even though they are private. */
+  privateUrlAllowlist: string[];
+}
+
+export interface WebhookSettings {
+  /** Domains (and their subdomains) the zapier integration posts to. */
+  zapierDomains: string[];
+  /** Domains (and their subdomains) the tray integration posts to. */
+  trayDomains: string[];
+}
+
+
+/** The outbound HTTP settings when no HTTP_* variable is set. */
+export function defaultHttpSettings(): HttpSettings {
+  return httpSettings({}, os.tmpdir());
+}
+
+function httpSettings(env: Env, spoolDir: string): HttpSettings {
+  return {
+    connectTimeoutMs: secondsSetting(env, "HTTP_CONNECT_TIMEOUT_SECONDS", 10) * 1000,
+    idleTimeoutMs: secondsSetting(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60) * 1000,
+    totalTimeoutMs: secondsSetting(env, "HTTP_TOTAL_TIMEOUT_SECONDS", 900) * 1000,
+    maxAttempts: intSetting(env, "HTTP_MAX_ATTEMPTS", 4, 1),
+    retryBaseDelayMs: intSetting(env, "HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
+    retryMaxDelayMs: intSetting(env, "HTTP_RETRY_MAX_DELAY_MS", 30_000, 0),
+    retryAfterMaxMs: secondsSetting(env, "HTTP_RETRY_AFTER_MAX_SECONDS", 120) * 1000,
+    maxRedirects: intSetting(env, "HTTP_MAX_REDIRECTS", 5, 0),
+    spoolDir: first(env, "HTTP_SPOOL_DIR") ? directorySetting(env, "HTTP_SPOOL_DIR", spoolDir) : spoolDir,
+    allowPrivateUrls: boolSetting(env, "ALLOW_PRIVATE_URLS"),
+    allowHttpUrls: boolSetting(env, "ALLOW_HTTP_URLS"),
+    privateUrlAllowlist: cidrListSetting(env, "PRIVATE_URL_ALLOWLIST"),
+  };
+}
+
+
+/** Reads a `.env` file (when present) under the real environment, which wins. */
+export function environmentWithDotenv(env: Env, dotenvPath = path.resolve(".env")): Env {
+  if (!fs.existsSync(dotenvPath)) { return { ...env }; }
+  return { ...dotenv.parse(fs.readFileSync(dotenvPath)), ...env };
+}
+
+/**
+ * Builds the configuration. `defaultMode` applies when NODE_ENV is not set:
+ * `npm start` is production, `npm run dev` is development.
+ */
+export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
+  const nodeEnv = first(env, "NODE_ENV");
+  const mode: Mode = nodeEnv === "production" || nodeEnv === "development" || nodeEnv === "test"
+    ? nodeEnv : defaultMode;
+  const port = intSetting(env, "PORT", 8080, 0);
+  const host = first(env, "HOST") ?? (mode === "production" ? "0.0.0.0" : "127.0.0.1");
+  let baseUrl = first(env, "BASE_URL", "ACTION_HUB_BASE_URL");
+  let secret = first(env, "INTEGRATION_SERVICE_SECRET", "ACTION_HUB_SECRET");
+  const missing: string[] = [];
+  if (mode === "production") {
+    if (!secret) { missing.push("INTEGRATION_SERVICE_SECRET (a long random string, e.g. `openssl rand -hex 32`)"); }
+    if (!baseUrl) { missing.push("BASE_URL (the https URL Looker reaches this hub at)"); }
+    if (missing.length) {
+      throw new ConfigError(`Cannot start in production: set ${missing.join(" and ")}.`);
+    }
+  }
+  const secretIsEphemeral = !secret;
+  secret = secret ?? crypto.randomBytes(32).toString("hex");
+  baseUrl = baseUrl ?? `http://localhost:${port}`;
+  if (!/^https?:\/\/[^\s/]+/i.test(baseUrl)) {
+    throw new ConfigError(`BASE_URL must be an http(s) URL such as https://hub.example.com; it is "${baseUrl}".`);
+  }
+  if (mode === "production") { checkProductionSecret(secret); }
+  const warnings = configWarnings(mode, secret, secretIsEphemeral, baseUrl);
+  const keepAliveIntervalMs = secondsSetting(env, "KEEPALIVE_INTERVAL_SECONDS", 30) * 1000;
+  const idleTimeoutMs = secondsSetting(env, "IDLE_TIMEOUT_SECONDS", 120) * 1000;
+  if (idleTimeoutMs <= keepAliveIntervalMs) {
+    throw new ConfigError("IDLE_TIMEOUT_SECONDS must be longer than KEEPALIVE_INTERVAL_SECONDS, " +
+      "or long deliveries are cut while they run.");
+  }
+  const spoolDir = directorySetting(env, "SPOOL_DIR", os.tmpdir());
+  const webConcurrency = intSetting(env, "WEB_CONCURRENCY", mode === "production" ? os.availableParallelism() : 1, 1);
+  const logFormat = first(env, "LOG_FORMAT") ?? (mode === "production" ? "json" : "pretty");
+  if (logFormat !== "json" && logFormat !== "pretty") {
+    throw new ConfigError(`LOG_FORMAT must be json or pretty; it is "${logFormat}".`);
+  }
+  return Object.freeze({
+    mode,
+    port,
+    host,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    label: first(env, "INTEGRATION_PROVIDER_LABEL", "ACTION_HUB_LABEL") ?? "Looker Integration Service",
+    secret,
+    secretIsEphemeral,
+    warnings,
+    debugIntegration: boolSetting(env, "DEBUG_INTEGRATION"),
+    keepAliveIntervalMs,
+    maxDeliveryBytes: sizeSetting(env, "MAX_DELIVERY_BYTES", 0),
+    downloadConnectTimeoutMs: secondsSetting(env, "DOWNLOAD_CONNECT_TIMEOUT_SECONDS", 30) * 1000,
+    downloadIdleTimeoutMs: secondsSetting(env, "DOWNLOAD_IDLE_TIMEOUT_SECONDS", 120) * 1000,
+    downloadTotalTimeoutMs: secondsSetting(env, "DOWNLOAD_TOTAL_TIMEOUT_SECONDS", 3600) * 1000,
+    downloadMinBytesPerSecond: intSetting(env, "DOWNLOAD_MIN_BYTES_PER_SECOND", 1024, 0),
+    spoolDir,
+    logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
+    logFormat,
+    gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
+    version: packageVersion(),
+    metricsToken: first(env, "METRICS_TOKEN"),
+    shutdownGraceMs: secondsSetting(env, "SHUTDOWN_GRACE_SECONDS", 25) * 1000,
+    headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
+    idleTimeoutMs,
+    webConcurrency,
+    maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
+      webConcurrency, os.availableParallelism()),
+    slack: {
+      apiUrl: baseUrlSetting(env, "SLACK_API_URL", "https://slack.com/api/"),
+    },
+    http: Object.freeze(httpSettings(env, spoolDir)),
+    webhooks: Object.freeze({
+      zapierDomains: listSetting(env, "ZAPIER_WEBHOOK_DOMAINS", ["zapier.com"]),
+      trayDomains: listSetting(env, "TRAY_WEBHOOK_DOMAINS", ["trayapp.io"]),
+    }),
+    segment: Object.freeze({
+      apiHost: baseUrlSetting(env, "SEGMENT_API_HOST", "https://api.segment.io").replace(/\/$/, ""),
+      sender: choiceSetting(env, "SEGMENT_SENDER", ["batch", "analytics-node"] as const),
+    }),
+    google: Object.freeze(googleSettings(env)),
+    storage: Object.freeze(storageSettings(env)),
+    dropbox: Object.freeze(dropboxSettings(env)),
+    console: consoleSettings(env, mode),
+    email: emailSettings(env),
+    ops: Object.freeze(opsSettings(env)),
+    crm: crmSettings(env),
+    ads: adsSettings(env),
+  });
+}
+
+/** The configuration of this process, read from process.env (and `.env`) on first use. */
+let current: Config | undefined;
+export function processConfig(defaultMode: Mode = "production"): Config {
+  if (!current) { current = loadConfig(environmentWithDotenv(process.env), defaultMode); }
+  return current;
+}

@@ -1,0 +1,69 @@
+// Posts a delivery to a URL: the webhook, Zapier and Tray integrations share this. The body
+// is the data as Looker made it (or the JSON envelope), spooled once so retries resend the
+// same bytes and so its HMAC can head the request; headers name the format, schedule and
+// delivery so receivers can route and deduplicate.
+import { Readable } from "stream";
+import { requestContentType } from "../../data/files/file_naming";
+import { ActionRequest } from "../../hub/action_request";
+import { UserError } from "../../lib/errors";
+import { HttpClient } from "../../lib/http_client";
+import { spoolStream } from "../../lib/spool";
+import { hostOf } from "../../lib/url_guard";
+import { envelopeStream } from "./webhook_envelope";
+
+export interface PostOptions {
+  /** The form field holding the URL, named in validation errors. */
+  field: string;
+  /** Names the destination in messages, e.g. "Zapier". */
+  who?: string;
+  /** Adds X-Hub-Signature-256 with the HMAC-SHA256 of the body under this secret. */
+  signingSecret?: string;
+  /** Sends the JSON envelope (metadata + data) instead of the bare data. */
+  envelope?: boolean;
+}
+
+export interface PostResult {
+  host: string;
+  bytes: number;
+  status: number;
+}
+
+/** Checks the URL with the guard, answering a validation error on the form field. */
+export async function checkedUrl(http: HttpClient, raw: string, field: string): Promise<URL> {
+  try {
+    return await http.guard.check(raw);
+  } catch (err) {
+    if (err instanceof UserError) { throw new UserError(err.message, { [field]: err.message }); }
+    throw err;
+  }
+}
+
+export async function postDelivery(
+  http: HttpClient, request: ActionRequest, rawUrl: string, options: PostOptions,
+): Promise<PostResult> {
+  const url = await checkedUrl(http, rawUrl, options.field);
+  const data = request.delivery ? await request.delivery.stream() : undefined;
+  const body = options.envelope ? envelopeStream(request, data) : data ?? Readable.from([]);
+  const spooled = await spoolStream(body, { dir: http.settings.spoolDir, hmacKey: options.signingSecret });
+  try {
+    const headers: Record<string, string> = {
+      "content-type": options.envelope ? "application/json" : requestContentType(request),
+    };
+    const named: Array<[string, string | undefined]> = [
+      ["x-looker-webhook-id", request.webhookId],
+      ["x-looker-instance", request.instanceId],
+      ["x-looker-scheduled-plan-id", request.scheduledPlan?.scheduledPlanId],
+      ["x-looker-format", request.format],
+    ];
+    for (const [name, value] of named) {
+      if (value && /^[\x20-\x7e]+$/.test(value)) { headers[name] = value; }
+    }
+    if (spooled.hmacSha256Hex) { headers["x-hub-signature-256"] = `sha256=${spooled.hmacSha256Hex}`; }
+    const response = await http.request({
+      url, method: "POST", headers, body: spooled, who: options.who, logger: request.logger,
+    });
+    return { host: hostOf(url), bytes: spooled.size, status: response.status };
+  } finally {
+    await spooled.dispose();
+  }
+}

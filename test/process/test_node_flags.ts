@@ -1,0 +1,30 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { HUB_NODE_FLAGS, withHubNodeFlags } from "../../src/process/node_flags";
+
+const ROOT = path.join(__dirname, "../..");
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+
+describe("the node flags the hub runs with", () => {
+  it("are on every start command: Procfile, Dockerfile and npm start", () => {
+    const procfile = read("Procfile").split("\n").find((line) => line.startsWith("web:"))!;
+    const start = JSON.parse(read("package.json")).scripts.start as string;
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read("Dockerfile"))![1]) as string[];
+    for (const flag of HUB_NODE_FLAGS) {
+      expect(procfile.split(/\s+/), "Procfile").to.include(flag);
+      expect(start.split(/\s+/), "npm start").to.include(flag);
+      expect(cmd, "Dockerfile CMD").to.include(flag);
+    }
+    expect(procfile).to.match(/ dist\/src\/boot\.js$/);
+    expect(cmd[cmd.length - 1]).to.equal("dist/src/boot.js");
+  });
+
+  it("are added to a worker's flags, except an option already set by hand", () => {
+    expect(withHubNodeFlags([])).to.deep.equal([...HUB_NODE_FLAGS]);
+    expect(withHubNodeFlags(["--inspect"])).to.deep.equal(["--inspect", ...HUB_NODE_FLAGS]);
+    expect(withHubNodeFlags(["--max-semi-space-size=32"]))
+      .to.deep.equal(["--max-semi-space-size=32", ...HUB_NODE_FLAGS.filter((f) => !f.startsWith("--max-semi"))]);
+    expect(HUB_NODE_FLAGS).to.include("--heap-growing-percent=25");
+  });
+});
