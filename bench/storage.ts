@@ -174,13 +174,13 @@ export const storagePart: Part = {
               let answer: string;
               if (mode === "push") {
                 const result = await sender("push", [hub.url, hub.key, String(mib), store.integration,
-                  JSON.stringify(store.fields(mode))]).message;
+                  JSON.stringify(store.fields(target))]).message;
                 ({ status, answer } = result);
               } else {
                 const source = sender("serve", [String(mib)]);
                 try {
                   const served = await source.message;
-                  ({ status, answer } = await executeUrl(hub.url, hub.key, store.integration, store.fields(mode),
+                  ({ status, answer } = await executeUrl(hub.url, hub.key, store.integration, store.fields(target),
                     `http://127.0.0.1:${served.port}/download/once`));
                 } finally {
                   source.child.kill();

@@ -97,13 +97,13 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     form: { braze_key: "external_id", braze_segment: "LOOKER_EXPORT" } }),
   mparticle: () => ({ data: { apiKey: MPARTICLE_KEY.key, apiSecret: MPARTICLE_KEY.secret },
     form: { data_type: "user_data", environment: "development" } }),
-  amazon_s3: () => ({ data: S3_KEYS, form: { bucket: "hub-shapes", path: "looker", filename: "shapes" } }),
+  amazon_s3: () => ({ data: S3_KEYS, form: { bucket: "hub-shapes", path: "looker" } }),
   digitalocean_object_storage: () => ({ data: { ...S3_KEYS, region: "nyc3" },
-    form: { bucket: "hub-shapes", filename: "spaces" } }),
+    form: { bucket: "hub-shapes" } }),
   azure_storage: () => ({ data: { account: AZURITE_ACCOUNT, accessKey: AZURITE_KEY },
     form: { container: "hub-shapes", filename: "shapes" } }),
   google_cloud_storage: (f) => ({ data: { client_email: f.gcs.clientEmail, private_key: f.gcs.privateKeyPem,
-    project_id: f.gcs.projectId }, form: { bucket: "alpha", filename: "shapes", overwrite: "yes" } }),
+    project_id: f.gcs.projectId }, form: { bucket: "alpha", filename: "shapes", overwrite: "no" } }),
   sftp: (f) => ({ data: { sftp_private_key: f.sshd.clientKey, sftp_host_key_fingerprint: f.sshd.hostFingerprint },
     form: { address: `sftp://127.0.0.1:${f.sshd.port}${f.sshd.root}/`, username: f.sshd.user, filename: "shapes" } }),
   salesforce_campaigns: (f) => ({ data: { ...login(f, "salesforce_campaigns", f.salesforce),
@@ -275,7 +275,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect([...fakes.google.files.values()].filter((f) => f.name.startsWith("shapes.")).length, "files reached Drive")
       .to.be.greaterThan(10);
     expect(fakes.dropbox.files.size, "files reached Dropbox").to.be.greaterThan(5);
-    expect(fakes.s3.keys("hub-shapes").filter((k) => /^(looker\/shapes|spaces)\./.test(k)).length,
+    // Without a typed name, buckets name each file by the title and the format's extension (official rule).
+    expect(fakes.s3.keys("hub-shapes").filter((k) => /^(looker\/)?Weekly revenue\./.test(k)).length,
       "files reached S3 and Spaces").to.be.greaterThan(10);
     expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
     expect(fakes.graph.uploads.length, "people reached Facebook").to.be.greaterThan(0);

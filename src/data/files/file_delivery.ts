@@ -1,10 +1,10 @@
-// The delivery as one file, for the file destinations (buckets, containers, SFTP): its name
-// (file_naming.ts rules), its content type and its bytes as a stream, or a clear refusal when
-// Looker sent nothing to write.
+// The delivery as one file, for the file destinations (buckets, containers, SFTP): the name its
+// destination gives it (file_naming.ts), its content type and its bytes as a stream, or a clear
+// refusal when Looker sent nothing to write.
 import { Readable } from "stream";
 import type { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
-import { FileNameOptions, requestContentType, requestFileName } from "./file_naming";
+import { requestContentType } from "./file_naming";
 
 export interface DeliveryFile {
   name: string;
@@ -13,19 +13,13 @@ export interface DeliveryFile {
   stream: Readable;
 }
 
-/** Names the delivery's file (the typed name, else the schedule's title) and opens its bytes. */
-export async function openDeliveryFile(
-  request: ActionRequest, typedName: string | undefined, options: FileNameOptions = {},
-): Promise<DeliveryFile> {
+/** The delivery's file under `name` (see file_naming.ts for how each destination names it), its bytes opened. */
+export async function openDeliveryFile(request: ActionRequest, name: string): Promise<DeliveryFile> {
   if (!request.delivery) {
     throw new UserError("Looker sent no data to write (no attachment and no download URL), so nothing was written. " +
       "If the query had no results, turn off \"send even if there are no results\" or check its filters.");
   }
-  return {
-    name: requestFileName(request, typedName?.trim() || undefined, options),
-    contentType: requestContentType(request),
-    stream: await request.delivery.stream(),
-  };
+  return { name, contentType: requestContentType(request), stream: await request.delivery.stream() };
 }
 
 /** `name` with `_<suffix>` before its extension: `report.csv` -> `report_1717171717171.csv`. */

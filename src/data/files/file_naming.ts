@@ -51,6 +51,19 @@ export function expandPlaceholders(name: string, now: Date, timeZone?: string): 
   return name.replace(/\{date\}/gi, date).replace(/\{timestamp\}/gi, timestamp);
 }
 
+/**
+ * Expands the official hub's Cloud Storage date tokens, in UTC: `{YYYYMMDD}` (20260617),
+ * `{YYYY}`, `{MM}`, `{DD}`.
+ */
+export function expandUtcDateTokens(name: string, now: Date): string {
+  if (!/\{(YYYYMMDD|YYYY|MM|DD)\}/.test(name)) { return name; }
+  const year = String(now.getUTCFullYear()).padStart(4, "0");
+  const month = String(now.getUTCMonth() + 1).padStart(2, "0");
+  const day = String(now.getUTCDate()).padStart(2, "0");
+  return name.replace(/\{YYYYMMDD\}/g, `${year}${month}${day}`).replace(/\{YYYY\}/g, year)
+    .replace(/\{MM\}/g, month).replace(/\{DD\}/g, day);
+}
+
 /** True when `name` already ends in `.extension` (any case). */
 export function hasExtension(name: string, extension: string): boolean {
   return name.toLowerCase().endsWith(`.${extension.toLowerCase()}`);
@@ -90,6 +103,66 @@ export function requestFileName(
 ): string {
   const title = request.scheduledPlan?.title ?? "";
   return fileNameFor(typed, title, request.fileExtension, options, scheduleTimezone(request));
+}
+
+// The official hub's names, for the destinations whose schedules move over from it (buckets
+// and containers): there a typed name is the object's name as typed, and the default is the
+// official `<title>.<extension>` with sanitize-filename's rules, so a moved schedule keeps
+// writing the same object.
+
+/** What sanitize-filename removes: characters Windows or POSIX refuse, and C0/C1 controls. */
+const OFFICIAL_REFUSED = /[\/?<>\\:*|"\u0000-\u001f\u0080-\u009f]/g;
+const OFFICIAL_RESERVED = /^\.+$/;
+const OFFICIAL_WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const OFFICIAL_TRAILING = /[. ]+$/;
+/** The JSON formats the official hub names `.json`; any other url format gave its own name as the extension. */
+const OFFICIAL_JSON_FORMATS = new Set(["json", "json_label", "inline_json", "json_detail", "json_detail_lite_stream"]);
+
+/** A name as the official hub's sanitize-filename left it: refused characters dropped, at most 255 bytes. */
+export function officialSanitize(name: string): string {
+  let out = name.replace(OFFICIAL_REFUSED, "");
+  if (OFFICIAL_RESERVED.test(out) || OFFICIAL_WINDOWS_RESERVED.test(out)) { out = ""; }
+  out = out.replace(OFFICIAL_TRAILING, "");
+  const bytes = Buffer.from(out, "utf8");
+  if (bytes.length <= 255) { return out; }
+  // Cut at 255 bytes without splitting a character.
+  let cut = 255;
+  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) { cut--; }
+  return bytes.subarray(0, cut).toString("utf8");
+}
+
+/**
+ * The extension the official hub gave a delivery: the attachment's, else the url delivery's
+ * format (`json` for the JSON formats, the format's own name otherwise, e.g. `csv`, `xlsx`).
+ */
+export function officialExtension(request: ActionRequest): string | undefined {
+  const attached = request.attachment?.extension?.trim();
+  if (attached) { return attached; }
+  const format = request.formParams.format?.trim();
+  if (!format) { return undefined; }
+  return OFFICIAL_JSON_FORMATS.has(format) ? "json" : format;
+}
+
+/** The official hub's default name: `<title>.<ext>`, else `looker_file_<epoch ms>.<ext>`, sanitized. */
+export function officialSuggestedName(request: ActionRequest, now: Date = new Date()): string {
+  const ext = officialExtension(request);
+  const title = request.scheduledPlan?.title;
+  const base = title ? title : `looker_file_${now.getTime()}`;
+  return officialSanitize(ext ? `${base}.${ext}` : base) || officialSanitize(`looker_file_${now.getTime()}`);
+}
+
+/** What a bucket's or container's Filename field says about objectName. */
+export const OBJECT_NAME_HELP = "Used exactly as typed, folders included (exports/revenue.csv); {date} and " +
+  "{timestamp} are replaced. Empty: the schedule's title with the format's extension.";
+
+/**
+ * The name of the delivery's object in a bucket or container: the typed name exactly as typed
+ * (folders included, no extension added; only `{date}` and `{timestamp}` expanded), else the
+ * official hub's default name.
+ */
+export function objectName(request: ActionRequest, typed: string | undefined, now: Date = new Date()): string {
+  if (typed) { return expandPlaceholders(typed, now, scheduleTimezone(request)); }
+  return officialSuggestedName(request, now);
 }
 
 /** The content type of a file of the delivery: its format's, else Looker's MIME type, else octet-stream. */

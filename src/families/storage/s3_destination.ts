@@ -1,9 +1,10 @@
-// What Amazon S3 and DigitalOcean Spaces share: the form (every bucket, a path prefix, a file
-// name) and the delivery (a multipart upload of the stream under `path/filename`). Each
-// integration only says who it is and where its endpoint is.
+// What Amazon S3 and DigitalOcean Spaces share: the form (every bucket, a path, a file name)
+// and the delivery (a multipart upload of the stream under the object's key). Each integration
+// says who it is, where its endpoint is and how its key is made (S3 puts the path in front;
+// Spaces ignores it, as the official hub did).
 import type { S3Client } from "@aws-sdk/client-s3";
 import { openDeliveryFile } from "../../data/files/file_delivery";
-import { wroteMessage } from "../../data/files/file_naming";
+import { OBJECT_NAME_HELP, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -14,8 +15,12 @@ export interface S3Destination {
   who: string;
   /** What the store calls a bucket ("Bucket", "Space"). */
   bucketLabel: string;
+  /** What the form's Path field says. */
+  pathDescription: string;
   /** A client for the request's keys, region and endpoint. */
   client(request: ActionRequest): Promise<S3Client>;
+  /** The object's key for the delivery's file name. */
+  objectKey(request: ActionRequest, name: string): string;
 }
 
 /** The form's fields; `buckets` fills the bucket choice (undefined when only checking values). */
@@ -25,12 +30,9 @@ export function s3FormFields(destination: S3Destination, buckets?: string[]): Fo
     description: `The ${destination.bucketLabel.toLowerCase()} to write to.`,
     default: buckets?.[0], options: (buckets ?? []).map((b) => ({ name: b, label: b })),
   }, {
-    name: "path", label: "Path", type: "string",
-    description: "Optional folder (key prefix) inside it, e.g. exports/daily/.",
+    name: "path", label: "Path", type: "string", description: destination.pathDescription,
   }, {
-    name: "filename", label: "Filename", type: "string",
-    description: "Defaults to the schedule's title; {date} and {timestamp} are replaced. The format's " +
-      "extension is added when missing.",
+    name: "filename", label: "Filename", type: "string", description: OBJECT_NAME_HELP,
   }];
 }
 
@@ -57,8 +59,8 @@ export function s3Key(path: string | undefined, name: string): string {
 export async function s3Execute(destination: S3Destination, request: ActionRequest): Promise<ActionResponse> {
   const bucket = (request.formParams.bucket ?? "").trim();
   const client = await destination.client(request);
-  const file = await openDeliveryFile(request, request.formParams.filename);
-  const key = s3Key(request.formParams.path, file.name);
+  const file = await openDeliveryFile(request, objectName(request, request.formParams.filename));
+  const key = destination.objectKey(request, file.name);
   const { uploadS3Stream } = await import("../../lib/object_stores/s3");
   const { bytes } = await uploadS3Stream(client, {
     bucket, key, body: file.stream, contentType: file.contentType, who: destination.who,

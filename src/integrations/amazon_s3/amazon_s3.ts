@@ -9,7 +9,7 @@ import {
 } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { S3Destination, s3Execute, s3Form, s3FormFields } from "../../families/storage/s3_destination";
+import { S3Destination, s3Execute, s3Form, s3FormFields, s3Key } from "../../families/storage/s3_destination";
 
 export interface S3ClientSettings {
   /** AWS_S3_ENDPOINT: used when the admin set no `endpoint`. */
@@ -60,12 +60,15 @@ export class AmazonS3Integration extends Integration implements S3Destination {
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly who = "Amazon S3";
   readonly bucketLabel = "Bucket";
+  readonly pathDescription = "Optional folder (key prefix) in front of the file name, e.g. exports/daily/.";
 
   constructor(private readonly http: HttpClient, private readonly settings: S3ClientSettings) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> { return s3Form(this, request); }
   async validationForm(): Promise<ActionForm> { return new ActionForm(s3FormFields(this)); }
   async execute(request: ActionRequest): Promise<ActionResponse> { return s3Execute(this, request); }
+  // The official hub never listed amazon_s3 (no schedule moves over), so Path is honoured here.
+  objectKey(request: ActionRequest, name: string): string { return s3Key(request.formParams.path, name); }
 
   async client(request: ActionRequest): Promise<S3Client> {
     const typed = (request.params.endpoint ?? "").trim();

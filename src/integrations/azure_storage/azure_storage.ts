@@ -1,7 +1,7 @@
 // Azure Storage: the delivery streamed to a container as a block blob (blocks staged, then
 // committed, so nothing appears under the name until all of it arrived).
 import { openDeliveryFile } from "../../data/files/file_delivery";
-import { wroteMessage } from "../../data/files/file_naming";
+import { OBJECT_NAME_HELP, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -58,7 +58,7 @@ export class AzureStorageIntegration extends Integration {
     const { azureBlobService, azureBlobUrl, uploadAzureStream } = await azureBlob();
     const service = azureBlobService(account);
     const container = (request.formParams.container ?? "").trim();
-    const file = await openDeliveryFile(request, request.formParams.filename);
+    const file = await openDeliveryFile(request, objectName(request, request.formParams.filename));
     const { bytes } = await uploadAzureStream(service, {
       container, name: file.name, body: file.stream, contentType: file.contentType, stallMs: this.settings.tryTimeoutMs,
     });
@@ -71,9 +71,7 @@ export class AzureStorageIntegration extends Integration {
       name: "container", label: "Container", type: "select", required: true, description: "The container to write to.",
       default: containers?.[0], options: (containers ?? []).map((c) => ({ name: c, label: c })),
     }, {
-      name: "filename", label: "Filename", type: "string",
-      description: "Defaults to the schedule's title; {date} and {timestamp} are replaced. The format's " +
-        "extension is added when missing.",
+      name: "filename", label: "Filename", type: "string", description: OBJECT_NAME_HELP,
     }];
   }
 

@@ -1,4 +1,5 @@
-// DigitalOcean Spaces: S3's delivery (s3_destination.ts) at the region's Spaces endpoint.
+// DigitalOcean Spaces: S3's delivery (s3_destination.ts) at the region's Spaces endpoint, the
+// object named as the official hub named it (its Path field never used).
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
@@ -32,12 +33,17 @@ export class DigitalOceanObjectStorageIntegration extends Integration implements
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly who = "DigitalOcean Spaces";
   readonly bucketLabel = "Space Name";
+  readonly pathDescription = "Not used, as in the official hub (kept so its schedules move over unchanged): " +
+    "files go to the Space's top level. Put folders in Filename instead, e.g. exports/revenue.csv.";
 
   constructor(private readonly settings: SpacesSettings) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> { return s3Form(this, request); }
   async validationForm(): Promise<ActionForm> { return new ActionForm(s3FormFields(this)); }
   async execute(request: ActionRequest): Promise<ActionResponse> { return s3Execute(this, request); }
+  // The official hub showed Path but wrote every file under its name alone; its schedules carry
+  // a Path that never moved a file, so it moves none here either.
+  objectKey(_request: ActionRequest, name: string): string { return name; }
 
   async client(request: ActionRequest): Promise<S3Client> {
     const region = checkedRegion(request.params.region);

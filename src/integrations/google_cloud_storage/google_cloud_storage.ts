@@ -1,17 +1,17 @@
 // Google Cloud Storage: the delivery streamed to a bucket with a resumable upload, signed in
 // as a service account (a JWT signed with its key, exchanged at the token URL).
 import { openDeliveryFile, withSuffix } from "../../data/files/file_delivery";
-import { wroteMessage } from "../../data/files/file_naming";
+import { expandUtcDateTokens, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { UserError } from "../../lib/errors";
+import { RetryableError, UserError } from "../../lib/errors";
 import { serviceAccountToken } from "../../lib/google_service_account";
 import { HttpClient } from "../../lib/http_client";
-import { gcsObjectExists, GcsSession, listGcsBuckets, uploadGcsStream } from "../../lib/object_stores/gcs";
+import { GcsSession, listGcsBuckets, uploadGcsStream } from "../../lib/object_stores/gcs";
 
 export interface GcsSettings {
   /** GCS_API_URL, without a trailing slash. */
@@ -34,8 +34,7 @@ export class GoogleCloudStorageIntegration extends Integration {
   }, {
     name: "private_key", label: "Private Key",
     description: "\"private_key\" of the JSON key file, pasted as it is (with its \\n). The service account needs " +
-      "Storage Object Creator on the buckets (Storage Object Viewer too for Overwrite: no) and storage.buckets.list " +
-      "on the project to list them.",
+      "Storage Object Creator on the buckets and storage.buckets.list on the project to list them.",
     required: true, sensitive: true,
   }, {
     name: "project_id", label: "Project Id", description: "The project whose buckets are offered (\"project_id\").",
@@ -50,23 +49,36 @@ export class GoogleCloudStorageIntegration extends Integration {
   constructor(private readonly http: HttpClient, private readonly settings: GcsSettings) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> {
-    const buckets = await listGcsBuckets(await this.session(request), (request.params.project_id ?? "").trim());
-    if (!buckets.length) {
-      return ActionForm.error("The project in \"Project Id\" has no buckets the service account can see: " +
-        "create one in the Cloud console.");
+    try {
+      const buckets = await listGcsBuckets(await this.session(request), (request.params.project_id ?? "").trim());
+      return new ActionForm(this.fields(buckets, buckets.length ? undefined :
+        "The project in \"Project Id\" has no buckets the service account can see: type a bucket's name below."));
+    } catch (err) {
+      // As the official hub does, a bucket list the account may not read still leaves the name to
+      // type (a service account may write to another project's bucket it cannot list), with the
+      // reason shown. A vendor that is down or busy is a form error, to be tried again.
+      if (!(err instanceof UserError) || err instanceof RetryableError) { throw err; }
+      return new ActionForm(this.fields([], `The buckets could not be listed: ${err.message} ` +
+        "You can still type a bucket's name below."));
     }
-    return new ActionForm(this.fields(buckets));
   }
 
   async validationForm(): Promise<ActionForm> { return new ActionForm(this.fields()); }
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
-    const bucket = (request.formParams.bucket ?? "").trim();
+    const bucket = (request.formParams.bucket_override ?? "").trim() || (request.formParams.bucket ?? "").trim();
+    if (!bucket) {
+      throw new UserError("Google Cloud Storage needs a bucket: pick one in \"Bucket\" or type its name in " +
+        "\"Bucket name (manual override)\".", { bucket: "Pick a bucket, or type one in the manual override." });
+    }
     const session = await this.session(request);
-    const file = await openDeliveryFile(request, request.formParams.filename);
+    // One moment for the date tokens and the Overwrite: no stamp, as the official hub named files.
+    const now = new Date();
+    const typed = request.formParams.filename ? expandUtcDateTokens(request.formParams.filename, now) : undefined;
     const noOverwrite = (request.formParams.overwrite ?? "yes").trim().toLowerCase() === "no";
-    let name = file.name;
-    if (noOverwrite && await gcsObjectExists(session, bucket, name)) { name = withSuffix(name, String(Date.now())); }
+    let name = objectName(request, typed, now);
+    if (noOverwrite) { name = withSuffix(name, String(now.getTime())); }
+    const file = await openDeliveryFile(request, name);
     const { bytes } = await uploadGcsStream(session, {
       bucket, name, body: file.stream, contentType: file.contentType, noOverwrite,
       // A chunk gets one more try than a plain request: each resumes where the last one stopped.
@@ -75,17 +87,25 @@ export class GoogleCloudStorageIntegration extends Integration {
     return ActionResponse.ok(wroteMessage(bytes, `gs://${bucket}/${name}`));
   }
 
-  private fields(buckets?: string[]): FormField[] {
+  /** The official hub's fields; `problem` says why the bucket list is empty. */
+  private fields(buckets?: string[], problem?: string): FormField[] {
     return [{
-      name: "bucket", label: "Bucket", type: "select", required: true, description: "The bucket to write to.",
+      name: "bucket", label: "Bucket", type: "select", required: false,
+      description: problem ?? "Buckets the service account sees in its project. Leave empty and use the manual " +
+        "override below to write to a bucket it cannot list.",
       default: buckets?.[0], options: (buckets ?? []).map((b) => ({ name: b, label: b })),
     }, {
+      name: "bucket_override", label: "Bucket name (manual override)", type: "string",
+      description: "Optional: the exact name of the bucket to write to; wins over the list. For a bucket in " +
+        "another project where the service account may only create objects.",
+    }, {
       name: "filename", label: "Filename", type: "string",
-      description: "Defaults to the schedule's title; {date} and " +
-        "{timestamp} are replaced. The format's extension is added when missing.",
+      description: "Used exactly as typed, folders included (daily/report.csv). {YYYYMMDD}, {YYYY}, {MM}, {DD} " +
+        "(UTC), {date} and {timestamp} are replaced. Empty: the schedule's title with the format's extension.",
     }, {
       name: "overwrite", label: "Overwrite", type: "select", default: "yes",
-      description: "Replace an object of the same name, or keep it and add the time to the new file's name.",
+      description: "Yes: replace an object of the same name. No: add the time (epoch milliseconds) to every " +
+        "file's name, so each delivery is kept.",
       options: [{ name: "yes", label: "Yes" }, { name: "no", label: "No" }],
     }];
   }

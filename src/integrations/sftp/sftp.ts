@@ -4,7 +4,7 @@
 import * as dns from "dns";
 import * as net from "net";
 import { openDeliveryFile } from "../../data/files/file_delivery";
-import { wroteMessage } from "../../data/files/file_naming";
+import { requestFileName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -65,7 +65,9 @@ export class SftpIntegration extends Integration {
     }
     const fingerprint = (request.params.sftp_host_key_fingerprint ?? "").trim();
     const connectTo = await this.checkedAddress(address.host);
-    const file = await openDeliveryFile(request, request.formParams.filename);
+    // The official hub never listed SFTP, so no schedule moves over: names keep this hub's rules.
+    const file = await openDeliveryFile(request,
+      requestFileName(request, request.formParams.filename?.trim() || undefined));
     // ssh2 is loaded on first use: start-up time counts, and many hubs never use SFTP.
     const { sftpUpload } = await import("./sftp_upload");
     const { bytes, path } = await sftpUpload({

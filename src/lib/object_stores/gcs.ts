@@ -60,18 +60,6 @@ export async function listGcsBuckets(s: GcsSession, projectId: string): Promise<
   return names.sort((a, b) => a.localeCompare(b));
 }
 
-function objectUrl(s: GcsSession, bucket: string, name: string): string {
-  return `${s.apiUrl}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}`;
-}
-
-/** True when `bucket/name` exists. */
-export async function gcsObjectExists(s: GcsSession, bucket: string, name: string): Promise<boolean> {
-  const res = await call(s, `${objectUrl(s, bucket, name)}?fields=name`);
-  if (res.status === 200) { return true; }
-  if (res.status === 404 && !/bucket/i.test(res.text())) { return false; }
-  throw gcsProblem(res, { action: "read", bucket });
-}
-
 export interface GcsUploadOptions {
   bucket: string;
   name: string;
@@ -223,7 +211,7 @@ async function cancelSession(s: GcsSession, sessionUrl: string): Promise<void> {
 }
 
 interface ProblemContext {
-  action: "list" | "write" | "read";
+  action: "list" | "write";
   /** The values typed: never quoted (a failure's message is logged), and removed from Google's own words. */
   bucket?: string; name?: string; project?: string;
   /** The setting that names the bucket; default "Bucket". */
@@ -247,8 +235,7 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
   const detail = scrubbed(String(error.message ?? ""), ctx).slice(0, 300);
   const bucket = ctx.bucket !== undefined ? `the bucket named in "${ctx.bucketSetting ?? "Bucket"}"` : "the bucket";
   const theBucket = bucket.charAt(0).toUpperCase() + bucket.slice(1);
-  const permission = ctx.action === "list" ? "storage.buckets.list" : ctx.action === "read" ? "storage.objects.get"
-    : "storage.objects.create";
+  const permission = ctx.action === "list" ? "storage.buckets.list" : "storage.objects.create";
   switch (res.status) {
     case 401:
       return new UserError(`${WHO} refused the service account's access token${detail ? ` (${detail})` : ""}. ` +
@@ -264,7 +251,7 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
       }
       const where = ctx.action === "list" ? "the project's buckets" : `in ${bucket}`;
       const role = ctx.action === "list" ? "a role with storage.buckets.list, such as Storage Admin"
-        : ctx.action === "read" ? "Storage Object Viewer" : "Storage Object Creator";
+        : "Storage Object Creator";
       return new UserError(`The service account may not ${ctx.action} ${where}: it needs the ${permission} ` +
         `permission (${role}).`);
     case 404:

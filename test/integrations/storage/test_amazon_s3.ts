@@ -59,7 +59,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
   });
 
   it("writes a CSV push under path/filename with the content type, signed with the key", async () => {
-    const body = lookerRequest("query_csv_push", KEYS, { bucket: "hub-exports", path: "/looker/daily/", filename: "revenue" });
+    const body = lookerRequest("query_csv_push", KEYS, { bucket: "hub-exports", path: "/looker/daily/", filename: "revenue.csv" });
     const answer = await execute(hub.app, "amazon_s3", body);
     expect(answer.looker).to.include({ success: true,
       message: `Wrote ${FIXTURE_CSV.length} bytes to s3://hub-exports/looker/daily/revenue.csv.` });
@@ -73,7 +73,8 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
   it("streams a 17 MiB download_url delivery as a multipart upload", async () => {
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(17 * MiB).pipe(res); });
     try {
-      const body = lookerRequest("query_url", KEYS, { bucket: "hub-archive", filename: "big {date}", format: "csv" });
+      const body = lookerRequest("query_url", KEYS,
+        { bucket: "hub-archive", filename: "big {date}.csv", format: "csv" });
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "amazon_s3", body);
       expect(answer.looker.success).to.equal(true);
@@ -91,7 +92,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     proxy.rule = (req) => /partNumber=2&/.test(req.url ?? "") && failures++ === 0 ? "500" : undefined;
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(9 * MiB).pipe(res); });
     try {
-      const body = lookerRequest("query_url", KEYS, { bucket: "hub-archive", filename: "retried", format: "csv" });
+      const body = lookerRequest("query_url", KEYS, { bucket: "hub-archive", filename: "retried.csv", format: "csv" });
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "amazon_s3", body);
       expect(answer.looker.success).to.equal(true);
@@ -107,7 +108,7 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     proxy.rule = (req) => /partNumber=2&/.test(req.url ?? "") ? "cut" : undefined;
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(9 * MiB).pipe(res); });
     try {
-      const body = lookerRequest("query_url", KEYS, { bucket: "hub-archive", filename: "cut", format: "csv" });
+      const body = lookerRequest("query_url", KEYS, { bucket: "hub-archive", filename: "cut.csv", format: "csv" });
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "amazon_s3", body);
       expect(answer.looker.success).to.equal(false);
@@ -148,14 +149,15 @@ describe("amazon_s3 and digitalocean_object_storage (s3rver)", () => {
     expect(refused.looker.success).to.equal(false);
     expect(refused.looker.message).to.match(/127\.0\.0\.1, a loopback address/);
     const allowed = await execute(hub.app, "amazon_s3",
-      lookerRequest("query_csv_push", { ...KEYS, endpoint: proxy.url }, { bucket: "hub-exports", filename: "ep" }));
+      lookerRequest("query_csv_push", { ...KEYS, endpoint: proxy.url }, { bucket: "hub-exports", filename: "ep.csv" }));
     expect(allowed.looker.success).to.equal(true);
     expect(s3.keys("hub-exports")).to.include("ep.csv");
   });
 
   it("Spaces: writes to the region's endpoint", async () => {
     const answer = await execute(hub.app, "digitalocean_object_storage",
-      lookerRequest("dashboard_pdf_push", { ...KEYS, region: "nyc3" }, { bucket: "hub-spaces", filename: "board" }));
+      lookerRequest("dashboard_pdf_push", { ...KEYS, region: "nyc3" },
+        { bucket: "hub-spaces", filename: "board.pdf" }));
     expect(answer.looker.success).to.equal(true);
     expect(answer.looker.message).to.match(/^Wrote \d+ bytes to s3:\/\/hub-spaces\/board\.pdf\.$/);
     expect(s3.bytes("hub-spaces", "board.pdf")!.subarray(0, 5).toString()).to.equal("%PDF-");

@@ -50,7 +50,7 @@ describe("azure_storage (Azurite)", () => {
 
   it("writes a CSV push as a block blob with its content type", async () => {
     const answer = await execute(hub.app, "azure_storage",
-      lookerRequest("query_csv_push", PARAMS, { container: "hub-container-0", filename: "weekly" }));
+      lookerRequest("query_csv_push", PARAMS, { container: "hub-container-0", filename: "weekly.csv" }));
     expect(answer.looker).to.include({ success: true,
       message: `Wrote ${FIXTURE_CSV.length} bytes to ${proxy.url}/devstoreaccount1/hub-container-0/weekly.csv.` });
     const stored = await blob("hub-container-0", "weekly.csv");
@@ -63,7 +63,8 @@ describe("azure_storage (Azurite)", () => {
     proxy.rule = (req) => /comp=block&/.test(req.url ?? "") && failures++ === 1 ? "500" : undefined;
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(20 * MiB).pipe(res); });
     try {
-      const body = lookerRequest("query_url", PARAMS, { container: "hub-container-1", filename: "big", format: "csv" });
+      const body = lookerRequest("query_url", PARAMS,
+        { container: "hub-container-1", filename: "big.csv", format: "csv" });
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "azure_storage", body);
       expect(answer.looker.success).to.equal(true);
@@ -79,7 +80,7 @@ describe("azure_storage (Azurite)", () => {
   it("a connection cut on every try of a block: a clear message, nothing under the name", async () => {
     proxy.rule = (req) => /comp=block&/.test(req.url ?? "") ? "cut" : undefined;
     const answer = await execute(hub.app, "azure_storage",
-      lookerRequest("query_csv_push", PARAMS, { container: "hub-container-2", filename: "cut" }));
+      lookerRequest("query_csv_push", PARAMS, { container: "hub-container-2", filename: "cut.csv" }));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.match(/^The connection to Azure Storage was cut during the upload/);
     expect(await blob("hub-container-2", "cut.csv")).to.equal(undefined);
@@ -102,5 +103,61 @@ describe("azure_storage (Azurite)", () => {
     expect(wrong.error).to.match(/^Azure Storage refused the access key: the signature does not match/);
     const notKey = await form(hub.app, "azure_storage", { data: { ...PARAMS, accessKey: "password123" } });
     expect(notKey.error).to.match(/not an Azure storage account key/);
+  });
+
+  describe("the official hub's test cases (src/actions/azure/test_azure_storage.ts)", () => {
+    // Official: "errors if there is no container".
+    it("refuses a delivery without a container, nothing sent", async () => {
+      const answer = await execute(hub.app, "azure_storage", lookerRequest("query_csv_push", PARAMS, {}));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.validation_errors).to.have.property("container");
+      expect(proxy.seen).to.deep.equal([]);
+    });
+
+    // Official: "errors if the input has no attachment".
+    it("refuses a delivery without data", async () => {
+      const answer = await execute(hub.app, "azure_storage",
+        lookerRequest("query_no_results", PARAMS, { container: "hub-container-3" }));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.message).to.match(/^Looker sent no data to write/);
+    });
+
+    // Official: "sends right body to filename and container".
+    it("without a file name, writes the bytes under the schedule's title and the extension", async () => {
+      const answer = await execute(hub.app, "azure_storage",
+        lookerRequest("query_csv_push", PARAMS, { container: "hub-container-3" }));
+      expect(answer.looker.success).to.equal(true);
+      expect((await blob("hub-container-3", "Weekly revenue.csv"))!.bytes.toString()).to.equal(FIXTURE_CSV);
+    });
+
+    // Official: "sends to right filename if specified".
+    it("writes under the typed file name exactly, no extension added", async () => {
+      const answer = await execute(hub.app, "azure_storage",
+        lookerRequest("query_csv_push", PARAMS, { container: "hub-container-3", filename: "mywackyfilename" }));
+      expect(answer.looker.success).to.equal(true);
+      expect((await blob("hub-container-3", "mywackyfilename"))!.bytes.toString()).to.equal(FIXTURE_CSV);
+      expect(await blob("hub-container-3", "mywackyfilename.csv")).to.equal(undefined);
+    });
+
+    // Official: "has form with correct containers".
+    it("the form: the containers (required, the first the default), then Filename", async () => {
+      const answer = await form(hub.app, "azure_storage", { data: PARAMS });
+      expect(answer.fields.map((f: any) => [f.name, f.label, f.type])).to.deep.equal([
+        ["container", "Container", "select"], ["filename", "Filename", "string"]]);
+      expect(answer.fields[0]).to.deep.include({ required: true, default: answer.fields[0].options[0].name });
+    });
+
+    // Official: "returns form error if no containers are present".
+    it("the form of an account without containers: the official error", async () => {
+      proxy.intercept = (req, res) => {
+        if (!/comp=list/.test(req.url ?? "")) { return false; }
+        res.writeHead(200, { "content-type": "application/xml" });
+        res.end("<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"x\">" +
+          "<Containers /><NextMarker /></EnumerationResults>");
+        return true;
+      };
+      const answer = await form(hub.app, "azure_storage", { data: PARAMS });
+      expect(answer).to.deep.equal({ fields: [], error: "Create a container in your Azure account." });
+    });
   });
 });

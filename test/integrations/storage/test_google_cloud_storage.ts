@@ -25,9 +25,9 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
 
   it("lists every page of buckets in the form, signed in with the service account", async () => {
     const answer = await form(hub.app, "google_cloud_storage", { data: params });
-    expect(answer.fields.map((f: any) => f.name)).to.deep.equal(["bucket", "filename", "overwrite"]);
+    expect(answer.fields.map((f: any) => f.name)).to.deep.equal(["bucket", "bucket_override", "filename", "overwrite"]);
     expect(answer.fields[0].options.map((o: any) => o.name)).to.deep.equal(gcs.buckets);
-    expect(answer.fields[2]).to.deep.include({ default: "yes", type: "select" });
+    expect(answer.fields[3]).to.deep.include({ default: "yes", type: "select" });
     expect(gcs.assertions).to.have.length(1);
     expect(gcs.assertions[0]).to.include({ iss: gcs.clientEmail, aud: gcs.tokenUrl,
       scope: "https://www.googleapis.com/auth/devstorage.read_write" });
@@ -35,7 +35,7 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
 
   it("writes a CSV push with its content type, with the minted bearer token", async () => {
     const answer = await execute(hub.app, "google_cloud_storage",
-      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "weekly" }));
+      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "weekly.csv" }));
     expect(answer.looker)
       .to.include({ success: true, message: `Wrote ${FIXTURE_CSV.length} bytes to gs://alpha/weekly.csv.` });
     expect(gcs.bytes("alpha", "weekly.csv")!.toString()).to.equal(FIXTURE_CSV);
@@ -48,7 +48,7 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     const download = await startDownloadServer((_req, res) => { res.writeHead(200); csvBytes(12 * MiB).pipe(res); });
     try {
       gcs.fault = { onPut: 1, kind: "cut" };
-      const body = lookerRequest("query_url", params, { bucket: "bravo", filename: "big", format: "csv" });
+      const body = lookerRequest("query_url", params, { bucket: "bravo", filename: "big.csv", format: "csv" });
       (body.scheduled_plan as any).download_url = `${download.url}/once`;
       const answer = await execute(hub.app, "google_cloud_storage", body);
       expect(answer.looker).to.include({ success: true, message: "Wrote 12 MB to gs://bravo/big.csv." });
@@ -62,19 +62,22 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     }
   });
 
-  it("with Overwrite no, keeps the existing object and adds the time to the new name", async () => {
-    const body = lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "keep", overwrite: "no" });
+  it("with Overwrite no, every delivery's name carries the time, so none replaces another", async () => {
+    const body = lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "keep.csv", overwrite: "no" });
     const first = await execute(hub.app, "google_cloud_storage", body);
-    expect(first.looker.message).to.match(/gs:\/\/alpha\/keep\.csv\.$/);
+    expect(first.looker.message).to.match(/gs:\/\/alpha\/keep_\d{13}\.csv\.$/);
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const second = await execute(hub.app, "google_cloud_storage", body);
     expect(second.looker.message).to.match(/gs:\/\/alpha\/keep_\d{13}\.csv\.$/);
-    expect([...gcs.objects.keys()].filter((k) => k.startsWith("alpha/keep"))).to.have.length(2);
+    expect([...gcs.objects.keys()].filter((k) => /^alpha\/keep_\d{13}\.csv$/.test(k))).to.have.length(2);
+    // Uploaded with ifGenerationMatch=0: even two deliveries in the same millisecond replace nothing.
+    expect([...gcs.objects.values()].every((o: any) => o.ifGenerationMatch === "0")).to.equal(true);
   });
 
   it("a connection cut on every try: a clear message, the session cancelled, nothing under the name", async () => {
     gcs.fault = { onPut: 1, kind: "cut-always" };
     const answer = await execute(hub.app, "google_cloud_storage",
-      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "never" }));
+      lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "never.csv" }));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.equal("The connection to Google Cloud Storage was cut during the upload, even " +
       "after retries. Nothing was written under the file's name; try again later.");
@@ -98,7 +101,8 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     expect(denied.looker.message).to.equal("The service account may not write in the bucket named in \"Bucket\": " +
       "it needs the storage.objects.create permission (Storage Object Creator).");
     const project = await form(hub.app, "google_cloud_storage", { data: { ...params, project_id: "nope" } });
-    expect(project.error).to.equal("Google Cloud Storage has no project by the id in \"Project Id\". Check that setting.");
+    expect(project.fields[0].description).to.equal("The buckets could not be listed: Google Cloud Storage has no " +
+      "project by the id in \"Project Id\". Check that setting. You can still type a bucket's name below.");
     const notPem = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", { ...params, private_key: "abc" }, { bucket: "alpha" }));
     expect(notPem.looker.message).to.match(/is not a PEM private key/);
