@@ -15,6 +15,10 @@ const FIELD = { address: "Use sftp://host/folder/ or sftp://host:2222/folder/." 
 export function parseSftpAddress(raw: string | undefined): SftpAddress {
   const text = (raw ?? "").trim();
   if (!text) { throw new UserError("The address is empty: give the server as sftp://host/folder/.", FIELD); }
+  // A mistyped scheme (sftp:/host, sftp/host) would otherwise read as a host named "sftp".
+  if (!text.includes("://") && /^(sftp[:/]|[a-z][a-z0-9+.-]*:\/)/i.test(text)) {
+    throw new UserError("\"Address\" is not an SFTP address: write it as sftp://host[:port]/folder/.", FIELD);
+  }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `sftp://${text}`;
   let url: URL;
   try {

@@ -150,4 +150,35 @@ describe("sftp (OpenSSH sshd)", () => {
     expect(parseSftpAddress("sftp://h/~/up/")).to.deep.include({ directory: "up/" });
     expect(() => parseSftpAddress("sftp://user:pw@h/")).to.throw(/own fields/);
   });
+
+  // Official (src/actions/sftp/test_sftp.ts): "errors if there is no address", "errors if the input has
+  // no attachment", "sends right body to filename and address" and "sends to right filename if specified"
+  // (there the typed name stays bare; the official hub never listed SFTP, so this hub's rule stays:
+  // see the README's differences).
+  it("the official cases: no address, no data, the title's name, a typed name", async () => {
+    const noAddress = await execute(hub.app, "sftp", lookerRequest("query_csv_push", params, { username: sshd.user }));
+    expect(noAddress.looker.success).to.equal(false);
+    expect(noAddress.looker.validation_errors).to.have.property("address");
+    const noData = await execute(hub.app, "sftp", lookerRequest("query_no_results", params, fields()));
+    expect(noData.looker.message).to.match(/^Looker sent no data to write/);
+    expect(files()).to.deep.equal([]);
+    const titled = await execute(hub.app, "sftp", lookerRequest("query_csv_push", params, fields()));
+    expect(titled.looker.success).to.equal(true);
+    const typed = await execute(hub.app, "sftp",
+      lookerRequest("query_csv_push", params, fields({ filename: "mywackyfilename" })));
+    expect(typed.looker.success).to.equal(true);
+    expect(files()).to.deep.equal(["Weekly revenue.csv", "mywackyfilename.csv"]);
+    expect(fs.readFileSync(path.join(sshd.root, "Weekly revenue.csv"), "utf8")).to.equal(FIXTURE_CSV);
+    for (const f of files()) { fs.rmSync(path.join(sshd.root, f)); }
+  });
+
+  // Official (src/actions/sftp/test_sftp.ts): "errors with bad paths": each is refused before any connection.
+  it("refuses the official hub's bad addresses", () => {
+    expect(() => parseSftpAddress("sftp:/host/path/")).to.throw(/is not an SFTP address/);
+    expect(() => parseSftpAddress("ftp://host/path/")).to.throw(/must start with sftp/);
+    expect(() => parseSftpAddress("http://host/path/")).to.throw(/must start with sftp/);
+    expect(() => parseSftpAddress("sftp/host/path/")).to.throw(/is not an SFTP address/);
+    expect(() => parseSftpAddress("/host/path/")).to.throw(/no host name/);
+    expect(parseSftpAddress("sftp.example.com:2222/x")).to.deep.include({ host: "sftp.example.com", port: 2222 });
+  });
 });
