@@ -2,11 +2,11 @@
 // typed, the default `<title>.<ext>` with sanitize-filename's rules, its url extensions, its
 // Cloud Storage date tokens and its Overwrite: no stamp.
 import { expect } from "chai";
-import { withSuffix } from "../../src/data/files/file_delivery";
+import { withSuffix } from "../../../src/data/files/file_delivery";
 import {
   expandUtcDateTokens, objectName, officialExtension, officialSanitize, officialSuggestedName,
-} from "../../src/data/files/file_naming";
-import { ActionRequest } from "../../src/hub/action_request";
+} from "../../../src/data/files/file_naming";
+import { ActionRequest } from "../../../src/hub/action_request";
 
 function request(parts: { title?: string; extension?: string; format?: string; timezone?: string } = {}) {
   const r = new ActionRequest({ requestId: "r", lookerVersion: {} as any, logger: undefined as any });
