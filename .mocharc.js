@@ -20,7 +20,13 @@ function namedFiles(argv) {
   return named;
 }
 
+// Node 22.18 and later strip TypeScript types themselves when a file is imported, and mocha imports
+// the files it is given: ts-node must compile them instead (the code uses what stripping refuses).
+const major = Number(process.versions.node.split(".")[0]);
+const nodeOption = major >= 22 ? ["no-experimental-strip-types"] : [];
+
 module.exports = {
+  "node-option": nodeOption,
   require: ["ts-node/register/transpile-only", "test/setup.ts"],
   spec: namedFiles(process.argv.slice(2)).length ? [] : ALL,
   timeout: 20000,

