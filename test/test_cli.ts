@@ -38,6 +38,20 @@ describe("generate-api-key", () => {
     expect(isValidApiKey("official-secret-0123456789", out.stdout.trim())).to.equal(true);
   });
 
+  it("needs only the secret where the hub runs (NODE_ENV=production, no BASE_URL: Docker, Heroku, Kubernetes)", () => {
+    const secret = "production-secret-0123456789abcdef";
+    const out = run({ NODE_ENV: "production", INTEGRATION_SERVICE_SECRET: secret });
+    expect(out.stderr).to.not.include("BASE_URL");
+    expect(out.status).to.equal(0);
+    expect(isValidApiKey(secret, out.stdout.trim())).to.equal(true);
+  });
+
+  it("refuses a placeholder secret in production, as the hub does", () => {
+    const out = run({ NODE_ENV: "production", INTEGRATION_SERVICE_SECRET: "changeme" });
+    expect(out.status).to.equal(1);
+    expect(out.stdout).to.equal("");
+  });
+
   it("refuses to print a key when no secret is configured", () => {
     const out = run({});
     expect(out.status).to.equal(1);

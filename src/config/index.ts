@@ -159,6 +159,17 @@ export function environmentWithDotenv(env: Env, dotenvPath = path.resolve(".env"
 }
 
 /**
+ * The secret API keys are made from, and nothing else: what the key tool needs, so it runs where
+ * the hub runs (a Docker image, a Heroku dyno, a Kubernetes pod) with only the secret set.
+ * Undefined when none is set; a placeholder is refused when NODE_ENV is production.
+ */
+export function configuredSecret(env: Env): string | undefined {
+  const secret = first(env, "INTEGRATION_SERVICE_SECRET", "ACTION_HUB_SECRET");
+  if (secret && first(env, "NODE_ENV") === "production") { checkProductionSecret(secret); }
+  return secret;
+}
+
+/**
  * Builds the configuration. `defaultMode` applies when NODE_ENV is not set:
  * `npm start` is production, `npm run dev` is development.
  */
