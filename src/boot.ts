@@ -13,7 +13,7 @@ import { developmentBanner } from "./process/dev_banner";
 import { createHubServer } from "./server/http_server";
 import { Lifecycle } from "./server/lifecycle";
 import { HubMetrics } from "./server/metrics";
-import { handleCrashes, onStopSignals } from "./process/signals";
+import { handleCrashes, logProcessWarnings, onStopSignals } from "./process/signals";
 
 export interface RunningHub {
   server: http.Server;
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   handleCrashes(logger);
+  logProcessWarnings(logger);
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     runPrimary(config, logger);
     return;

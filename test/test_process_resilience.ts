@@ -54,6 +54,19 @@ describe("process resilience", function() {
     expect(JSON.parse(line!)).to.include({ level: "error", error: "Error" });
   });
 
+  it("logs a process warning as one JSON line, not as text on stderr", async () => {
+    const hub = start({ NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures/process/warn_after_listen.js")}`,
+      WARN_AFTER_MS: "300" });
+    hubs.push(hub);
+    await listeningUrl(hub);
+    await eventually(() => hub.stdout().includes("process warning"), 30_000, "the warning logged");
+    const line = hub.stdout().split("\n").find((l) => l.includes("process warning"))!;
+    expect(JSON.parse(line)).to.include({ level: "warn", warning: "NodeVersionSupportWarning" });
+    expect(JSON.parse(line).text).to.include("Upgrade to continue.");
+    expect(hub.stderr()).to.not.include("Upgrade");
+    for (const l of hub.stdout().split("\n").filter(Boolean)) { JSON.parse(l); }
+  });
+
   for (const workers of ["1", "2"]) {
     it(`drains on any number of SIGTERM and SIGINT to every process (WEB_CONCURRENCY=${workers})`, async () => {
       const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "30" });

@@ -24,6 +24,13 @@ export { ConfigError } from "./values";
 
 export type Mode = "production" | "development" | "test";
 
+/**
+ * The levels LOG_LEVEL takes, any case. Anything else stops the start: winston given a level it
+ * does not know writes nothing at all, and a hub that logs nothing cannot say what went wrong.
+ */
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
+
 export interface Config {
   mode: Mode;
   port: number;
@@ -50,7 +57,7 @@ export interface Config {
   downloadMinBytesPerSecond: number;
   /** Directory for spool files (data that arrives before the params). */
   spoolDir: string;
-  logLevel: string;
+  logLevel: LogLevel;
   logFormat: "json" | "pretty";
   gitCommit?: string;
   version: string;
@@ -226,7 +233,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     downloadTotalTimeoutMs: secondsSetting(env, "DOWNLOAD_TOTAL_TIMEOUT_SECONDS", 3600) * 1000,
     downloadMinBytesPerSecond: intSetting(env, "DOWNLOAD_MIN_BYTES_PER_SECOND", 1024, 0),
     spoolDir,
-    logLevel: first(env, "LOG_LEVEL") ?? (mode === "test" ? "warn" : "info"),
+    logLevel: first(env, "LOG_LEVEL") === undefined ? (mode === "test" ? "warn" : "info")
+      : choiceSetting(env, "LOG_LEVEL", LOG_LEVELS),
     logFormat,
     gitCommit: first(env, "GIT_COMMIT", "SOURCE_VERSION", "HEROKU_SLUG_COMMIT") ?? gitHead(),
     version: packageVersion(),

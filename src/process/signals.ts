@@ -6,6 +6,7 @@
 //   of a dyno or pod (Heroku), a terminal's Ctrl-C reaches the whole process group, and a
 //   primary forwards the signal to its workers; only the grace period ends a delivery.
 // - A backstop exit after the grace period (plus a margin) makes sure SIGTERM ends the process.
+// - Process warnings (deprecations, an SDK's notice, too many listeners) are log lines.
 import { Logger } from "../lib/logger";
 
 const BACKSTOP_MARGIN_MS = 5000;
@@ -29,6 +30,27 @@ export function handleCrashes(logger: Logger): void {
     }
     // The line above went out synchronously (stdout to a pipe or file is synchronous on Linux).
     process.exit(1);
+  });
+}
+
+/** How much of a warning's text a log line keeps. */
+const WARNING_TEXT_LIMIT = 1000;
+
+/**
+ * Sends process warnings through the logger instead of Node's own printer, which writes them to
+ * stderr as several lines of plain text: in production that breaks the JSON log and the lines
+ * reach no log search (the AWS SDK's notice about old Node versions was nine such lines).
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners("warning");
+  process.on("warning", (warning: Error & { code?: string }) => {
+    try {
+      logger.warn("process warning", {
+        warning: warning.name, code: warning.code, text: String(warning.message).slice(0, WARNING_TEXT_LIMIT),
+      });
+    } catch {
+      // Logging must not throw into the program.
+    }
   });
 }
 

@@ -46,6 +46,16 @@ describe("configuration", () => {
       .to.throw(ConfigError, /KEEPALIVE_INTERVAL_SECONDS/);
   });
 
+  it("reads LOG_LEVEL in any case and stops the start on a level it does not know", () => {
+    expect(loadConfig({ LOG_LEVEL: "INFO" }, "development").logLevel).to.equal("info");
+    expect(loadConfig({ LOG_LEVEL: "Debug" }, "development").logLevel).to.equal("debug");
+    expect(loadConfig({}, "development").logLevel).to.equal("info");
+    for (const level of ["warning", "verbose", "loud"]) {
+      expect(() => loadConfig({ LOG_LEVEL: level }, "development"), level)
+        .to.throw(ConfigError, /^LOG_LEVEL must be one of error, warn, info, debug; it is "/);
+    }
+  });
+
   it("reads a .env file under the real environment", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-env-"));
     const file = path.join(dir, ".env");
