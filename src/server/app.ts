@@ -11,7 +11,7 @@ import { Sealer } from "../hub/oauth/sealing";
 import { DownloadStore } from "../console/download_store";
 import { LogRing } from "../lib/log_ring";
 import { actionRoutes } from "./action_routes";
-import { DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
+import { closeAfterUnreadBody, DEFAULT_MAX_JSON_BODY_BYTES, methodNotAllowed, smallJsonBody } from "./bodies";
 import { requireApiKey } from "./auth";
 import { OAuthMailbox } from "../console/oauth_mailbox";
 import { consoleOAuthRoutes, isConsoleStatePath } from "./console_oauth_routes";
@@ -98,6 +98,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(lifecycle.middleware());
+  app.use(closeAfterUnreadBody());
   const consoleEnabled = config.console.enabled;
   // The console's log ring is a transport of the same logger: it holds the lines the logs hold.
   const logRing = consoleEnabled ? new LogRing() : undefined;

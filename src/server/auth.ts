@@ -2,6 +2,7 @@
 // key pasted into Looker keeps working across hubs that share the secret.
 import * as crypto from "crypto";
 import { NextFunction, Request, Response } from "express";
+import { mayKeepAlive } from "./bodies";
 
 const DIGEST_HEX_LENGTH = 128;
 /** Real headers are ~170 characters; anything far longer is refused unread. */
@@ -72,7 +73,10 @@ export const INVALID_AUTH_BODY = { success: false, error: "Invalid 'Authorizatio
 export function requireApiKey(secret: string) {
   return (req: Request, res: Response, next: NextFunction) => {
     const key = keyFromHeader(req.get("authorization"));
-    if (key && isValidApiKey(secret, key)) { return next(); }
+    if (key && isValidApiKey(secret, key)) {
+      mayKeepAlive(res);
+      return next();
+    }
     res.set("Connection", "close");
     res.status(403).json(INVALID_AUTH_BODY);
   };

@@ -43,6 +43,37 @@ export function smallJsonBody(limit: number) {
   };
 }
 
+/** True when the request announces a body: a Content-Length above 0, or chunks. */
+function announcesBody(req: Request): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/**
+ * Marks every request that carries a body to close its connection after the answer, unless a
+ * valid token lifts the mark (`mayKeepAlive`). Node otherwise reads an unread body to its end
+ * to reuse the connection: a GET /status (or /, /metrics, a console page, an OPTIONS) carrying
+ * a gigabyte cost a gigabyte of reading, a CPU-second and more, before any token was shown.
+ */
+export function closeAfterUnreadBody() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    // A close asked for already (a draining hub) is not this mark's to lift.
+    if (announcesBody(req) && !res.hasHeader("connection")) {
+      res.setHeader("Connection", "close");
+      res.locals.closesForUnreadBody = true;
+    }
+    next();
+  };
+}
+
+/** After a valid token: the connection may be kept for the next request (its body is read or drained). */
+export function mayKeepAlive(res: Response): void {
+  if (res.locals.closesForUnreadBody && !res.headersSent) {
+    res.removeHeader("Connection");
+    res.locals.closesForUnreadBody = false;
+  }
+}
+
 /** 405 for a method the route does not serve, without reading a byte of the body. */
 export function methodNotAllowed(allowed: string[]) {
   return (req: Request, res: Response) => {

@@ -1,6 +1,38 @@
 // The HTTP server around the app, with the timeouts that bound slow or stuck clients.
 import * as http from "http";
+import * as net from "net";
 import { Config } from "../config";
+
+/** How long, and how many more body bytes, a connection the hub closes is read before it is cut. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 1024 * 1024;
+const LINGER_CHECK_MS = 20;
+
+/**
+ * A lingering close (RFC 9112, 9.6) for a connection Node closes after an answer (Connection:
+ * close): the answer and a FIN go out, and what the client still sends is read and dropped for a
+ * short, bounded while before the socket is destroyed. Destroyed at once (Node's way), a socket
+ * with unread body bytes sends a reset that makes the client's system discard the answer before
+ * the client reads it; read to its end, an unauthenticated body costs whatever its sender
+ * chooses. Bounded, it costs at most LINGER_BYTES and LINGER_MS.
+ */
+function lingerOnClose(socket: net.Socket): void {
+  const lingering = socket as net.Socket & { destroySoon?: () => void };
+  lingering.destroySoon = function lingeringClose(this: net.Socket) {
+    if (this.destroyed) { return; }
+    this.end();
+    const limit = this.bytesRead + LINGER_BYTES;
+    const started = Date.now();
+    const check = setInterval(() => {
+      if (this.destroyed || this.bytesRead > limit || Date.now() - started >= LINGER_MS) {
+        clearInterval(check);
+        this.destroy();
+      }
+    }, LINGER_CHECK_MS);
+    check.unref();
+    this.once("close", () => clearInterval(check));
+  };
+}
 
 interface ExpressPrototypes {
   request?: object;
@@ -44,5 +76,6 @@ export function createHubServer(app: http.RequestListener, config: Config): http
   }, app);
   // A connection silent in both directions this long is closed; keep-alive newlines count.
   server.timeout = config.idleTimeoutMs;
+  server.on("connection", lingerOnClose);
   return server;
 }

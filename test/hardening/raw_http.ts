@@ -102,12 +102,10 @@ export function post(path: string, body: string | Buffer, headers: Record<string
   return rawRequest("POST", path, body, headers);
 }
 
-/** A 4xx (or a closed connection): JSON, no HTML, no stack trace. */
+/** An HTTP answer under 500: JSON, no HTML, no stack trace. A bare close is not a clear refusal. */
 export function expectClearRefusal(answer: RawAnswer, what: string): void {
-  if (answer.status === undefined) {
-    expect(answer.closed, `${what}: no answer and not closed`).to.equal(true);
-    return;
-  }
+  expect(answer.status, `${what}: no HTTP answer (${answer.closed ? "closed" : "nothing within the wait"})`)
+    .to.not.equal(undefined);
   expect(answer.status, `${what}: ${answer.head}\n${answer.body.slice(0, 300)}`).to.be.below(500);
   expect(answer.head.toLowerCase(), what).not.to.include("text/html");
   expect(answer.body, what).not.to.match(/\n\s+at .*\(.*:\d+:\d+\)/);
@@ -115,6 +113,42 @@ export function expectClearRefusal(answer: RawAnswer, what: string): void {
     expect(() => JSON.parse(answer.body), `${what}: the answer is not JSON: ${answer.body.slice(0, 200)}`)
       .not.to.throw();
   }
+}
+
+/**
+ * Sends `head` (a keep-alive request announcing a large body), then body bytes as fast as the
+ * socket takes them until the server closes the connection or `waitMs` passes: how many body
+ * bytes the server took, and its answer.
+ */
+export function streamUntilClosed(port: number, head: string, waitMs = 10_000,
+): Promise<{ answer: string; bytesSent: number; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    let bytesSent = 0;
+    let answer = "";
+    let finished = false;
+    const finish = (closed: boolean) => {
+      if (finished) { return; }
+      finished = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ answer, bytesSent, closed });
+    };
+    const timer = setTimeout(() => finish(false), waitMs);
+    socket.on("data", (c) => { answer += c.toString("latin1"); });
+    // A reset (the server closed with body bytes unread) ends the writing; the answer already
+    // received still comes out before the close.
+    socket.on("error", () => undefined);
+    socket.on("close", () => finish(true));
+    const pump = () => {
+      while (!finished && !socket.destroyed) {
+        bytesSent += chunk.length;
+        if (!socket.write(chunk)) { socket.once("drain", pump); return; }
+      }
+    };
+    socket.write(head, pump);
+  });
 }
 
 /** The JSON body of an answer. */

@@ -118,6 +118,7 @@ describe("hostile input", function() {
     const answer2 = await raw(port, [`POST / HTTP/1.1\r\nHost: x\r\n${many}\r\n\r\n`]);
     cases.push("3000 headers");
     expectClearRefusal(answer2, "many headers");
+    expect(answer2.status, answer2.head).to.equal(431);
   });
 
   it("a client that disconnects mid-body", async () => {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as zlib from "zlib";
 import { HubProcess, listeningUrl, startHubProcess } from "../helpers/process";
 import {
-  expectClearRefusal, getStatus, HOSTILE_ENV, jsonOf, post, raw, RawAnswer, rawRequest, rssKb,
+  expectClearRefusal, getStatus, HOSTILE_ENV, jsonOf, post, raw, RawAnswer, rawRequest, rssKb, streamUntilClosed,
 } from "./raw_http";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -112,6 +112,29 @@ describe("unread bodies: no body before the token, 405 unread, bounded inflation
     // Unread bodies cost the event loop nothing (one bomb used to block it for 90 s).
     expect(worstMs, "worst GET /status latency meanwhile").to.be.below(5000);
     expect(rssKb(hub.child.pid!) - baselineKb, "RSS growth (KB)").to.be.below(100 * 1024);
+  });
+
+  it("answers a keep-alive request whose body it does not read, then closes instead of reading the body", async () => {
+    const GiB = 1024 * 1024 * 1024;
+    const cases = [["GET", "/"], ["GET", "/status"], ["GET", "/metrics"], ["HEAD", "/status"], ["GET", "/console"],
+      ["GET", "/console/api/integrations"], ["OPTIONS", "/"], ["OPTIONS", "/actions/debug/execute"],
+      ["GET", "/actions/debug/oauth"], ["POST", "/actions/debug/execute"]];
+    for (const [method, path] of cases) {
+      // No Connection: close from the client: Node would read the body to its end to reuse the connection.
+      const head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${GiB}\r\n\r\n`;
+      const { answer, bytesSent, closed } = await streamUntilClosed(port, head);
+      expect(answer, `${method} ${path}`).to.match(/^HTTP\/1\.1 \d{3} /);
+      // The whole answer arrives (the close lingers, so no reset makes the client drop it).
+      const [answerHead, answerBody] = answer.split("\r\n\r\n");
+      const length = /\r\ncontent-length: (\d+)/i.exec(answerHead);
+      if (length && method !== "HEAD") {
+        expect(Buffer.byteLength(answerBody, "latin1"), `${method} ${path}`).to.equal(Number(length[1]));
+      }
+      expect(closed, `${method} ${path}: the connection was kept to read the body`).to.equal(true);
+      // What the socket buffers take on both sides before the close, not the body.
+      expect(bytesSent, `${method} ${path}: body bytes taken`).to.be.below(64 * 1024 * 1024);
+    }
   });
 
   it("refuses a method a route does not serve with 405, token or not, and reads nothing", async () => {
