@@ -48,6 +48,18 @@ function lookerVersionOf(req: Request, consoleEnabled: boolean) {
   return parseLookerVersion(agent);
 }
 
+/**
+ * Looker's ids are at most a few dozen characters; a header or path from anyone (before the token
+ * check) is cut here, so a refused request cannot write kilobytes into the log.
+ */
+const LOGGED_VALUE_LIMIT = 128;
+const LOGGED_PATH_LIMIT = 256;
+
+function cut(value: string | undefined, limit = LOGGED_VALUE_LIMIT): string | undefined {
+  if (!value) { return undefined; }
+  return value.length > limit ? `${value.slice(0, limit)}...(${value.length} characters)` : value;
+}
+
 /** Gives the request an id and a logger carrying the ids Looker sent; logs one access line. */
 function requestContext(logger: Logger, consoleEnabled: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -57,8 +69,8 @@ function requestContext(logger: Logger, consoleEnabled: boolean) {
     res.locals.lookerVersion = lookerVersionOf(req, consoleEnabled);
     res.locals.logger = logger.child({
       requestId,
-      webhookId: req.get("x-looker-webhook-id") || undefined,
-      instanceId: req.get("x-looker-instance") || undefined,
+      webhookId: cut(req.get("x-looker-webhook-id")),
+      instanceId: cut(req.get("x-looker-instance")),
     });
     res.setHeader("X-Request-Id", requestId);
     let logged = false;
@@ -69,7 +81,8 @@ function requestContext(logger: Logger, consoleEnabled: boolean) {
       if (!logger.isLevelEnabled("info")) { return; }
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       (res.locals.logger as Logger).info("request", {
-        method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10,
+        method: req.method, path: cut(req.path, LOGGED_PATH_LIMIT), status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
         // The answer did not get out, or the client left before its request was complete.
         aborted: !res.writableFinished || req.aborted || undefined,
       });

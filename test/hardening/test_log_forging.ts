@@ -37,6 +37,23 @@ describe("log forging and body text in logs", () => {
     });
   }
 
+  it("cuts Looker's id headers and the path of a refused request to a short length in the log", async () => {
+    const { app, logs } = appLogging("json");
+    const long = "w".repeat(6 * 1024);
+    await request(app).post(`/actions/${"p".repeat(2 * 1024)}/form`).set("X-Looker-Webhook-Id", long)
+      .set("X-Looker-Instance", long).send({}).expect(403);
+    const lines = logs().split("\n").filter(Boolean);
+    expect(lines.length).to.be.at.least(1);
+    for (const line of lines) {
+      expect(line.length, line.slice(0, 300)).to.be.below(1024);
+      const fields = JSON.parse(line);
+      for (const key of ["webhookId", "instanceId"]) {
+        if (fields[key] !== undefined) { expect(fields[key]).to.match(/^w{128}\.\.\.\(6144 characters\)$/); }
+      }
+    }
+    expect(logs()).to.include("webhookId");
+  });
+
   it("escapes C1 controls and the Unicode line separators too, keeping JSON lines valid", () => {
     const sink = new PassThrough();
     let text = "";
