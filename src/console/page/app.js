@@ -43,10 +43,10 @@ function renderList(list) {
   const rows = list.integrations.map((d) => el("tr", { "data-integration": d.name },
     el("td", {}, d.icon_data_uri ? el("img", { src: d.icon_data_uri, alt: "" }) : ""),
     el("td", {}, el("strong", {}, d.label), " ", el("code", {}, d.name), el("br"), el("small", {}, d.description)),
-    el("td", {}, d.supported_action_types.join(", ")),
-    el("td", {}, (d.supported_formats || []).join(", ")),
-    el("td", {}, (d.supported_download_settings || []).join(", ")),
-    el("td", {}, requiredTags(d.required_fields)),
+    el("td", { "data-label": "Actions" }, d.supported_action_types.join(", ")),
+    el("td", { "data-label": "Formats" }, (d.supported_formats || []).join(", ")),
+    el("td", { "data-label": "Download" }, (d.supported_download_settings || []).join(", ")),
+    el("td", { "data-label": "Required tags" }, requiredTags(d.required_fields)),
     el("td", {}, el("button", { type: "button", class: "open", onclick: () => open(d.name) }, "Open"))));
   $("#integrations tbody").replaceChildren(...rows);
   $("#list-section").hidden = false;
