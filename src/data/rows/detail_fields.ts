@@ -4,7 +4,38 @@
 import type { ActionRequest } from "../../hub/action_request";
 import type { DefinitionContext, Format } from "../../hub/integration";
 import { isAtLeast } from "../../hub/looker_version";
+import { UserError } from "../../lib/errors";
 import type { JsonDetailCell, JsonDetailField, JsonDetailFields } from "./rows";
+
+/**
+ * How deep a cell's value (JSON in a cell) may nest. No vendor takes more, and every row
+ * destination serialises values with JSON.stringify, which overflows the stack some thousands
+ * of levels down: an "internal error" instead of an answer.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+/** True when `value` nests deeper than `limit`; iterative, so any depth is measured safely. */
+function nestsDeeperThan(value: object, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== "object" || item === null) { continue; }
+    if (depth > limit) { return true; }
+    for (const child of Object.values(item)) {
+      if (typeof child === "object" && child !== null) { pending.push([child, depth + 1]); }
+    }
+  }
+  return false;
+}
+
+/** The value itself, or a clear refusal when it nests deeper than MAX_VALUE_DEPTH. */
+function bounded(value: unknown): unknown {
+  if (typeof value === "object" && value !== null && nestsDeeperThan(value, MAX_VALUE_DEPTH)) {
+    throw new UserError(`A cell of this delivery holds JSON nested more than ${MAX_VALUE_DEPTH} levels deep, ` +
+      "which no destination takes. Check the query's fields (a dimension of JSON?) and remove or flatten it.");
+  }
+  return value;
+}
 
 /** Looker 6.2 and newer send json_detail_lite_stream, meant to be read as a stream. */
 export function streamingDetailFormats(context: DefinitionContext): Format[] {
@@ -40,12 +71,12 @@ function isCell(value: unknown): value is JsonDetailCell {
 
 /** A cell's value; a pivoted measure becomes a list of {pivot key: value}, as the official hub sends it. */
 export function cellValue(cell: unknown): unknown {
-  if (isCell(cell)) { return cell.value ?? null; }
+  if (isCell(cell)) { return bounded(cell.value ?? null); }
   if (typeof cell === "object" && cell !== null && !Array.isArray(cell)) {
     return Object.entries(cell).map(([pivotKey, pivotCell]) =>
-      ({ [pivotKey]: isCell(pivotCell) ? pivotCell.value ?? null : null }));
+      ({ [pivotKey]: isCell(pivotCell) ? bounded(pivotCell.value ?? null) : null }));
   }
-  return cell ?? null;
+  return bounded(cell ?? null);
 }
 
 /** A cell as an identifier: a non-empty string, else undefined (null, empty, a list). */
