@@ -34,7 +34,35 @@ export class HttpTimeoutError extends Error {
 
 const MAX_EXCERPT = 200;
 
-/** The vendor's answer shortened for a message: its error text if JSON, tags and controls removed. */
+/**
+ * Marks a vendor's own words inside a message (an invisible separator each side). The person
+ * who reads the answer needs them, the log must not hold them: a vendor's error text can echo
+ * what it was sent (an email address, a record). The answer to Looker drops the marks
+ * (`unmarkVendorText`), the log replaces what they enclose (`redactVendorText`).
+ */
+const VENDOR_TEXT_MARK = "\u2063";
+const MARKED_VENDOR_TEXT = /\u2063[^\u2063]*\u2063/g;
+
+export function markVendorText(text: string): string {
+  const clean = text.split(VENDOR_TEXT_MARK).join("");
+  return clean ? `${VENDOR_TEXT_MARK}${clean}${VENDOR_TEXT_MARK}` : "";
+}
+
+/** The text as a person reads it. */
+export function unmarkVendorText(text: string): string {
+  return text.includes(VENDOR_TEXT_MARK) ? text.split(VENDOR_TEXT_MARK).join("") : text;
+}
+
+/** The text as the log keeps it: each vendor's words replaced, a stray mark dropped. */
+export function redactVendorText(text: string): string {
+  if (!text.includes(VENDOR_TEXT_MARK)) { return text; }
+  return unmarkVendorText(text.replace(MARKED_VENDOR_TEXT, "[the vendor's words, not logged]"));
+}
+
+/**
+ * The vendor's answer shortened for a message: its error text if JSON, tags and controls removed,
+ * marked as the vendor's words (markVendorText).
+ */
 export function safeExcerpt(body: Buffer, contentType?: string): string {
   let text = body.subarray(0, 4096).toString("utf8");
   if (/json/i.test(contentType ?? "") || /^\s*[{[]/.test(text)) {
@@ -48,7 +76,7 @@ export function safeExcerpt(body: Buffer, contentType?: string): string {
     text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ");
   }
   text = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text;
+  return markVendorText(text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text);
 }
 
 function describeCode(code: string | undefined): string {

@@ -4,7 +4,9 @@
 // 1a2b3c4d)" searches the logs for it. The message holds no secrets or row data (integrations
 // write it for the user), so it may be logged; nothing else of the request is. It may name
 // what the user typed ("no bucket named 'q3-reports'"), which helps the user but is theirs:
-// the logged copy has every typed param and form value replaced (scrubTyped).
+// the logged copy has every typed param and form value replaced (scrubTyped), and a vendor's own
+// words, which the message may quote, too (redactVendorText).
+import { redactVendorText } from "../lib/http_errors";
 import { Logger } from "../lib/logger";
 
 export interface FailureContext {
@@ -68,7 +70,8 @@ export function markFailure(body: Record<string, any>, logger: Logger, context: 
   const ref = failureRef(context.requestId);
   const message = withRef(looker.message, ref);
   logger.warn("delivery failed", {
-    ref, userMessage: scrubTyped(context.logMessage ? withRef(context.logMessage, ref) : message, context.typed),
+    ref, userMessage: redactVendorText(
+      scrubTyped(context.logMessage ? withRef(context.logMessage, ref) : message, context.typed)),
     integration: context.integration, requestId: context.requestId,
     webhookId: context.webhookId, ...details,
   });

@@ -2,6 +2,7 @@
 // delivery can take longer. While an execute or form runs, a newline is written every
 // interval; JSON parsers skip leading whitespace, so Looker reads the answer that follows.
 import { Response } from "express";
+import { unmarkVendorText } from "../lib/http_errors";
 
 export interface KeepAlive {
   stop(): void;
@@ -23,7 +24,8 @@ export function startKeepAlive(res: Response, intervalMs: number): KeepAlive {
 /** Sends a JSON answer whether or not keep-alive bytes already went out. */
 export function sendJson(res: Response, status: number, body: unknown): void {
   if (res.writableEnded || res.destroyed) { return; }
-  const text = JSON.stringify(body);
+  // A vendor's words in a message reach the person unmarked (src/lib/http_errors.ts).
+  const text = unmarkVendorText(JSON.stringify(body));
   if (res.headersSent) {
     res.end(text);
   } else {

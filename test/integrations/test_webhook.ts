@@ -145,6 +145,21 @@ describe("webhook integration", () => {
     expect(receiver.received).to.have.length(1);
   });
 
+  it("tells the person the receiver's words but keeps them out of the log, which may be shared", async () => {
+    receiver.reply({ status: 422, body: JSON.stringify({ message: "rejected ada@example.com" }),
+      headers: { "content-type": "application/json" } });
+    const hub = app();
+    const answer = await execute(hub.app, "webhook", {
+      type: "query", attachment: CSV_ATTACHMENT, form_params: { url: receiver.url() },
+    });
+    expect(answer.looker.message).to.equal("The server at 127.0.0.1 answered HTTP 422: \"rejected ada@example.com\".");
+    const failed = hub.logs().split("\n").find((line) => line.includes("delivery failed"))!;
+    expect(JSON.parse(failed).userMessage).to.match(
+      /^The server at 127\.0\.0\.1 answered HTTP 422: "\[the vendor's words, not logged\]"\. \(ref [0-9a-f]{8}\)$/);
+    expect(hub.logs()).to.not.include("ada@example.com");
+    expect(hub.logs()).to.not.include("\u2063");
+  });
+
   it("refuses a private destination before reading or sending anything", async () => {
     const canary = await new HttpReceiver("127.0.0.2").start();
     try {

@@ -6,7 +6,9 @@ import * as path from "path";
 import * as sinon from "sinon";
 import { PassThrough, Readable } from "stream";
 import { ClientGoneError, withSignal } from "../../src/lib/abort_scope";
-import { HttpStatusError, HttpUnavailableError } from "../../src/lib/http_errors";
+import {
+  HttpStatusError, HttpUnavailableError, redactVendorText, unmarkVendorText,
+} from "../../src/lib/http_errors";
 import { createLogger } from "../../src/lib/logger";
 import { UrlRefusedError } from "../../src/lib/url_guard";
 import { AnyVendor } from "../fakes/any_vendor";
@@ -98,8 +100,13 @@ describe("http client", () => {
     receiver.defaultReply = { status: 502, headers: { "content-type": "text/html" }, body: "<h1>Bad gateway</h1>" };
     const err = await failure(testHttpClient().request({ url: receiver.url(), who: "Acme" }));
     expect(err).to.be.instanceOf(HttpUnavailableError);
-    expect(err.message).to.equal("Acme answered HTTP 502: \"Bad gateway\" (tried 3 times). " +
+    // The vendor's words are marked, so the log can leave them out (http_errors.ts).
+    expect(err.message).to.equal("Acme answered HTTP 502: \"\u2063Bad gateway\u2063\" (tried 3 times). " +
       "It may be down or busy; try again later.");
+    expect(unmarkVendorText(err.message)).to.equal("Acme answered HTTP 502: \"Bad gateway\" (tried 3 times). " +
+      "It may be down or busy; try again later.");
+    expect(redactVendorText(err.message)).to.equal("Acme answered HTTP 502: \"[the vendor's words, not logged]\" " +
+      "(tried 3 times). It may be down or busy; try again later.");
     expect((err as HttpUnavailableError).failure.status).to.equal(502);
     expect(receiver.received).to.have.length(3);
   });
@@ -109,7 +116,7 @@ describe("http client", () => {
       body: JSON.stringify({ error: { message: "No such hook" } }) });
     const err = await failure(testHttpClient().request({ url: receiver.url() }));
     expect(err).to.be.instanceOf(HttpStatusError);
-    expect(err.message).to.equal(`The server at 127.0.0.1 answered HTTP 404: "No such hook".`);
+    expect(unmarkVendorText(err.message)).to.equal(`The server at 127.0.0.1 answered HTTP 404: "No such hook".`);
     expect(receiver.received).to.have.length(1);
   });
 
