@@ -37,8 +37,10 @@ import * as https from "https";
 import { Readable } from "stream";
 import { Config, HttpSettings } from "../config";
 import {
-  failureMessage, HttpFailure, HttpStatusError, HttpTimeoutError, HttpUnavailableError, safeExcerpt,
+  failureMessage, HttpConnectionError, HttpFailure, HttpStatusError, HttpTimeoutError, HttpUnavailableError,
+  safeExcerpt,
 } from "./http_errors";
+import { networkFailure, networkMessage } from "./network_errors";
 import { Logger } from "./logger";
 import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_scope";
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
@@ -176,7 +178,16 @@ export class HttpClient {
         }
       } catch (err) {
         if (options.signal?.aborted) { throw abortReason(options.signal); }
-        if (err instanceof HttpStatusError || !isTransientNetworkError(err)) { throw err; }
+        if (err instanceof HttpStatusError) { throw err; }
+        if (!isTransientNetworkError(err)) {
+          // A certificate problem, https on a plain-http port, a name that does not exist: said in
+          // words (network_errors.ts); anything else is not a network failure and goes up as it is.
+          const found = networkFailure(err);
+          if (!found) { throw err; }
+          options.logger?.warn("outbound request failed", { host, code: found.code, attempt });
+          throw new HttpConnectionError(networkMessage(options.who ?? `The server at ${host}`, found, attempt),
+            { host, attempts: attempt, code: found.code });
+        }
         const code = (err as { code?: string }).code;
         options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
         failure = { host, attempts: attempt, code };

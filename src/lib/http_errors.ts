@@ -2,6 +2,7 @@
 // destination's host, the status and a short excerpt of its answer, which is what a Looker
 // user needs to act; they also carry the facts for integrations that word it their own way.
 import { RetryableError, UserError } from "./errors";
+import { networkFailure, networkMessage } from "./network_errors";
 
 export interface HttpFailure {
   /** Host of the URL asked (never the path or query, which may hold tokens). */
@@ -79,18 +80,6 @@ export function safeExcerpt(body: Buffer, contentType?: string): string {
   return markVendorText(text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text);
 }
 
-function describeCode(code: string | undefined): string {
-  switch (code) {
-    case "connect_timeout": return "it did not accept a connection in time";
-    case "idle_timeout": return "it stopped answering";
-    case "total_timeout": return "the request took longer than allowed";
-    case "ECONNREFUSED": return "the connection was refused";
-    case "ECONNRESET": case "EPIPE": return "the connection was closed unexpectedly";
-    case "EAI_AGAIN": return "its name could not be resolved right now";
-    default: return "the connection failed";
-  }
-}
-
 /** The message of a final failure; `who` names the destination (e.g. "Zapier"). */
 export function failureMessage(failure: HttpFailure, retryable: boolean, who?: string): string {
   const name = who ?? `The server at ${failure.host}`;
@@ -100,5 +89,12 @@ export function failureMessage(failure: HttpFailure, retryable: boolean, who?: s
     const said = failure.excerpt ? `: "${failure.excerpt}"` : "";
     return `${name} answered HTTP ${failure.status}${said}${tries}.${later}`;
   }
-  return `${name} could not be reached: ${describeCode(failure.code)}${tries}.${later}`;
+  const found = networkFailure({ code: failure.code });
+  if (found) { return networkMessage(name, { ...found, transient: retryable }, failure.attempts); }
+  return `${name} could not be reached: the connection failed${tries}.${later}`;
+}
+
+/** A connection that cannot succeed as it is (a certificate problem, https to a plain-http port, no such host). */
+export class HttpConnectionError extends UserError {
+  constructor(message: string, readonly failure: HttpFailure) { super(message); }
 }

@@ -63,10 +63,16 @@ export async function listeningUrl(hub: HubProcess): Promise<string> {
 
 /** A debug delivery that sleeps `sleepMs` in the hub, sent to a hub process keyed by `secret`. */
 export function debugDelivery(url: string, secret: string, sleepMs: number): Promise<{ status: number; body: string }> {
+  return executeOn(url, secret, "debug", { type: "query", form_params: { sleep: String(sleepMs) },
+    attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
+}
+
+/** An execute of `integration` with `payload`, sent to a hub process keyed by `secret`. */
+export function executeOn(url: string, secret: string, integration: string, payload: unknown,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ type: "query", form_params: { sleep: String(sleepMs) },
-      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n2\n" } });
-    const req = http.request(`${url}/actions/debug/execute`, { method: "POST", agent: false, headers: {
+    const body = JSON.stringify(payload);
+    const req = http.request(`${url}/actions/${integration}/execute`, { method: "POST", agent: false, headers: {
       "authorization": `Token token="${generateApiKey(secret)}"`, "content-type": "application/json" } }, (res) => {
       let text = "";
       res.on("data", (c) => { text += c; });
