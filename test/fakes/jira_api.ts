@@ -1,12 +1,19 @@
-// A Jira site: Cloud (REST API v3, Basic email:API token) or Data Center (REST API v2, Bearer
-// personal access token), as the jira_create_issue action uses it: serverInfo, the project and
+// A Jira site: Cloud (REST API v3, Basic email:API token) or Data Center (REST API v2, Basic
+// username:password or a personal access token as Bearer; a PAT is refused as a Basic password, as
+// Jira Data Center does), as the jira_create_issue action uses it: serverInfo, the project and
 // issue type listings in pages of two (so paging is exercised), issue creation, and attachments,
 // which Jira accepts only with `X-Atlassian-Token: no-check` and as multipart/form-data.
 import { HttpReceiver, Received, Reply } from "./http_receiver";
 
 export const JIRA_EMAIL = "ops@example.com";
 export const JIRA_TOKEN = "ATATT3xFfGF0-jira-api-token";
-export const JIRA_PAT = "NjM4-data-center-pat";
+/** A Data Center personal access token has this shape: base64 of "<numeric id>:<20 random bytes>". */
+export const JIRA_PAT = Buffer.concat([Buffer.from("638484939207:"), Buffer.alloc(20, 0x5a)]).toString("base64");
+export const JIRA_DC_USER = "jsmith";
+export const JIRA_DC_PASSWORD = "correct horse battery staple";
+/** Basic credentials as an Authorization header. */
+export const basicAuth = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString("base64")}`;
 
 export interface JiraAttachment { filename: string; contentType: string; bytes: Buffer; }
 
@@ -26,6 +33,9 @@ export class JiraFake extends HttpReceiver {
   readonly issues: Array<{ key: string; fields: any }> = [];
   readonly attachments: Record<string, JiraAttachment[]> = {};
 
+  /** A Data Center token of another shape than today's, still accepted as Bearer. */
+  readonly oddPat = "future-format-token-0123456789";
+
   constructor(readonly mode: "cloud" | "datacenter" = "cloud") {
     super();
     this.handler = (r) => this.route(r);
@@ -39,9 +49,12 @@ export class JiraFake extends HttpReceiver {
     if (path === "/rest/api/2/serverInfo") {
       return json(200, { deploymentType: this.mode === "cloud" ? "Cloud" : "Server", version: "1001.0.0" });
     }
-    const expected = this.mode === "cloud"
-      ? `Basic ${Buffer.from(`${JIRA_EMAIL}:${JIRA_TOKEN}`).toString("base64")}` : `Bearer ${JIRA_PAT}`;
-    if (r.headers.authorization !== expected) { return json(401, { errorMessages: ["You are not authenticated."] }); }
+    const accepted = this.mode === "cloud" ? [basicAuth(JIRA_EMAIL, JIRA_TOKEN)]
+      : [basicAuth(JIRA_DC_USER, JIRA_DC_PASSWORD), `Bearer ${JIRA_PAT}`, `Bearer ${this.oddPat}`];
+    if (!accepted.includes(String(r.headers.authorization))) {
+      return json(401,
+        { errorMessages: ["You are not authenticated. Authentication required to perform this operation."] });
+    }
     const base = `/rest/api/${this.v}`;
     if (!path.startsWith(base)) { return json(404, { errorMessages: ["No such API version here."] }); }
     const rest = path.slice(base.length);

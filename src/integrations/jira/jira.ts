@@ -1,7 +1,8 @@
 // JIRA: opens an issue with the schedule's data attached. Named as the official hub's action
 // (`jira_create_issue`; params `address`, `username`, `password`; form `project`, `issueType`,
 // `summary`, `description`); unlike it, the delivered file is attached, the issue links back to
-// Looker, and the answer names the new issue. Jira Cloud (API v3) or Data Center (API v2, a PAT).
+// Looker, and the answer names the new issue. Jira Cloud (API v3) or Data Center (API v2, a password
+// or a personal access token).
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -28,12 +29,11 @@ export class JiraIntegration extends Integration {
     description: "The Jira site's URL, e.g. https://your-company.atlassian.net (Data Center: the base URL).",
   }, {
     name: "username", label: "Username", required: true, sensitive: false,
-    description: "Jira Cloud: the Atlassian account's email. Data Center: the account's username (the token " +
-      "signs in).",
+    description: "Jira Cloud: the Atlassian account's email. Data Center / Server: the account's username.",
   }, {
     name: "password", label: "Password", required: true, sensitive: true,
-    description: "Jira Cloud: an API token of that account (id.atlassian.com > Security). Data Center: a personal " +
-      "access token.",
+    description: "Jira Cloud: an API token of that account (id.atlassian.com > Security). Data Center / Server: " +
+      "the account's password, or a personal access token.",
   }];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];

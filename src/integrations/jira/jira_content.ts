@@ -1,6 +1,7 @@
 // What the hub writes into Jira: the description (Atlassian Document Format on Cloud, plain text
-// on Data Center) with a link back to Looker, and the delivery as a multipart attachment body
-// streamed from Looker's data (the HTTP client spools it so a retry sends the same bytes).
+// on Data Center) with the official hub's `Looker URL:` line, and the delivery as a multipart
+// attachment body streamed from Looker's data (the HTTP client spools it so a retry sends the
+// same bytes).
 import * as crypto from "crypto";
 import { PassThrough, Readable } from "stream";
 import { Delivery } from "../../hub/delivery";
@@ -14,15 +15,16 @@ export function adfDescription(text: string, lookerUrl?: string): Record<string,
     ]),
   }));
   if (lookerUrl) {
-    paragraphs.push({ type: "paragraph", content: [
-      { type: "text", text: "Open in Looker", marks: [{ type: "link", attrs: { href: lookerUrl } }] } as any,
+    paragraphs.push({ type: "paragraph", content: [{ type: "text", text: "Looker URL: " },
+      { type: "text", text: lookerUrl, marks: [{ type: "link", attrs: { href: lookerUrl } }] } as any,
     ] });
   }
   return { type: "doc", version: 1, content: paragraphs };
 }
 
+/** The official hub's description: the text as typed, then a line `Looker URL: <url>`. */
 export function textDescription(text: string, lookerUrl?: string): string {
-  return lookerUrl ? `${text.trim()}\n\nLooker: ${lookerUrl}` : text.trim();
+  return lookerUrl ? `${text}\nLooker URL: ${lookerUrl}` : text;
 }
 
 /** A filename for a multipart header: quotes and line breaks dropped, non-ASCII in filename*. */

@@ -1,7 +1,9 @@
 // A Jira site as the params name it: Jira Cloud (REST API v3, an Atlassian account's email and API
-// token) or Jira Data Center / Server (REST API v2, a personal access token as Bearer), told apart
-// by the host (*.atlassian.net) or the site's own serverInfo. The address is typed by an admin, so
-// every call goes through the URL guard. Jira's errors become sentences.
+// token) or Jira Data Center / Server (REST API v2), told apart by the host (*.atlassian.net) or the
+// site's own serverInfo. On Data Center the Password is what the official hub sent, a password
+// (Basic, with the Username), or a personal access token (Bearer): a PAT has its own shape, and a
+// password refused as Basic is tried once as a token. The address is typed by an admin, so every
+// call goes through the URL guard. Jira's errors become sentences.
 import { ActionRequest } from "../../hub/action_request";
 import { FormOption } from "../../hub/action_form";
 import { UserError } from "../../lib/errors";
@@ -18,7 +20,9 @@ export class JiraSite {
     /** The site's base URL without a trailing slash (Data Center may have a context path). */
     readonly baseUrl: string,
     readonly cloud: boolean,
-    private readonly authorization: string,
+    private authorization: string,
+    /** The Bearer token to try when Basic is refused (Data Center, a password that may be a PAT). */
+    private tokenFallback?: string,
   ) {}
 
   get api(): string { return `${this.baseUrl}/rest/api/${this.cloud ? "3" : "2"}`; }
@@ -35,19 +39,30 @@ export class JiraSite {
       });
       cloud = !info.unavailable && info.answer?.deploymentType === "Cloud";
     }
-    const authorization = cloud
-      ? `Basic ${Buffer.from(`${username}:${secret}`).toString("base64")}`
-      : `Bearer ${secret}`;
-    return new JiraSite(http, request, baseUrl, cloud, authorization);
+    const basic = `Basic ${Buffer.from(`${username}:${secret}`).toString("base64")}`;
+    if (cloud) { return new JiraSite(http, request, baseUrl, true, basic); }
+    if (!username || isDataCenterToken(secret)) {
+      return new JiraSite(http, request, baseUrl, false, `Bearer ${secret}`);
+    }
+    return new JiraSite(http, request, baseUrl, false, basic, `Bearer ${secret}`);
   }
 
   /** Calls the REST API; a refusal becomes a UserError naming what to do. */
   async call(method: string, path: string, body?: HttpBody, headers: Record<string, string> = {}): Promise<any> {
-    const result = await requestJson(this.http, {
+    const send = () => requestJson(this.http, {
       url: `${this.api}${path}`, method, body, who: "Jira", logger: this.request.logger,
       headers: { "authorization": this.authorization, "accept": "application/json", ...headers },
       maxAttempts: method === "POST" && !path.endsWith("/attachments") ? 1 : undefined,
     });
+    let result = await send();
+    // A refused sign-in created nothing, so the same call is safe to send again with the token
+    // (the first call of a request is a listing or the issue's JSON, never a stream).
+    const fallback = this.tokenFallback;
+    this.tokenFallback = undefined;
+    if (result.status === 401 && fallback && (body === undefined || typeof body === "string")) {
+      this.authorization = fallback;
+      result = await send();
+    }
     if (result.unavailable) {
       throw new UserError(result.unavailable === "rate_limited"
         ? "Jira is rate limiting this account; try again in a few minutes."
@@ -93,6 +108,15 @@ export class JiraSite {
   browseUrl(key: string): string { return `${this.baseUrl}/browse/${encodeURIComponent(key)}`; }
 }
 
+/**
+ * True for a Jira Data Center personal access token: 44 characters of base64 holding the token's
+ * numeric id, a colon and random bytes. No password a person types has that shape.
+ */
+export function isDataCenterToken(secret: string): boolean {
+  if (!/^[A-Za-z0-9+/]{44}$/.test(secret)) { return false; }
+  return /^\d{6,20}:/.test(Buffer.from(secret, "base64").toString("latin1"));
+}
+
 function projectOption(p: any): FormOption {
   return { name: String(p.id), label: p.key ? `${p.name ?? p.key} (${p.key})` : String(p.name ?? p.id) };
 }
@@ -121,8 +145,8 @@ export function jiraRefusal(status: number, answer: any, cloud: boolean): string
       return cloud
         ? "Jira refused the sign-in: check that the Username is the Atlassian account's email and the Password an " +
           "API token of that account (id.atlassian.com > Security > API tokens)."
-        : "Jira refused the sign-in: check that the Password is a current personal access token (Profile > " +
-          "Personal Access Tokens).";
+        : "Jira refused the sign-in: check the Username and Password (the account's password, or a current " +
+          "personal access token from Profile > Personal Access Tokens).";
     case 403:
       return `Jira did not allow it${said ? ` (${said})` : ""}: ask a Jira admin to give the account the Browse, ` +
         "Create Issues and Create Attachments permissions in this project.";

@@ -1,7 +1,7 @@
 // jira_create_issue through the real app against a local fake of a Jira site (Cloud and Data Center).
 import { expect } from "chai";
 import { JiraIntegration } from "../../../src/integrations/jira/jira";
-import { JIRA_EMAIL, JIRA_PAT, JIRA_TOKEN, JiraFake } from "../../fakes/jira_api";
+import { basicAuth, JIRA_DC_PASSWORD, JIRA_DC_USER, JIRA_EMAIL, JIRA_PAT, JIRA_TOKEN, JiraFake } from "../../fakes/jira_api";
 import { buildTestApp } from "../../helpers/app";
 import { execute, form, Payload, PLAN } from "../../helpers/execute";
 import { testHttpClient } from "../../helpers/http";
@@ -34,6 +34,8 @@ describe("jira_create_issue integration", () => {
       ["issueType", "select", true], ["summary", "string", true], ["description", "textarea", true]]);
   });
 
+  // Official: "has form with correct projects and issues" (there: only types with a description; here the
+  // types the project can create, sub-tasks left out; labels "Name (KEY)"; see the README's differences).
   it("lists every page of projects, and the chosen project's issue types (all pages, no sub-tasks)", async () => {
     await start();
     const f = await form(hub.app, "jira_create_issue", { data: params() });
@@ -58,7 +60,7 @@ describe("jira_create_issue integration", () => {
     expect(fields.description.content).to.deep.equal([
       { type: "paragraph", content: [{ type: "text", text: "See the numbers." }] },
       { type: "paragraph", content: [{ type: "text", text: "Region North." }] },
-      { type: "paragraph", content: [{ type: "text", text: "Open in Looker",
+      { type: "paragraph", content: [{ type: "text", text: "Looker URL: " }, { type: "text", text: PLAN.url,
         marks: [{ type: "link", attrs: { href: PLAN.url } }] }] },
     ]);
     const upload = fake.received.find((r) => r.path.endsWith("/attachments"))!;
@@ -85,8 +87,45 @@ describe("jira_create_issue integration", () => {
     expect(f.fields[1].options.map((o: any) => o.name)).to.deep.equal(["1", "3", "7"]);
     const answer = await send();
     expect(answer.looker.success).to.equal(true);
-    expect(fake.issues[0].fields.description).to.equal(`See the numbers.\n\nRegion North.\n\nLooker: ${PLAN.url}`);
+    expect(fake.issues[0].fields.description).to.equal(`See the numbers.\n\nRegion North.\nLooker URL: ${PLAN.url}`);
     expect(fake.received.find((r) => r.path.endsWith("/attachments"))!.headers.authorization).to.equal(`Bearer ${JIRA_PAT}`);
+  });
+
+  // Official (src/actions/jira/test_jira.ts): "sends correct jira new issue": on Jira Server / Data Center
+  // with the official params (username and password), Basic auth as the official hub's jira-client sent
+  // it, the fields as it sent them and the description with its "\nLooker URL: <url>" line.
+  it("Data Center with a username and password: Basic auth, the official issue fields", async () => {
+    await start("datacenter");
+    const answer = await send({ project: "10000", summary: "mysummary", description: "mydescription", issueType: "1" },
+      undefined, { address: fake.url("/"), username: JIRA_DC_USER, password: JIRA_DC_PASSWORD });
+    expect(answer.looker.success).to.equal(true);
+    expect(fake.issues[0].fields).to.deep.equal({ project: { id: "10000" }, issuetype: { id: "1" },
+      summary: "mysummary", description: `mydescription\nLooker URL: ${PLAN.url}` });
+    const calls = fake.received.filter((r) => r.path.startsWith("/rest/api/2/issue"));
+    expect(calls.map((r) => r.headers.authorization)).to.deep.equal(
+      [basicAuth(JIRA_DC_USER, JIRA_DC_PASSWORD), basicAuth(JIRA_DC_USER, JIRA_DC_PASSWORD)]);
+    const f = await form(hub.app, "jira_create_issue",
+      { data: { address: fake.url("/"), username: JIRA_DC_USER, password: JIRA_DC_PASSWORD } });
+    expect(f.fields[0].options).to.have.length(3);
+  });
+
+  it("Data Center: a personal access token is told from a password by its shape and sent as Bearer", async () => {
+    await start("datacenter");
+    const answer = await send();
+    expect(answer.looker.success).to.equal(true);
+    expect(fake.received.filter((r) => r.path !== "/rest/api/2/serverInfo").every((r) =>
+      r.headers.authorization === `Bearer ${JIRA_PAT}`)).to.equal(true);
+    // A token of another shape: refused as Basic once, then sent as Bearer; the issue is created once.
+    const odd = await send({}, undefined, { ...params(), password: fake.oddPat });
+    expect(odd.looker.success).to.equal(true);
+    const creates = fake.received.filter((r) => r.path === "/rest/api/2/issue");
+    expect(creates.slice(1).map((r) => r.headers.authorization)).to.deep.equal(
+      [basicAuth(JIRA_EMAIL, fake.oddPat), `Bearer ${fake.oddPat}`]);
+    expect(fake.issues).to.have.length(2);
+    const wrong = await send({}, undefined, { ...params(), username: JIRA_DC_USER, password: "wrong" });
+    expect(wrong.looker.message).to.equal("Jira refused the sign-in: check the Username and Password (the " +
+      "account's password, or a current personal access token from Profile > Personal Access Tokens).");
+    expect(fake.issues).to.have.length(2);
   });
 
   it("creates the issue and says so when there were no results to attach", async () => {
@@ -95,6 +134,7 @@ describe("jira_create_issue integration", () => {
     expect(answer.looker.message).to.match(/^Created OPS-1 \(.*\/browse\/OPS-1\); there were no results to attach\.$/);
   });
 
+  // Official: "properly surfaces client errors" (the form's error is Jira's refusal, as a sentence).
   it("turns Jira's refusals into sentences: sign-in, fields, permission", async () => {
     await start();
     const refused = await send({}, undefined, { ...params(), password: "wrong" });
