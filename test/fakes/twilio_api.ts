@@ -1,6 +1,8 @@
 // Twilio's Messages resource: POST /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP
 // Basic auth and a form body (To, From or MessagingServiceSid, Body), answering 201 with the
-// message resource or Twilio's error body `{code, message, more_info, status}`.
+// message resource or Twilio's error body `{code, message, more_info, status}`. `To` is E.164 or,
+// as Twilio also accepts, an unformatted US number (`2125551234`, `12125551234`), which Twilio
+// stores as E.164; anything else is 21211.
 import { HttpReceiver, Received, Reply } from "./http_receiver";
 
 export const TWILIO_SID = "AC0123456789abcdef0123456789abcdef";
@@ -40,19 +42,29 @@ export class TwilioFake extends HttpReceiver {
       return error(400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number ` +
         "or short code for your account.");
     }
-    if (!/^\+[1-9]\d{6,14}$/.test(form.To ?? "")) { return error(400, 21211, `The 'To' number ${form.To} is not a valid phone number.`); }
-    if (this.unverified.has(form.To)) {
-      return error(400, 21608, `The number ${form.To} is unverified. Trial accounts cannot send messages to ` +
+    const to = asE164(form.To ?? "");
+    if (!to) { return error(400, 21211, `The 'To' number ${form.To} is not a valid phone number.`); }
+    if (this.unverified.has(to)) {
+      return error(400, 21608, `The number ${to} is unverified. Trial accounts cannot send messages to ` +
         "unverified numbers; verify it at twilio.com/user/account/phone-numbers/verified, or purchase a Twilio " +
         "number.");
     }
-    if (this.blocked.has(form.To)) { return error(400, 21610, "Attempt to send to unsubscribed recipient"); }
+    if (this.blocked.has(to)) { return error(400, 21610, "Attempt to send to unsubscribed recipient"); }
     if ((form.Body ?? "").length > 1600) { return error(400, 21617, "The concatenated message body exceeds the 1600 character limit."); }
     this.accepted.push({ To: form.To, From: form.From ?? form.MessagingServiceSid, Body: form.Body });
     const sid = `SM${String(++this.count).padStart(32, "0")}`;
     return { status: 201, headers: { "content-type": "application/json" }, body: JSON.stringify({
-      sid, account_sid: TWILIO_SID, to: form.To, from: form.From, body: form.Body, status: "queued" }) };
+      sid, account_sid: TWILIO_SID, to, from: form.From, body: form.Body, status: "queued" }) };
   }
+}
+
+/** What Twilio makes of a `To`: E.164 as it is, an unformatted US number with +1. */
+function asE164(raw: string): string | undefined {
+  if (/^\+[1-9]\d{6,14}$/.test(raw)) { return raw; }
+  const digits = raw.replace(/[\s().-]/g, "");
+  if (/^[2-9]\d{9}$/.test(digits)) { return `+1${digits}`; }
+  if (/^1[2-9]\d{9}$/.test(digits)) { return `+${digits}`; }
+  return undefined;
 }
 
 function error(status: number, code: number, message: string): Reply {

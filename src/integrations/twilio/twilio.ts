@@ -1,5 +1,6 @@
 // "Twilio - Send Data": the first lines of a Look's CSV as a text message to the numbers in the
 // form. Named as the official hub's action (`twilio`, `accountSid`, `authToken`, `from`, `to`).
+import { StringDecoder } from "string_decoder";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -45,25 +46,43 @@ export class TwilioIntegration extends Integration {
   }
 }
 
-/** The schedule's title, its link and the first lines of the CSV, cut to Twilio's 1,600 characters. */
+/**
+ * The official hub's message: `<title>:` and the link on their own lines (each when the schedule
+ * has one), then the CSV's first 10 lines (a line break after the tenth), cut to Twilio's 1,600
+ * characters and then back to the last whole line.
+ */
 export async function messageBody(request: ActionRequest): Promise<string> {
-  const head = [request.suggestedTitle(), request.scheduledPlan?.url].filter(Boolean).join("\n");
-  const lines = request.delivery ? await firstLines(request, MAX_LINES) : [];
-  const text = lines.length ? `${head}\n${lines.join("\n")}` : `${head}\n(no results)`;
-  return text.length > MAX_BODY ? `${text.slice(0, MAX_BODY - 1)}…` : text;
+  const plan = request.scheduledPlan;
+  const head = `${plan?.title ? `${plan.title}:\n` : ""}${plan?.url ? `${plan.url}\n` : ""}`;
+  if (!request.delivery) { return `${head}(no results)`; }
+  const lines = (await firstText(request)).split("\n").slice(0, MAX_LINES);
+  if (lines.length === MAX_LINES) { lines.push(""); }
+  return truncatedAtLine(head + lines.join("\n"), MAX_BODY);
 }
 
-/** Reads only as far as the first `max` lines; the rest of the delivery is never read. */
-async function firstLines(request: ActionRequest, max: number): Promise<string[]> {
+/** `text` cut to `max` characters and then back after its last line break (when it has one past the start). */
+export function truncatedAtLine(text: string, max: number): string {
+  if (text.length <= max) { return text; }
+  const cut = text.slice(0, max);
+  const lastBreak = cut.lastIndexOf("\n");
+  return lastBreak > 0 ? cut.slice(0, lastBreak + 1) : cut;
+}
+
+/**
+ * The start of the delivery's text: up to its tenth line break or past its first 1,600 characters,
+ * whichever comes first (nothing after either can reach the message); the rest is never read.
+ */
+async function firstText(request: ActionRequest): Promise<string> {
   const stream = await request.delivery!.stream();
+  const decoder = new StringDecoder("utf8");
   let text = "";
   try {
     for await (const chunk of stream) {
-      text += (chunk as Buffer).toString("utf8");
-      if (text.split("\n").length > max || text.length > MAX_BODY * 2) { break; }
+      text += decoder.write(chunk as Buffer);
+      if (text.length > MAX_BODY || text.split("\n").length > MAX_LINES) { return text; }
     }
+    return text + decoder.end();
   } finally {
     stream.destroy();
   }
-  return text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, max);
 }

@@ -1,6 +1,7 @@
 // Twilio's Messages resource (REST API 2010-04-01), shared by `twilio` and `twilio_message`:
-// the admin params, E.164 checks before anything is sent, one message per distinct number, and
-// Twilio's error codes as reasons a person can act on.
+// the admin params, what cannot be a number refused before anything is sent (the rest is Twilio's
+// to judge, as the official hub left it), one message per distinct number, and Twilio's error
+// codes as reasons a person can act on.
 import { ActionRequest } from "../../hub/action_request";
 import { Param } from "../../hub/integration";
 import { Attempt, outcomesResponse, TargetOutcome, tryEach } from "../../hub/target_outcomes";
@@ -19,7 +20,7 @@ export const TWILIO_PARAMS: Param[] = [{
   required: true, sensitive: true,
 }, {
   name: "from", label: "From",
-  description: "A Twilio phone number of the account in E.164 form (+15551234567), or a Messaging Service SID (MG...).",
+  description: "A Twilio phone number of the account (+15551234567), or a Messaging Service SID (MG...).",
   required: true, sensitive: false,
 }];
 
@@ -33,10 +34,17 @@ const WORDING = {
   verb: "send", verbOne: "send the message to", noun: "message", where: " through Twilio",
 };
 
-/** A number in E.164 (+ and up to 15 digits), once spaces, dashes, dots and brackets are removed. */
-export function e164(raw: string): string | undefined {
-  const compact = raw.trim().replace(/[\s().\-\u00a0]/g, "");
-  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : undefined;
+/**
+ * The address to give Twilio's `To` or `From` for what was typed, or undefined when it cannot be
+ * a phone number: spaces, dots, dashes and brackets removed, an optional +, 4 to 15 digits
+ * (Twilio takes E.164 and also unformatted numbers, `12122222222`, and judges them itself), or
+ * a channel address (`whatsapp:+15551234567`) as typed.
+ */
+export function twilioAddress(raw: string): string | undefined {
+  const typed = raw.trim();
+  if (/^[a-z][a-z-]*:\S+$/i.test(typed)) { return typed; }
+  const compact = typed.replace(/[\s().\-\u00a0]/g, "");
+  return /^\+?\d{4,15}$/.test(compact) ? compact : undefined;
 }
 
 /** Numbers typed in a form: separated by commas, semicolons or new lines. */
@@ -58,11 +66,12 @@ export function twilioAccount(request: ActionRequest): TwilioAccount {
   }
   const from = request.params.from.trim();
   const isService = /^MG[0-9a-f]{32}$/i.test(from);
-  if (!isService && !e164(from) && !/^[A-Za-z0-9 ]{1,11}$/.test(from)) {
-    throw new UserError("The Twilio \"From\" setting is neither a phone number in E.164 form " +
-      "(+15551234567), a Messaging Service SID (MG...) nor an alphanumeric sender ID.");
+  const address = twilioAddress(from);
+  if (!isService && !address && !/^[A-Za-z0-9 ]{1,11}$/.test(from)) {
+    throw new UserError("The Twilio \"From\" setting is neither a phone number (+15551234567), a Messaging " +
+      "Service SID (MG...) nor an alphanumeric sender ID.");
   }
-  return { sid, token: request.params.authToken.trim(), from: isService ? from : (e164(from) ?? from) };
+  return { sid, token: request.params.authToken.trim(), from: isService ? from : (address ?? from) };
 }
 
 /** Twilio's error codes, as reasons; `stopAll` for those about the account rather than the number. */
@@ -70,7 +79,7 @@ function reason(status: number, answer: any): { detail: string; stopAll?: boolea
   const code = Number(answer?.code);
   const said = typeof answer?.message === "string" ? answer.message.replace(/\.$/, "").slice(0, 200) : "";
   switch (code) {
-    case 21211: return { detail: "invalid number" };
+    case 21211: return { detail: "invalid number: Twilio could not read it; use E.164 form (+15551234567)" };
     case 21614: return { detail: "not a mobile number" };
     case 21608: case 21219:
       return { detail: "unverified number: a Twilio trial account sends only to numbers verified in the Console" };
@@ -128,14 +137,15 @@ export class TwilioMessages {
     const account = twilioAccount(request);
     const targets = new Map<string, string | undefined>();
     for (const raw of numbers) {
-      const valid = e164(raw);
+      const valid = twilioAddress(raw);
       const key = valid ?? raw.trim();
       if (!targets.has(key)) { targets.set(key, valid); }
     }
     const outcomes: TargetOutcome[] = await tryEach([...targets], CONCURRENCY, ([key]) => key,
       async ([key, valid]): Promise<Attempt> => valid
         ? this.sendOne(request, account, valid, body)
-        : { target: key, ok: false, detail: "invalid number: use E.164 form, + and the country code (+15551234567)" });
+        : { target: key, ok: false, detail: "not a phone number: use E.164 form, + and the country code " +
+          "(+15551234567)" });
     request.logger.info("twilio messages sent", {
       messages: outcomes.length, failed: outcomes.filter((o) => !o.ok).length,
     });

@@ -36,9 +36,10 @@ export class TwilioMessageIntegration extends Integration {
   }
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
-    const message = (request.formParams.message ?? "").trim();
+    // Sent as typed, as the official hub sent it.
+    const message = request.formParams.message ?? "";
     // Looker checks a cell action's form itself; the hub checks it here for both kinds.
-    if (!message) { throw new UserError("Type the message to send.", { message: "Required." }); }
+    if (!message.trim()) { throw new UserError("Type the message to send.", { message: "Required." }); }
     if (message.length > MAX_BODY) {
       throw new UserError(`The message has ${message.length.toLocaleString("en-US")} characters; Twilio sends at ` +
         `most ${MAX_BODY.toLocaleString("en-US")}.`, { message: `At most ${MAX_BODY} characters.` });

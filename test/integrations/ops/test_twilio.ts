@@ -1,7 +1,7 @@
 // twilio and twilio_message through the real app against a local fake of Twilio's Messages API.
 import { expect } from "chai";
 import { TwilioIntegration } from "../../../src/integrations/twilio/twilio";
-import { e164 } from "../../../src/integrations/twilio/twilio_api";
+import { twilioAddress } from "../../../src/integrations/twilio/twilio_api";
 import { TwilioMessageIntegration } from "../../../src/integrations/twilio/twilio_message";
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from "../../fakes/twilio_api";
 import { buildTestApp } from "../../helpers/app";
@@ -39,11 +39,14 @@ describe("twilio integrations", () => {
       .to.deep.equal([["message", "textarea"]]);
   });
 
-  it("checks E.164 after removing spaces, dashes and brackets", () => {
-    expect(e164("+1 (555) 010-2030")).to.equal("+15550102030");
-    expect(e164("555-0102")).to.equal(undefined);
-    expect(e164("+0123456789")).to.equal(undefined);
-    expect(e164("+1234567890123456")).to.equal(undefined);
+  it("sends what can be a number (Twilio judges the rest), spaces, dashes and brackets removed", () => {
+    expect(twilioAddress("+1 (555) 010-2030")).to.equal("+15550102030");
+    expect(twilioAddress("12122222222")).to.equal("12122222222");
+    expect(twilioAddress("(212) 222-2222")).to.equal("2122222222");
+    expect(twilioAddress("whatsapp:+15550102030")).to.equal("whatsapp:+15550102030");
+    expect(twilioAddress("acme-corp-1042")).to.equal(undefined);
+    expect(twilioAddress("tophone")).to.equal(undefined);
+    expect(twilioAddress("+1234567890123456")).to.equal(undefined);
   });
 
   describe("twilio (Send Data)", () => {
@@ -57,8 +60,9 @@ describe("twilio integrations", () => {
         message: "Sent 2 messages through Twilio: +15550100001, +15550100002." });
       expect(fake.sent.map((m) => m.To)).to.have.members(["+15550100001", "+15550100002"]);
       const body = fake.sent[0].Body.split("\n");
-      expect(body.slice(0, 4)).to.deep.equal(["Weekly revenue", PLAN.url, "Region,Revenue", "North,100"]);
-      expect(body).to.have.length(12);
+      expect(body.slice(0, 4)).to.deep.equal(["Weekly revenue:", PLAN.url, "Region,Revenue", "North,100"]);
+      expect(body).to.have.length(13);
+      expect(body[12]).to.equal("");
       expect(fake.sent[0].From).to.equal(TWILIO_FROM);
       const got = fake.received[0];
       expect(got.headers.authorization).to.equal(`Basic ${Buffer.from(`${TWILIO_SID}:${TWILIO_TOKEN}`).toString("base64")}`);
@@ -67,7 +71,7 @@ describe("twilio integrations", () => {
     it("says there were no results rather than sending nothing", async () => {
       const answer = await send("+15550100001", null);
       expect(answer.looker.success).to.equal(true);
-      expect(fake.sent[0].Body).to.equal(`Weekly revenue\n${PLAN.url}\n(no results)`);
+      expect(fake.sent[0].Body).to.equal(`Weekly revenue:\n${PLAN.url}\n(no results)`);
     });
   });
 
@@ -83,7 +87,7 @@ describe("twilio integrations", () => {
     it("refuses the fixture's cell value, which is no phone number, without calling Twilio", async () => {
       const answer = await execute(hub.app, "twilio_message", cellPayload(PARAMS, { message: "Hi" }));
       expect(answer.looker).to.deep.include({ success: false, message: "Could not send the message to acme-corp-1042 " +
-        "through Twilio: invalid number: use E.164 form, + and the country code (+15551234567)." });
+        "through Twilio: not a phone number: use E.164 form, + and the country code (+15551234567)." });
       expect(fake.received).to.have.length(0);
     });
 
@@ -106,7 +110,7 @@ describe("twilio integrations", () => {
       const answer = await phones(["+15550100001", "555-0100", "+15550100003", "+15550100004", "+15550100005"]);
       expect(answer.looker.success).to.equal(false);
       expect(answer.looker.message).to.equal("Sent 2 of 5 messages through Twilio; 3 failed: " +
-        "555-0100 (invalid number: use E.164 form, + and the country code (+15551234567)); " +
+        "5550100 (invalid number: Twilio could not read it; use E.164 form (+15551234567)); " +
         "+15550100003 (unverified number: a Twilio trial account sends only to numbers verified in the Console); " +
         "+15550100004 (blocked: the recipient replied STOP to this sender).");
       expect(fake.sent.map((m) => m.To)).to.have.members(["+15550100001", "+15550100005"]);
