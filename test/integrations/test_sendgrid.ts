@@ -163,9 +163,72 @@ describe("sendgrid integration", () => {
       "like name@example.com).");
     const injected = await execute(app(), "sendgrid", payload({ subject: "Hi\nBcc: eve@example.com" }));
     expect(injected.looker.message).to.contain("may not contain a line break");
-    const noFrom = await execute(app(), "sendgrid", payload({ from: "" }));
-    expect(noFrom.looker.message).to.contain("Type a From address");
     expect(fake.requests).to.equal(0);
+  });
+
+  describe("the official hub's test cases (src/actions/sendgrid/test_sendgrid.ts)", () => {
+    const official = (formParams: Record<string, string>) => ({
+      ...payload({}), form_params: formParams,
+      scheduled_plan: { ...PLAN, title: "Hello attachment", url: "https://mycompany.looker.com/look/1" },
+    });
+    afterEach(() => { fake.verifiedSenders.delete("noreply@lookermail.com"); });
+
+    // Official: "errors if there is no email address".
+    it("refuses a delivery without a To address, nothing sent", async () => {
+      const answer = await execute(app(), "sendgrid", official({}));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.validation_errors).to.have.property("to");
+      expect(fake.requests).to.equal(0);
+    });
+
+    // Official: "sends right body to filename and address": the official sender when the form has
+    // none, the title as the subject, a link to Looker, the data attached under the title's name.
+    it("without From, sends as the official hub's sender; subject, link and attachment as there", async () => {
+      fake.verifiedSenders.add("noreply@lookermail.com");
+      const answer = await execute(app(), "sendgrid", official({ to: "test@example.com" }));
+      expect(answer.looker.success).to.equal(true);
+      const mail = fake.sent[0];
+      expect(mail.body.from).to.deep.equal({ email: "noreply@lookermail.com", name: "Looker" });
+      expect(mail.body.personalizations).to.deep.equal([{ to: [{ email: "test@example.com" }] }]);
+      expect(mail.body.subject).to.equal("Hello attachment");
+      for (const part of mail.body.content) { expect(part.value).to.contain("https://mycompany.looker.com/look/1"); }
+      expect(mail.attachments[0].filename).to.equal("Hello attachment.csv");
+      expect(mail.attachments[0].content.equals(Buffer.from(CSV))).to.equal(true);
+    });
+
+    it("without From, an account that has not verified that sender gets SendGrid's refusal, explained", async () => {
+      const answer = await execute(app(), "sendgrid", official({ to: "test@example.com" }));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.message).to.contain("SendGrid refused the sender noreply@lookermail.com: it is not a " +
+        "verified Sender Identity.");
+      expect(answer.looker.validation_errors).to.have.property("from");
+    });
+
+    // Official: "sends to right filename if specified" and "sends from right email if specified" (the
+    // typed name gets the format's extension here: see the README's differences).
+    it("names the attachment after the typed filename", async () => {
+      const answer = await execute(app(), "sendgrid", official({ to: "test@example.com",
+        from: "reports@example.com", filename: "mywackyfilename" }));
+      expect(answer.looker.success).to.equal(true);
+      expect(fake.sent[0].body.from).to.deep.equal({ email: "reports@example.com" });
+      expect(fake.sent[0].attachments[0].filename).to.equal("mywackyfilename.csv");
+    });
+
+    // Official: "sends with right subject if specified".
+    it("uses the typed subject", async () => {
+      await execute(app(), "sendgrid", official({ to: "test@example.com", from: "reports@example.com",
+        filename: "mywackyfilename", subject: "mysubject" }));
+      expect(fake.sent[0].body.subject).to.equal("mysubject");
+    });
+
+    // Official: "errors if the input has no attachment" (there a failure; here the people are told).
+    it("without data, emails a note saying there were no results", async () => {
+      const answer = await execute(app(), "sendgrid", { ...official({ to: "test@example.com",
+        from: "reports@example.com" }), attachment: null });
+      expect(answer.looker).to.deep.include({ success: true,
+        message: "There were no results; emailed a note saying so to test@example.com through SendGrid." });
+      expect(fake.sent[0].attachments ?? []).to.deep.equal([]);
+    });
   });
 
   it("answers the admin page's connection test with the key's scopes", async () => {

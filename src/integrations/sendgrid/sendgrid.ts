@@ -18,6 +18,9 @@ import { FILENAME_FIELD, PREVIEW_ROWS, readHeaders, sentMessage } from "../../fa
 import { base64Length, mailSendBody } from "./sendgrid_body";
 import { explainSendgridAnswer, sendgridUnavailable } from "./sendgrid_errors";
 
+/** The sender of the official hub's SendGrid emails when the form names none. */
+const OFFICIAL_SENDER = "Looker <noreply@lookermail.com>";
+
 /** SendGrid's limit for one message, attachments (base64) included. */
 export const SENDGRID_MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
 /** Room kept for the JSON, addresses and bodies beside the attachment. */
@@ -57,7 +60,8 @@ export class SendgridIntegration extends Integration {
       { name: "to", label: "To Email Address", type: "string", required: true,
         description: "Email addresses, separated by commas." },
       { name: "from", label: "From Email Address", type: "string", required: false,
-        description: "A sender verified in your SendGrid account, e.g. Reports <reports@example.com>." },
+        description: "A sender verified in your SendGrid account, e.g. Reports <reports@example.com>. Default: " +
+          "Looker <noreply@lookermail.com>, which SendGrid sends only if your account verified it." },
       FILENAME_FIELD,
       { name: "subject", label: "Subject", type: "string", required: false,
         description: "Default: the title of the Look or dashboard." },
@@ -103,13 +107,14 @@ export class SendgridIntegration extends Integration {
     }
   }
 
+  /**
+   * The form's From, else the official hub's default sender, so a schedule saved without one asks
+   * SendGrid just as before (SendGrid refuses a sender the account has not verified, and the
+   * answer then says to type one).
+   */
   private sender(request: ActionRequest): MailAddress {
     const raw = (request.formParams.from ?? "").trim();
-    if (!raw) {
-      const message = "Type a From address: SendGrid sends only from senders verified in your SendGrid account.";
-      throw new UserError(message, { from: "Required by SendGrid." });
-    }
-    return parseSender(raw, "From", "from");
+    return parseSender(raw || OFFICIAL_SENDER, "From", "from");
   }
 
   private async connectionTest(request: ActionRequest, key: string): Promise<ActionResponse> {
