@@ -30,6 +30,8 @@ describe("teams_incomingwebhook integration", () => {
     ]);
   });
 
+  // Official (src/actions/teams/test_teams.ts): "Success : Query" (there a MessageCard with the title and an
+  // OpenUri action to the Look; here an Adaptive Card, see the README's differences).
   it("sends an Adaptive Card with title, text, details, first rows and a link", async () => {
     const answer = await execute(app(), "teams_incomingwebhook", payload({
       text: "Weekly numbers", isAttached: "true",
@@ -62,6 +64,7 @@ describe("teams_incomingwebhook integration", () => {
     expect(answer.looker.success).to.equal(true);
   });
 
+  // Official: "Fail: cause of teams request" (an answer other than 1 is a failure with its words).
   it("reports a connector's 200 that is not \"1\" as a failure with its words", async () => {
     receiver.reply({ status: 200, body: "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 413" });
     const answer = await execute(app(), "teams_incomingwebhook", payload({}));
@@ -84,9 +87,39 @@ describe("teams_incomingwebhook integration", () => {
       "Microsoft Teams answered HTTP 400: \"Bad payload received by generic incoming webhook.\".");
   });
 
+  // Official: "Fail: missing formparams webhookurl", "Fail: missing formparams title".
   it("asks for the required fields", async () => {
     const answer = await execute(app(), "teams_incomingwebhook", { type: "query", form_params: {} });
     expect(Object.keys(answer.looker.validation_errors)).to.deep.equal(["webhookUrl", "title"]);
     expect(receiver.received).to.have.length(0);
+  });
+
+  // Official: "Success : Dashboard".
+  it("posts a dashboard's card with the link to the dashboard", async () => {
+    const answer = await execute(app(), "teams_incomingwebhook", { ...payload({ isAttached: "true" }),
+      type: "dashboard", scheduled_plan: { ...PLAN, type: "Dashboard", url: "https://looker.example.com/dashboards/8" },
+      attachment: { mimetype: "image/png;base64", extension: "png", data: "iVBORw0KGgo=" } });
+    expect(answer.looker.success).to.equal(true);
+    expect(card().actions[0]).to.deep.include({ url: "https://looker.example.com/dashboards/8" });
+  });
+
+  // Official: "Fail: cause of httpRequest" (the POST itself failed: success false with a message).
+  it("a webhook that cannot be reached is a failure with a message", async () => {
+    const body = payload({});
+    await receiver.stop();
+    const answer = await execute(app(), "teams_incomingwebhook", body);
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.match(/Microsoft Teams/);
+    receiver = await new HttpReceiver().start();
+  });
+
+  // Official: "Fail: missing formparams isAttached" and "Fail: missing scheduledPlan" (there failures; here
+  // isAttached defaults to false and a card without a schedule has no link: see the README's differences).
+  it("without isAttached or a schedule, still posts the card", async () => {
+    const answer = await execute(app(), "teams_incomingwebhook", { type: "query", scheduled_plan: null,
+      form_params: { webhookUrl: receiver.url("/webhookb2/abc"), title: "testtitle" } });
+    expect(answer.looker.success).to.equal(true);
+    expect(card().body[0]).to.deep.include({ text: "testtitle" });
+    expect(card().actions).to.equal(undefined);
   });
 });
