@@ -33,10 +33,11 @@ for (const v of VENDORS) {
       attachment: { mimetype: "application/json", extension: "json", data: DETAIL }, form_params: { url },
     });
 
+    // Official (src/actions/{tray,zapier}/test_{tray,zapier}.ts): "has form" and "has form with url param".
     it("has the official hub's form field and formats", async () => {
       const f = await form(app(), v.name);
       expect(f.fields).to.have.length(1);
-      expect(f.fields[0]).to.deep.include({ name: "url", label: v.label, required: true });
+      expect(f.fields[0]).to.deep.include({ name: "url", label: v.label, required: true, type: "string" });
       const definition = buildTestApp([v.make(testHttpClient())]).registry.integrations[0];
       expect(definition.supportedFormats).to.deep.equal(["json_detail"]);
       expect(definition.supportedActionTypes).to.deep.equal(["query"]);
