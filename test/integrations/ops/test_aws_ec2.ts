@@ -105,4 +105,36 @@ describe("aws_ec2_stop_instance integration", () => {
     expect(hub.logs()).to.not.include(AWS_SECRET);
     expect(hub.logs()).to.not.include(AWS_KEY_ID);
   });
+
+  describe("the official hub's test cases (src/actions/amazon/test_amazon_ec2.ts)", () => {
+    // Official: "errors if there is no attachment for query".
+    it("refuses a query without data, nothing sent", async () => {
+      const answer = await execute(hub.app, "aws_ec2_stop_instance",
+        { ...queryPayload(PARAMS, {}, { tag: TAG, values: [] }), attachment: null });
+      expect(answer.looker.success).to.equal(false);
+      expect(fake.received).to.have.length(0);
+    });
+
+    // Official: "sends right params for query" (there one StopInstances with every ID; here one call per
+    // instance, so each outcome is reported: see the README's differences).
+    it("stops every instance of the tagged field", async () => {
+      const answer = await query(["i-0abc1234def567890", "i-0abc1234def567891"]);
+      expect(answer.looker.success).to.equal(true);
+      expect(fake.stopped.sort()).to.deep.equal(["i-0abc1234def567890", "i-0abc1234def567891"]);
+    });
+
+    // Official: "errors if there is no attachment for cell".
+    it("refuses a cell action without the cell's value, nothing sent", async () => {
+      const body = cellPayload(PARAMS);
+      delete (body.data as Record<string, unknown>).value;
+      delete (body.data as Record<string, unknown>).rendered;
+      const answer = await execute(hub.app, "aws_ec2_stop_instance", body);
+      expect(answer.looker.success).to.equal(false);
+      expect(fake.received).to.have.length(0);
+    });
+
+    // Official: "sends right params for cell" is the clicked-instance test above; "doesn't have form" is
+    // the definition's form_url: null in "declares the official name, params and tag".
+  });
 });
+

@@ -111,4 +111,44 @@ describe("digitalocean_droplet integration", () => {
     expect(hub.logs()).to.not.include("droplet 999");
     expect(hub.logs()).to.not.include(DO_TOKEN);
   });
+
+  describe("the official hub's test cases (src/actions/digitalocean/test_digitalocean_droplet.ts)", () => {
+    // Official: "errors if there is no attachment for query".
+    it("refuses a query without data, nothing sent", async () => {
+      const answer = await execute(hub.app, "digitalocean_droplet",
+        { ...queryPayload(params, {}, { tag: TAG, values: [] }), attachment: null });
+      expect(answer.looker.success).to.equal(false);
+      expect(fake.received).to.have.length(0);
+    });
+
+    // Official: "sends right params for query": POST /v2/droplets/12345/actions {type: "power_off"}.
+    it("powers off the tagged field's droplet", async () => {
+      fake.droplets.set("12345", "active");
+      const answer = await query(["12345"]);
+      expect(answer.looker.success).to.equal(true);
+      expect(fake.received[0].path).to.equal("/v2/droplets/12345/actions");
+      expect(JSON.parse(fake.received[0].body.toString())).to.deep.equal({ type: "power_off" });
+    });
+
+    // Official: "errors if there is no attachment for cell".
+    it("refuses a cell action without the cell's value, nothing sent", async () => {
+      const body = cellPayload(params);
+      delete (body.data as Record<string, unknown>).value;
+      delete (body.data as Record<string, unknown>).rendered;
+      const answer = await execute(hub.app, "digitalocean_droplet", body);
+      expect(answer.looker.success).to.equal(false);
+      expect(fake.received).to.have.length(0);
+    });
+
+    // Official: "sends right params for cell".
+    it("powers off the clicked cell's droplet", async () => {
+      fake.droplets.set("12345", "active");
+      const answer = await execute(hub.app, "digitalocean_droplet", cellPayload(params, {}, "12345"));
+      expect(answer.looker.success).to.equal(true);
+      expect(fake.received[0].path).to.equal("/v2/droplets/12345/actions");
+    });
+
+    // Official: "doesn't have form" is form_url: null in "declares the official name, param, tag and formats".
+  });
 });
+
