@@ -1,7 +1,9 @@
 // Dropbox: Looks and dashboards saved as files in the user's own Dropbox, after the user logs in
 // to Dropbox from the form (OAuth v1, offline access). Files of any size go through upload sessions.
 import { DropboxSettings } from "../../config/oauth";
-import { requestFileName, wroteMessage } from "../../data/files/file_naming";
+import {
+  expandPlaceholders, officialExtension, scheduleTimezone, wroteMessage,
+} from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -14,10 +16,22 @@ import { HttpClient } from "../../lib/http_client";
 import { DropboxApi, listFolders } from "./dropbox_api";
 import { DEFAULT_CHUNK_BYTES, uploadToDropbox } from "./dropbox_upload";
 
+/**
+ * The file's name as the official hub made it, so a moved schedule writes the same file: the typed
+ * name, with the delivery's time in epoch milliseconds right after it for Include timestamp: yes,
+ * then `.` and the extension, always (`report.csv` typed became `report.csv.csv` there, and does
+ * here). `{date}` and `{timestamp}` are expanded; without a name, the schedule's title.
+ */
+export function dropboxFileName(request: ActionRequest, now: Date = new Date()): string {
+  const typed = request.formParams.filename || request.suggestedTitle();
+  const stamp = request.formParams.includeTimestamp === "yes" ? String(now.getTime()) : "";
+  const ext = officialExtension(request);
+  const name = `${expandPlaceholders(typed, now, scheduleTimezone(request))}${stamp}`;
+  return ext ? `${name}.${ext}` : name;
+}
+
 /** The form's value for the top of the user's Dropbox (the official hub's). */
 export const ROOT = "__root";
-/** Characters Dropbox refuses in names. */
-const FORBIDDEN = /[<>:"|?*]/;
 
 export class DropboxIntegration extends Integration {
   readonly name = "dropbox";
@@ -90,26 +104,23 @@ export class DropboxIntegration extends Integration {
       description: "The folder of your Dropbox the file goes to.",
     }, {
       name: "filename", label: "File name", type: "string", required: true,
-      description: "The file's name; the format's extension is added when missing. {date} and {timestamp} " +
-        "are replaced.",
+      description: "The file's name; the format's extension is added after it, as the official hub did. {date} " +
+        "and {timestamp} are replaced.",
     }, {
       name: "includeTimestamp", label: "Include timestamp", type: "select", required: true, default: "no",
-      description: "Yes adds the time of the delivery to the name, so each delivery makes a new file.",
+      description: "Yes adds the time of the delivery (epoch milliseconds) to the name, so each delivery makes " +
+        "a new file.",
       options: [{ name: "no", label: "No" }, { name: "yes", label: "Yes" }],
     }];
   }
 
   private path(request: ActionRequest): string {
-    const typed = (request.formParams.filename ?? "").trim() || request.suggestedTitle();
-    const stamped = request.formParams.includeTimestamp === "yes" ? `${typed.replace(/\.[a-z0-9]+$/i, "")}_{timestamp}`
-      : typed;
-    const name = requestFileName(request, stamped, { forbidden: FORBIDDEN });
     const directory = (request.formParams.directory ?? ROOT).trim();
     const folder = !directory || directory === ROOT ? "" : `/${directory.replace(/^\/+|\/+$/g, "")}`;
     if (folder.split("/").some((part) => part === "." || part === "..")) {
       throw new UserError("The folder must be one of your Dropbox's folders.", { directory: "Choose a folder." });
     }
-    return `${folder}/${name}`;
+    return `${folder}/${dropboxFileName(request)}`;
   }
 
   private api(token: string, request: ActionRequest): DropboxApi {

@@ -45,6 +45,9 @@ describe("dropbox", () => {
     post("execute", { type: "query", scheduled_plan: PLAN, data: { state_json: state }, form_params: formParams,
       attachment: attachment ?? { mimetype: "text/csv", extension: "csv", data: CSV } });
 
+  // Official: "returns an oauth form on bad login" (the login field), "returns correct redirect url"
+  // (response_type=code, client_id, redirect_uri, force_reapprove=true, state; offline access added here)
+  // and "correctly handles redirect from authorization server".
   it("logs in with OAuth v1 (no token_url) through Dropbox's token endpoint, offline access", async () => {
     const def = (await request(hub.app).post("/actions/dropbox").set("Authorization", authHeader())).body;
     expect(def).to.include({ name: "dropbox", uses_oauth: true });
@@ -56,7 +59,9 @@ describe("dropbox", () => {
       new URL(form.body.fields[0].oauth_url).search);
     const authorize = new URL(start.headers.location);
     expect(Object.fromEntries(authorize.searchParams)).to.include({ token_access_type: "offline",
-      force_reapprove: "true", redirect_uri: "https://hub.example.test/actions/dropbox/oauth_redirect" });
+      force_reapprove: "true", redirect_uri: "https://hub.example.test/actions/dropbox/oauth_redirect",
+      response_type: "code", client_id: oauth.clientId });
+    expect(authorize.searchParams.get("state")).to.be.a("string").and.not.equal("");
     const back = new URL(oauth.consent(start.headers.location));
     const done = await request(hub.app).get(back.pathname + back.search);
     expect(done.text).to.include("You are logged in to Dropbox");
@@ -66,6 +71,7 @@ describe("dropbox", () => {
     expect(listed.body.fields.map((f: any) => f.name)).to.deep.equal(["directory", "filename", "includeTimestamp"]);
   });
 
+  // Official: "returns correct fields on oauth success" (every folder here, not only the top level).
   it("form: every folder of the Dropbox, all pages, with the user's token", async () => {
     const user = loggedIn();
     const before = dropbox.requests.length;
@@ -93,10 +99,36 @@ describe("dropbox", () => {
     expect(headerJson({ p: "é" })).to.equal("{\"p\":\"\\u00e9\"}");
   });
 
-  it("includeTimestamp adds the delivery's time to the name", async () => {
+  it("includeTimestamp adds the delivery's time in epoch milliseconds right after the name", async () => {
     const user = loggedIn();
+    const before = Date.now();
     const res = await push(user.state, { directory: "__root", filename: "orders", includeTimestamp: "yes" });
-    expect(res.body.looker.message).to.match(/^Wrote 37 bytes to Dropbox: \/orders_\d{4}-\d\d-\d\dT\d{6}\.csv\.$/);
+    const match = /^Wrote 37 bytes to Dropbox: \/orders(\d{13})\.csv\.$/.exec(res.body.looker.message)!;
+    expect(Number(match[1])).to.be.within(before, Date.now());
+  });
+
+  // Official (src/actions/dropbox/test_dropbox.ts): "successfully interprets execute request params": the path
+  // is /<directory>/<filename>.<extension>, the extension always added (a typed "report.csv" gave
+  // report.csv.csv there, and does here, so a moved schedule writes the same file).
+  it("writes /<directory>/<filename>.<extension> as the official hub did", async () => {
+    const user = loggedIn();
+    const res = await push(user.state, { directory: "stubSuggestedDirectory", filename: "stubSuggestedFilename" });
+    expect(res.body.looker.success).to.equal(true);
+    const upload = dropbox.requests.filter((r) => r.path === "/2/files/upload").pop()!;
+    expect(upload.arg.path).to.equal("/stubSuggestedDirectory/stubSuggestedFilename.csv");
+    expect(dropbox.files.get("/stubsuggesteddirectory/stubsuggestedfilename.csv")!.bytes!.toString()).to.equal(CSV);
+    const typed = await push(user.state, { directory: "__root", filename: "report.csv" });
+    expect(typed.body.looker.message).to.equal("Wrote 37 bytes to Dropbox: /report.csv.csv.");
+  });
+
+  // Official: "sets state to reset if error in fileUpload" (there any refused upload dropped the login; here
+  // a refusal about the file keeps it, and only a login Dropbox refuses is reset: see the README).
+  it("a refused upload fails the delivery; the login is kept unless Dropbox refused it", async () => {
+    const user = loggedIn();
+    await push(user.state, { directory: "Kept", filename: "twice" });
+    const again = await push(user.state, { directory: "Kept", filename: "twice" });
+    expect(again.body.looker.success).to.equal(false);
+    expect(again.body.looker.state).to.equal(undefined);
   });
 
   it("streams a large file through an upload session, and carries on after a lost answer", async () => {
