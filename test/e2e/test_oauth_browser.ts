@@ -146,7 +146,7 @@ describe("login in a real browser (headless Chromium)", function() {
     expect(JSON.parse(stored).sealed).to.match(/^lis1\./);
     const grants = () => vendor.tokenRequests.map((r) => r.fields.grant_type);
     const before = grants().filter((g) => g === "refresh_token").length;
-    const answer = await formAndExecute("google_drive", stored, { filename: "e2e" });
+    const answer = await formAndExecute("google_drive", stored, { filename: "e2e.csv" });
     expect(grants().filter((g) => g === "refresh_token").length).to.be.greaterThan(before);
     expect(JSON.parse(answer.state.data).sealed).to.match(/^lis1\./);
     const file = [...google.files.values()].pop()!;

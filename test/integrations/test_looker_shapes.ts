@@ -78,7 +78,7 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     data: { smtp_url: f.smtp.url(), from: "reports@example.com", smtp_ca_certificate: testCertificate().cert },
     form: { to: "ada@example.com" },
   }),
-  google_drive: (f) => ({ data: login(f, "google_drive"), form: { filename: "shapes" } }),
+  google_drive: (f) => ({ data: login(f, "google_drive"), form: {} }),
   google_sheets: (f) => ({ data: login(f, "google_sheets"), form: { filename: "shapes", overwrite: "yes" } }),
   dropbox: (f) => ({ data: login(f, "dropbox"), form: { filename: "shapes", includeTimestamp: "no" } }),
   pagerduty: () => ({ data: { routing_key: ROUTING_KEY }, form: { severity: "error" } }),
@@ -272,7 +272,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     expect(fakes.slack.uploads.length, "files reached Slack").to.be.greaterThan(0);
     expect(fakes.sendgrid.sent.length, "emails reached SendGrid").to.be.greaterThan(0);
     expect(fakes.smtp.received.length, "emails reached the SMTP server").to.be.greaterThan(0);
-    expect([...fakes.google.files.values()].filter((f) => f.name.startsWith("shapes.")).length, "files reached Drive")
+    expect([...fakes.google.files.values()].filter((f) => f.name.startsWith("Weekly revenue.")).length,
+      "files reached Drive")
       .to.be.greaterThan(10);
     expect(fakes.dropbox.files.size, "files reached Dropbox").to.be.greaterThan(5);
     // Without a typed name, buckets name each file by the title and the format's extension (official rule).

@@ -1,7 +1,7 @@
 // Google Drive: Looks and dashboards saved as files in the user's own Drive (My Drive or a shared
 // drive), after the user logs in to Google from the form. Uploads are resumable and streamed.
 import { GoogleSettings } from "../../config/oauth";
-import { requestContentType, requestFileName, wroteMessage } from "../../data/files/file_naming";
+import { objectName, requestContentType, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -26,6 +26,10 @@ export const DOMAIN_ALLOWLIST_PARAM: Param = {
   required: false,
   sensitive: false,
 };
+
+/** Drive's own word on its file names (the family's form is shared with Sheets, which names its own way). */
+const FILENAME_HELP = "The name of the file in Drive, used as typed (add the extension you want, e.g. " +
+  "report.csv); {date} and {timestamp} are replaced.";
 
 export class GoogleDriveIntegration extends Integration {
   readonly name = "google_drive";
@@ -57,7 +61,8 @@ export class GoogleDriveIntegration extends Integration {
     const drive = this.drive(request);
     return new ActionForm(await request.oauth!.withAccessToken(async (token) => {
       await enforceDomainAllowlist(drive, token, request.params.domain_allowlist, this.label);
-      return driveFormFields(drive, request, token);
+      const fields = await driveFormFields(drive, request, token);
+      return fields.map((f) => f.name === "filename" ? { ...f, description: FILENAME_HELP } : f);
     }));
   }
 
@@ -70,7 +75,8 @@ export class GoogleDriveIntegration extends Integration {
       throw new UserError("Looker sent no data to save (the query may have had no results). Nothing was written.");
     }
     const target = driveTarget(request);
-    const name = requestFileName(request, request.formParams.filename, { maxLength: 250 });
+    // As the official hub named Drive files: the typed name as typed, else the title and extension.
+    const name = objectName(request, request.formParams.filename);
     const mimeType = requestContentType(request);
     const google = this.google(request);
     const drive = new DriveApi(google);

@@ -1,6 +1,7 @@
 // google_drive through the real app against fake Google (token endpoint, Drive API, uploads).
 import { expect } from "chai";
 import * as crypto from "crypto";
+import request from "supertest";
 import { GoogleDriveIntegration } from "../../../src/integrations/google_drive/google_drive";
 import { startDownloadServer } from "../../fakes/download_server";
 import { FakeGoogle } from "../../fakes/google_api";
@@ -28,7 +29,7 @@ describe("google_drive", () => {
   const execute = (body: Record<string, unknown>) => drive.post("/actions/google_drive/execute", body);
   const csvPush = (state: string, formParams: Record<string, string> = {}, params: Record<string, string> = {}) =>
     execute({ type: "query", scheduled_plan: PLAN, data: { state_json: state, ...params },
-      form_params: { filename: "orders", ...formParams },
+      form_params: { filename: "orders.csv", ...formParams },
       attachment: { mimetype: "text/csv", extension: "csv", data: CSV } });
 
   it("is declared like the official hub's, with token_url, and is not listed without a client", async () => {
@@ -43,6 +44,8 @@ describe("google_drive", () => {
     expect((await unset.post("/", {})).body.integrations).to.deep.equal([]);
   });
 
+  // Official: "returns an oauth form on bad login" and "does not blow up on bad state JSON and returns an
+  // OAUTH form" (bad logins of every shape: test/hub/oauth).
   it("form without a login: Google's login field", async () => {
     const res = await drive.post("/actions/google_drive/form",
       { data: { state_redir_url: "https://looker.example.com/redir?t=1" } });
@@ -51,6 +54,22 @@ describe("google_drive", () => {
     expect(res.body.fields[0].description).to.match(/not logged in to Google yet/);
   });
 
+  // Official: "returns correct redirect url": Google's authorize URL with offline access, consent, the Drive
+  // scope (the email scope added here), the code flow, the client and the hub's redirect.
+  it("the login link leads to Google's authorize URL with the official parameters", async () => {
+    const res = await drive.post("/actions/google_drive/form",
+      { data: { state_redir_url: "https://looker.example.com/redir?t=1" } });
+    const link = new URL(res.body.fields[0].oauth_url);
+    const start = await request(drive.hub.app).get(link.pathname + link.search);
+    const authorize = new URL(start.headers.location);
+    expect(Object.fromEntries(authorize.searchParams)).to.include({ access_type: "offline", prompt: "consent",
+      response_type: "code", client_id: drive.config.google.driveClient!.clientId,
+      redirect_uri: "https://hub.example.test/actions/google_drive/oauth_redirect" });
+    expect(authorize.searchParams.get("scope")!.split(" ")).to.include("https://www.googleapis.com/auth/drive");
+    expect(authorize.searchParams.get("state")).to.be.a("string").and.not.equal("");
+  });
+
+  // Official: "returns correct fields on oauth success".
   it("form: every shared drive and every folder of the chosen drive, all pages, with the user's token", async () => {
     const user = loggedIn(oauth, "google_drive");
     const before = google.requests.length;
@@ -73,6 +92,18 @@ describe("google_drive", () => {
     expect(folder.options.map((o: any) => o.name)).to.deep.equal(["root", "1FolderSalesDeals01"]);
     const last = google.requests[google.requests.length - 1];
     expect(last.query).to.include({ corpora: "drive", driveId: "0ASalesDrive00001", supportsAllDrives: "true" });
+  });
+
+  // Official (src/actions/google/drive/test_google_drive.ts): "successfully interprets execute request params":
+  // the typed name as typed, the chosen folder as parent, the bytes.
+  it("uploads under the typed name exactly, no extension added", async () => {
+    const user = loggedIn(oauth, "google_drive");
+    const res = await csvPush(user.state, { filename: "stubSuggestedFilename", folder: "1FolderReports0001" });
+    expect(res.body.looker.success).to.equal(true);
+    const file = [...google.files.values()].pop()!;
+    expect(file).to.include({ name: "stubSuggestedFilename" });
+    expect(file.parents).to.deep.equal(["1FolderReports0001"]);
+    expect(file.bytes!.toString()).to.equal(CSV);
   });
 
   it("uploads a CSV push to My Drive with the user's token, the name and MIME type of the format", async () => {
@@ -108,7 +139,7 @@ describe("google_drive", () => {
     const data = crypto.randomBytes(5 * SMALL_CHUNK + 1234);
     google.failChunks = ["reset", 503];
     const before = uploads().length;
-    const res = await execute({ type: "dashboard", data: { state_json: user.state }, form_params: { filename: "Board" },
+    const res = await execute({ type: "dashboard", data: { state_json: user.state }, form_params: { filename: "Board.pdf" },
       attachment: { mimetype: "application/pdf;base64", extension: "pdf", data: data.toString("base64") } });
     expect(res.body.looker.success, JSON.stringify(res.body)).to.equal(true);
     const file = [...google.files.values()].pop()!;
@@ -126,7 +157,7 @@ describe("google_drive", () => {
     try {
       const res = await execute({ type: "query", data: { state_json: user.state },
         scheduled_plan: { ...PLAN, download_url: `${download.url}/one-time` },
-        form_params: { filename: "big", format: "csv" } });
+        form_params: { filename: "big.csv", format: "csv" } });
       expect(res.body.looker.success, JSON.stringify(res.body)).to.equal(true);
       const file = [...google.files.values()].pop()!;
       expect(file).to.include({ name: "big.csv", size: data.length });
