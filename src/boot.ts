@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = processConfig(process.argv.includes("--dev") ? "development" : "production");
+    // ACTION_WHITELIST's names are checked here, before a cluster's workers would each refuse them.
+    allIntegrations(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

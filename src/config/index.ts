@@ -17,6 +17,7 @@ import { consoleSettings, ConsoleSettings } from "./console";
 import { EmailSettings, emailSettings } from "./email";
 import { OpsSettings, opsSettings } from "./ops";
 import { StorageSettings, storageSettings } from "./storage";
+import { actionWhitelistSetting, cipherMasterSetting } from "./official";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -103,6 +104,10 @@ export interface Config {
   crm: CrmSettings;
   /** Ad audiences: Facebook Custom Audiences, Google Ads Customer Match (src/config/ads.ts). */
   ads: AdsSettings;
+  /** ACTION_WHITELIST: the only integrations offered; undefined offers all (src/config/official.ts). */
+  actionWhitelist?: readonly string[];
+  /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
+  cipherMaster?: Buffer;
 }
 
 export interface HttpSettings {
@@ -265,6 +270,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     ops: Object.freeze(opsSettings(env)),
     crm: crmSettings(env),
     ads: adsSettings(env),
+    actionWhitelist: actionWhitelistSetting(env),
+    cipherMaster: cipherMasterSetting(env),
   });
 }
 

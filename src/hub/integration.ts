@@ -82,6 +82,11 @@ export abstract class Integration {
   readonly usesOauth: boolean = false;
   /** Looker itself logs in to the vendor (a param's `delegate_oauth_url`) and sends the tokens as state. */
   readonly delegateOauth: boolean = false;
+  /**
+   * False for a name kept only to answer schedules still pointing at it (a retired integration):
+   * not in the action list, but its form and execute are answered.
+   */
+  readonly listed: boolean = true;
   /** Per-user login: declare it and the hub adds the routes, sealed state and refresh (docs/oauth.md). */
   readonly oauth?: OAuthDeclaration;
 

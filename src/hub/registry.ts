@@ -75,7 +75,7 @@ export class Registry {
       const list: ActionList = {
         label: this.label,
         integrations: this.integrations
-          .filter((i) => i.isVisibleTo(lookerVersion) && !i.needsSetup)
+          .filter((i) => i.listed && i.isVisibleTo(lookerVersion) && !i.needsSetup)
           .map((i) => this.definition(i, lookerVersion)),
       };
       json = JSON.stringify(list);

@@ -1,5 +1,5 @@
 // The central list of integrations: one line each, in the order Looker lists them.
-import { Config } from "../config";
+import { Config, ConfigError } from "../config";
 import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
 import { AirtableIntegration } from "./airtable/airtable";
@@ -27,8 +27,26 @@ import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
 import { WebhookIntegration } from "./webhook/webhook";
 import { ZapierIntegration } from "./zapier/zapier";
+import { retiredIntegrations } from "./retired/retired";
 
+/** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
+const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
+
+/** The integrations this hub offers: every one, or those ACTION_WHITELIST names. */
 export function allIntegrations(config: Config): Integration[] {
+  const list = everyIntegration(config);
+  const whitelist = config.actionWhitelist;
+  if (!whitelist) { return list; }
+  const known = new Set([...list.map((i) => i.name), ...REGISTERED_BY_SETTINGS]);
+  const unknown = whitelist.filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new ConfigError(`ACTION_WHITELIST names ${unknown.length > 1 ? "integrations" : "an integration"} this hub ` +
+      `does not have: ${unknown.join(", ")}. Known names: ${[...known].sort().join(", ")}.`);
+  }
+  return list.filter((i) => whitelist.includes(i.name));
+}
+
+function everyIntegration(config: Config): Integration[] {
   const http = createHttpClient(config);
   const list: Integration[] = [];
   if (config.debugIntegration) { list.push(new DebugIntegration()); }
@@ -57,5 +75,6 @@ export function allIntegrations(config: Config): Integration[] {
   list.push(new EmailIntegration({ ...mail, guard: http.guard }));
   list.push(...opsIntegrations(config, http));
   list.push(...storageIntegrations(config, http));
+  list.push(...retiredIntegrations());
   return list;
 }

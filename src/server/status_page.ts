@@ -27,7 +27,8 @@ function developmentSection(notes: string[]): string {
 export function renderStatusPage(
   registry: Registry, label: string, baseUrl: string, version: string, oauth?: OAuthHub, devNotes: string[] = [],
 ): string {
-  const rows = registry.integrations.map((i) => {
+  const listed = registry.integrations.filter((i) => i.listed);
+  const rows = listed.map((i) => {
     const icon = registry.iconOf(i.name);
     const types = i.supportedActionTypes.join(", ");
     const minimum = i.minimumSupportedLookerVersion !== "0.0.0" ? ` · Looker ${i.minimumSupportedLookerVersion}+` : "";
@@ -57,7 +58,7 @@ ${developmentSection(devNotes)}<h2>Connect it to Looker</h2>
 secret (it stays valid until the secret changes), and save.</li>
 <li>Enable the integrations you want and fill in their settings.</li>
 </ol>
-<h2>Integrations (${registry.integrations.length})</h2>
+<h2>Integrations (${listed.length})</h2>
 <ul class="integrations">
 ${rows}
 </ul>

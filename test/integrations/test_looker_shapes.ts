@@ -230,7 +230,8 @@ describe("every integration accepts Looker's real payloads for every format it d
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
-    const names = allIntegrations(testConfig({ DEBUG_INTEGRATION: "true" })).map((i) => i.name);
+    // Retired names (not listed) answer every delivery with their notice: test/integrations/official/test_retired.ts.
+    const names = allIntegrations(testConfig({ DEBUG_INTEGRATION: "true" })).filter((i) => i.listed).map((i) => i.name);
     expect(names.filter((n) => !SETTINGS[n])).to.deep.equal([]);
   });
 
@@ -238,7 +239,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     const failures: string[] = [];
     let tried = 0;
     let n = 0;
-    for (const integration of integrations) {
+    for (const integration of integrations.filter((i) => i.listed)) {
       const settings = SETTINGS[integration.name]?.(fakes);
       if (!settings) { continue; }
       const type = integration.supportedActionTypes.includes("query") ? "query" : "dashboard";
