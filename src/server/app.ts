@@ -8,6 +8,7 @@ import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
 import { Sealer } from "../hub/oauth/sealing";
+import { OfficialCipher } from "../hub/oauth/official_cipher";
 import { DownloadStore } from "../console/download_store";
 import { LogRing } from "../lib/log_ring";
 import { actionRoutes } from "./action_routes";
@@ -106,7 +107,8 @@ export function createApp(options: AppOptions): express.Express {
   const { config, registry, logger } = options;
   const metrics = options.metrics ?? new HubMetrics(false);
   const lifecycle = options.lifecycle ?? new Lifecycle();
-  const oauth = options.oauth ?? new OAuthHub(new Sealer(config.secret), config.baseUrl);
+  const oauth = options.oauth ?? new OAuthHub(new Sealer(config.secret), config.baseUrl, Date.now,
+    config.cipherMaster ? new OfficialCipher(config.cipherMaster) : undefined);
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);

@@ -17,17 +17,12 @@ import { HttpReceiver } from "../fakes/http_receiver";
 import { JIRA_EMAIL, JIRA_TOKEN, JiraFake } from "../fakes/jira_api";
 import { storedStateFor } from "../../src/hub/oauth/stored_state";
 import { Sealer } from "../../src/hub/oauth/sealing";
-import { FakeDropbox } from "../fakes/dropbox_api";
-import { FakeGoogle } from "../fakes/google_api";
-import { DEVELOPER_TOKEN, FakeGoogleAds } from "../fakes/google_ads_api";
-import { FakeGraph } from "../fakes/graph_api";
 import { FakeOAuthServer } from "../fakes/oauth_server";
 import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../fakes/hubspot_api";
 import { FakeMarketo, MARKETO_CLIENT } from "../fakes/marketo_api";
 import { FakeMparticle, MPARTICLE_KEY } from "../fakes/mparticle_api";
-import { FakeSalesforce } from "../fakes/salesforce_api";
-import { FakeAirtable, BASE_ID, table } from "../fakes/airtable_api";
+import { BASE_ID, table } from "../fakes/airtable_api";
 import { FakeSegmentApi } from "../fakes/segment_api";
 import { PagerDutyFake, ROUTING_KEY } from "../fakes/pagerduty_events";
 import { FakeSendgrid } from "../fakes/sendgrid_api";
@@ -36,16 +31,14 @@ import { SmtpTestServer, testCertificate } from "../fakes/smtp_server";
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from "../fakes/twilio_api";
 import { authHeader, buildTestApp, TEST_SECRET, TestApp, testConfig } from "../helpers/app";
 import { FAST_HTTP_ENV } from "../helpers/http";
+import { LoginVendors, loginVendorsEnv, startLoginVendors, stopLoginVendors } from "../helpers/login_vendors";
 import { contentBytes, pushBody, sampleContent, urlBody } from "../helpers/looker_payloads";
 
-interface Fakes {
+interface Fakes extends LoginVendors {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
-  oauth: FakeOAuthServer; google: FakeGoogle; dropbox: FakeDropbox;
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
   s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
-  salesforce: FakeSalesforce; airtable: FakeAirtable;
-  graph: FakeGraph; googleAds: FakeGoogleAds;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -150,9 +143,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.receiver = await new HttpReceiver().start();
     fakes.sendgrid = await new FakeSendgrid().start();
     fakes.smtp = await new SmtpTestServer().start();
-    fakes.oauth = await new FakeOAuthServer().start();
-    fakes.google = await new FakeGoogle(fakes.oauth).start();
-    fakes.dropbox = await new FakeDropbox(fakes.oauth).start();
+    Object.assign(fakes, await startLoginVendors());
     fakes.dropbox.refuseConflicts = false;
     fakes.twilio = await new TwilioFake().start();
     fakes.pagerduty = await new PagerDutyFake().start();
@@ -176,13 +167,9 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.marketo = await new FakeMarketo().start();
     fakes.braze = await new FakeBraze().start();
     fakes.mparticle = await new FakeMparticle().start();
-    fakes.salesforce = await new FakeSalesforce().start();
-    fakes.airtable = await new FakeAirtable().start();
     // The sample json_detail's columns, by label, as the table's fields.
     fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
       "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
-    fakes.graph = await new FakeGraph().start();
-    fakes.googleAds = await new FakeGoogleAds(fakes.oauth).start();
     // Teams' Workflows answer 202 with no body; the others only look at the status.
     fakes.receiver.defaultReply = { status: 200, body: "" };
     download = await startDownloadServer((req, res) => {
@@ -194,11 +181,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       ...FAST_HTTP_ENV, DEBUG_INTEGRATION: "true", SLACK_API_URL: fakes.slack.apiUrl,
       SEGMENT_API_HOST: fakes.segment.url, SENDGRID_API_URL: fakes.sendgrid.url,
       ZAPIER_WEBHOOK_DOMAINS: "127.0.0.1", TRAY_WEBHOOK_DOMAINS: "127.0.0.1",
-      GOOGLE_DRIVE_CLIENT_ID: fakes.oauth.clientId, GOOGLE_DRIVE_CLIENT_SECRET: fakes.oauth.clientSecret,
-      GOOGLE_API_URL: fakes.google.url,
-      GOOGLE_SHEETS_API_URL: fakes.google.url,
-      DROPBOX_ACTION_APP_KEY: fakes.oauth.clientId, DROPBOX_ACTION_APP_SECRET: fakes.oauth.clientSecret,
-      DROPBOX_API_URL: fakes.dropbox.url, DROPBOX_CONTENT_URL: fakes.dropbox.url,
+      ...loginVendorsEnv(fakes),
       TWILIO_API_URL: fakes.twilio.url("/"), PAGERDUTY_EVENTS_URL: fakes.pagerduty.url("/"),
       DIGITALOCEAN_API_URL: fakes.digitalocean.url("/"), AWS_EC2_ENDPOINT: fakes.ec2.url(""),
       HUBSPOT_API_URL: fakes.hubspot.url, MPARTICLE_API_URL: fakes.mparticle.url, BRAZE_ENDPOINT_DOMAINS: "127.0.0.1",
@@ -207,13 +190,6 @@ describe("every integration accepts Looker's real payloads for every format it d
       // The Drive logins above hold tokens valid for an hour, so the token URL serves only the
       // service-account exchange of google_cloud_storage here.
       GOOGLE_OAUTH_TOKEN_URL: fakes.gcs.tokenUrl,
-      SALESFORCE_CLIENT_ID: fakes.salesforce.clientId, SALESFORCE_CLIENT_SECRET: fakes.salesforce.clientSecret,
-      AIRTABLE_CLIENT_ID: fakes.airtable.clientId, AIRTABLE_CLIENT_SECRET: fakes.airtable.clientSecret,
-      AIRTABLE_API_URL: fakes.airtable.url, AIRTABLE_OAUTH_URL: fakes.airtable.oauthUrl,
-      FACEBOOK_CLIENT_ID: fakes.graph.appId, FACEBOOK_CLIENT_SECRET: fakes.graph.appSecret,
-      FACEBOOK_GRAPH_URL: fakes.graph.url, FACEBOOK_OAUTH_URL: fakes.graph.url,
-      GOOGLE_ADS_CLIENT_ID: fakes.oauth.clientId, GOOGLE_ADS_CLIENT_SECRET: fakes.oauth.clientSecret,
-      GOOGLE_ADS_DEVELOPER_TOKEN: DEVELOPER_TOKEN, GOOGLE_ADS_API_URL: fakes.googleAds.url,
       GOOGLE_ADS_JOB_POLL_SECONDS: "0.001",
     };
     integrations = allIntegrations(testConfig(env));
@@ -222,11 +198,9 @@ describe("every integration accepts Looker's real payloads for every format it d
 
   after(async () => {
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
-      fakes.sendgrid.stop(), fakes.smtp.stop(), fakes.google.stop(), fakes.dropbox.stop(), fakes.oauth.stop(),
+      fakes.sendgrid.stop(), fakes.smtp.stop(), stopLoginVendors(fakes),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
-      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(),
-      fakes.gcs.stop(), fakes.salesforce.stop(), fakes.airtable.stop(),
-      fakes.graph.stop(), fakes.googleAds.stop()]);
+      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(), fakes.gcs.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {

@@ -8,6 +8,7 @@ import type { Integration } from "../integration";
 import { LoginRequiredError } from "./login_errors";
 import { OAuthDeclaration } from "./oauth_declaration";
 import { OAuthSession } from "./oauth_session";
+import { OfficialCipher } from "./official_cipher";
 import { RESET_STATE } from "./stored_state";
 import { BROWSER_SEAL_TTL_MS, Sealer } from "./sealing";
 
@@ -30,7 +31,11 @@ export interface SealedCode {
 }
 
 export class OAuthHub {
-  constructor(readonly sealer: Sealer, readonly baseUrl: string, readonly now: () => number = Date.now) {}
+  constructor(
+    readonly sealer: Sealer, readonly baseUrl: string, readonly now: () => number = Date.now,
+    /** Opens user state the official hub stored encrypted (its CIPHER_MASTER), when given. */
+    readonly official?: OfficialCipher,
+  ) {}
 
   /** The hub's redirect URI for an integration: what the admin registers with the vendor. */
   redirectUri(name: string): string {
@@ -40,7 +45,8 @@ export class OAuthHub {
   /** Gives an OAuth integration's request its session. */
   attach(integration: Integration, request: ActionRequest): void {
     if (integration.oauth) {
-      request.oauth = new OAuthSession(integration.name, integration.oauth, this.sealer, request, this.now);
+      request.oauth = new OAuthSession(integration.name, integration.oauth, this.sealer, request, this.now,
+        this.official);
     }
   }
 

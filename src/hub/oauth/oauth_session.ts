@@ -6,6 +6,7 @@ import { StateUpdate } from "../action_response";
 import { LoginRequiredError, TokenRejectedError } from "./login_errors";
 import { OAuthDeclaration, UserTokens } from "./oauth_declaration";
 import { RESET_STATE, readStoredState, storedStateFor } from "./stored_state";
+import { OfficialCipher } from "./official_cipher";
 import { Sealer } from "./sealing";
 import { exchangeCode, GrantRefusedError, refreshTokens } from "./token_endpoint";
 
@@ -25,6 +26,8 @@ export class OAuthSession {
     private readonly sealer: Sealer,
     private readonly request: ActionRequest,
     private readonly now: () => number = Date.now,
+    /** Opens the official hub's encrypted state (CIPHER_MASTER), when the admin gave its key. */
+    private readonly official?: OfficialCipher,
   ) {}
 
   get vendor(): string { return this.declaration.vendor; }
@@ -62,11 +65,17 @@ export class OAuthSession {
   }
 
   private async load(): Promise<UserTokens> {
-    const stored = readStoredState(this.sealer, this.integration, this.request.state, this.vendor);
+    const stored = readStoredState(this.sealer, this.integration, this.request.state, this.vendor, this.official);
     switch (stored.kind) {
       case "none":
         throw new LoginRequiredError(stored.why, this.vendor, false);
       case "unusable":
+        if (stored.keep) {
+          // Said to the admin too: only they can set the key the official hub used.
+          this.request.logger.warn("a user's login saved encrypted by the official hub did not open with " +
+            "CIPHER_MASTER: the key differs from the official hub's");
+          throw new LoginRequiredError(stored.why, this.vendor, false);
+        }
         throw this.loginRequired(stored.why);
       case "code": {
         // The official hub stored Dropbox's code and exchanged it on use.
