@@ -18,6 +18,7 @@ import { EmailSettings, emailSettings } from "./email";
 import { OpsSettings, opsSettings } from "./ops";
 import { StorageSettings, storageSettings } from "./storage";
 import { actionWhitelistSetting, cipherMasterSetting } from "./official";
+import { MlSettings, mlSettings } from "./ml";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -104,6 +105,8 @@ export interface Config {
   crm: CrmSettings;
   /** Ad audiences: Facebook Custom Audiences, Google Ads Customer Match (src/config/ads.ts). */
   ads: AdsSettings;
+  /** DataRobot and Amazon SageMaker (src/config/ml.ts). */
+  ml: MlSettings;
   /** ACTION_WHITELIST: the only integrations offered; undefined offers all (src/config/official.ts). */
   actionWhitelist?: readonly string[];
   /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
@@ -270,6 +273,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     ops: Object.freeze(opsSettings(env)),
     crm: crmSettings(env),
     ads: adsSettings(env),
+    ml: Object.freeze(mlSettings(env)),
     actionWhitelist: actionWhitelistSetting(env),
     cipherMaster: cipherMasterSetting(env),
   });

@@ -4,6 +4,7 @@ import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
 import { AirtableIntegration } from "./airtable/airtable";
 import { BrazeIntegration } from "./braze/braze";
+import { DataRobotIntegration } from "./datarobot/datarobot";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
@@ -75,6 +76,8 @@ function everyIntegration(config: Config): Integration[] {
   list.push(new EmailIntegration({ ...mail, guard: http.guard }));
   list.push(...opsIntegrations(config, http));
   list.push(...storageIntegrations(config, http));
+  list.push(new DataRobotIntegration(http, { url: config.ml.dataRobotUrl, waitMs: config.ml.dataRobotWaitMs,
+    pollMs: config.ml.dataRobotPollMs }));
   list.push(...retiredIntegrations());
   return list;
 }

@@ -72,7 +72,7 @@ function params(integration: Integration, vendorUrl: string): Record<string, str
   const given = integration.params.filter((p) => p.required || !/percent|_size$/.test(p.name));
   const values: Record<string, string> = Object.fromEntries(given.map((p) => [p.name,
     shaped[p.name] ?? SHAPED_PARAM_VALUES[p.name] ??
-    (/^(url|.*_endpoint|.*_domain)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
+    (/^(url|datarobot_url|.*_endpoint|.*_domain)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
   return values;

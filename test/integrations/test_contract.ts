@@ -8,7 +8,10 @@ import { testConfig } from "../helpers/app";
 
 /** The official hub's minimum Looker versions that differ from its default (catalog.md). */
 const OFFICIAL_MINIMUM_VERSIONS: Record<string, string> = { segment_event: "4.20.0", slack_app: "6.23.0",
-  google_drive: "7.3.0", google_sheets: "7.3.0", dropbox: "6.8.0", salesforce_campaigns: "22.6.0" };
+  google_drive: "7.3.0", google_sheets: "7.3.0", dropbox: "6.8.0", salesforce_campaigns: "22.6.0",
+  datarobot: "5.24.0" };
+/** Integrations that hand Looker's download URL to the vendor, which reads the data itself: url only. */
+const VENDOR_READS_URL = new Set(["datarobot"]);
 
 describe("every registered integration", () => {
   const config = testConfig({ DEBUG_INTEGRATION: "true" });
@@ -58,6 +61,10 @@ describe("every registered integration", () => {
         // Every query or dashboard integration here reads the delivery (a file, rows, a preview):
         // with push only, Looker's "all results" schedules, which need url, could not use it.
         if (!integration.supportedActionTypes.some((t) => t !== "cell")) { return; }
+        if (VENDOR_READS_URL.has(integration.name)) {
+          expect(integration.supportedDownloadSettings).to.deep.equal(["url"]);
+          return;
+        }
         expect(integration.supportedDownloadSettings).to.have.members(["push", "url"]);
       });
 

@@ -6,6 +6,7 @@ import request from "supertest";
 import { Format, Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
 import { azureBlobService } from "../../src/lib/object_stores/azure_blob";
+import { DATAROBOT_TOKEN, FakeDataRobot } from "../fakes/datarobot_api";
 import { DigitalOceanFake, DO_TOKEN } from "../fakes/digitalocean_api";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
 import { AWS_KEY_ID, AWS_SECRET, Ec2Fake } from "../fakes/ec2_api";
@@ -38,7 +39,7 @@ interface Fakes extends LoginVendors {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
-  s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd;
+  s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd; datarobot: FakeDataRobot;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -107,6 +108,7 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     "facebook_custom_audiences", { accessToken: f.graph.issue() }) },
     form: { choose_ad_account: "1001", choose_create_update_replace: "create_audience", create_audience_name: "Shapes",
       create_audience_description: "Every payload", should_hash: "do_hashing" } }),
+  datarobot: () => ({ data: { datarobot_api_token: DATAROBOT_TOKEN }, form: { projectName: "Shapes" } }),
   google_ads_customer_match: (f) => ({ data: login(f, "google_ads_customer_match"),
     form: { loginCid: "3333333333", createOrAppend: "create", mobileDevice: "no", newListName: "Shapes" } }),
 };
@@ -167,6 +169,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.marketo = await new FakeMarketo().start();
     fakes.braze = await new FakeBraze().start();
     fakes.mparticle = await new FakeMparticle().start();
+    fakes.datarobot = await new FakeDataRobot().start();
     // The sample json_detail's columns, by label, as the table's fields.
     fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
       "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
@@ -191,6 +194,7 @@ describe("every integration accepts Looker's real payloads for every format it d
       // service-account exchange of google_cloud_storage here.
       GOOGLE_OAUTH_TOKEN_URL: fakes.gcs.tokenUrl,
       GOOGLE_ADS_JOB_POLL_SECONDS: "0.001",
+      DATAROBOT_URL: fakes.datarobot.url, DATAROBOT_POLL_SECONDS: "0.01",
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
@@ -200,7 +204,8 @@ describe("every integration accepts Looker's real payloads for every format it d
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
       fakes.sendgrid.stop(), fakes.smtp.stop(), stopLoginVendors(fakes),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
-      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(), fakes.gcs.stop()]);
+      fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(), fakes.gcs.stop(),
+      fakes.datarobot.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -256,6 +261,8 @@ describe("every integration accepts Looker's real payloads for every format it d
       "files reached S3 and Spaces").to.be.greaterThan(10);
     expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
     expect(fakes.graph.uploads.length, "people reached Facebook").to.be.greaterThan(0);
+    expect([...fakes.datarobot.projects.values()].filter((p) => p.data?.length).length, "DataRobot read the data")
+      .to.be.greaterThan(0);
     expect([...fakes.googleAds.jobs.values()].filter((j) => j.status === "SUCCESS").length, "jobs ran at Google Ads")
       .to.be.greaterThan(2);
   });
