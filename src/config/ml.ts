@@ -1,5 +1,5 @@
 // Settings of the machine-learning family (DataRobot, Amazon SageMaker): vendor base URLs with
-// their public defaults and the bounds of the waits on their jobs.
+// their public defaults and the pace of the hub's looks at their jobs.
 // Read from the environment object src/config.ts hands over, never from the process itself.
 import { baseUrlSetting, Env, first, secondsSetting } from "./values";
 
@@ -10,6 +10,10 @@ export interface MlSettings {
   dataRobotWaitMs: number;
   /** Between two looks at DataRobot's project status. */
   dataRobotPollMs: number;
+  /** AWS_SAGEMAKER_ENDPOINT: replaces the region's SageMaker endpoint (VPC endpoints, tests). */
+  sageMakerEndpoint?: string;
+  /** Between two looks at a training job the hub follows. */
+  sageMakerPollMs: number;
 }
 
 export function mlSettings(env: Env): MlSettings {
@@ -17,6 +21,8 @@ export function mlSettings(env: Env): MlSettings {
     dataRobotUrl: baseUrlSetting(env, "DATAROBOT_URL", "https://app.datarobot.com").replace(/\/$/, ""),
     dataRobotWaitMs: secondsSetting(env, "DATAROBOT_WAIT_SECONDS", 60) * 1000,
     dataRobotPollMs: secondsSetting(env, "DATAROBOT_POLL_SECONDS", 2) * 1000,
+    sageMakerEndpoint: optionalEndpoint(env, "AWS_SAGEMAKER_ENDPOINT"),
+    sageMakerPollMs: secondsSetting(env, "SAGEMAKER_POLL_SECONDS", 60) * 1000,
   };
 }
 

@@ -4,6 +4,9 @@ import { Integration } from "../hub/integration";
 import { createHttpClient } from "../lib/http_client";
 import { AirtableIntegration } from "./airtable/airtable";
 import { BrazeIntegration } from "./braze/braze";
+import { SageMakerInferIntegration } from "./amazon_sagemaker/sagemaker_infer";
+import { SageMakerSettings } from "./amazon_sagemaker/sagemaker_train";
+import { sageMakerTrainingIntegrations } from "./amazon_sagemaker/sagemaker_training";
 import { DataRobotIntegration } from "./datarobot/datarobot";
 import { DebugIntegration } from "./debug/debug";
 import { DropboxIntegration } from "./dropbox/dropbox";
@@ -78,6 +81,11 @@ function everyIntegration(config: Config): Integration[] {
   list.push(...storageIntegrations(config, http));
   list.push(new DataRobotIntegration(http, { url: config.ml.dataRobotUrl, waitMs: config.ml.dataRobotWaitMs,
     pollMs: config.ml.dataRobotPollMs }));
+  const sagemaker: SageMakerSettings = { http: config.http, guard: http.guard,
+    sagemakerEndpoint: config.ml.sageMakerEndpoint, s3Endpoint: config.storage.s3Endpoint,
+    pollMs: config.ml.sageMakerPollMs, smtpTimeoutMs: config.email.smtpTimeoutMs,
+    smtpCaCertificate: config.email.smtpCaCertificate };
+  list.push(new SageMakerInferIntegration(sagemaker), ...sageMakerTrainingIntegrations(sagemaker));
   list.push(...retiredIntegrations());
   return list;
 }

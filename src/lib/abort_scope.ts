@@ -24,6 +24,14 @@ export function withSignal<T>(signal: SignalSource, work: () => Promise<T>): Pro
   return scope.run(signal, work);
 }
 
+/**
+ * Runs `work` outside any delivery: for work that outlives its request (following a job after the
+ * answer went out), which must not stop when that request's client leaves.
+ */
+export function detached<T>(work: () => T): T {
+  return scope.exit(work);
+}
+
 /** The ambient signal, when the caller runs within a delivery. */
 export function currentSignal(): AbortSignal | undefined {
   const source = scope.getStore();

@@ -50,6 +50,7 @@ const SHAPED_PARAMS: Record<string, Record<string, string>> = {
   twilio: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
   twilio_message: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
   aws_ec2_stop_instance: { region: "us-east-1" },
+  amazon_sagemaker_infer: { region: "us-east-1" },
 };
 /** Params whose shape the hub checks before calling the vendor, by param name (the storage family's keys). */
 const SHAPED_PARAM_VALUES: Record<string, string> = {
@@ -57,6 +58,8 @@ const SHAPED_PARAM_VALUES: Record<string, string> = {
   client_email: FCM_CLIENT_EMAIL,
   accessKey: Buffer.alloc(64, 7).toString("base64"),
   account: "teststorage",
+  // The SageMaker actions' status mail settings, checked before anything moves.
+  smtpPort: "587", user_email: "case@example.com", roleArn: "arn:aws:iam::123456789012:role/Case",
 };
 const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone },
   // The ad accounts a healthy fake has none of: chosen here so the upload reaches the vendor.

@@ -26,6 +26,7 @@ export function vendorEnv(vendorUrl: string): Record<string, string> {
     AZURE_STORAGE_BLOB_URL: `${vendorUrl}/{account}`,
     GCS_API_URL: vendorUrl,
     DATAROBOT_URL: vendorUrl,
+    AWS_SAGEMAKER_ENDPOINT: vendorUrl,
     ALLOW_PRIVATE_URLS: "true",
     ALLOW_HTTP_URLS: "true",
     HTTP_RETRY_BASE_DELAY_MS: "1",

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { Format, Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
+import { trainingFollowers } from "../../src/integrations/amazon_sagemaker/training_follower";
 import { azureBlobService } from "../../src/lib/object_stores/azure_blob";
 import { DATAROBOT_TOKEN, FakeDataRobot } from "../fakes/datarobot_api";
 import { DigitalOceanFake, DO_TOKEN } from "../fakes/digitalocean_api";
@@ -13,6 +14,7 @@ import { AWS_KEY_ID, AWS_SECRET, Ec2Fake } from "../fakes/ec2_api";
 import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, sharedAzurite } from "../fakes/azurite";
 import { FakeGcs } from "../fakes/gcs_api";
 import { S3_KEY_ID, S3_SECRET, S3Server, sharedS3Server } from "../fakes/s3_server";
+import { FakeSageMaker } from "../fakes/sagemaker_api";
 import { sharedSshd, Sshd } from "../fakes/sshd";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { JIRA_EMAIL, JIRA_TOKEN, JiraFake } from "../fakes/jira_api";
@@ -39,7 +41,7 @@ interface Fakes extends LoginVendors {
   slack: FakeSlack; segment: FakeSegmentApi; receiver: HttpReceiver; sendgrid: FakeSendgrid; smtp: SmtpTestServer;
   twilio: TwilioFake; pagerduty: PagerDutyFake; digitalocean: DigitalOceanFake; ec2: Ec2Fake; jira: JiraFake;
   hubspot: FakeHubspot; marketo: FakeMarketo; braze: FakeBraze; mparticle: FakeMparticle;
-  s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd; datarobot: FakeDataRobot;
+  s3: S3Server; azurite: Azurite; gcs: FakeGcs; sshd: Sshd; datarobot: FakeDataRobot; sagemaker: FakeSageMaker;
 }
 
 const TWILIO = { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM };
@@ -50,6 +52,14 @@ function login(f: Fakes, integration: string, vendor: FakeOAuthServer = f.oauth)
   const tokens = vendor.issue();
   return { state_json: storedStateFor(new Sealer(TEST_SECRET), integration,
     { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 3_600_000 }) };
+}
+
+/** The SageMaker actions' admin settings: the S3 server's keys (SageMaker's fake takes them too), the SMTP server. */
+function sageMakerParams(f: Fakes, extra: Record<string, string> = {}): Record<string, string> {
+  const [host, port] = f.smtp.address.split(":");
+  return { accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET, roleArn: "arn:aws:iam::123456789012:role/Shapes",
+    user_email: "ana@example.com", smtpHost: host, smtpPort: port, smtpFrom: "hub@example.com", smtpUser: "looker",
+    smtpPass: "s3cret pass", ...extra };
 }
 
 /** What an admin and a user fill in for each integration; every registered one needs a line. */
@@ -109,6 +119,12 @@ const SETTINGS: Record<string, (f: Fakes) => { data: Record<string, unknown>; fo
     form: { choose_ad_account: "1001", choose_create_update_replace: "create_audience", create_audience_name: "Shapes",
       create_audience_description: "Every payload", should_hash: "do_hashing" } }),
   datarobot: () => ({ data: { datarobot_api_token: DATAROBOT_TOKEN }, form: { projectName: "Shapes" } }),
+  amazon_sagemaker_infer: (f) => ({ data: sageMakerParams(f, { region: "us-east-1" }), form: { modelName: "ModelA",
+    bucket: "hub-shapes", awsInstanceType: "ml.m5.large", numInstances: "1", numStripColumns: "1" } }),
+  amazon_sagemaker_train_xgboost: (f) => ({ data: sageMakerParams(f), form: { modelName: "shapes-xgb",
+    bucket: "hub-shapes", objective: "binary:logistic", awsInstanceType: "ml.m4.xlarge" } }),
+  amazon_sagemaker_train_linearlearner: (f) => ({ data: sageMakerParams(f), form: { modelName: "shapes-ll",
+    bucket: "hub-shapes", predictorType: "regressor", awsInstanceType: "ml.m4.xlarge" } }),
   google_ads_customer_match: (f) => ({ data: login(f, "google_ads_customer_match"),
     form: { loginCid: "3333333333", createOrAppend: "create", mobileDevice: "no", newListName: "Shapes" } }),
 };
@@ -170,6 +186,7 @@ describe("every integration accepts Looker's real payloads for every format it d
     fakes.braze = await new FakeBraze().start();
     fakes.mparticle = await new FakeMparticle().start();
     fakes.datarobot = await new FakeDataRobot().start();
+    fakes.sagemaker = await new FakeSageMaker(S3_KEY_ID, S3_SECRET).start();
     // The sample json_detail's columns, by label, as the table's fields.
     fakes.airtable.tables.get(BASE_ID)!.push(table("tblShapes00000001", "Shapes", ["Users ID", "Users Email",
       "Accounts ID", "Users Salesforce ID", "Users Phone", "Servers Instance", "Servers Droplet", "Orders Total"]));
@@ -195,17 +212,22 @@ describe("every integration accepts Looker's real payloads for every format it d
       GOOGLE_OAUTH_TOKEN_URL: fakes.gcs.tokenUrl,
       GOOGLE_ADS_JOB_POLL_SECONDS: "0.001",
       DATAROBOT_URL: fakes.datarobot.url, DATAROBOT_POLL_SECONDS: "0.01",
+      AWS_SAGEMAKER_ENDPOINT: fakes.sagemaker.url(""), SMTP_CA_CERTIFICATE: testCertificate().cert,
     };
     integrations = allIntegrations(testConfig(env));
     hub = buildTestApp(integrations, env);
   });
 
   after(async () => {
+    // The training jobs started here are followed in the background: no longer, once the fakes stop.
+    trainingFollowers.stopAll();
+    await trainingFollowers.idle();
+    trainingFollowers.restart();
     await Promise.all([fakes.slack.stop(), fakes.segment.stop(), fakes.receiver.stop(), download.close(),
       fakes.sendgrid.stop(), fakes.smtp.stop(), stopLoginVendors(fakes),
       fakes.twilio.stop(), fakes.pagerduty.stop(), fakes.digitalocean.stop(), fakes.ec2.stop(), fakes.jira.stop(),
       fakes.hubspot.stop(), fakes.marketo.stop(), fakes.braze.stop(), fakes.mparticle.stop(), fakes.gcs.stop(),
-      fakes.datarobot.stop()]);
+      fakes.datarobot.stop(), fakes.sagemaker.stop()]);
   });
 
   it("has settings for every registered integration (a new one adds its line to SETTINGS)", () => {
@@ -261,6 +283,8 @@ describe("every integration accepts Looker's real payloads for every format it d
       "files reached S3 and Spaces").to.be.greaterThan(10);
     expect(fakes.gcs.objects.size, "files reached Cloud Storage").to.be.greaterThan(5);
     expect(fakes.graph.uploads.length, "people reached Facebook").to.be.greaterThan(0);
+    expect(fakes.sagemaker.operations("CreateTrainingJob").length, "training jobs at SageMaker").to.be.greaterThan(1);
+    expect(fakes.sagemaker.operations("CreateTransformJob").length, "transform jobs at SageMaker").to.be.greaterThan(1);
     expect([...fakes.datarobot.projects.values()].filter((p) => p.data?.length).length, "DataRobot read the data")
       .to.be.greaterThan(0);
     expect([...fakes.googleAds.jobs.values()].filter((j) => j.status === "SUCCESS").length, "jobs ran at Google Ads")

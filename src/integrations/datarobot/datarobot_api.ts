@@ -5,7 +5,7 @@ import { UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
-import { abortableSleep } from "../../lib/abort_scope";
+import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 
 export interface DataRobotApi {
   /** `<origin>/api/v2`. */
@@ -51,7 +51,8 @@ function refused(status: number, answer: any, doing: string): UserError {
       "API. Ask your Looker admin to check the action's DataRobot URL (e.g. https://app.datarobot.com).");
   }
   const words = said(answer);
-  return new UserError(`DataRobot did not accept the request while ${doing} (HTTP ${status}${words ? `: ${words}` : ""}).`);
+  return new UserError(`DataRobot did not accept the request while ${doing} (HTTP ${status}${words ? `: ${words}` : ""}). ` +
+    "Check the form and the action's settings, then try again.");
 }
 
 interface Answer { status: number; answer: any; location?: string; }
@@ -114,7 +115,8 @@ export async function followCreation(api: DataRobotApi, statusUrl: string, waitM
       return { state: "created", projectId: stringOr(body.id ?? body.pid), projectName: stringOr(body.projectName) };
     }
     if (Date.now() + pollMs > until) { return { state: "running" }; }
-    await abortableSleep(pollMs);
+    // Looker hanging up ends the wait: nobody reads its answer.
+    await abortableSleep(pollMs, currentSignal());
   }
 }
 

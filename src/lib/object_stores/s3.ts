@@ -9,8 +9,8 @@
 // aborted, so no parts stay billed.
 import {
   AbortMultipartUploadCommand, CompletedPart, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
-  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListBucketsCommandOutput, PutObjectCommand, S3Client,
-  S3ServiceException, UploadPartCommand,
+  DeleteObjectCommand, GetBucketLocationCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand,
+  ListBucketsCommandOutput, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import * as http from "http";
@@ -171,6 +171,55 @@ export async function s3ObjectExists(
     throw s3Problem(err, { who, action: "read", permission: "s3:GetObject", bucketSetting });
   }
 }
+
+/** The region a bucket was created in (S3 answers no constraint for us-east-1, and "EU" for eu-west-1). */
+export async function s3BucketRegion(client: S3Client, bucket: string, who = "Amazon S3", bucketSetting = "Bucket"):
+  Promise<string> {
+  try {
+    const answer = await client.send(new GetBucketLocationCommand({ Bucket: bucket }));
+    const constraint = String(answer.LocationConstraint ?? "");
+    return constraint === "" ? "us-east-1" : constraint === "EU" ? "eu-west-1" : constraint;
+  } catch (err) {
+    throw s3Problem(err, { who, action: "read", permission: "s3:GetBucketLocation", bucketSetting });
+  }
+}
+
+/** Small objects the hub keeps for itself (markers of work in progress): put, read, list by prefix, delete. */
+export const s3SmallObjects = {
+  async put(client: S3Client, bucket: string, key: string, body: string): Promise<void> {
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body,
+        ContentType: "application/json" }));
+    } catch (err) {
+      throw s3Problem(err, { action: "write", permission: "s3:PutObject" });
+    }
+  },
+  async get(client: S3Client, bucket: string, key: string, maxBytes = 64 * 1024): Promise<string | undefined> {
+    try {
+      const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = await answer.Body?.transformToByteArray();
+      return bytes && bytes.length <= maxBytes ? Buffer.from(bytes).toString("utf8") : undefined;
+    } catch (err) {
+      if ((err as Error).name === "NoSuchKey") { return undefined; }
+      throw s3Problem(err, { action: "read", permission: "s3:GetObject" });
+    }
+  },
+  async list(client: S3Client, bucket: string, prefix: string, max = 100): Promise<string[]> {
+    try {
+      const answer = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: max }));
+      return (answer.Contents ?? []).map((c) => c.Key ?? "").filter(Boolean);
+    } catch (err) {
+      throw s3Problem(err, { action: "list", permission: "s3:ListBucket" });
+    }
+  },
+  async remove(client: S3Client, bucket: string, key: string): Promise<void> {
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      throw s3Problem(err, { action: "write", permission: "s3:DeleteObject" });
+    }
+  },
+};
 
 /** A presigned GET link to `bucket/key`, valid for `expiresInSeconds` (S3 allows up to 7 days). */
 export async function presignS3Get(
