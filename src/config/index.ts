@@ -212,7 +212,10 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
   }
   if (mode === "production") { checkProductionSecret(secret); }
   const warnings = configWarnings(mode, secret, secretIsEphemeral, baseUrl);
-  const keepAliveIntervalMs = secondsSetting(env, "KEEPALIVE_INTERVAL_SECONDS", 30) * 1000;
+  // The official hub's ACTION_HUB_JSON_KEEPALIVE_SEC means the same; ours wins when both are set.
+  const keepAliveName = first(env, "KEEPALIVE_INTERVAL_SECONDS") === undefined &&
+    first(env, "ACTION_HUB_JSON_KEEPALIVE_SEC") !== undefined ? "ACTION_HUB_JSON_KEEPALIVE_SEC" : "KEEPALIVE_INTERVAL_SECONDS";
+  const keepAliveIntervalMs = secondsSetting(env, keepAliveName, 30) * 1000;
   const idleTimeoutMs = secondsSetting(env, "IDLE_TIMEOUT_SECONDS", 120) * 1000;
   if (idleTimeoutMs <= keepAliveIntervalMs) {
     throw new ConfigError("IDLE_TIMEOUT_SECONDS must be longer than KEEPALIVE_INTERVAL_SECONDS, " +

@@ -38,6 +38,14 @@ describe("configuration", () => {
     expect(c).to.include({ baseUrl: "https://old.example.com", secret: "o".repeat(32), label: "Old Hub" });
   });
 
+  it("accepts the official ACTION_HUB_JSON_KEEPALIVE_SEC; KEEPALIVE_INTERVAL_SECONDS wins when both are set", () => {
+    const base = { NODE_ENV: "test", INTEGRATION_SERVICE_SECRET: "s".repeat(32) };
+    expect(loadConfig({ ...base, ACTION_HUB_JSON_KEEPALIVE_SEC: "12" }).keepAliveIntervalMs).to.equal(12_000);
+    expect(loadConfig({ ...base, ACTION_HUB_JSON_KEEPALIVE_SEC: "12", KEEPALIVE_INTERVAL_SECONDS: "20" })
+      .keepAliveIntervalMs).to.equal(20_000);
+    expect(() => loadConfig({ ...base, ACTION_HUB_JSON_KEEPALIVE_SEC: "soon" })).to.throw(/ACTION_HUB_JSON_KEEPALIVE_SEC/);
+  });
+
   it("refuses invalid values with a message naming the variable", () => {
     expect(() => loadConfig({ PORT: "eighty" }, "development")).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ BASE_URL: "hub.example.com" }, "development")).to.throw(ConfigError, /BASE_URL/);
