@@ -126,15 +126,21 @@ describe("console in a browser", function () {
     const options = await page.$$eval("#form-channel option", (list) => list.map((o) => o.textContent));
     expect(options).to.include.members(["#general", "#ops", "#sales"]);
     await page.selectOption("#form-channel", "C0SALES");
+    // Typed once no form request is in flight: an answer still on its way re-renders the form.
+    await page.waitForSelector("#form[data-ready]:not([aria-busy])");
     await page.fill("#form-initial_comment", "From the console");
     await page.selectOption("#format", "csv");
+    await page.waitForSelector("#form[data-ready]:not([aria-busy])");
+    expect(await page.inputValue("#form-initial_comment")).to.equal("From the console");
     await shot("04-slack-form");
     const answer = await send();
     expect(answer.status, answer.message).to.equal("Success");
     expect(slack.callsOf("conversations.list").length).to.be.greaterThan(1);
     const complete = slack.callsOf("files.completeUploadExternal").pop()!;
     expect(complete.args.channel_id).to.equal("C0SALES");
-    expect(complete.args.initial_comment).to.equal("From the console");
+    // What the page sent, to tell a page that lost the value from an integration that dropped it.
+    const sent = await page.textContent("#request-json");
+    expect(complete.args.initial_comment, `form_params sent: ${sent?.slice(0, 600)}`).to.equal("From the console");
     expect(slack.uploads.pop()!.body!.equals(sampleBytes("users", "csv")!)).to.equal(true);
     await shot("05-slack-sent");
   });
