@@ -24,7 +24,7 @@ import { HttpStatusError } from "../../lib/http_errors";
 
 /**
  * PLACEHOLDER: the vendor's public API base URL, ending in a slash. Before shipping, read it from
- * an environment variable (src/config_<family>.ts, README's tables, .env.example) with this default.
+ * an environment variable (src/config/<family>.ts, docs/configuration.md's tables, .env.example) with this default.
  */
 export const ${n.name.toUpperCase()}_API_URL = "https://api.${n.name.replace(/_/g, "-")}.example/";
 

@@ -1,4 +1,5 @@
-// The README's "Try it without a Looker" sample is a delivery both debug and webhook accept, as
+// The try-out sample of docs/console.md (linked from the README's "Try it without Looker") is a
+// delivery both debug and webhook accept, as
 // Looker sends it (a CSV push); the webhook receiver gets the CSV.
 import { expect } from "chai";
 import * as fs from "fs";
@@ -10,9 +11,9 @@ import { authHeader, buildTestApp, testConfig } from "./helpers/app";
 
 const ROOT = path.join(__dirname, "..");
 
-describe("the README's sample delivery", () => {
+describe("the try-out sample delivery (docs/console.md)", () => {
   it("reaches debug and, through webhook, a local receiver", async () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(ROOT, "docs/console.md"), "utf8");
     expect(readme).to.contain("--data @docs/samples/looker_csv_push.json");
     const sample = JSON.parse(fs.readFileSync(path.join(ROOT, "docs/samples/looker_csv_push.json"), "utf8"));
     const receiver = await new HttpReceiver().start();

@@ -1,6 +1,5 @@
-// The console's settings (GET /console and the routes it calls; docs in README's
-// "Try it without Looker"). A function of the environment object; only src/config/index.ts hands it
-// the real one.
+// The console's settings (GET /console and the routes it calls; docs in docs/console.md). A function
+// of the environment object; only src/config/index.ts hands it the real one.
 import { boolSetting, Env, first } from "./values";
 
 export interface ConsoleSettings {

@@ -44,7 +44,7 @@ export function developmentBanner(config: DevFacts, listeningUrl: string, apiKey
     `  API key:  ${apiKey}\n\n` +
     "In Looker: Admin > Platform > Actions > Add Action Hub, enter the Hub URL and paste the API key above.\n" +
     (config.console.enabled ? `No Looker at hand? ${config.baseUrl}/console plays Looker's part ` +
-      "(README.md, \"Try it without Looker\", also shows curl).\n\n"
-      : "No Looker at hand? README.md, \"Try it without Looker\", sends a sample delivery with curl.\n\n") +
+      "(docs/console.md also shows npm run send and curl).\n\n"
+      : "No Looker at hand? docs/console.md sends a sample delivery with curl.\n\n") +
     `${notes}\n\n`;
 }
