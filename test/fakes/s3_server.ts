@@ -1,13 +1,19 @@
 // An S3-compatible server for the S3 and Spaces tests and the bench: s3rver (in this process,
-// data in a temporary directory), which checks every request's SigV4 signature against its one
-// key pair. Started once per suite on first use and stopped by the root `after` hook.
+// data in a temporary directory), with its one key pair. s3rver itself checks only the key ID of
+// a SigV4 request; s3_signature.ts checks the signature, so a wrong secret is refused as AWS
+// refuses it (403 SignatureDoesNotMatch with AWS's XML error body). Started once per suite on
+// first use and stopped by the root `after` hook.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FaultProxy } from "./fault_proxy";
+import { signatureProblem } from "./s3_signature";
 
 // tslint:disable-next-line:no-var-requires
 const S3rver = require("s3rver");
+// tslint:disable-next-line:no-var-requires
+const S3Error = require("s3rver/lib/models/error");
 
 /** s3rver's fixed credentials. */
 export const S3_KEY_ID = "S3RVER";
@@ -36,6 +42,17 @@ let dir: string | undefined;
 async function start(): Promise<S3Server> {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "lis-s3rver-"));
   server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir });
+  // Before the router (the last middleware), so every route is checked; s3rver renders the
+  // S3Error as AWS does (XML, its status: 403).
+  server.middleware.splice(server.middleware.length - 1, 0, async (ctx: any, next: () => Promise<void>) => {
+    const problem = signatureProblem(ctx.req, (keyId) => keyId === S3_KEY_ID ? S3_SECRET : undefined);
+    if (problem) {
+      throw new S3Error(problem.code, problem.message, { ...problem.detail,
+        RequestId: crypto.randomBytes(8).toString("hex").toUpperCase(),
+        HostId: crypto.randomBytes(24).toString("base64") });
+    }
+    await next();
+  });
   const info = await server.run();
   const directory = dir;
   const bucketDir = (bucket: string) => path.join(directory, bucket);
