@@ -2,7 +2,7 @@
 // campaign is triggered for them, or they are added to or removed from lists. The official
 // hub's names: params url, clientID, clientSecret; form lookupField, subaction, campaignId.
 import { CrmSettings } from "../../config/crm";
-import { ActionForm } from "../../hub/action_form";
+import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
 import { RowIntegration } from "../../families/rows/row_integration";
@@ -33,15 +33,12 @@ export class MarketoIntegration extends RowIntegration {
   }
 
   async form(): Promise<ActionForm> {
-    return new ActionForm([
-      { name: "lookupField", label: "Lookup Field", type: "string", required: true, default: "email",
-        description: "The Marketo lead field that finds each lead (its column must be tagged marketo:<field>)." },
-      { name: "subaction", label: "Then", type: "select", required: true, default: "addCampaign",
-        options: [{ name: "addCampaign", label: "Trigger a campaign" }, { name: "addList", label: "Add to lists" },
-          { name: "removeList", label: "Remove from lists" }, { name: "none", label: "Only update the leads" }] },
-      { name: "campaignId", label: "Campaign or List IDs", type: "string", required: false,
-        description: "Comma-separated ids of the campaigns to trigger or lists to change." },
-    ]);
+    return new ActionForm(formFields(true));
+  }
+
+  /** Schedules saved before `subaction` existed carry none and mean "trigger the campaigns named". */
+  async validationForm(): Promise<ActionForm> {
+    return new ActionForm(formFields(false));
   }
 
   protected destination(request: ActionRequest): MarketoDestination {
@@ -51,6 +48,18 @@ export class MarketoIntegration extends RowIntegration {
       request.params.clientSecret.trim(), this.apiOptions, request.logger);
     return new MarketoDestination(api, lookupField, subaction, ids);
   }
+}
+
+function formFields(subactionRequired: boolean): FormField[] {
+  return [
+    { name: "lookupField", label: "Lookup Field", type: "string", required: true, default: "email",
+      description: "The Marketo lead field that finds each lead (its column must be tagged marketo:<field>)." },
+    { name: "subaction", label: "Then", type: "select", required: subactionRequired, default: "addCampaign",
+      options: [{ name: "addCampaign", label: "Trigger a campaign" }, { name: "addList", label: "Add to lists" },
+        { name: "removeList", label: "Remove from lists" }, { name: "none", label: "Only update the leads" }] },
+    { name: "campaignId", label: "Campaign or List IDs", type: "string", required: false,
+      description: "Comma-separated ids of the campaigns to trigger or lists to change." },
+  ];
 }
 
 /** The instance URL without a path the admin may have pasted with it (/rest, /identity). */
@@ -74,7 +83,14 @@ function membershipStep(form: Record<string, string>): { subaction: Subaction; i
       { subaction: "Pick a step." });
   }
   const subaction = (given || (ids.length ? "addCampaign" : "none")) as Subaction;
-  if (subaction === "none") { return { subaction, ids: [] }; }
+  if (subaction === "none") {
+    // As the official hub: ids with "only update" are a form mistake, not ids to ignore.
+    if (ids.length) {
+      throw new UserError('"Only update the leads" takes no ids: empty "Campaign or List IDs", or pick a step.',
+        { campaignId: "Leave empty, or pick a step that uses ids." });
+    }
+    return { subaction, ids: [] };
+  }
   const what = subaction === "addCampaign" ? "campaign" : "list";
   if (ids.length === 0) {
     throw new UserError(`Give the ${what} id(s) in "Campaign or List IDs".`, { campaignId: `Enter ${what} ids.` });
