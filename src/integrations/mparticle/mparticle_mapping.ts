@@ -1,10 +1,12 @@
 // mParticle's row rules (the official hub's tag set): identity tags become user_identities;
-// with user_data every other field is a user attribute "looker_<field>"; with event_data each
-// row is one custom event: mp_event_name its name, mp_custom_event_type / mp_event_id /
-// mp_timestamp_unixtime_ms / mp_session_id / mp_session_uuid its data, mp_user_attribute a user
-// attribute, mp_device_info device info (the dimension's own name is the device_info key), and
-// every other field a custom attribute "looker_<field>". Where the official hub sends names
-// mParticle does not know (customerid is right; other2..4 are other_id_2..4), we send mParticle's.
+// with user_data every other field but the event name is a user attribute "looker_<field>";
+// with event_data each row is one custom event: mp_event_name its name, mp_custom_event_type /
+// mp_event_id / mp_timestamp_unixtime_ms / mp_session_id / mp_session_uuid its data,
+// mp_user_attribute a user attribute, mp_device_info device info (the dimension's own name is the
+// device_info key; a name mParticle does not know is dropped, as the official hub drops it),
+// mp_custom_attribute a custom attribute "looker_<field>", and every other field is not sent.
+// Where the official hub sends names mParticle does not know (customerid is right; other2..4
+// are other_id_2..4), we send mParticle's.
 import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/rows/detail_fields";
 import { Mapped, RowMapper } from "../../data/rows/row_pipeline";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
@@ -35,7 +37,8 @@ const DEVICE_INFO_KEYS = new Set([
   "microsoft_advertising_id", "microsoft_publisher_id", "fire_advertising_id",
 ]);
 
-export const DEFAULT_EVENT_NAME = "default_looker_custom_event_name";
+/** The official hub's name for an event without an mp_event_name field. */
+export const DEFAULT_EVENT_NAME = "looker_custom_event";
 
 type Pairs = Array<[field: string, key: string]>;
 
@@ -79,21 +82,16 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
       const attribute = `looker_${field.name}`;
       if (IDENTITY_TAGS[tag]) {
         this.identities.push([field.name, IDENTITY_TAGS[tag]]);
-      } else if (dataType === "user_data" || tag === "mp_user_attribute") {
-        this.userAttributes.push([field.name, attribute]);
       } else if (tag === "mp_event_name") {
         this.eventName = field.name;
+      } else if (dataType === "user_data" || tag === "mp_user_attribute") {
+        this.userAttributes.push([field.name, attribute]);
       } else if (EVENT_DATA_TAGS[tag]) {
         this.eventData.push([field.name, EVENT_DATA_TAGS[tag]]);
       } else if (tag === "mp_device_info") {
-        const key = field.name.slice(field.name.lastIndexOf(".") + 1);
-        if (!DEVICE_INFO_KEYS.has(key)) {
-          throw new UserError(`The field ${field.name} is tagged "mp_device_info", but "${key}" is not an mParticle ` +
-            "device_info key. Name the dimension after the key it holds (e.g. ios_advertising_id, push_token, " +
-            "platform) or remove the tag.");
-        }
-        this.deviceInfo.push([field.name, key]);
-      } else {
+        const key = field.name.slice(field.name.indexOf(".") + 1);
+        if (DEVICE_INFO_KEYS.has(key)) { this.deviceInfo.push([field.name, key]); }
+      } else if (tag === "mp_custom_attribute") {
         this.customAttributes.push([field.name, attribute]);
       }
     }

@@ -57,7 +57,7 @@ describe("mParticle", () => {
     }]);
   });
 
-  it("event_data: one custom event per row with every event tag, 100 batches a request", async () => {
+  it("event_data: a custom event per row from every event tag, untagged fields not sent, 100 a request", async () => {
     const answer = await execute(app, "mparticle", executeBody(eventRows(250), { params: PARAMS,
       formParams: { data_type: "event_data", environment: "development" } }));
     expect(answer).to.include({ success: true, message: "Sent 250 events to mParticle (development)." });
@@ -70,7 +70,7 @@ describe("mParticle", () => {
       events: [{ event_type: "custom_event", data: {
         event_name: "Renewal", custom_event_type: "transaction", event_id: 9000, timestamp_unixtime_ms: 1764547200000,
         session_id: 5, session_uuid: "s-uuid", source_message_id: "looker-3f6c2a9e1b7d4e5f-1",
-        custom_attributes: { "looker_events.amount": 12.5, "looker_events.channel": "email" } } }],
+        custom_attributes: { "looker_events.amount": 12.5 } } }],
       schema_version: 2, environment: "development", source_request_id: "looker-3f6c2a9e1b7d4e5f-1",
     });
   });
@@ -100,15 +100,13 @@ describe("mParticle", () => {
     expect(fake.received).to.have.length(3);
   });
 
-  it("fails before any call without an identity tag, a valid device_info name or a data type", async () => {
+  it("fails before any call without an identity tag or a data type", async () => {
     const noId = await execute(app, "mparticle", executeBody(detail({ dimensions: [{ name: "u.n" }] },
       cells([{ "u.n": 1 }])), { params: PARAMS, formParams: { data_type: "user_data", environment: "production" } }));
     expect(noId.message).to.include('needs a field tagged "mp_customer_id", "mp_email" or "mp_facebook"');
-    const device = await execute(app, "mparticle", executeBody(detail({ dimensions: [
-      { name: "u.id", tags: ["mp_customer_id"] }, { name: "d.phone_kind", tags: ["mp_device_info"] }] },
-    cells([{ "u.id": "1", "d.phone_kind": "x" }])), { params: PARAMS,
-      formParams: { data_type: "event_data", environment: "production" } }));
-    expect(device.message).to.include('"phone_kind" is not an mParticle device_info key');
+    const noType = await execute(app, "mparticle", executeBody(eventRows(1), { params: PARAMS,
+      formParams: { data_type: "", environment: "production" } }));
+    expect(noType).to.deep.include({ success: false, validation_errors: { data_type: "Data Type is required." } });
     expect(fake.requests).to.have.length(0);
     const shown = await form(app, "mparticle");
     expect(shown.fields.map((f: { name: string }) => f.name)).to.deep.equal(["data_type", "environment"]);
