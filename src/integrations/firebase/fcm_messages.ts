@@ -7,13 +7,14 @@ import { UserError } from "../../lib/errors";
 
 export interface Device {
   deviceId: string;
-  userId?: string;
+  userId: string;
 }
 
 export interface AlertNotice {
   title: string;
   /** The alert's data (alert_id, dashboard_name, ...), as strings, FCM's `data` type. */
   data: Record<string, string>;
+  /** Empty when nobody following the alert has the mobile app signed in. */
   devices: Device[];
   ttlSeconds: number;
   priority: "high" | "normal";
@@ -34,17 +35,25 @@ function parseJsonParam(request: ActionRequest, name: string): unknown {
   }
 }
 
-/** The devices of `deviceIds`: Looker sends arrays of `{device_id, user_id}` (one array per user). */
+/**
+ * The devices of `deviceIds`: Looker sends arrays of `{device_id, user_id}` (one array per user).
+ * As in the official hub, an entry without both is skipped.
+ */
 function devicesOf(value: unknown): Device[] {
   const flat = Array.isArray(value) ? value.flat(2) : [];
   const seen = new Map<string, Device>();
   for (const item of flat) {
-    const deviceId = item && typeof item === "object" ? (item as any).device_id : undefined;
-    if (typeof deviceId !== "string" || !deviceId.trim() || seen.has(deviceId.trim())) { continue; }
-    const userId = (item as any).user_id;
-    seen.set(deviceId.trim(), { deviceId: deviceId.trim(), userId: userId === undefined ? undefined : String(userId) });
+    if (!item || typeof item !== "object") { continue; }
+    const deviceId = idOf((item as any).device_id);
+    const userId = idOf((item as any).user_id);
+    if (!deviceId || !userId || seen.has(deviceId)) { continue; }
+    seen.set(deviceId, { deviceId, userId });
   }
   return [...seen.values()];
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" ? String(value).trim() || undefined : undefined;
 }
 
 /** Reads what Looker sent for a mobile alert; says in words what is missing. */
@@ -59,10 +68,6 @@ export function alertNotice(request: ActionRequest): AlertNotice {
   const title = (request.formParams.title ?? "").trim();
   if (!title) { throw new UserError("Looker sent no title for the Firebase notification; check the alert's title."); }
   const devices = devicesOf(parseJsonParam(request, "deviceIds"));
-  if (!devices.length) {
-    throw new UserError("Looker named no device for the Firebase notification: nobody following this alert has the " +
-      "Looker mobile app signed in.");
-  }
   const ttl = Number(request.formParams.timeToLive ?? DEFAULT_TTL_SECONDS);
   const ttlSeconds = Number.isFinite(ttl) && ttl > 0 ? Math.min(Math.round(ttl), MAX_TTL_SECONDS) : DEFAULT_TTL_SECONDS;
   const priority = request.formParams.priority === "normal" ? "normal" : "high";
@@ -80,7 +85,7 @@ export function fcmMessage(notice: AlertNotice, device: Device, now = Date.now()
     message: {
       token: device.deviceId,
       notification: { title: notice.title, body: dashboard ? `On ${dashboard}` : "Open Looker to see it" },
-      data: { ...notice.data, id: crypto.randomUUID(), ...(device.userId ? { user_id: device.userId } : {}) },
+      data: { ...notice.data, id: crypto.randomUUID(), user_id: device.userId },
       android: { priority: notice.priority, ttl: `${notice.ttlSeconds}s` },
       apns: {
         headers: {
@@ -95,8 +100,7 @@ export function fcmMessage(notice: AlertNotice, device: Device, now = Date.now()
 
 /** A device as a person may see it in an answer: whose, and the token's last characters only. */
 export function deviceLabel(device: Device): string {
-  const tail = device.deviceId.slice(-6);
-  return device.userId ? `user ${device.userId}'s device …${tail}` : `device …${tail}`;
+  return `user ${device.userId}'s device …${device.deviceId.slice(-6)}`;
 }
 
 /** FCM's error (`error.status` and the FcmError `errorCode`) as a reason; `stopAll` for the hub's credentials. */

@@ -48,6 +48,11 @@ export class FirebaseIntegration extends Integration {
       return ActionResponse.ok("Firebase's service account signs in.");
     }
     const notice = alertNotice(request);
+    if (!notice.devices.length) {
+      // The official hub answers success here too: the alert fired, and nobody can receive it.
+      return ActionResponse.ok("No notification sent: nobody following this alert has the Looker mobile app " +
+        "signed in.");
+    }
     const token = await this.accessToken(request);
     const outcomes = await tryEach(notice.devices, CONCURRENCY, deviceLabel,
       (device) => this.send(request, token, notice, device));
