@@ -19,6 +19,8 @@ import { channelTypeOf, formFields } from "./slack_form";
 const RECONNECT = "Ask your Looker admin to reconnect Slack under Admin > Platform > Actions > Slack " +
   "(Connect, or the install button), then choose the workspace and channel again.";
 const ADVICE: TokenAdvice = { tokenAdvice: RECONNECT };
+/** The Looker that sends a list of workspaces in its state and names them in the form. */
+const MULTI_WORKSPACE_LOOKER = "7.3.0";
 
 export class SlackAppIntegration extends Integration {
   readonly name = "slack_app";
@@ -52,18 +54,23 @@ export class SlackAppIntegration extends Integration {
     const installs = slackInstalls(request.state);
     if (request.isTest) { return this.connectionForm(request, installs); }
     if (!installs.length) { return loginForm(request); }
-    const workspaces = installs.length > 1 ? await this.workspaceOptions(request, installs) : [];
-    if (installs.length > 1 && !workspaces.length) {
+    // From Looker 7.3 the form names the workspace, even when there is one: the official hub's
+    // form does, so schedules saved there carry `workspace` and keep it when edited here.
+    const multi = isAtLeast(request.lookerVersion, MULTI_WORKSPACE_LOOKER);
+    const workspaces = multi ? await this.workspaceOptions(request, installs) : [];
+    if (multi && !workspaces.length) {
       return loginForm(request, "Slack refused the token of every connected workspace.");
     }
-    const install = chosenInstall(installs, request.formParams.workspace) ??
-      installs.find((i) => i.installId === workspaces[0]?.name) ?? installs[0];
+    const chosen = chosenInstall(installs, request.formParams.workspace);
+    const selected = workspaces.find((w) => w.install === chosen) ?? workspaces[0];
+    const install = selected?.install ?? chosen ?? installs[0];
     const channels = await channelForm(this.api(request, install), channelTypeOf(request.formParams.channelType),
       false, ADVICE);
-    if (!workspaces.length) { return channels; }
+    if (!multi) { return channels; }
     const workspace: FormField = {
-      name: "workspace", label: "Workspace", description: "The Slack workspace to send to.", type: "select",
-      options: workspaces, default: install.installId ?? workspaces[0].name, required: true, interactive: true,
+      name: "workspace", label: "Workspace", description: "Name of the Slack workspace you would like to share in.",
+      type: "select", options: workspaces.map(({ name, label }) => ({ name, label })), default: selected.name,
+      required: true, interactive: true,
     };
     channels.fields = [workspace, ...channels.fields];
     return channels;
@@ -94,20 +101,27 @@ export class SlackAppIntegration extends Integration {
     return new SlackApi(install.token, this.options, request.logger);
   }
 
-  /** One option per workspace whose token Slack accepts, named by Looker's install id. */
+  /** One option per workspace whose token Slack accepts, named by Looker's install id (else the team's). */
   private async workspaceOptions(request: ActionRequest, installs: SlackInstall[]) {
-    const options: Array<{ name: string; label: string }> = [];
+    const options: Array<{ install: SlackInstall; name: string; label: string }> = [];
     for (const install of installs) {
-      try {
-        const who = await this.api(request, install).call("auth.test", (c) => c.auth.test());
-        const id = install.installId ?? who.team_id ?? "";
-        if (id) { options.push({ name: id, label: who.team ?? id }); }
-      } catch (err) {
-        if (!(err instanceof SlackCallError) || err.kind !== "platform") { throw explainSlackError(err, ADVICE); }
-        request.logger.warn("slack workspace token refused", { code: err.code });
-      }
+      const who = await this.authTest(request, install);
+      // A bare token's workspace is whatever Slack calls it; the official hub's placeholder otherwise.
+      const name = install.installId ?? who?.team_id ?? "any";
+      if (who) { options.push({ install, name, label: who.team ?? name }); }
     }
     return options;
+  }
+
+  /** auth.test with the install's token; undefined when Slack refuses the token (logged, not the token). */
+  private async authTest(request: ActionRequest, install: SlackInstall) {
+    try {
+      return await this.api(request, install).call("auth.test", (c) => c.auth.test());
+    } catch (err) {
+      if (!(err instanceof SlackCallError) || err.kind !== "platform") { throw explainSlackError(err, ADVICE); }
+      request.logger.warn("slack workspace token refused", { code: err.code });
+      return undefined;
+    }
   }
 
   /**
@@ -117,21 +131,27 @@ export class SlackAppIntegration extends Integration {
    */
   private async connectionForm(request: ActionRequest, installs: SlackInstall[]): Promise<ActionForm> {
     if (!installs.length) { return ActionForm.error(`Slack is not connected. ${RECONNECT}`); }
+    // As the official hub: the workspaces whose token works are listed; the test fails only when none does.
     const fields: FormField[] = [];
+    let refused: unknown;
     for (const install of installs) {
       let who;
       try {
         who = await this.api(request, install).call("auth.test", (c) => c.auth.test());
       } catch (err) {
-        const explained = explainSlackError(err, ADVICE);
-        if (explained instanceof UserError) { return ActionForm.error(explained.message); }
-        throw explained;
+        refused = refused ?? err;
+        continue;
       }
       const team = who.team ?? "Slack";
-      const value = isAtLeast(request.lookerVersion, "7.3.0")
-        ? JSON.stringify({ installation_id: install.installId ?? who.team_id, installation_name: team })
+      const value = isAtLeast(request.lookerVersion, MULTI_WORKSPACE_LOOKER)
+        ? JSON.stringify({ installation_id: who.team_id ?? install.installId, installation_name: team })
         : `Connected with ${team} (${who.team_id ?? ""})`;
       fields.push({ name: "Connected", label: "Connected", type: "message", value });
+    }
+    if (!fields.length) {
+      const explained = explainSlackError(refused, ADVICE);
+      if (explained instanceof UserError) { return ActionForm.error(explained.message); }
+      throw explained;
     }
     return new ActionForm(fields);
   }

@@ -39,10 +39,11 @@ export function slackInstalls(state: string | undefined): SlackInstall[] {
 
 /**
  * The install a delivery uses: the form's `workspace`, else the first (schedules made before
- * a second workspace was connected have no `workspace` and keep going to the first).
+ * a second workspace was connected have no `workspace` and keep going to the first). A bare
+ * token names no workspace and is used whatever the form says, as in the official hub.
  */
 export function chosenInstall(installs: SlackInstall[], workspace: string | undefined): SlackInstall | undefined {
   const wanted = (workspace ?? "").trim();
-  if (!wanted) { return installs[0]; }
+  if (!wanted || (installs.length === 1 && installs[0].installId === undefined)) { return installs[0]; }
   return installs.find((i) => i.installId === wanted);
 }

@@ -10,7 +10,7 @@ import { formatBytes, requestFileName } from "../../data/files/file_naming";
 import { SlackApi, SlackApiOptions } from "./slack_api";
 import { cellMessage } from "./slack_cell";
 import { ErrorContext, explainSlackError, SLACK_MAX_FILE_BYTES } from "./slack_errors";
-import { ChannelType, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
+import { ChannelType, channelTypeOf, formFields, listChannels, listUsers, sendAsOf } from "./slack_form";
 import { readTable, tableMessage } from "./slack_table";
 import { postMessage, resolveTarget, Target } from "./slack_target";
 import { uploadDelivery } from "./slack_upload";
@@ -58,7 +58,7 @@ export async function deliverToSlack(api: SlackApi, request: ActionRequest, opti
   const comment = (request.formParams.initial_comment ?? "").trim() || undefined;
   let target: Target | undefined;
   try {
-    target = await resolveTarget(api, channel);
+    target = await resolveTarget(api, channel, channelTypeOf(request.formParams.channelType));
     if (request.type === "cell") {
       await postMessage(api, target, cellMessage(request, comment));
       return ActionResponse.ok(`Sent the value to ${target.display} in Slack.`);
@@ -77,19 +77,21 @@ async function sendFile(api: SlackApi, request: ActionRequest, target: Target, o
                         comment?: string): Promise<ActionResponse> {
   const fileName = requestFileName(request, request.formParams.filename);
   // A file goes into a conversation, not to a member ID: for a person, the comment (or a line
-  // naming the file) is posted to them first, which answers the DM's channel.
+  // naming the file) is posted to them first, which answers the DM's channel. In a channel the
+  // comment follows the file as a message of its own, where Slack renders its links (as the
+  // official hub does it).
   const dm = target.memberId !== undefined;
   const bytes = await uploadDelivery(api, request.delivery!, {
     channelId: dm ? () => postMessage(api, target, { text: comment ?? `${request.suggestedTitle()} from Looker` })
       : target.id,
     fileName,
     title: fileName,
-    comment: dm ? undefined : comment,
     maxBytes: options.maxFileBytes ?? SLACK_MAX_FILE_BYTES,
     tmpDir: options.tmpDir,
     post: { http: options.http, apiUrl: options.apiUrl, logger: request.logger },
   });
   if (bytes === 0) { return noData(api, request, target, comment); }
+  if (!dm && comment) { await postMessage(api, target, { text: comment }); }
   request.logger.info("slack file sent", { bytes });
   return ActionResponse.ok(`Sent "${fileName}" (${formatBytes(bytes)}) to ${target.display} in Slack.`);
 }

@@ -1,11 +1,12 @@
 // Where a delivery goes: a channel ID as given, a person's member ID as a direct message, or a
-// #name looked up among the channels the app can see. A direct message is posted to the member
-// ID itself with chat.postMessage, which needs only chat:write (the official hub's scopes) and
-// answers the DM's channel; conversations.open (which needs im:write) is asked only when Slack
-// refuses that.
+// #name looked up among the channels the app can see. As in the official hub, a value that
+// starts with "U" or "W" is a person (Slack's member IDs; channel names are lower case). A
+// direct message is posted to the member ID itself with chat.postMessage, which needs only
+// chat:write (the official hub's scopes) and answers the DM's channel; conversations.open
+// (which needs im:write) is asked only when Slack refuses that.
 import { UserError } from "../../lib/errors";
 import { SlackApi, SlackCallError } from "./slack_api";
-import { listChannels } from "./slack_form";
+import { ChannelType, listChannels } from "./slack_form";
 
 export interface Target {
   /** The conversation ID files and messages are sent to. */
@@ -28,15 +29,16 @@ export interface SlackMessage {
 const DM_FALLBACK_CODES = new Set(["channel_not_found", "not_in_channel", "messages_tab_disabled", "not_allowed"]);
 
 const CONVERSATION_ID = /^[CGD][A-Z0-9]{6,}$/;
-const USER_ID = /^[UW][A-Z0-9]{6,}$/;
 const CHANNEL_NAME = /^#?([a-z0-9][a-z0-9._\-]{0,79})$/;
 
-export async function resolveTarget(api: SlackApi, channel: string): Promise<Target> {
-  if (CONVERSATION_ID.test(channel)) {
-    return { id: channel, display: `channel ${channel}` };
-  }
-  if (USER_ID.test(channel)) {
+/** `channelType`: how the form gave the value; a value picked from the channel list is an ID. */
+export async function resolveTarget(api: SlackApi, channel: string, channelType: ChannelType = "manual"):
+    Promise<Target> {
+  if (channel.startsWith("U") || channel.startsWith("W")) {
     return { id: channel, display: `a direct message to ${channel}`, memberId: channel };
+  }
+  if (CONVERSATION_ID.test(channel) || channelType === "channels") {
+    return { id: channel, display: `channel ${channel}` };
   }
   const name = CHANNEL_NAME.exec(channel.toLowerCase())?.[1];
   if (!name) {

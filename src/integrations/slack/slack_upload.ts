@@ -1,6 +1,7 @@
 // A delivery as a file in Slack, through Slack's external upload flow:
 // files.getUploadURLExternal (name + length) → POST the bytes → files.completeUploadExternal
-// (channel, comment). The retired files.upload is never used.
+// (channel, title). The retired files.upload is never used. A comment is the caller's own
+// message: Slack's initial_comment does not render links (the official hub posts it apart too).
 import * as os from "os";
 import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
@@ -14,7 +15,6 @@ export interface FileUpload {
   channelId: string | (() => Promise<string>);
   fileName: string;
   title: string;
-  comment?: string;
   maxBytes: number;
   tmpDir?: string;
   post: UploadPostOptions;
@@ -45,7 +45,6 @@ export async function uploadDelivery(api: SlackApi, delivery: Delivery, upload: 
     await api.call("files.completeUploadExternal", (c) => c.files.completeUploadExternal({
       files: [{ id: target.file_id!, title: upload.title }],
       channel_id: channelId,
-      initial_comment: upload.comment || undefined,
     }));
     return spooled.size;
   } finally {

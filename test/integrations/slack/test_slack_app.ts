@@ -72,8 +72,8 @@ describe("slack_app (Looker's Slack app, delegated install)", () => {
       const res = await deliver(STATE, { workspace }).expect(200);
       expect(res.body.looker).to.include({ success: true });
       expect(new Set(tokensUsed())).to.deep.equal(new Set([`Bearer ${token}`]));
-      expect(h.fake.callsOf("files.completeUploadExternal")[0].args).to.include({ channel_id: "C0123ABCD",
-        initial_comment: "Numbers" });
+      expect(h.fake.callsOf("files.completeUploadExternal")[0].args).to.include({ channel_id: "C0123ABCD" });
+      expect(h.fake.callsOf("chat.postMessage")[0].args).to.include({ channel: "C0123ABCD", text: "Numbers" });
     }
     expect(h.fake.uploads.map((u) => u.body!.toString("utf8"))).to.deep.equal([CSV, CSV]);
   });
@@ -83,13 +83,23 @@ describe("slack_app (Looker's Slack app, delegated install)", () => {
     expect(new Set(tokensUsed())).to.deep.equal(new Set([`Bearer ${ACME}`]));
   });
 
-  it("works with the bare token of older Lookers, without a workspace field", async () => {
+  it("works with the bare token of older Lookers, without a workspace field before Looker 7.3", async () => {
     const res = await deliver(ACME, {}).expect(200);
     expect(res.body.looker.success).to.equal(true);
     expect(new Set(tokensUsed())).to.deep.equal(new Set([`Bearer ${ACME}`]));
-    const form = await h.post("form", { data: { state_json: ACME }, form_params: {} }, "slack_app").expect(200);
+    const form = await h.post("form", { data: { state_json: ACME }, form_params: {} }, "slack_app", "7.2.0")
+      .expect(200);
     expect(form.body.fields.map((f: any) => f.name)).to.deep.equal(
       ["channelType", "channel", "initial_comment", "filename", "send_as"]);
+  });
+
+  it("from Looker 7.3 names the workspace of a bare token by its team, and delivers with it", async () => {
+    const form = await h.post("form", { data: { state_json: ACME }, form_params: {} }, "slack_app").expect(200);
+    expect(form.body.fields[0]).to.deep.include({ name: "workspace", default: "T1ACME",
+      options: [{ name: "T1ACME", label: "Acme" }] });
+    h.fake.calls.length = 0;
+    expect((await deliver(ACME, { workspace: "T1ACME" }).expect(200)).body.looker.success).to.equal(true);
+    expect(new Set(tokensUsed())).to.deep.equal(new Set([`Bearer ${ACME}`]));
   });
 
   it("answers the connection test with one message per connected workspace", async () => {
@@ -106,10 +116,14 @@ describe("slack_app (Looker's Slack app, delegated install)", () => {
       value: "Connected with Acme (T1ACME)" }]);
   });
 
-  it("answers the connection test with the form's error when a token is refused or missing", async () => {
+  it("answers the connection test with the workspaces that work; the form's error when none does", async () => {
     const revoked = JSON.stringify([
       { install_id: "T1ACME", token: ACME }, { install_id: "T9", token: "xoxb-revoked" }]);
-    const res = await h.post("form", { data: { state_json: revoked, test: true } }, "slack_app").expect(200);
+    const some = await h.post("form", { data: { state_json: revoked, test: true } }, "slack_app").expect(200);
+    expect(some.body.fields).to.deep.equal([{ name: "Connected", label: "Connected", type: "message",
+      value: JSON.stringify({ installation_id: "T1ACME", installation_name: "Acme" }) }]);
+    const onlyRevoked = JSON.stringify([{ install_id: "T9", token: "xoxb-revoked" }]);
+    const res = await h.post("form", { data: { state_json: onlyRevoked, test: true } }, "slack_app").expect(200);
     expect(res.body.fields).to.deep.equal([]);
     expect(res.body.error).to.contain("Slack did not accept the API token (invalid_auth)")
       .and.contain("reconnect Slack");

@@ -8,11 +8,12 @@ describe("slack: files", () => {
   beforeEach(async () => { h = await slackHarness(); });
   afterEach(async () => { await h.close(); });
 
-  it("uploads through the external upload flow with token, name, length, bytes, channel and comment", async () => {
+  it("uploads by the external flow (token, name, length, bytes, channel), then posts the comment", async () => {
     const res = await h.post("execute", queryBody(h.fake)).expect(200);
     expect(res.body.looker).to.include({ success: true });
     expect(res.body.looker.message).to.contain('"revenue.csv"').and.to.contain("C0123ABCD");
-    expect(h.fake.calls.map((c) => c.method)).to.deep.equal(["files.getUploadURLExternal", "files.completeUploadExternal"]);
+    expect(h.fake.calls.map((c) => c.method)).to.deep.equal(["files.getUploadURLExternal",
+      "files.completeUploadExternal", "chat.postMessage"]);
     for (const call of h.fake.calls) { expect(call.authorization).to.equal(`Bearer ${h.fake.token}`); }
     const [urlCall, complete] = h.fake.calls;
     expect(urlCall.args).to.include({ filename: "revenue.csv", length: String(Buffer.byteLength(CSV)) });
@@ -20,8 +21,10 @@ describe("slack: files", () => {
     const upload = h.fake.uploads[0];
     expect(upload.body!.toString("utf8")).to.equal(CSV);
     expect(upload.contentLength).to.equal(String(Buffer.byteLength(CSV)));
-    expect(complete.args).to.include({ channel_id: "C0123ABCD", initial_comment: "Weekly numbers" });
+    expect(complete.args).to.include({ channel_id: "C0123ABCD" }).and.not.have.property("initial_comment");
     expect(JSON.parse(complete.args.files)).to.deep.equal([{ id: upload.fileId, title: "revenue.csv" }]);
+    // The comment is a message of its own, where Slack renders links (initial_comment does not).
+    expect(h.fake.callsOf("chat.postMessage")[0].args).to.include({ channel: "C0123ABCD", text: "Weekly numbers" });
     expect(h.fake.callsOf("files.upload")).to.have.length(0);
     expect(h.leftovers()).to.deep.equal([]);
   });
@@ -55,6 +58,7 @@ describe("slack: files", () => {
     expect(h.fake.callsOf("files.getUploadURLExternal")[0].args.filename).to.equal("Sales Board.pdf");
     expect(h.fake.uploads[0].body!.equals(pdf)).to.equal(true);
     expect(h.fake.callsOf("files.completeUploadExternal")[0].args).to.not.have.property("initial_comment");
+    expect(h.fake.callsOf("chat.postMessage")).to.have.length(0);
   });
 
   it("keeps a typed name that already has the right extension", async () => {
