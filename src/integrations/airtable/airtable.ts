@@ -5,7 +5,8 @@
 import { AirtableSettings } from "../../config/crm_logins";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
-import { iconBeside, Param } from "../../hub/integration";
+import { DefinitionContext, Format, iconBeside, Param } from "../../hub/integration";
+import { isAtLeast } from "../../hub/looker_version";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
@@ -23,6 +24,9 @@ export class AirtableIntegration extends RowIntegration {
   readonly label = "Airtable";
   readonly description = "Add a query's rows as records to a table of one of your Airtable bases.";
   readonly icon = iconBeside(__dirname, "airtable.svg");
+  /** The official hub's json_detail, which its schedules carry; newer Lookers may stream too. */
+  readonly supportedFormats = (context: DefinitionContext): Format[] =>
+    isAtLeast(context.lookerVersion, "6.2.0") ? ["json_detail", "json_detail_lite_stream"] : ["json_detail"];
   readonly params: Param[];
   readonly oauth: OAuthDeclaration;
   /** One per process: every delivery to a base shares its 5 requests a second. */
