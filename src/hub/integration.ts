@@ -20,6 +20,8 @@ export const DEFAULT_MINIMUM_LOOKER_VERSION = "5.5.0";
 
 export type Formatting = "formatted" | "unformatted";
 export type VisualizationFormatting = "apply" | "noapply";
+export const ALL_FORMATTINGS: readonly Formatting[] = ["formatted", "unformatted"];
+export const ALL_VISUALIZATION_FORMATTINGS: readonly VisualizationFormatting[] = ["apply", "noapply"];
 export type DownloadSetting = "push" | "url";
 
 export interface Param {
@@ -55,8 +57,10 @@ export interface IntegrationDefinition {
   required_fields: RequiredField[];
   supported_action_types: ActionType[];
   supported_formats: Format[];
-  supported_formattings: Formatting[];
-  supported_visualization_formattings: VisualizationFormatting[];
+  /** Absent when the integration does not restrict it, as the official hub's definitions leave it out. */
+  supported_formattings?: Formatting[];
+  /** Absent when the integration does not restrict it, as the official hub's definitions leave it out. */
+  supported_visualization_formattings?: VisualizationFormatting[];
   supported_download_settings: DownloadSetting[];
   uses_oauth: boolean;
   delegate_oauth: boolean;
@@ -73,7 +77,12 @@ export abstract class Integration {
   abstract readonly params: Param[];
   abstract readonly supportedActionTypes: ActionType[];
   readonly supportedFormats: Declared<Format[]> = [];
+  /**
+   * The formattings it takes. None (the default) or every one is no restriction: the definition
+   * then leaves the key out, as the official hub's does for actions that declare none.
+   */
   readonly supportedFormattings: Formatting[] = [];
+  /** The visualization formattings it takes; none or every one leaves the key out, as above. */
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = [];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push"];
   readonly requiredFields: RequiredField[] = [];

@@ -1,12 +1,19 @@
 // The integrations this hub offers, and their definitions as Looker sees them. Icons are
 // read once at construction; the action list is built once per Looker version and kept.
 import { NotFoundError } from "../lib/errors";
-import { iconDataUri, Integration, IntegrationDefinition } from "./integration";
+import {
+  ALL_FORMATTINGS, ALL_VISUALIZATION_FORMATTINGS, iconDataUri, Integration, IntegrationDefinition,
+} from "./integration";
 import { LookerVersion, versionKey } from "./looker_version";
 
 export interface ActionList {
   label: string;
   integrations: IntegrationDefinition[];
+}
+
+/** A declaration leaves some value out (none declared, or all of them, restricts nothing). */
+function restricts<T>(declared: readonly T[], all: readonly T[]): boolean {
+  return declared.length > 0 && all.some((value) => !declared.includes(value));
 }
 
 /** Versions Looker has shipped are few; this bounds the cache against odd User-Agents. */
@@ -57,8 +64,10 @@ export class Registry {
       required_fields: integration.requiredFields,
       supported_action_types: integration.supportedActionTypes,
       supported_formats: integration.formatsFor({ lookerVersion }),
-      supported_formattings: integration.supportedFormattings,
-      supported_visualization_formattings: integration.supportedVisualizationFormattings,
+      ...(restricts(integration.supportedFormattings, ALL_FORMATTINGS)
+        ? { supported_formattings: integration.supportedFormattings } : {}),
+      ...(restricts(integration.supportedVisualizationFormattings, ALL_VISUALIZATION_FORMATTINGS)
+        ? { supported_visualization_formattings: integration.supportedVisualizationFormattings } : {}),
       supported_download_settings: integration.supportedDownloadSettings,
       uses_oauth: integration.usesOauth || integration.delegateOauth || !!integration.oauth,
       delegate_oauth: integration.delegateOauth,

@@ -88,8 +88,11 @@ describe("every registered integration", () => {
           expect(def.supported_action_types.length).to.be.greaterThan(0);
           for (const t of def.supported_action_types) { expect(["cell", "query", "dashboard"]).to.include(t); }
           for (const f of def.supported_formats) { expect(ALL_FORMATS).to.include(f); }
-          for (const f of def.supported_formattings) { expect(["formatted", "unformatted"]).to.include(f); }
-          for (const f of def.supported_visualization_formattings) { expect(["apply", "noapply"]).to.include(f); }
+          // Left out where the integration restricts nothing, as the official hub's definitions do.
+          for (const f of def.supported_formattings ?? []) { expect(["formatted", "unformatted"]).to.include(f); }
+          for (const f of def.supported_visualization_formattings ?? []) { expect(["apply", "noapply"]).to.include(f); }
+          expect(def.supported_formattings ?? ["one"]).to.not.deep.equal([]);
+          expect(def.supported_visualization_formattings ?? ["one"]).to.not.deep.equal([]);
           expect(def.supported_download_settings.length).to.be.greaterThan(0);
           for (const d of def.supported_download_settings) { expect(["push", "url"]).to.include(d); }
           if (def.supported_action_types.some((t: string) => t !== "cell")) {

@@ -24,8 +24,8 @@ export class TeamsIntegration extends Integration {
   readonly params: Param[] = [];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
   readonly supportedFormats: Format[] = ["csv", "wysiwyg_png", "wysiwyg_pdf"];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedFormattings: Formatting[] = ["unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
