@@ -36,7 +36,8 @@ export interface Param {
   delegate_oauth_url?: string;
 }
 
-export type RequiredField = { tag: string } | { any_tag: string[] } | { all_tags: string[] };
+/** Looker's entry kinds; the official Segment Group sends a `tag` and an `any_tag` in one entry. */
+export type RequiredField = { tag: string; any_tag?: string[] } | { any_tag: string[] } | { all_tags: string[] };
 
 /** What a version-dependent declaration is computed from. */
 export interface DefinitionContext {

@@ -8,5 +8,6 @@ export class SegmentGroupIntegration extends SegmentIntegration {
   readonly label = "Segment Group";
   readonly description = "Put users in Segment groups and set group traits with a group call for each row.";
   readonly call = "group";
-  readonly requiredFields: RequiredField[] = [{ tag: SegmentTag.groupId }, { any_tag: [...IDENTITY_TAGS] }];
+  /** One entry with both, as the official hub declares it: Looker offers the action as it did there. */
+  readonly requiredFields: RequiredField[] = [{ tag: SegmentTag.groupId, any_tag: [...IDENTITY_TAGS] }];
 }

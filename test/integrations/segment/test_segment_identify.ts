@@ -17,6 +17,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     return answer.looker;
   }
 
+  // official test_segment.ts: "works with user_id"
   it("sends one identify per row with Basic auth, user id, traits and context.app", async () => {
     const looker = await identify(detail(
       {
@@ -44,6 +45,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(first).to.not.have.property("event");
   });
 
+  // official test_segment.ts: "works with ran_at"
   it("uses ran_at as every row's timestamp when Looker sends it before the rows", async () => {
     const rows = [{ "u.id": { value: "a" } }, { "u.id": { value: "b" } }];
     await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, rows, "2024-05-01T10:00:00+00:00"));
@@ -57,6 +59,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(Date.parse(fake.accepted[0].timestamp)).to.be.within(started - 1000, Date.now());
   });
 
+  // official test_segment.ts: "works with email"
   it("with only an email, sends it as the email trait and generates an anonymous id", async () => {
     await identify(detail({ dimensions: [{ name: "users.email", tags: ["email"] }] },
       [{ "users.email": { value: "ann@example.com" } }, { "users.email": { value: "bob@example.com" } }]));
@@ -67,6 +70,8 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(a.traits).to.deep.equal({ email: "ann@example.com" });
   });
 
+  // official test_segment.ts: "works with email, user id and anonymous id" and
+  // "works with email, user id and anonymous id and trait"
   it("with user id, anonymous id and email, sends all three and the other fields as traits", async () => {
     await identify(detail({ dimensions: [
       { name: "u.email", tags: ["email"] }, { name: "u.id", tags: ["user_id"] },
@@ -79,18 +84,29 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     });
   });
 
+  // official test_segment.ts: "works with email and user id"
   it("with user id and email, sends no anonymous id", async () => {
     await identify(detail({ dimensions: [{ name: "u.email", tags: ["email"] }, { name: "u.id", tags: ["user_id"] }] },
       [{ "u.email": { value: "e@x.io" }, "u.id": { value: "id" } }]));
     expect(fake.accepted[0]).to.deep.include({ userId: "id", anonymousId: null, traits: { email: "e@x.io" } });
   });
 
+  // official test_segment.ts: "works with user id and anonymous id"
+  it("with user id and anonymous id, sends both and no traits", async () => {
+    await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] },
+      { name: "u.anon", tags: ["segment_anonymous_id"] }] },
+    [{ "u.id": { value: "id" }, "u.anon": { value: "anon_id" } }]));
+    expect(fake.accepted[0]).to.deep.include({ userId: "id", anonymousId: "anon_id", traits: {} });
+  });
+
+  // official test_segment.ts: "works with anonymous id"
   it("with only an anonymous id, uses it as the user id too, as the official hub does", async () => {
     await identify(detail({ dimensions: [{ name: "u.anon", tags: ["segment_anonymous_id"] }] },
       [{ "u.anon": { value: "anon_id" } }]));
     expect(fake.accepted[0]).to.deep.include({ userId: "anon_id", anonymousId: "anon_id", traits: {} });
   });
 
+  // official test_segment.ts: "doesn't send hidden fields"
   it("leaves out fields hidden in the visualization", async () => {
     const dimensions = [{ name: "u.email", tags: ["email"] }, { name: "u.secret" }, { name: "u.shown" }];
     await identify(detail({ dimensions },
@@ -100,12 +116,14 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(JSON.stringify(fake.batches)).to.not.include("hide me");
   });
 
+  // official test_segment.ts: "works with null user_ids"
   it("generates an anonymous id for a row whose user id is null", async () => {
     await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, [{ "u.id": { value: null } }]));
     expect(fake.accepted[0].userId).to.equal(null);
     expect(fake.accepted[0].anonymousId).to.match(UUID);
   });
 
+  // official test_segment.ts: "works with pivoted values"
   it("sends a pivoted measure as a list of {pivot: value}, keeping nulls and zeros", async () => {
     await identify(detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }], measures: [{ name: "users.count" }] },
       [{ "u.id": { value: "funvalue" }, "users.count": { f: { value: 1 }, z: { value: 0 }, n: { value: null } } }]));
@@ -121,6 +139,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(fake.accepted[0].traits).to.deep.equal({ a: null, b: 0, c: false, d: "" });
   });
 
+  // official test_segment.ts: "errors if there is no tagged field"
   it("fails before sending anything when no field is tagged, naming the tags to add", async () => {
     const payload = detail({ dimensions: [{ name: "u.name", tags: [] }] }, [{ "u.name": { value: "Ann" } }]);
     const looker = await identify(payload);
@@ -129,6 +148,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(fake.batches).to.have.length(0);
   });
 
+  // official test_segment.ts: "errors if the query response has no fields"
   it("fails before sending when the delivery has no fields at all", async () => {
     const looker = await identify({ data: [{ x: { value: 1 } }] });
     expect(looker.success).to.equal(false);
@@ -136,6 +156,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(fake.batches).to.have.length(0);
   });
 
+  // official test_segment.ts: "errors if there is no write key"
   it("answers that the write key is missing without calling Segment", async () => {
     const payload = detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }] }, []);
     const looker = await identify(payload, { writeKey: null });
@@ -151,6 +172,7 @@ forEachSender("segment_event (Segment Identify)", (kind) => {
     expect(fake.batches).to.have.length(0);
   });
 
+  // official test_segment.ts: "errors if the input has no attachment"
   it("answers clearly when Looker sent no data", async () => {
     const body = { ...executeBody(null), attachment: null };
     const answer = await execute(segmentApp(fake, kind), "segment_event", body);

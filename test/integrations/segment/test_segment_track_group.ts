@@ -10,6 +10,7 @@ forEachSender("segment_track and segment_group", (kind) => {
   beforeEach(async () => { fake = await new FakeSegmentApi().start(); });
   afterEach(async () => { await fake.stop(); });
 
+  // official test_segment_track.ts: "calls track"
   it("Track sends the form's event with the row as properties", async () => {
     const payload = detail({ dimensions: [{ name: "u.id", tags: ["user_id"] }, { name: "u.plan" }] },
       [{ "u.id": { value: "funvalue" }, "u.plan": { value: "pro" } }]);
@@ -30,6 +31,9 @@ forEachSender("segment_track and segment_group", (kind) => {
     expect(fake.batches).to.have.length(0);
   });
 
+  // official test_segment_group.ts: "works with segment_group_id,
+  // user id and email", "... user id and anonymous id", "works with segment_group_id and user_id" and
+  // "works with 0 dimension value" (Segment Group keeps a 0 trait)
   it("Group sends group id, user id, anonymous id and traits", async () => {
     const payload = detail({ dimensions: [
       { name: "u.email", tags: ["email"] }, { name: "acct.id", tags: ["segment_group_id"] },
@@ -43,6 +47,9 @@ forEachSender("segment_track and segment_group", (kind) => {
     });
   });
 
+  // official test_segment_group.ts:
+  // "works with segment_group_id and null user_id": a deliberate difference (README): Segment refuses a group call
+  // without userId and anonymousId, so the row is skipped and counted
   it("Group never invents an anonymous id: rows without a user are skipped and counted", async () => {
     const dimensions = [{ name: "acct.id", tags: ["segment_group_id"] }, { name: "u.id", tags: ["user_id"] }];
     const payload = detail({ dimensions },
@@ -54,6 +61,8 @@ forEachSender("segment_track and segment_group", (kind) => {
     expect(fake.accepted[0]).to.deep.include({ groupId: "g1", userId: "id", anonymousId: null });
   });
 
+  // official test_segment_group.ts:
+  // "works with segment_group_id": a deliberate difference (README), for the same reason
   it("Group with only a group id fails before sending, naming the tags to add", async () => {
     const payload = detail({ dimensions: [{ name: "acct.id", tags: ["segment_group_id"] }] },
       [{ "acct.id": { value: "g1" } }]);
@@ -77,7 +86,9 @@ forEachSender("segment_track and segment_group", (kind) => {
       return Object.fromEntries(res.body.integrations.map((i: any) => [i.name, i]));
     }
 
-    it("lists the three with the official names, write key, fields and settings", async () => {
+    // official test_segment.ts "has no form",
+  // test_segment_track.ts "has form", test_segment_group.ts "has no form"
+  it("lists the three with the official names, write key, fields and settings", async () => {
       const defs = await list("LookerOutgoingWebhook/7.20.0");
       expect(Object.keys(defs)).to.deep.equal(["segment_event", "segment_track", "segment_group"]);
       expect(defs.segment_event.label).to.equal("Segment Identify");
@@ -96,13 +107,16 @@ forEachSender("segment_track and segment_group", (kind) => {
       }
       expect(defs.segment_event.required_fields)
         .to.deep.equal([{ any_tag: ["email", "user_id", "segment_anonymous_id"] }]);
+      // One entry with both keys, exactly as the official segment_group.ts declares it.
       expect(defs.segment_group.required_fields).to.deep.equal([
-        { tag: "segment_group_id" }, { any_tag: ["email", "user_id", "segment_anonymous_id"] }]);
+        { tag: "segment_group_id", any_tag: ["email", "user_id", "segment_anonymous_id"] }]);
       expect(defs.segment_event.form_url).to.equal(null);
       expect(defs.segment_track.form_url).to.match(/\/actions\/segment_track\/form$/);
     });
 
-    it("offers json_detail to Lookers before 6.2 and hides Track and Group before 5.5", async () => {
+    // official test_segment.ts: "supported format is
+  // json_detail on lookerVersion 6.0 and below", "supported format is json_detail_lite_stream on lookerVersion 6.2"
+  it("offers json_detail to Lookers before 6.2 and hides Track and Group before 5.5", async () => {
       const old = await list("LookerOutgoingWebhook/6.0.0");
       expect(old.segment_event.supported_formats).to.deep.equal(["json_detail"]);
       expect(old.segment_track.supported_formats).to.deep.equal(["json_detail"]);
