@@ -20,13 +20,10 @@ export interface Member { ContactId?: string; LeadId?: string; }
 /** How the delivery finds its campaign: a name to create, or the id of an existing one. */
 export type CampaignTarget = { create: string } | { append: string };
 
-function labelOf(field: JsonDetailField): string {
-  return String(field.label_short ?? field.label ?? "");
-}
-
-/** The tagged field, else the official hub's fallback: a field labelled like "Contact ID". */
+/** The tagged field, else the official hub's fallback: a field whose label reads like "Contact ID". */
 function column(fields: JsonDetailField[], tag: string, label: RegExp): string | undefined {
-  return taggedField(fields, tag) ?? fields.find((f) => label.test(labelOf(f)))?.name;
+  const labelled = (f: JsonDetailField) => label.test(String(f.label ?? "")) || label.test(String(f.label_short ?? ""));
+  return taggedField(fields, tag) ?? fields.find(labelled)?.name;
 }
 
 class MemberMapper implements RowMapper<Member> {

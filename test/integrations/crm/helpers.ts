@@ -8,7 +8,7 @@ import { authHeader, buildTestApp, TestApp } from "../../helpers/app";
 import { testHttpClient } from "../../helpers/http";
 import { startDownloadServer } from "../../fakes/download_server";
 
-export type Field = { name: string; tags?: string[]; label?: string };
+export type Field = { name: string; tags?: string[]; label?: string; label_short?: string };
 export interface Fields { dimensions?: Field[]; measures?: Field[]; table_calculations?: Field[]; }
 
 /** A json_detail document; `ran_at` first, where Looker puts it. */
