@@ -78,6 +78,8 @@ describe("Facebook Custom Audiences", function() {
     "customers.lifetime_value": 120.5,
   }))));
 
+  // official test_facebook_custom_audiences.ts: "generates the correct Google login URL" (the dialog URL) and
+  // "correctly handles redirect from authorization server" (the code exchange; here a long-lived token follows)
   it("logs in: the dialog asks for ads_management and business_management; the code becomes a long-lived token",
     async () => {
       const form = await post("form", { data: { state_url: looker.stateUrl("fb-ana") } });
@@ -103,12 +105,29 @@ describe("Facebook Custom Audiences", function() {
       expect(next.body.fields[0]).to.include({ name: "choose_ad_account", type: "select" });
     });
 
+  // official test_facebook_custom_audiences.ts "action properties": name, label, supportedFormats, requiredFields
   it("is listed under the official name, OAuth, in under 2.5 KB", async () => {
     const list = (await request(hub.app).post("/").set("Authorization", authHeader())).body;
     const entry = list.integrations.find((i: any) => i.name === NAME);
     expect(entry).to.include({ label: "Facebook Custom Audiences", uses_oauth: true });
     expect(entry.supported_formats).to.deep.equal(["json_detail_lite_stream"]);
+    expect(entry).to.deep.include({ supported_action_types: ["query"], supported_formattings: ["unformatted"],
+      supported_visualization_formattings: ["noapply"], required_fields: [] });
     expect(JSON.stringify(entry).length).to.be.below(2560);
+  });
+
+  // official test_facebook_custom_audiences.ts: "returns an error response if there is no user state" and
+  // "... if there is no tokens": a failure that clears the state, nothing sent to Facebook
+  it("a delivery without a login fails, clears a state without tokens and sends nothing", async () => {
+    const before = graph.uploads.length;
+    for (const data of [{}, { state_json: JSON.stringify({ redirect: "redirect is present" }) }]) {
+      const res = await post("execute", { ...executeBody(people([PEOPLE[0].raw]), { params: {},
+        formParams: { choose_ad_account: "1001", create_audience_name: "New List" } }), data });
+      expect(res.body.looker.success).to.equal(false);
+      expect(res.body.looker.message).to.match(/log in to Facebook/i);
+      if (data.state_json) { expect(res.body.looker.state).to.deep.equal({ data: "reset" }); }
+    }
+    expect(graph.uploads.length).to.equal(before);
   });
 
   it("keeps the official hub's stored login ({tokens: {longLivedToken}})", async () => {
