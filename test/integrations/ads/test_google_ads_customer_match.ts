@@ -86,16 +86,22 @@ describe("Google Ads Customer Match", function() {
     "customers.country": p.country, "customers.zip": p.zip }))));
   const lastJob = () => [...ads.jobs.values()].pop()!;
 
+  // official test_customer_match.ts "action properties": name, label, supportedActionTypes, supportedFormats
+  // (json_label, which its schedules carry), supportedFormattings, supportedVisualizationFormattings,
+  // requiredFields, developerToken
   it("is listed under the official name with json_label, in under 2.5 KB; needs the developer token", async () => {
     const list = (await request(hub.app).post("/").set("Authorization", authHeader())).body;
     const entry = list.integrations.find((i: any) => i.name === NAME);
     expect(entry).to.include({ label: "Google Ads Customer Match", uses_oauth: true });
     expect(entry.supported_formats).to.deep.equal(["json_detail_lite_stream", "json_label"]);
+    expect(entry).to.deep.include({ supported_action_types: ["query"], supported_formattings: ["unformatted"],
+      supported_visualization_formattings: ["noapply"], required_fields: [] });
     expect(JSON.stringify(entry).length).to.be.below(2560);
     const noToken = testConfig({ ...env, GOOGLE_ADS_DEVELOPER_TOKEN: "" });
     expect(noToken.ads.googleAds.client).to.equal(undefined);
   });
 
+  // official test_customer_match.ts: "generates the correct Google login URL"
   it("logs in with Google (adwords scope, offline access)", async () => {
     const form = await post("form", { data: { state_url: "https://looker.example.test/state" } });
     expect(form.body.fields[0]).to.include({ name: "login", type: "oauth_link_google" });
@@ -103,7 +109,32 @@ describe("Google Ads Customer Match", function() {
     const start = await request(hub.app).get(url.pathname + url.search);
     const authorize = new URL(start.headers.location);
     expect(Object.fromEntries(authorize.searchParams)).to.include({ access_type: "offline",
-      scope: "https://www.googleapis.com/auth/adwords", client_id: oauth.clientId });
+      scope: "https://www.googleapis.com/auth/adwords", client_id: oauth.clientId, prompt: "consent",
+      response_type: "code", redirect_uri: `https://hub.example.test/actions/${NAME}/oauth_redirect` });
+  });
+
+  // official test_customer_match.ts: "returns an error response if there is no user state" and
+  // "... if there is no tokens": a failure that sends nothing (and resets a state without tokens)
+  it("a delivery without a login fails and sends nothing", async () => {
+    const before = ads.headers.length;
+    for (const data of [{}, { state_json: JSON.stringify({ redirect: "redirect is present" }) }]) {
+      const res = await post("execute", { ...executeBody(people([PEOPLE[0].raw]), { params: {},
+        formParams: CREATE }), data });
+      expect(res.body.looker.success).to.equal(false);
+      expect(res.body.looker.message).to.match(/log in to Google/i);
+      if (data.state_json) { expect(res.body.looker.state).to.deep.equal({ data: "reset" }); }
+    }
+    expect(ads.headers.length).to.equal(before);
+  });
+
+  // The login the official hub stored ("correctly handles redirect from authorization server":
+  // {tokens: {access_token, refresh_token}, redirect}) keeps working here.
+  it("keeps the official hub's stored login", async () => {
+    const tokens = oauth.issue();
+    const legacy = JSON.stringify({ tokens: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+      redirect: `https://hub.example.test/actions/${NAME}/oauth_redirect` });
+    const form = await post("form", { data: { state_json: legacy } });
+    expect(form.body.fields[0].name).to.equal("loginCid");
   });
 
   it("offers the reachable accounts, a manager's clients, then the lists of the chosen kind", async () => {
