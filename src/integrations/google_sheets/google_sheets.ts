@@ -81,8 +81,10 @@ export class GoogleSheetsIntegration extends Integration {
       const sheets = new SheetsApi(this.google(request, this.settings.sheetsApiUrl, "Google Sheets"));
       const { token, id, sheet, replaced } = await request.oauth!.withAccessToken(async (accessToken) => {
         await enforceDomainAllowlist(drive, accessToken, request.params.domain_allowlist, this.label);
+        // As the official hub: only "yes" overwrites; schedules saved before the form had the
+        // field (none) and any other value make a new spreadsheet.
         const found = await this.spreadsheet(drive, sheets, accessToken, name, target,
-          request.formParams.overwrite !== "no");
+          request.formParams.overwrite === "yes");
         const others = found.sheets.slice(1).reduce((sum, s) => sum + s.rowCount * s.columnCount, 0);
         checkCells(rows.rows * rows.columns + others, rows, this.cellLimit);
         await sheets.prepare(accessToken, found.id, found.sheets[0], rows.rows, rows.columns, found.replaced);
