@@ -6,7 +6,7 @@ import { ActionResponse } from "../../hub/action_response";
 import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 import { UserError } from "../../lib/errors";
 import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  ALL_FORMATS, DownloadSetting, Format, iconBeside, Integration, Param,
 } from "../../hub/integration";
 import { countDelivery } from "../../data/rows/row_count";
 
@@ -18,8 +18,6 @@ export class DebugIntegration extends Integration {
   readonly params: Param[] = [];
   readonly supportedActionTypes: ActionType[] = ["cell", "query", "dashboard"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   async form(): Promise<ActionForm> {

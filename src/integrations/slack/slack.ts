@@ -6,7 +6,7 @@ import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  ALL_FORMATS, DownloadSetting, Format, iconBeside, Integration, Param,
 } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import { SlackApi } from "./slack_api";
@@ -54,8 +54,6 @@ export class SlackIntegration extends Integration {
   }];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard", "cell"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly options: SlackOptions) {

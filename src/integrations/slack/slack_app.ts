@@ -6,7 +6,7 @@ import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  ALL_FORMATS, DownloadSetting, Format, iconBeside, Integration, Param,
 } from "../../hub/integration";
 import { isAtLeast } from "../../hub/looker_version";
 import { UserError } from "../../lib/errors";
@@ -39,8 +39,6 @@ export class SlackAppIntegration extends Integration {
   }];
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
   readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "6.23.0";
   readonly usesOauth = true;
