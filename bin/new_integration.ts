@@ -23,19 +23,23 @@ export function namesFor(name: string, label?: string): Names {
   };
 }
 
-/** Adds the import after the last import and the push before `return list;` in allIntegrations. */
+/** The line of src/integrations/index.ts's list above which new integrations go. */
+export const LIST_MARKER = "// New integrations go above this line";
+
+/** Adds the import after the last import and the entry above the list's marker line. */
 export function registerIn(index: string, n: Names): string {
   const imports = [...index.matchAll(/^import .*;$/gm)];
-  const ret = index.indexOf("\n  return list;");
-  if (!imports.length || ret < 0) {
-    throw new GeneratorError("src/integrations/index.ts has no import lines or no `return list;`: " +
-      "add the line by hand.");
+  if (!imports.length || index.indexOf(LIST_MARKER) < 0) {
+    throw new GeneratorError(`src/integrations/index.ts has no import lines or no "${LIST_MARKER}" line: ` +
+      "add the entry by hand.");
   }
   const last = imports[imports.length - 1];
   const at = last.index! + last[0].length;
   const withImport = `${index.slice(0, at)}\nimport { ${n.className} } from "./${n.name}/${n.name}";${index.slice(at)}`;
-  const retAt = withImport.indexOf("\n  return list;");
-  return `${withImport.slice(0, retAt)}\n  list.push(new ${n.className}(http));${withImport.slice(retAt)}`;
+  const markerAt = withImport.indexOf(LIST_MARKER);
+  const lineStart = withImport.lastIndexOf("\n", markerAt) + 1;
+  const indent = withImport.slice(lineStart, markerAt);
+  return `${withImport.slice(0, lineStart)}${indent}new ${n.className}(http),\n${withImport.slice(lineStart)}`;
 }
 
 /** Adds a row to the integrations table under README's "## Integrations" (before `debug`'s row). */

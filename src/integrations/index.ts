@@ -1,44 +1,59 @@
-// The central list of integrations: one line each, in the order Looker lists them.
+// The central list of integrations: one line each, in the order Looker lists them, each built
+// from the part of the configuration it needs.
 import { Config, ConfigError } from "../config";
+import { emailLinkStore } from "../families/mail/link_store";
+import { s3ClientSettings } from "../families/storage/s3_destination";
 import { Integration } from "../hub/integration";
-import { createHttpClient } from "../lib/http_client";
+import { createHttpClient, HttpClient } from "../lib/http_client";
 import { AirtableIntegration } from "./airtable/airtable";
-import { BrazeIntegration } from "./braze/braze";
 import { SageMakerInferIntegration } from "./amazon_sagemaker/sagemaker_infer";
 import { SageMakerSettings } from "./amazon_sagemaker/sagemaker_train";
 import { sageMakerTrainingIntegrations } from "./amazon_sagemaker/sagemaker_training";
+import { AmazonS3Integration } from "./amazon_s3/amazon_s3";
+import { AwsEc2StopInstanceIntegration } from "./aws_ec2/aws_ec2";
+import { AzureStorageIntegration } from "./azure_storage/azure_storage";
+import { BrazeIntegration } from "./braze/braze";
 import { DataRobotIntegration } from "./datarobot/datarobot";
 import { DebugIntegration } from "./debug/debug";
+import { DigitalOceanDropletIntegration } from "./digitalocean/digitalocean";
+import { DigitalOceanObjectStorageIntegration } from "./digitalocean_object_storage/digitalocean_object_storage";
 import { DropboxIntegration } from "./dropbox/dropbox";
 import { EmailIntegration } from "./email/email";
 import { FacebookCustomAudiencesIntegration } from "./facebook/facebook_custom_audiences";
-import { opsIntegrations } from "./ops";
+import { FirebaseIntegration } from "./firebase/firebase";
 import { GoogleAdsCustomerMatchIntegration } from "./google_ads/google_ads_customer_match";
 import { GoogleChatIntegration } from "./google_chat/google_chat";
+import { GoogleCloudStorageIntegration } from "./google_cloud_storage/google_cloud_storage";
 import { GoogleDriveIntegration } from "./google_drive/google_drive";
 import { GoogleSheetsIntegration } from "./google_sheets/google_sheets";
-import { emailLinkStore } from "../families/mail/link_store";
 import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "./hubspot/hubspot";
+import { JiraIntegration } from "./jira/jira";
 import { MarketoIntegration } from "./marketo/marketo";
 import { MparticleIntegration } from "./mparticle/mparticle";
-import { segmentIntegrations, segmentSettings } from "./segment/segment";
+import { PagerDutyIntegration } from "./pagerduty/pagerduty";
+import { retiredIntegrations } from "./retired/retired";
 import { SalesforceCampaignsIntegration } from "./salesforce/salesforce_campaigns";
+import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
+import { SftpIntegration } from "./sftp/sftp";
 import { SlackIntegration, slackOptions } from "./slack/slack";
 import { SlackAppIntegration } from "./slack/slack_app";
-import { storageIntegrations } from "./storage_integrations";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
+import { TwilioIntegration } from "./twilio/twilio";
+import { TwilioMessageIntegration } from "./twilio/twilio_message";
 import { WebhookIntegration } from "./webhook/webhook";
 import { ZapierIntegration } from "./zapier/zapier";
-import { retiredIntegrations } from "./retired/retired";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
 
-/** The integrations this hub offers: every one, or those ACTION_WHITELIST names. */
-export function allIntegrations(config: Config): Integration[] {
-  const list = everyIntegration(config);
+/**
+ * The integrations this hub offers: every one, or those ACTION_WHITELIST names. Tests may hand
+ * over the HTTP client (one that resolves their fake vendors' names).
+ */
+export function allIntegrations(config: Config, http: HttpClient = createHttpClient(config)): Integration[] {
+  const list = everyIntegration(config, http);
   const whitelist = config.actionWhitelist;
   if (!whitelist) { return list; }
   const known = new Set([...list.map((i) => i.name), ...REGISTERED_BY_SETTINGS]);
@@ -50,42 +65,62 @@ export function allIntegrations(config: Config): Integration[] {
   return list.filter((i) => whitelist.includes(i.name));
 }
 
-function everyIntegration(config: Config): Integration[] {
-  const http = createHttpClient(config);
-  const list: Integration[] = [];
-  if (config.debugIntegration) { list.push(new DebugIntegration()); }
-  list.push(...segmentIntegrations(segmentSettings(config, http)));
-  list.push(new HubspotContactsIntegration(http, config.crm), new HubspotCompaniesIntegration(http, config.crm));
-  list.push(new MarketoIntegration(http, config.crm));
-  list.push(new BrazeIntegration(http, config.crm));
-  list.push(new MparticleIntegration(http, config.crm));
-  list.push(new SalesforceCampaignsIntegration(http, config.crm.salesforce, config.crm.maxRejectedPercent));
-  list.push(new AirtableIntegration(http, config.crm.airtable, config.crm.maxRejectedPercent));
-  list.push(new FacebookCustomAudiencesIntegration(config.ads.facebook, http, config.crm.maxRejectedPercent));
-  list.push(new GoogleAdsCustomerMatchIntegration(config.ads.googleAds, config.google, http,
-    config.crm.maxRejectedPercent));
-  list.push(new SlackIntegration(slackOptions(config, http)));
-  list.push(new SlackAppIntegration(slackOptions(config, http)));
-  list.push(new GoogleChatIntegration(http));
-  list.push(new GoogleDriveIntegration(config.google, http));
-  list.push(new GoogleSheetsIntegration(config.google, http));
-  list.push(new DropboxIntegration(config.dropbox, http));
-  list.push(new TeamsIntegration(http));
-  list.push(new TrayIntegration(http, config.webhooks.trayDomains));
-  list.push(new WebhookIntegration(http));
-  list.push(new ZapierIntegration(http, config.webhooks.zapierDomains));
+function everyIntegration(config: Config, http: HttpClient): Integration[] {
+  const slack = slackOptions(config, http);
   const mail = { settings: config.email, spoolDir: config.spoolDir, linkStore: emailLinkStore(config, http) };
-  list.push(new SendgridIntegration({ ...mail, http }));
-  list.push(new EmailIntegration({ ...mail, guard: http.guard }));
-  list.push(...opsIntegrations(config, http));
-  list.push(...storageIntegrations(config, http));
-  list.push(new DataRobotIntegration(http, { url: config.ml.dataRobotUrl, waitMs: config.ml.dataRobotWaitMs,
-    pollMs: config.ml.dataRobotPollMs }));
-  const sagemaker: SageMakerSettings = { http: config.http, guard: http.guard,
-    sagemakerEndpoint: config.ml.sageMakerEndpoint, s3Endpoint: config.storage.s3Endpoint,
-    pollMs: config.ml.sageMakerPollMs, smtpTimeoutMs: config.email.smtpTimeoutMs,
+  const s3 = s3ClientSettings(config.http);
+  const sagemaker = sageMakerSettings(config, http);
+  const maxRejected = config.crm.maxRejectedPercent;
+  return [
+    ...(config.debugIntegration ? [new DebugIntegration()] : []),
+    ...segmentIntegrations(segmentSettings(config, http)),
+    new HubspotContactsIntegration(http, config.crm),
+    new HubspotCompaniesIntegration(http, config.crm),
+    new MarketoIntegration(http, config.crm),
+    new BrazeIntegration(http, config.crm),
+    new MparticleIntegration(http, config.crm),
+    new SalesforceCampaignsIntegration(http, config.crm.salesforce, maxRejected),
+    new AirtableIntegration(http, config.crm.airtable, maxRejected),
+    new FacebookCustomAudiencesIntegration(config.ads.facebook, http, maxRejected),
+    new GoogleAdsCustomerMatchIntegration(config.ads.googleAds, config.google, http, maxRejected),
+    new SlackIntegration(slack),
+    new SlackAppIntegration(slack),
+    new GoogleChatIntegration(http),
+    new GoogleDriveIntegration(config.google, http),
+    new GoogleSheetsIntegration(config.google, http),
+    new DropboxIntegration(config.dropbox, http),
+    new TeamsIntegration(http),
+    new TrayIntegration(http, config.webhooks.trayDomains),
+    new WebhookIntegration(http),
+    new ZapierIntegration(http, config.webhooks.zapierDomains),
+    new SendgridIntegration({ ...mail, http }),
+    new EmailIntegration({ ...mail, guard: http.guard }),
+    new JiraIntegration(http),
+    new PagerDutyIntegration(http, config.ops.pagerdutyEventsUrl),
+    new TwilioIntegration(http, config.ops.twilioApiUrl),
+    new TwilioMessageIntegration(http, config.ops.twilioApiUrl),
+    new AwsEc2StopInstanceIntegration({ http: config.http, endpoint: config.ops.ec2Endpoint }),
+    new DigitalOceanDropletIntegration(http, config.ops.digitaloceanApiUrl),
+    ...(config.ops.firebase ? [new FirebaseIntegration({ http, settings: config.ops.firebase,
+      fcmApiUrl: config.ops.fcmApiUrl, tokenUrl: config.google.oauthTokenUrl })] : []),
+    new AmazonS3Integration(http, { ...s3, endpoint: config.storage.s3Endpoint }),
+    new AzureStorageIntegration({ blobUrlTemplate: config.storage.azureBlobUrl, maxTries: config.http.maxAttempts,
+      tryTimeoutMs: config.http.totalTimeoutMs }),
+    new DigitalOceanObjectStorageIntegration({ ...s3, endpointTemplate: config.storage.spacesEndpoint }),
+    new GoogleCloudStorageIntegration(http, { apiUrl: config.storage.gcsApiUrl,
+      tokenUrl: config.google.oauthTokenUrl }),
+    new SftpIntegration(http.guard, config.http.connectTimeoutMs * 2),
+    new DataRobotIntegration(http, { url: config.ml.dataRobotUrl, waitMs: config.ml.dataRobotWaitMs,
+      pollMs: config.ml.dataRobotPollMs }),
+    new SageMakerInferIntegration(sagemaker),
+    ...sageMakerTrainingIntegrations(sagemaker),
+    // New integrations go above this line (`npm run new-integration` adds theirs here).
+    ...retiredIntegrations(),
+  ];
+}
+
+function sageMakerSettings(config: Config, http: HttpClient): SageMakerSettings {
+  return { http: config.http, guard: http.guard, sagemakerEndpoint: config.ml.sageMakerEndpoint,
+    s3Endpoint: config.storage.s3Endpoint, pollMs: config.ml.sageMakerPollMs, smtpTimeoutMs: config.email.smtpTimeoutMs,
     smtpCaCertificate: config.email.smtpCaCertificate };
-  list.push(new SageMakerInferIntegration(sagemaker), ...sageMakerTrainingIntegrations(sagemaker));
-  list.push(...retiredIntegrations());
-  return list;
 }

@@ -4,7 +4,8 @@
 // pieces are large and many hubs never call AWS.
 import { HttpSettings } from "../config";
 
-export async function awsClientOptions(http: HttpSettings) {
+/** `maxAnswerBytes`: the longest answer read (the handler's default, 16 MiB, unless a smaller one is given). */
+export async function awsClientOptions(http: HttpSettings, maxAnswerBytes?: number) {
   const [retry, capped] = await Promise.all([import("@smithy/core/retry"), import("./object_stores/capped_handler")]);
   return {
     maxAttempts: http.maxAttempts,
@@ -13,6 +14,6 @@ export async function awsClientOptions(http: HttpSettings) {
     requestHandler: new capped.CappedHttpHandler({
       connectionTimeout: http.connectTimeoutMs, socketTimeout: http.idleTimeoutMs,
       requestTimeout: http.totalTimeoutMs, throwOnRequestTimeout: true,
-    }),
+    }, maxAnswerBytes),
   };
 }

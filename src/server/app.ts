@@ -22,7 +22,7 @@ import { Lifecycle } from "./lifecycle";
 import { HubMetrics, metricsRoute } from "./metrics";
 import { oauthRoutes } from "./oauth_routes";
 import { renderStatusPage } from "./status_page";
-import { developmentNotes } from "../process/dev_banner";
+import { developmentNotes } from "../config/development_notes";
 
 export interface AppOptions {
   config: Config;

@@ -17,7 +17,7 @@ function setupNote(i: Integration, oauth?: OAuthHub): string {
   return `<p class="setup"><strong>Needs setup:</strong> not offered to Looker until you set ${vars}${redirect}.</p>`;
 }
 
-/** Development mode's notes (src/process/dev_banner.ts), shown above the steps. */
+/** Development mode's notes (src/config/development_notes.ts), shown above the steps. */
 function developmentSection(notes: string[]): string {
   if (!notes.length) { return ""; }
   const items = notes.map((n) => `<li>${escapeHtml(n).replace(/`([^`]+)`/g, "<code>$1</code>")}</li>`).join("\n");

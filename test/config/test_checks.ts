@@ -6,7 +6,8 @@ import * as path from "path";
 import { ConfigError, loadConfig } from "../../src/config";
 import { PLACEHOLDER_SECRETS } from "../../src/config/checks";
 import request from "supertest";
-import { developmentBanner, developmentNotes } from "../../src/process/dev_banner";
+import { developmentNotes } from "../../src/config/development_notes";
+import { developmentBanner } from "../../src/process/dev_banner";
 import { buildTestApp } from "../helpers/app";
 
 const ROOT = path.join(__dirname, "../..");

@@ -58,7 +58,7 @@ describe("npm run new-integration", function () {
     }
     const index = fs.readFileSync(path.join(copy, "src/integrations/index.ts"), "utf8");
     expect(index).to.include("import { AcmeCrmIntegration } from \"./acme_crm/acme_crm\";");
-    expect(index).to.include("list.push(new AcmeCrmIntegration(http));");
+    expect(index).to.include("new AcmeCrmIntegration(http),");
     expect(fs.readFileSync(path.join(copy, "README.md"), "utf8")).to.include("| `acme_crm` | Acme CRM | query |");
   });
 

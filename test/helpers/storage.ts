@@ -1,16 +1,20 @@
 // The storage integrations through the real app, built from the configuration as the hub
-// builds them (src/integrations/storage_integrations.ts), with Looker's own request shapes.
+// builds them (src/integrations/index.ts), with Looker's own request shapes.
 import * as fs from "fs";
 import * as path from "path";
 import { Readable } from "stream";
-import { storageIntegrations } from "../../src/integrations/storage_integrations";
+import { allIntegrations } from "../../src/integrations";
 import { buildTestApp, TestApp, testConfig } from "./app";
 import { FAST_HTTP_ENV, testHttpClient } from "./http";
 import { Payload } from "./execute";
 
+/** The storage family: buckets, containers and SFTP. */
+const STORAGE = ["amazon_s3", "azure_storage", "digitalocean_object_storage", "google_cloud_storage", "sftp"];
+
 export function storageApp(env: Record<string, string> = {}): TestApp {
   const all = { ...FAST_HTTP_ENV, ...env };
-  return buildTestApp(storageIntegrations(testConfig(all), testHttpClient(all)), all);
+  const storage = allIntegrations(testConfig(all), testHttpClient(all)).filter((i) => STORAGE.includes(i.name));
+  return buildTestApp(storage, all);
 }
 
 /** A request of test/fixtures/looker_requests/ (copied from the shared fixtures), with params and form values. */

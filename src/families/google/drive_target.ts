@@ -1,9 +1,20 @@
 // Where a Google delivery goes: the form's drive, and its folder (picked from the list, or a
 // pasted folder URL or id, which wins), plus the admin's domain allowlist.
 import { ActionRequest } from "../../hub/action_request";
+import { Param } from "../../hub/integration";
 import { LoginRequiredError } from "../../hub/oauth/login_errors";
 import { UserError } from "../../lib/errors";
 import { DriveApi, MY_DRIVE } from "./drive_api";
+
+/** The admin's allowlist of login domains, a param of every Google file destination (Drive, Sheets). */
+export const DOMAIN_ALLOWLIST_PARAM: Param = {
+  name: "domain_allowlist",
+  label: "Domain allowlist",
+  description: "Optional. Comma-separated email domains (example.com) whose Google accounts may be used; " +
+    "anyone logged in with another account is refused before anything is written.",
+  required: false,
+  sensitive: false,
+};
 
 export interface DriveTarget {
   /** Undefined for My Drive. */

@@ -3,12 +3,46 @@
 // says who it is, where its endpoint is and how its key is made (S3 puts the path in front;
 // Spaces ignores it, as the official hub did).
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { HttpSettings } from "../../config";
 import { openDeliveryFile } from "../../data/files/file_delivery";
 import { OBJECT_NAME_HELP, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
+import { Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
+
+/** The hub's timeouts and default endpoint for an S3 client. */
+export interface S3ClientSettings {
+  /** AWS_S3_ENDPOINT: used when the admin set no `endpoint`. */
+  endpoint?: string;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  totalTimeoutMs: number;
+  maxAttempts: number;
+}
+
+export const S3_KEY_PARAMS: Param[] = [{
+  name: "access_key_id", label: "Access Key",
+  description: "The access key ID of an IAM user (or S3-compatible key) allowed s3:ListAllMyBuckets, s3:PutObject " +
+    "and s3:AbortMultipartUpload.",
+  required: true, sensitive: true,
+}, {
+  name: "secret_access_key", label: "Secret Key", description: "The secret access key that belongs to it.",
+  required: true, sensitive: true,
+}, {
+  name: "region", label: "Region", description: "The buckets' region, e.g. us-east-1.",
+  required: true, sensitive: false,
+}];
+
+/** The region as given, or a UserError when it cannot be one. */
+export function checkedRegion(region: string | undefined): string {
+  const value = (region ?? "").trim().toLowerCase();
+  if (!/^[a-z0-9-]{2,40}$/.test(value)) {
+    throw new UserError("The \"Region\" setting is not a region name: use one like us-east-1.");
+  }
+  return value;
+}
 
 export interface S3Destination {
   /** The store's name in messages. */
@@ -67,4 +101,10 @@ export async function s3Execute(destination: S3Destination, request: ActionReque
     bucketSetting: destination.bucketLabel,
   });
   return ActionResponse.ok(wroteMessage(bytes, `s3://${bucket}/${key}`));
+}
+
+/** The hub's HTTP timeouts and attempts, as every S3 client of the hub takes them. */
+export function s3ClientSettings(http: HttpSettings): S3ClientSettings {
+  return { connectTimeoutMs: http.connectTimeoutMs, idleTimeoutMs: http.idleTimeoutMs,
+    totalTimeoutMs: http.totalTimeoutMs, maxAttempts: http.maxAttempts };
 }

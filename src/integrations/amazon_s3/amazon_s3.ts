@@ -7,40 +7,10 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { S3Destination, s3Execute, s3Form, s3FormFields, s3Key } from "../../families/storage/s3_destination";
-
-export interface S3ClientSettings {
-  /** AWS_S3_ENDPOINT: used when the admin set no `endpoint`. */
-  endpoint?: string;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  totalTimeoutMs: number;
-  maxAttempts: number;
-}
-
-export const S3_KEY_PARAMS: Param[] = [{
-  name: "access_key_id", label: "Access Key",
-  description: "The access key ID of an IAM user (or S3-compatible key) allowed s3:ListAllMyBuckets, s3:PutObject " +
-    "and s3:AbortMultipartUpload.",
-  required: true, sensitive: true,
-}, {
-  name: "secret_access_key", label: "Secret Key", description: "The secret access key that belongs to it.",
-  required: true, sensitive: true,
-}, {
-  name: "region", label: "Region", description: "The buckets' region, e.g. us-east-1.",
-  required: true, sensitive: false,
-}];
-
-/** The region as given, or a UserError when it cannot be one. */
-export function checkedRegion(region: string | undefined): string {
-  const value = (region ?? "").trim().toLowerCase();
-  if (!/^[a-z0-9-]{2,40}$/.test(value)) {
-    throw new UserError("The \"Region\" setting is not a region name: use one like us-east-1.");
-  }
-  return value;
-}
+import {
+  checkedRegion, S3_KEY_PARAMS, S3ClientSettings, S3Destination, s3Execute, s3Form, s3FormFields, s3Key,
+} from "../../families/storage/s3_destination";
 
 export class AmazonS3Integration extends Integration implements S3Destination {
   readonly name = "amazon_s3";

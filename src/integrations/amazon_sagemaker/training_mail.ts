@@ -5,7 +5,7 @@
 import { UserError } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
 import { UrlGuard } from "../../lib/url_guard";
-import { transportOptions } from "../email/smtp_target";
+import { transportOptions } from "../../families/mail/smtp_target";
 
 export interface MailSettings {
   host: string;

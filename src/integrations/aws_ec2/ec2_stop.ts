@@ -1,9 +1,9 @@
 // One StopInstances call per instance through @aws-sdk/client-ec2, bounded by the hub's
 // outbound HTTP settings, and EC2's error codes as reasons a person can act on.
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { pipeline, Readable, Transform } from "stream";
 import { HttpSettings } from "../../config";
 import { Attempt } from "../../hub/target_outcomes";
+import { awsClientOptions } from "../../lib/aws_client_options";
 
 export interface Ec2Options {
   http: HttpSettings;
@@ -19,54 +19,18 @@ export interface Ec2Credentials {
 /** A StopInstances answer is a few hundred bytes; a longer one is cut instead of read without end. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
+/** AWS's SDK, loaded on first use: it is large, and a hub that never stops an instance should not pay for it. */
+let sdk: Promise<typeof import("@aws-sdk/client-ec2")> | undefined;
+
 /**
- * AWS's SDK, loaded on first use: it is large, and a hub that never stops an instance should not
- * pay for it at start-up. Its handler is wrapped because the SDK reads whole answers into memory:
- * one that grows past the cap is ended.
+ * A client for one delivery: the credentials are the request's, never the process's; timeouts,
+ * retries (throttling, 5xx, network errors) and the answer cap are the hub's (aws_client_options.ts).
  */
-async function loadSdk() {
-  const [ec2, retry, node] = await Promise.all([
-    import("@aws-sdk/client-ec2"), import("@smithy/core/retry"), import("@smithy/node-http-handler"),
-  ]);
-  class CappedHandler extends node.NodeHttpHandler {
-    async handle(...args: Parameters<typeof node.NodeHttpHandler.prototype.handle>) {
-      const out = await super.handle(...args);
-      const body = out.response.body as Readable | undefined;
-      if (!body || typeof body.pipe !== "function") { return out; }
-      let seen = 0;
-      const cap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          seen += chunk.length;
-          const tooLong = seen > MAX_ANSWER_BYTES;
-          done(tooLong ? Object.assign(new Error("answer too long"), { code: "ECONNRESET" }) : null, chunk);
-        },
-      });
-      out.response.body = pipeline(body, cap, () => undefined);
-      return out;
-    }
-  }
-  return { ec2, ConfiguredRetryStrategy: retry.ConfiguredRetryStrategy, CappedHandler };
-}
-
-let sdk: ReturnType<typeof loadSdk> | undefined;
-
-/** A client for one delivery: the credentials are the request's, never the process's. */
 export async function ec2Client(options: Ec2Options, region: string, credentials: Ec2Credentials)
   : Promise<EC2Client> {
-  const { ec2, ConfiguredRetryStrategy, CappedHandler } = await (sdk = sdk ?? loadSdk());
-  const http = options.http;
+  const ec2 = await (sdk = sdk ?? import("@aws-sdk/client-ec2"));
   return new ec2.EC2Client({
-    region,
-    credentials,
-    endpoint: options.endpoint,
-    maxAttempts: http.maxAttempts,
-    // The SDK retries throttling (RequestLimitExceeded), 5xx and network errors; with the hub's backoff.
-    retryStrategy: new ConfiguredRetryStrategy(http.maxAttempts,
-      (attempt) => Math.min(http.retryMaxDelayMs, http.retryBaseDelayMs * 2 ** attempt)),
-    requestHandler: new CappedHandler({
-      connectionTimeout: http.connectTimeoutMs, socketTimeout: http.idleTimeoutMs,
-      requestTimeout: http.totalTimeoutMs, throwOnRequestTimeout: true,
-    }),
+    region, credentials, endpoint: options.endpoint, ...await awsClientOptions(options.http, MAX_ANSWER_BYTES),
   });
 }
 
@@ -116,7 +80,7 @@ export function ec2Reason(err: unknown, region: string): { detail: string; stopA
 /** Asks EC2 to stop one instance: the outcome names the state it was in and the one it is in now. */
 export async function stopInstance(client: EC2Client, id: string, region: string): Promise<Attempt> {
   try {
-    const { ec2 } = await sdk!;
+    const ec2 = await sdk!;
     const answer = await client.send(new ec2.StopInstancesCommand({ InstanceIds: [id] }));
     const change = answer.StoppingInstances?.find((s) => s.InstanceId === id);
     if (!change) {

@@ -7,8 +7,9 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
-import { checkedRegion, S3_KEY_PARAMS, S3ClientSettings } from "../amazon_s3/amazon_s3";
-import { S3Destination, s3Execute, s3Form, s3FormFields } from "../../families/storage/s3_destination";
+import {
+  checkedRegion, S3_KEY_PARAMS, S3ClientSettings, S3Destination, s3Execute, s3Form, s3FormFields,
+} from "../../families/storage/s3_destination";
 
 export interface SpacesSettings extends S3ClientSettings {
   /** DIGITALOCEAN_SPACES_ENDPOINT: `{region}` is replaced by the region. */

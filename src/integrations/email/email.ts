@@ -16,7 +16,7 @@ import { MailFile, MailServices, prepareMailFile } from "../../families/mail/mai
 import { FILENAME_FIELD, MailHeaders, PREVIEW_ROWS, readHeaders, sentMessage } from "../../families/mail/mail_message";
 import { attachmentPart } from "./mime_attachment";
 import { explainSmtpError } from "../../families/mail/smtp_errors";
-import { describeSmtp, parseSmtpUrl, SmtpConnection, SmtpTarget, transportOptions } from "./smtp_target";
+import { describeSmtp, parseSmtpUrl, SmtpConnection, SmtpTarget, transportOptions } from "../../families/mail/smtp_target";
 
 export interface EmailOptions extends MailServices {
   /** The hub's private-address guard (with PRIVATE_URL_ALLOWLIST), for the admin's relay host. */

@@ -13,19 +13,10 @@ import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { DriveApi } from "../../families/google/drive_api";
 import { driveFormFields, driveValidationFields } from "../../families/google/drive_form";
-import { driveTarget, enforceDomainAllowlist } from "../../families/google/drive_target";
+import { DOMAIN_ALLOWLIST_PARAM, driveTarget, enforceDomainAllowlist } from "../../families/google/drive_target";
 import { GoogleApi } from "../../families/google/google_api";
 import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth } from "../../families/google/google_oauth";
 import { DEFAULT_CHUNK_BYTES, openUploadSession, ResumableUpload } from "./drive_upload";
-
-export const DOMAIN_ALLOWLIST_PARAM: Param = {
-  name: "domain_allowlist",
-  label: "Domain allowlist",
-  description: "Optional. Comma-separated email domains (example.com) whose Google accounts may be used; " +
-    "anyone logged in with another account is refused before anything is written.",
-  required: false,
-  sensitive: false,
-};
 
 /** Drive's own word on its file names (the family's form is shared with Sheets, which names its own way). */
 const FILENAME_HELP = "The name of the file in Drive, used as typed (add the extension you want, e.g. " +

@@ -10,10 +10,11 @@ import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../h
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { DOMAIN_ALLOWLIST_PARAM } from "../google_drive/google_drive";
 import { DriveApi } from "../../families/google/drive_api";
 import { driveFormFields, driveValidationFields } from "../../families/google/drive_form";
-import { driveTarget, DriveTarget, enforceDomainAllowlist } from "../../families/google/drive_target";
+import {
+  DOMAIN_ALLOWLIST_PARAM, driveTarget, DriveTarget, enforceDomainAllowlist,
+} from "../../families/google/drive_target";
 import { GoogleApi } from "../../families/google/google_api";
 import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth, SHEETS_SCOPE } from "../../families/google/google_oauth";
 import { SheetInfo, SheetsApi } from "./sheets_api";

@@ -13,7 +13,8 @@ import {
 import { formatBytes, requestContentType, requestFileName } from "../../data/files/file_naming";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
-import { adfDescription, multipartFile, textDescription } from "./jira_content";
+import { multipartFile } from "../../families/webhook/multipart_file";
+import { adfDescription, textDescription } from "./jira_content";
 import { JiraSite } from "./jira_site";
 
 /** Jira's longest summary. */

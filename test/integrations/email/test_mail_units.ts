@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { emailSettings } from "../../../src/config/email";
-import { parseSmtpUrl } from "../../../src/integrations/email/smtp_target";
+import { parseSmtpUrl } from "../../../src/families/mail/smtp_target";
 import { headerSafe, isValidEmail, parseAddressList, parseSender } from "../../../src/families/mail/mail_addresses";
 import { escapeHtml } from "../../../src/families/mail/mail_content";
 import { tooBigMessage } from "../../../src/families/mail/mail_file";

@@ -1,6 +1,6 @@
 // firebase through the real app against local fakes of Google's token endpoint and FCM HTTP v1.
 import { expect } from "chai";
-import { opsIntegrations } from "../../../src/integrations/ops";
+import { allIntegrations } from "../../../src/integrations";
 import { FCM_PROJECT, FcmFake, fcmError } from "../../fakes/fcm_api";
 import { buildTestApp, testConfig } from "../../helpers/app";
 import { execute, PLAN } from "../../helpers/execute";
@@ -29,7 +29,7 @@ describe("firebase integration", () => {
 
   it("is listed only when FIREBASE_PROJECT_ID, FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are set", () => {
     const names = (env: Record<string, string>) =>
-      opsIntegrations(testConfig(env), testHttpClient()).map((i) => i.name);
+      allIntegrations(testConfig(env), testHttpClient()).map((i) => i.name);
     expect(names({})).to.not.include("firebase");
     expect(names({ FIREBASE_PROJECT_ID: "p", FIREBASE_CLIENT_EMAIL: "a@p", FIREBASE_PRIVATE_KEY: "k" }))
       .to.include("firebase");

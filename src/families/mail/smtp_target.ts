@@ -1,8 +1,9 @@
-// The SMTP relay of an `email` delivery: the admin's smtp_url (user-typed, so its host passes the
-// private-address guard) or the hub-wide SMTP_URL (operator-configured, trusted), made into
-// nodemailer options. TLS is always verified: smtps:// is TLS from the first byte; smtp:// must
-// upgrade with STARTTLS unless the URL says `?starttls=optional` (upgrade when offered) or
-// `?starttls=off` (a plain relay inside the network, e.g. a local Postfix).
+// The SMTP relay a mail goes through (an `email` delivery, SageMaker's status mails): the admin's
+// smtp_url (user-typed, so its host passes the private-address guard) or the hub-wide SMTP_URL
+// (operator-configured, trusted), made into nodemailer options. TLS is always verified: smtps://
+// is TLS from the first byte; smtp:// must upgrade with STARTTLS unless the URL says
+// `?starttls=optional` (upgrade when offered) or `?starttls=off` (a plain relay inside the
+// network, e.g. a local Postfix).
 import * as net from "net";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
