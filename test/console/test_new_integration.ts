@@ -65,7 +65,7 @@ describe("npm run new-integration", function () {
   it("leaves a copy whose type check, lint, generated test and contract test pass", async () => {
     const tsc = await run(copy, bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
     expect(tsc.code, tsc.output).to.equal(0);
-    const lint = await run(copy, bin("tslint"), ["-p", "tsconfig.json", "-c", "tslint.json"]);
+    const lint = await run(copy, bin("eslint"), ["."]);
     expect(lint.code, lint.output).to.equal(0);
     const tests = await mocha("test/integrations/test_acme_crm.ts", "test/integrations/test_contract.ts");
     expect(tests.code, tests.output).to.equal(0);

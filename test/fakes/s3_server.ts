@@ -10,9 +10,9 @@ import * as path from "path";
 import { FaultProxy } from "./fault_proxy";
 import { signatureProblem } from "./s3_signature";
 
-// tslint:disable-next-line:no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver");
-// tslint:disable-next-line:no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3Error = require("s3rver/lib/models/error");
 
 /** s3rver's fixed credentials. */

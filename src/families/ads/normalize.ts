@@ -10,7 +10,10 @@ let loaded: typeof Countries | undefined;
 /** The country tables, loaded on first use (they are not needed to start the hub). */
 function countries(): typeof Countries {
   if (!loaded) {
+    // A require, not an import: loaded synchronously, on first use only.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require("i18n-iso-countries") as typeof Countries;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded.registerLocale(require("i18n-iso-countries/langs/en.json"));
   }
   return loaded;

@@ -9,7 +9,7 @@ import request from "supertest";
 import { allIntegrations } from "../../../src/integrations";
 import { FCM_CLIENT_EMAIL, FCM_PRIVATE_KEY } from "../../fakes/fcm_api";
 import { authHeader, buildTestApp, testConfig } from "../../helpers/app";
-// tslint:disable-next-line:no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const OFFICIAL = require("../../fixtures/official_definitions.json").integrations as Record<string, Official>;
 
 interface OfficialParam { name: string; required: boolean; sensitive: boolean; user_attribute_name?: string; }
