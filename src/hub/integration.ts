@@ -127,6 +127,19 @@ export abstract class Integration {
   }
 }
 
+/**
+ * An integration that takes whatever file Looker makes: query results and dashboards, in every
+ * format, formatted or not, pushed or at a download URL (storage, webhooks, tickets, mail). It
+ * declares the rest (name, label, params...) and overrides any of these it narrows.
+ */
+export abstract class FileIntegration extends Integration {
+  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  readonly supportedFormats: Declared<Format[]> = [...ALL_FORMATS];
+  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+}
+
 /** The absolute path of an icon file that sits beside the integration's source file. */
 export function iconBeside(dirname: string, file: string): string {
   const here = path.join(dirname, file);

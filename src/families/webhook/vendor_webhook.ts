@@ -1,8 +1,12 @@
-// What Zapier and Tray share: a form with one URL field, a check that the URL is on the
-// vendor's hosts, and the delivery posted to it.
+// What Zapier and Tray share: the official hub's declarations (a query's json_detail, unformatted),
+// a form with one URL field, a check that the URL is on the vendor's hosts, and the delivery
+// posted to it. Each vendor declares its name, label, icon and its VendorWebhook.
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest } from "../../hub/action_request";
+import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
+import {
+  DownloadSetting, Format, Formatting, Integration, Param, VisualizationFormatting,
+} from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import { requireVendorHost } from "./vendor_host";
 import { postDelivery } from "./webhook_post";
@@ -31,4 +35,23 @@ export async function sendToVendorWebhook(
   requireVendorHost(url, spec.domains, spec.vendor, spec.example, "url");
   const result = await postDelivery(http, request, url, { field: "url", who: spec.vendor });
   return ActionResponse.ok(`Sent ${result.bytes.toLocaleString("en-US")} bytes to ${spec.vendor}.`);
+}
+
+/** A workflow vendor's webhook trigger: the subclass declares who it is and its VendorWebhook. */
+export abstract class VendorWebhookIntegration extends Integration {
+  readonly params: Param[] = [];
+  readonly supportedActionTypes: ActionType[] = ["query"];
+  readonly supportedFormats: Format[] = ["json_detail"];
+  readonly supportedFormattings: Formatting[] = ["unformatted"];
+  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  protected abstract readonly spec: VendorWebhook;
+
+  constructor(private readonly http: HttpClient) { super(); }
+
+  async form(): Promise<ActionForm> { return vendorWebhookForm(this.spec); }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    return sendToVendorWebhook(this.http, request, this.spec);
+  }
 }

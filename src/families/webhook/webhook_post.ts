@@ -1,4 +1,5 @@
-// Posts a delivery to a URL: the webhook, Zapier and Tray integrations share this. The body
+// Posts to a URL a user typed: a delivery (the webhook, Zapier and Tray integrations), or a JSON
+// message a chat vendor's incoming webhook takes (Google Chat, Teams). A delivery's body
 // is the data as Looker made it (or the JSON envelope), spooled once so retries resend the
 // same bytes and so its HMAC can head the request; headers name the format, schedule and
 // delivery so receivers can route and deduplicate.
@@ -6,7 +7,7 @@ import { Readable } from "stream";
 import { requestContentType } from "../../data/files/file_naming";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
-import { HttpClient } from "../../lib/http_client";
+import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { spoolStream } from "../../lib/spool";
 import { hostOf } from "../../lib/url_guard";
 import { envelopeStream } from "./webhook_envelope";
@@ -66,4 +67,23 @@ export async function postDelivery(
   } finally {
     await spooled.dispose();
   }
+}
+
+export interface MessageOptions {
+  /** Names the vendor in messages, e.g. "Google Chat". */
+  who: string;
+  /** The JSON content type the vendor asks for (some want a charset). */
+  contentType?: string;
+}
+
+/**
+ * Posts a JSON message (a chat card) to a webhook URL that `checkedUrl` passed: checked before
+ * the delivery is read, so a wrong URL is refused without fetching any data.
+ */
+export async function postJsonMessage(http: HttpClient, request: ActionRequest, url: URL, message: unknown,
+                                      options: MessageOptions): Promise<HttpResponse> {
+  return http.request({
+    url, method: "POST", headers: { "content-type": options.contentType ?? "application/json" },
+    body: JSON.stringify(message), who: options.who, logger: request.logger,
+  });
 }

@@ -2,17 +2,15 @@
 // to a bucket as a multipart upload, aborted on failure so no orphaned parts are billed.
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import {
   checkedRegion, S3_KEY_PARAMS, S3ClientSettings, S3Destination, s3Execute, s3Form, s3FormFields, s3Key,
 } from "../../families/storage/s3_destination";
 
-export class AmazonS3Integration extends Integration implements S3Destination {
+export class AmazonS3Integration extends FileIntegration implements S3Destination {
   readonly name = "amazon_s3";
   readonly label = "Amazon S3";
   readonly description = "Write data files to an S3 bucket (or an S3-compatible store).";
@@ -23,11 +21,6 @@ export class AmazonS3Integration extends Integration implements S3Destination {
       "Leave empty for Amazon S3.",
     required: false, sensitive: false,
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly who = "Amazon S3";
   readonly bucketLabel = "Bucket";
   readonly pathDescription = "Optional folder (key prefix) in front of the file name, e.g. exports/daily/.";

@@ -3,11 +3,9 @@
 import { openDeliveryFile } from "../../data/files/file_delivery";
 import { OBJECT_NAME_HELP, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import type { AzureSettings } from "../../lib/object_stores/azure_blob";
 
 /** Microsoft's SDK, loaded on first use: start-up time counts, and many hubs never write to Azure. */
@@ -21,7 +19,7 @@ export interface AzureStorageSettings {
   tryTimeoutMs?: number;
 }
 
-export class AzureStorageIntegration extends Integration {
+export class AzureStorageIntegration extends FileIntegration {
   readonly name = "azure_storage";
   readonly label = "Azure Storage";
   readonly description = "Write data files to an Azure Storage container.";
@@ -35,11 +33,6 @@ export class AzureStorageIntegration extends Integration {
     description: "key1 or key2 from the account's Security + networking > Access keys page.",
     required: true, sensitive: true,
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly settings: AzureStorageSettings) { super(); }
 

@@ -2,11 +2,9 @@
 // object named as the official hub named it (its Path field never used).
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import {
   checkedRegion, S3_KEY_PARAMS, S3ClientSettings, S3Destination, s3Execute, s3Form, s3FormFields,
 } from "../../families/storage/s3_destination";
@@ -16,7 +14,7 @@ export interface SpacesSettings extends S3ClientSettings {
   endpointTemplate: string;
 }
 
-export class DigitalOceanObjectStorageIntegration extends Integration implements S3Destination {
+export class DigitalOceanObjectStorageIntegration extends FileIntegration implements S3Destination {
   readonly name = "digitalocean_object_storage";
   readonly label = "DigitalOcean Spaces";
   readonly description = "Write data files to a DigitalOcean Space.";
@@ -27,11 +25,6 @@ export class DigitalOceanObjectStorageIntegration extends Integration implements
     { ...S3_KEY_PARAMS[1], description: "The Spaces key's secret." },
     { ...S3_KEY_PARAMS[2], description: "The Spaces' region, e.g. nyc3, ams3, sgp1." },
   ];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly who = "DigitalOcean Spaces";
   readonly bucketLabel = "Space Name";
   readonly pathDescription = "Not used, as in the official hub (kept so its schedules move over unchanged): " +

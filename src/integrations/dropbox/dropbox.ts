@@ -5,11 +5,9 @@ import {
   expandPlaceholders, officialExtension, scheduleTimezone, wroteMessage,
 } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -33,17 +31,12 @@ export function dropboxFileName(request: ActionRequest, now: Date = new Date()):
 /** The form's value for the top of the user's Dropbox (the official hub's). */
 export const ROOT = "__root";
 
-export class DropboxIntegration extends Integration {
+export class DropboxIntegration extends FileIntegration {
   readonly name = "dropbox";
   readonly label = "Dropbox";
   readonly description = "Save Looks and dashboards as files in your Dropbox.";
   readonly icon = iconBeside(__dirname, "dropbox.svg");
   readonly params: Param[] = [];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "6.8.0";
   readonly oauth: OAuthDeclaration;
 

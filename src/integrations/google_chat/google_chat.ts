@@ -2,29 +2,24 @@
 // first rows and a link to the Look. (The official hub's google_hangouts_chat uses OAuth and
 // the Chat API instead; this is a different integration with its own name.)
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, Format, iconBeside, Param } from "../../hub/integration";
 import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
-import { checkedUrl } from "../../families/webhook/webhook_post";
+import { checkedUrl, postJsonMessage } from "../../families/webhook/webhook_post";
 import { chatMessage } from "./google_chat_card";
 
 const ROW_CHOICES = ["0", "5", "10", "20"];
 
-export class GoogleChatIntegration extends Integration {
+export class GoogleChatIntegration extends FileIntegration {
   readonly name = "google_chat";
   readonly label = "Google Chat";
   readonly description = "Post a card with a link and the first rows to a Google Chat space.";
   readonly icon = iconBeside(__dirname, "google_chat.svg");
   readonly params: Param[] = [];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  // Query results and dashboards, any formatting, pushed or at a URL (FileIntegration); these formats only.
   readonly supportedFormats: Format[] = ["csv", "json_detail", "wysiwyg_png", "wysiwyg_pdf"];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 
@@ -49,10 +44,8 @@ export class GoogleChatIntegration extends Integration {
       text: request.formParams.text ?? "",
       preview: await previewRows(request, rows),
     });
-    await this.http.request({
-      url, method: "POST", headers: { "content-type": "application/json; charset=UTF-8" },
-      body: JSON.stringify(message), who: "Google Chat", logger: request.logger,
-    });
+    await postJsonMessage(this.http, request, url, message,
+      { who: "Google Chat", contentType: "application/json; charset=UTF-8" });
     return ActionResponse.ok("Posted the card to Google Chat.");
   }
 }

@@ -3,11 +3,9 @@
 import { openDeliveryFile, withSuffix } from "../../data/files/file_delivery";
 import { expandUtcDateTokens, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { RetryableError, UserError } from "../../lib/errors";
 import { serviceAccountToken } from "../../lib/google_service_account";
 import { HttpClient } from "../../lib/http_client";
@@ -22,7 +20,7 @@ export interface GcsSettings {
 
 const SCOPE = "https://www.googleapis.com/auth/devstorage.read_write";
 
-export class GoogleCloudStorageIntegration extends Integration {
+export class GoogleCloudStorageIntegration extends FileIntegration {
   readonly name = "google_cloud_storage";
   readonly label = "Google Cloud Storage";
   readonly description = "Write data files to a Google Cloud Storage bucket.";
@@ -40,11 +38,6 @@ export class GoogleCloudStorageIntegration extends Integration {
     name: "project_id", label: "Project Id", description: "The project whose buckets are offered (\"project_id\").",
     required: true, sensitive: false,
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient, private readonly settings: GcsSettings) { super(); }
 

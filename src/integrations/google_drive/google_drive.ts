@@ -3,11 +3,9 @@
 import { GoogleSettings } from "../../config/oauth";
 import { objectName, requestContentType, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -22,17 +20,12 @@ import { DEFAULT_CHUNK_BYTES, openUploadSession, ResumableUpload } from "./drive
 const FILENAME_HELP = "The name of the file in Drive, used as typed (add the extension you want, e.g. " +
   "report.csv); {date} and {timestamp} are replaced.";
 
-export class GoogleDriveIntegration extends Integration {
+export class GoogleDriveIntegration extends FileIntegration {
   readonly name = "google_drive";
   readonly label = "Google Drive";
   readonly description = "Save Looks and dashboards as files in your Google Drive, in My Drive or a shared drive.";
   readonly icon = iconBeside(__dirname, "google_drive.svg");
   readonly params: Param[] = [DOMAIN_ALLOWLIST_PARAM];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly minimumSupportedLookerVersion = "7.3.0";
   readonly oauth: OAuthDeclaration;
 

@@ -4,12 +4,10 @@
 // Looker, and the answer names the new issue. Jira Cloud (API v3) or Data Center (API v2, a password
 // or a personal access token).
 import { ActionForm, FormField } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { cellLink } from "../../hub/cell";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { formatBytes, requestContentType, requestFileName } from "../../data/files/file_naming";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
@@ -20,7 +18,7 @@ import { JiraSite } from "./jira_site";
 /** Jira's longest summary. */
 const MAX_SUMMARY = 255;
 
-export class JiraIntegration extends Integration {
+export class JiraIntegration extends FileIntegration {
   readonly name = "jira_create_issue";
   readonly label = "JIRA";
   readonly description = "Create a Jira issue with the data attached and a link back to Looker.";
@@ -36,11 +34,6 @@ export class JiraIntegration extends Integration {
     description: "Jira Cloud: an API token of that account (id.atlassian.com > Security). Data Center / Server: " +
       "the account's password, or a personal access token.",
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 

@@ -3,11 +3,9 @@
 // SendGrid's 30 MB per message) an expiring link. Named as the official hub's `sendgrid`, with
 // its param and form fields, so schedules move over.
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";
@@ -37,7 +35,7 @@ export interface SendgridOptions extends MailServices {
   http: HttpClient;
 }
 
-export class SendgridIntegration extends Integration {
+export class SendgridIntegration extends FileIntegration {
   readonly name = "sendgrid";
   readonly label = "SendGrid";
   readonly description = "Email Looks and dashboards through SendGrid, with the first rows in the message.";
@@ -47,11 +45,6 @@ export class SendgridIntegration extends Integration {
     description: "An API key with the Mail Send permission (SendGrid: Settings > API Keys). Senders must be " +
       "verified in SendGrid (Settings > Sender Authentication).",
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly options: SendgridOptions) { super(); }
 

@@ -6,11 +6,9 @@ import * as net from "net";
 import { openDeliveryFile } from "../../data/files/file_delivery";
 import { requestFileName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
 import { normaliseFingerprint, parseSftpAddress } from "./sftp_address";
@@ -29,7 +27,7 @@ const FIELDS: FormField[] = [{
     "is added when missing.",
 }];
 
-export class SftpIntegration extends Integration {
+export class SftpIntegration extends FileIntegration {
   readonly name = "sftp";
   readonly label = "SFTP";
   readonly description = "Write data files to a folder on an SFTP server.";
@@ -45,11 +43,6 @@ export class SftpIntegration extends Integration {
       "ssh-keygen -lf -). A server presenting another key is refused.",
     required: false, sensitive: false,
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly guard: UrlGuard, private readonly timeoutMs = 20_000) { super(); }
 

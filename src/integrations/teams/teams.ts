@@ -2,31 +2,30 @@
 // the Look or dashboard and, when asked, the schedule's details and first rows. Name and form
 // fields are the official hub's (teams_incomingwebhook; webhookUrl, title, text, isAttached).
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
 import {
-  DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
+  FileIntegration, Format, Formatting, iconBeside, Param, VisualizationFormatting,
 } from "../../hub/integration";
 import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
 import { safeExcerpt } from "../../lib/http_errors";
-import { checkedUrl } from "../../families/webhook/webhook_post";
+import { checkedUrl, postJsonMessage } from "../../families/webhook/webhook_post";
 import { teamsMessage } from "./teams_card";
 
 const PREVIEW_ROWS = 10;
 
-export class TeamsIntegration extends Integration {
+export class TeamsIntegration extends FileIntegration {
   readonly name = "teams_incomingwebhook";
   readonly label = "Teams - Incoming Webhook";
   readonly description = "Send a message card to a Microsoft Teams channel through its webhook URL.";
   readonly icon = iconBeside(__dirname, "teams.svg");
   readonly params: Param[] = [];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
+  // Query results and dashboards, pushed or at a URL (FileIntegration); these formats, unformatted, only.
   readonly supportedFormats: Format[] = ["csv", "wysiwyg_png", "wysiwyg_pdf"];
   readonly supportedFormattings: Formatting[] = ["unformatted"];
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 
@@ -51,10 +50,7 @@ export class TeamsIntegration extends Integration {
       attachMetadata: attach,
       preview: attach ? await previewRows(request, PREVIEW_ROWS) : undefined,
     });
-    const response = await this.http.request({
-      url, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(message),
-      who: "Microsoft Teams", logger: request.logger,
-    });
+    const response = await postJsonMessage(this.http, request, url, message, { who: "Microsoft Teams" });
     // Legacy connectors answer 200 "1"; Workflows answer 202 with no body. A connector that
     // failed downstream answers 200 with an error text instead of "1".
     const answer = response.text().trim();

@@ -4,30 +4,20 @@ import { StringDecoder } from "string_decoder";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
+import { Format } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
-import { HttpClient } from "../../lib/http_client";
-import { MAX_BODY, splitNumbers, TWILIO_PARAMS, TwilioMessages } from "./twilio_api";
+import { MAX_BODY, splitNumbers, TwilioAction } from "./twilio_api";
 
 /** Lines of the CSV in the message (the header line included), as the official action sends. */
 const MAX_LINES = 10;
 const MAX_NUMBERS = 100;
 
-export class TwilioIntegration extends Integration {
+export class TwilioIntegration extends TwilioAction {
   readonly name = "twilio";
   readonly label = "Twilio - Send Data";
   readonly description = "Send the first lines of a Look's results as a text message to phone numbers.";
-  readonly icon = iconBeside(__dirname, "twilio.svg");
-  readonly params: Param[] = TWILIO_PARAMS;
   readonly supportedActionTypes: ActionType[] = ["query"];
   readonly supportedFormats: Format[] = ["csv"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-  private readonly messages: TwilioMessages;
-
-  constructor(http: HttpClient, apiUrl: string) {
-    super();
-    this.messages = new TwilioMessages(http, apiUrl);
-  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([{

@@ -3,7 +3,7 @@
 // to judge, as the official hub left it), one message per distinct number, and Twilio's error
 // codes as reasons a person can act on.
 import { ActionRequest } from "../../hub/action_request";
-import { Param } from "../../hub/integration";
+import { DownloadSetting, iconBeside, Integration, Param } from "../../hub/integration";
 import { Attempt, outcomesResponse, TargetOutcome, tryEach } from "../../hub/target_outcomes";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
@@ -150,5 +150,18 @@ export class TwilioMessages {
       messages: outcomes.length, failed: outcomes.filter((o) => !o.ok).length,
     });
     return outcomesResponse(outcomes, WORDING, note);
+  }
+}
+
+/** What both Twilio actions declare and hold: the account params, the icon, the message sender. */
+export abstract class TwilioAction extends Integration {
+  readonly icon = iconBeside(__dirname, "twilio.svg");
+  readonly params: Param[] = TWILIO_PARAMS;
+  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+  protected readonly messages: TwilioMessages;
+
+  constructor(http: HttpClient, apiUrl: string) {
+    super();
+    this.messages = new TwilioMessages(http, apiUrl);
   }
 }

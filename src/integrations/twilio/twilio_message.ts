@@ -3,30 +3,20 @@
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
+import { Format, RequiredField } from "../../hub/integration";
 import { taggedValues } from "../../data/rows/tagged_values";
 import { UserError } from "../../lib/errors";
-import { HttpClient } from "../../lib/http_client";
-import { MAX_BODY, TWILIO_PARAMS, TwilioMessages } from "./twilio_api";
+import { MAX_BODY, TwilioAction } from "./twilio_api";
 
 const MAX_NUMBERS = 1000;
 
-export class TwilioMessageIntegration extends Integration {
+export class TwilioMessageIntegration extends TwilioAction {
   readonly name = "twilio_message";
   readonly label = "Twilio - Send Message";
   readonly description = "Send a text message to the phone numbers in a query's phone field or a clicked cell.";
-  readonly icon = iconBeside(__dirname, "twilio.svg");
-  readonly params: Param[] = TWILIO_PARAMS;
   readonly supportedActionTypes: ActionType[] = ["cell", "query"];
   readonly supportedFormats: Format[] = ["json_detail"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
   readonly requiredFields: RequiredField[] = [{ tag: "phone" }];
-  private readonly messages: TwilioMessages;
-
-  constructor(http: HttpClient, apiUrl: string) {
-    super();
-    this.messages = new TwilioMessages(http, apiUrl);
-  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([{

@@ -1,15 +1,13 @@
 // Our own generic destination: POSTs the delivery, as Looker made it or in a JSON envelope,
 // to any URL the user gives, optionally signed so the receiver can verify the hub sent it.
 import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import {
-  ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
-} from "../../hub/integration";
+import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import { postDelivery } from "../../families/webhook/webhook_post";
 
-export class WebhookIntegration extends Integration {
+export class WebhookIntegration extends FileIntegration {
   readonly name = "webhook";
   readonly label = "Webhook";
   readonly description = "POST the data to a URL of your choice, optionally signed, in any format.";
@@ -22,11 +20,6 @@ export class WebhookIntegration extends Integration {
     required: false,
     sensitive: true,
   }];
-  readonly supportedActionTypes: ActionType[] = ["query", "dashboard"];
-  readonly supportedFormats: Format[] = [...ALL_FORMATS];
-  readonly supportedFormattings: Formatting[] = ["formatted", "unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["apply", "noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
 
