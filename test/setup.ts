@@ -1,9 +1,11 @@
 // Runs before every test file (and installs the suite's cleanup: test/helpers/suite_cleanup.ts).
 // Tests never reach beyond loopback: the system resolver answers
-// only for localhost names, and a connection to any other IP literal fails at once. Tests that
-// exercise name resolution inject their own lookup, which this does not touch.
+// only for localhost names, and a connection to any other IP literal fails at once (and is
+// recorded: test/helpers/dials.ts, so a test can prove nothing tried). Tests that exercise name
+// resolution inject their own lookup, which this does not touch.
 import dns = require("dns");
 import net = require("net");
+import { recordRefusedDial } from "./helpers/dials";
 import { installSuiteCleanup } from "./helpers/suite_cleanup";
 
 process.env.NODE_ENV = "test";
@@ -41,6 +43,7 @@ const connect = net.Socket.prototype.connect;
   const options = typeof first === "object" && first !== null ? first : { port: first, host: args[1] };
   const host: string | undefined = options.host;
   if (!options.path && host && net.isIP(host) && !isLoopbackIp(host)) {
+    recordRefusedDial(host);
     process.nextTick(() => this.destroy(refused(host)));
     return this;
   }

@@ -12,7 +12,9 @@ import {
 import { AdsSettings, adsSettings } from "./ads";
 import { CrmSettings, crmSettings } from "./crm";
 import { maxConcurrentDeliveries, usableMemory } from "./capacity";
-import { DropboxSettings, dropboxSettings, GoogleSettings, googleSettings } from "./oauth";
+import {
+  DropboxSettings, dropboxSettings, GoogleSettings, googleSettings, OAuthClientSetting, oauthClientSetting,
+} from "./oauth";
 import { consoleSettings, ConsoleSettings } from "./console";
 import { EmailSettings, emailSettings } from "./email";
 import { OpsSettings, opsSettings } from "./ops";
@@ -111,6 +113,14 @@ export interface Config {
   actionWhitelist?: readonly string[];
   /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
   cipherMaster?: Buffer;
+  /**
+   * A vendor's base URL from its variable (e.g. ACME_API_URL, ending in a slash), or the public
+   * default: read from the same environment as everything else, checked when the integration is
+   * built at start. A new integration is configured this way (`npm run new-integration` writes it).
+   */
+  vendorUrl(name: string, publicDefault: string): string;
+  /** An OAuth client from its id and secret variables (both or neither), for a new per-user login. */
+  oauthClient(idName: string, secretName: string): OAuthClientSetting | undefined;
 }
 
 export interface HttpSettings {
@@ -279,6 +289,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     ml: Object.freeze(mlSettings(env)),
     actionWhitelist: actionWhitelistSetting(env),
     cipherMaster: cipherMasterSetting(env),
+    vendorUrl: (name: string, publicDefault: string) => baseUrlSetting(env, name, publicDefault),
+    oauthClient: (idName: string, secretName: string) => oauthClientSetting(env, idName, secretName),
   });
 }
 

@@ -79,3 +79,15 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("settings of a new integration", () => {
+  it("reads a vendor URL and an OAuth client from the same environment, checked", () => {
+    const config = loadConfig({ NODE_ENV: "test", ACME_API_URL: "http://127.0.0.1:9/v1",
+      ACME_CLIENT_ID: "id", ACME_CLIENT_SECRET: "secret" });
+    expect(config.vendorUrl("ACME_API_URL", "https://api.acme.example/")).to.equal("http://127.0.0.1:9/v1/");
+    expect(config.vendorUrl("OTHER_API_URL", "https://api.other.example")).to.equal("https://api.other.example/");
+    expect(() => config.vendorUrl("ACME_CLIENT_ID", "https://x.example/")).to.throw(ConfigError, /ACME_CLIENT_ID/);
+    expect(config.oauthClient("ACME_CLIENT_ID", "ACME_CLIENT_SECRET")).to.deep.equal({ clientId: "id", clientSecret: "secret" });
+    expect(config.oauthClient("NONE_ID", "NONE_SECRET")).to.equal(undefined);
+  });
+});

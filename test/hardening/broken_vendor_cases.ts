@@ -7,7 +7,7 @@ import request from "supertest";
 import { ActionType } from "../../src/hub/action_request";
 import { Integration } from "../../src/hub/integration";
 import { authHeader } from "../helpers/app";
-import { FCM_CLIENT_EMAIL, FCM_PRIVATE_KEY } from "../fakes/fcm_api";
+import { shapedFields, shapedParams, tagValue } from "../helpers/suite_settings";
 import { loginData } from "./oauth_states";
 import { firstFormat, sentinelAttachment } from "./sentinel_requests";
 
@@ -41,40 +41,14 @@ export function fieldValue(field: FieldLike, vendorUrl: string): string {
   return "C0123ABCD";
 }
 
-/** Values shaped as the vendors' own, for integrations that check them before calling the vendor. */
-const SHAPED = {
-  phone: "+15550100042", aws_resource_id: "i-0123456789abcdef0", digitalocean_droplet_id: "42",
-} as Record<string, string>;
-/** Params and form fields shaped as a vendor's own, by integration (Twilio's `to` is a phone, not an email). */
-const SHAPED_PARAMS: Record<string, Record<string, string>> = {
-  twilio: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
-  twilio_message: { accountSid: `AC${"0".repeat(32)}`, from: "+15005550006" },
-  aws_ec2_stop_instance: { region: "us-east-1" },
-  amazon_sagemaker_infer: { region: "us-east-1" },
-};
-/** Params whose shape the hub checks before calling the vendor, by param name (the storage family's keys). */
-const SHAPED_PARAM_VALUES: Record<string, string> = {
-  private_key: FCM_PRIVATE_KEY,
-  client_email: FCM_CLIENT_EMAIL,
-  accessKey: Buffer.alloc(64, 7).toString("base64"),
-  account: "teststorage",
-  // The SageMaker actions' status mail settings, checked before anything moves.
-  smtpPort: "587", user_email: "case@example.com", roleArn: "arn:aws:iam::123456789012:role/Case",
-};
-const SHAPED_FIELDS: Record<string, Record<string, string>> = { twilio: { to: SHAPED.phone },
-  // The ad accounts a healthy fake has none of: chosen here so the upload reaches the vendor.
-  facebook_custom_audiences: { choose_ad_account: "1001", create_audience_name: "Case" },
-  google_ads_customer_match: { loginCid: "1234567890", createOrAppend: "create", mobileDevice: "no",
-    newListName: "Case" } };
-
 function params(integration: Integration, vendorUrl: string): Record<string, string> {
-  const shaped: Record<string, string> = { ...SHAPED_PARAMS[integration.name], ...(integration.name === "jira_create_issue"
-    ? { address: vendorUrl } : {}) };
+  // Values shaped as the vendor's own where the hub checks them first (each vendor's settings file).
+  const shaped = shapedParams(integration.name, vendorUrl);
   // Optional numeric settings (the row destinations' threshold and batch size) keep their defaults;
   // admin-typed instance URLs and endpoints (Marketo, Braze) point at the fake vendor.
   const given = integration.params.filter((p) => p.required || !/percent|_size$/.test(p.name));
   const values: Record<string, string> = Object.fromEntries(given.map((p) => [p.name,
-    shaped[p.name] ?? SHAPED_PARAM_VALUES[p.name] ??
+    shaped[p.name] ??
     (/^(url|datarobot_url|.*_endpoint|.*_domain)$/.test(p.name) ? vendorUrl : `test-${p.name}`)]));
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
@@ -89,7 +63,7 @@ function targetTag(integration: Integration): string | undefined {
 
 /** A json_detail whose one dimension carries the integration's tag, with a vendor-shaped value. */
 function taggedAttachment(tag: string): Record<string, unknown> {
-  const value = SHAPED[tag] ?? "42";
+  const value = tagValue(tag) ?? "42";
   return { mimetype: "application/json", extension: "json", data: JSON.stringify({
     fields: { dimensions: [{ name: "t.id", label: "ID", tags: [tag] }], measures: [] },
     data: [{ "t.id": { value } }],
@@ -131,11 +105,11 @@ export async function buildCases(server: any, integrations: Integration[], vendo
       }
     }
     const formParams = { ...Object.fromEntries(fields.map((f) => [f.name, fieldValue(f, vendorUrl)])),
-      ...SHAPED_FIELDS[integration.name] };
+      ...shapedFields(integration.name) };
     for (const type of integration.supportedActionTypes as ActionType[]) {
       const body: Record<string, unknown> = {
         type,
-        data: type === "cell" ? { ...data, value: SHAPED[tag ?? ""] ?? "42", rendered: "42" } : data,
+        data: type === "cell" ? { ...data, value: tagValue(tag ?? "") ?? "42", rendered: "42" } : data,
         form_params: formParams,
         scheduled_plan: { scheduled_plan_id: 1, title: "Broken vendor", url: "https://looker.example.com/looks/1",
           query: { vis_config: { hidden_fields: [] } } },

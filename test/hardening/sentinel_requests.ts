@@ -2,6 +2,7 @@
 // types and every row, so tests can check that none of it reaches the logs.
 import { DefinitionContext, Format, Integration } from "../../src/hub/integration";
 import { lookerAttachment } from "../helpers/looker_payloads";
+import { rowTags } from "../helpers/suite_settings";
 
 export const SENTINEL = "SENTINELzq7";
 
@@ -23,15 +24,14 @@ export function sentinelFieldValue(field: { name: string; type?: string; options
   return sentinel(field.name);
 }
 
-/** The id tags of every row destination, so each one's delivery reaches its vendor. */
-const TAGS: Record<string, string[]> = {
-  "users.id": ["user_id", "hubspot_contact_id", "hubspot_company_id", "braze_id", "mp_customer_id"],
-  "users.email": ["email", "marketo:email"],
-};
+/** The id and email tags of every row destination (in its settings file), so each delivery reaches its vendor. */
+function tagsOf(name: string): string[] {
+  return name === "users.id" ? rowTags("id") : name === "users.email" ? rowTags("email") : [];
+}
 
 function jsonDetail(): unknown {
   const dims = ["users.id", "users.email", "users.name"].map((name) => ({
-    name, label: name, label_short: name, tags: TAGS[name] ?? [], type: "string", hidden: false }));
+    name, label: name, label_short: name, tags: tagsOf(name), type: "string", hidden: false }));
   return {
     ran_at: "2026-11-28T00:00:00Z",
     fields: { dimensions: dims, measures: [], table_calculations: [], pivots: [] },
