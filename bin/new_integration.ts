@@ -1,11 +1,12 @@
-// `npm run new-integration -- <name> [--label "Label"]`: starts a new integration from green.
-// Writes src/integrations/<name>/ (the class with placeholder declarations and one placeholder
-// vendor call, an icon, a README), test/integrations/test_<name>.ts (through the real app
-// against a fake vendor; it passes as written and fails once the placeholder call is
-// replaced), the registry line in src/integrations/index.ts and a row in README.md.
+// `npm run new-integration -- <name> [--shape message|rows|login] [--label "Label"]`: starts a new
+// integration from green. Writes src/integrations/<name>/ (the class with placeholder declarations
+// and one placeholder vendor call, an icon, a README), test/integrations/test_<name>.ts (through
+// the real app against a fake vendor; it passes as written and fails once the placeholder call is
+// replaced), test/integrations/<name>_settings.ts (what the suite-wide tests need, found there),
+// the entry in src/integrations/index.ts and a row in README.md. `npm test` is then green.
 import * as fs from "fs";
 import * as path from "path";
-import { iconSvg, integrationSource, Names, readmeSource, testSource } from "./new_integration_templates";
+import { iconSvg, Names, Shape, SHAPES, TEMPLATES, wrapComments } from "./new_integration_templates";
 
 class GeneratorError extends Error {}
 
@@ -27,19 +28,21 @@ export function namesFor(name: string, label?: string): Names {
 export const LIST_MARKER = "// New integrations go above this line";
 
 /** Adds the import after the last import and the entry above the list's marker line. */
-export function registerIn(index: string, n: Names): string {
+export function registerIn(index: string, n: Names, shape: Shape = "message"): string {
   const imports = [...index.matchAll(/^import .*;$/gm)];
-  if (!imports.length || index.indexOf(LIST_MARKER) < 0) {
+  const marker = index.indexOf(LIST_MARKER);
+  if (!imports.length || marker < 0) {
     throw new GeneratorError(`src/integrations/index.ts has no import lines or no "${LIST_MARKER}" line: ` +
       "add the entry by hand.");
   }
+  const { imports: line, entry } = TEMPLATES[shape].registration(n);
   const last = imports[imports.length - 1];
   const at = last.index! + last[0].length;
-  const withImport = `${index.slice(0, at)}\nimport { ${n.className} } from "./${n.name}/${n.name}";${index.slice(at)}`;
+  const withImport = `${index.slice(0, at)}\n${line}${index.slice(at)}`;
   const markerAt = withImport.indexOf(LIST_MARKER);
   const lineStart = withImport.lastIndexOf("\n", markerAt) + 1;
   const indent = withImport.slice(lineStart, markerAt);
-  return `${withImport.slice(0, lineStart)}${indent}new ${n.className}(http),\n${withImport.slice(lineStart)}`;
+  return `${withImport.slice(0, lineStart)}${indent}${entry}\n${withImport.slice(lineStart)}`;
 }
 
 /** Adds a row to the integrations table under README's "## Integrations" (before `debug`'s row). */
@@ -58,10 +61,12 @@ export function readmeWithRow(readme: string, n: Names): string {
   return lines.join("\n");
 }
 
-export function generate(root: string, n: Names): string[] {
+export function generate(root: string, n: Names, shape: Shape = "message"): string[] {
+  const template = TEMPLATES[shape];
   const folder = path.join(root, "src", "integrations", n.name);
   const testFile = path.join(root, "test", "integrations", `test_${n.name}.ts`);
-  if (fs.existsSync(folder) || fs.existsSync(testFile)) {
+  const settingsFile = path.join(root, "test", "integrations", `${n.name}_settings.ts`);
+  if (fs.existsSync(folder) || fs.existsSync(testFile) || fs.existsSync(settingsFile)) {
     throw new GeneratorError(`An integration folder or test named ${n.name} exists already; choose another name.`);
   }
   const taken = fs.readdirSync(path.join(root, "src", "integrations"), { recursive: true, encoding: "utf8" })
@@ -70,35 +75,49 @@ export function generate(root: string, n: Names): string[] {
   if (taken) { throw new GeneratorError(`An integration is already named "${n.name}"; choose another name.`); }
   const indexFile = path.join(root, "src", "integrations", "index.ts");
   const readmeFile = path.join(root, "README.md");
-  const index = registerIn(fs.readFileSync(indexFile, "utf8"), n);
+  const index = registerIn(fs.readFileSync(indexFile, "utf8"), n, shape);
   const readme = readmeWithRow(fs.readFileSync(readmeFile, "utf8"), n);
   fs.mkdirSync(folder, { recursive: true });
   const written: Array<[string, string]> = [
-    [path.join(folder, `${n.name}.ts`), integrationSource(n)],
+    [path.join(folder, `${n.name}.ts`), template.integration(n)],
     [path.join(folder, `${n.name}.svg`), iconSvg(n)],
-    [path.join(folder, "README.md"), readmeSource(n)],
-    [testFile, testSource(n)],
+    [path.join(folder, "README.md"), template.readme(n)],
+    [testFile, template.test(n)],
+    [settingsFile, template.settings(n)],
     [indexFile, index],
     [readmeFile, readme],
   ];
-  for (const [file, text] of written) { fs.writeFileSync(file, text); }
+  for (const [file, text] of written) { fs.writeFileSync(file, file.endsWith(".ts") ? wrapComments(text) : text); }
   return written.map(([file]) => path.relative(root, file));
 }
 
+/** The value of `--option value`, and the arguments without the pair. */
+function option(argv: string[], name: string): [string | undefined, string[]] {
+  const at = argv.indexOf(name);
+  if (at < 0) { return [undefined, argv]; }
+  return [argv[at + 1], argv.filter((_a, i) => i !== at && i !== at + 1)];
+}
+
+function usage(): string {
+  return "Usage: npm run new-integration -- <snake_case_name> [--shape message|rows|login] [--label \"Label\"]\n" +
+    SHAPES.map((s) => `  --shape ${s.padEnd(8)} ${TEMPLATES[s].summary}\n`).join("");
+}
+
 function run(argv: string[]): number {
-  const labelAt = argv.indexOf("--label");
-  const label = labelAt >= 0 ? argv[labelAt + 1] : undefined;
-  const rest = argv.filter((_a, i) => labelAt < 0 || (i !== labelAt && i !== labelAt + 1));
-  if (rest.length !== 1 || rest[0].startsWith("-")) {
-    process.stderr.write("Usage: npm run new-integration -- <snake_case_name> [--label \"Label\"]\n");
+  const [label, withoutLabel] = option(argv, "--label");
+  const [shapeName, rest] = option(withoutLabel, "--shape");
+  const shape = (shapeName ?? "message") as Shape;
+  if (rest.length !== 1 || rest[0].startsWith("-") || !SHAPES.includes(shape)) {
+    process.stderr.write(usage());
     return 2;
   }
   try {
     const n = namesFor(rest[0], label);
-    const files = generate(ROOT, n);
+    const files = generate(ROOT, n, shape);
     process.stdout.write(`Wrote ${n.label} (${n.name}):\n${files.map((f) => `  ${f}`).join("\n")}\n\n` +
-      `Next: npx mocha test/integrations/test_${n.name}.ts passes as it is. Replace each PLACEHOLDER and the ` +
-      "placeholder vendor call, make the test's fake speak the vendor's API, and keep it green.\n");
+      `Next: npx mocha test/integrations/test_${n.name}.ts passes as it is, and so does npm test. Replace each ` +
+      "PLACEHOLDER and the placeholder vendor call, make the test's fake speak the vendor's API, and keep it " +
+      "green (CONTRIBUTING.md).\n");
     return 0;
   } catch (err) {
     if (!(err instanceof GeneratorError)) { throw err; }

@@ -1,6 +1,12 @@
-// The files `npm run new-integration` writes: a class with placeholder declarations and one
-// placeholder vendor call, an icon, a test through the real app against a fake vendor that
-// passes as generated (and fails once the placeholder call is replaced), and a README.
+// The files `npm run new-integration` writes, for the three shapes people add: a message with a
+// file to a webhook URL (`message`, the default), a row destination (`rows`), a per-user login
+// (`login`). Each shape writes the class with placeholder declarations and one placeholder vendor
+// call, an icon, a README, a test through the real app against a fake vendor (green as generated,
+// red once the placeholder call is replaced) and the settings the suite-wide tests find beside it.
+// No template skips the URL guard: the only URLs trusted are the operator's (configuration).
+import { loginTemplate } from "./new_integration_login";
+import { messageTemplate } from "./new_integration_message";
+import { rowsTemplate } from "./new_integration_rows";
 
 export interface Names {
   /** snake_case wire name. */
@@ -10,89 +16,64 @@ export interface Names {
   label: string;
 }
 
-export function integrationSource(n: Names): string {
-  return `// ${n.label}: sends query results to ${n.label}. Made by \`npm run new-integration\`: replace every
-// PLACEHOLDER with what the vendor really calls things, and the placeholder vendor call with the real one.
-import { requestContentType } from "../../data/files/file_naming";
-import { ActionForm } from "../../hub/action_form";
-import { ActionRequest, ActionType } from "../../hub/action_request";
-import { ActionResponse } from "../../hub/action_response";
-import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
-import { UserError } from "../../lib/errors";
-import { HttpClient } from "../../lib/http_client";
-import { HttpStatusError } from "../../lib/http_errors";
+export const SHAPES = ["message", "rows", "login"] as const;
+export type Shape = typeof SHAPES[number];
+
+export interface Template {
+  /** One sentence for the usage text and the README. */
+  summary: string;
+  integration(n: Names): string;
+  test(n: Names): string;
+  /** test/integrations/<name>_settings.ts: what the suite-wide tests need (test/helpers/suite_settings.ts). */
+  settings(n: Names): string;
+  readme(n: Names): string;
+  /** The entry of src/integrations/index.ts's list, and what it imports. */
+  registration(n: Names): { imports: string; entry: string };
+  /** The placeholder vendor call: replacing `find` makes the generated test fail, naming `expected`. */
+  placeholder: { find: string; replace: string; expected: string };
+}
+
+export const TEMPLATES: Record<Shape, Template> = {
+  message: messageTemplate,
+  rows: rowsTemplate,
+  login: loginTemplate,
+};
 
 /**
- * PLACEHOLDER: the vendor's public API base URL, ending in a slash. Before shipping, read it from
- * an environment variable (src/config/<family>.ts, docs/configuration.md's tables, .env.example) with this default.
+ * Comment lines past `width` rewrapped (a long label or name makes them long), so the generated
+ * files pass the linter's 120 columns whatever the name.
  */
-export const ${n.name.toUpperCase()}_API_URL = "https://api.${n.name.replace(/_/g, "-")}.example/";
-
-export class ${n.className} extends Integration {
-  // Wire names (name, param and field names) are stored by Looker: never rename them once shipped.
-  readonly name = "${n.name}";
-  readonly label = "${n.label}";
-  readonly description = "Send query results to ${n.label}.";
-  readonly icon = iconBeside(__dirname, "${n.name}.svg");
-  readonly params: Param[] = [{
-    name: "api_key",
-    label: "API Key",
-    description: "PLACEHOLDER: where the admin finds ${n.label}'s API key, and what it must be allowed to do.",
-    required: true,
-    sensitive: true,
-  }];
-  readonly supportedActionTypes: ActionType[] = ["query"];
-  readonly supportedFormats: Format[] = ["csv"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
-
-  constructor(private readonly http: HttpClient, private readonly apiUrl = ${n.name.toUpperCase()}_API_URL) {
-    super();
-  }
-
-  async form(): Promise<ActionForm> {
-    return new ActionForm([{
-      name: "destination",
-      label: "Destination",
-      description: "PLACEHOLDER: what in ${n.label} receives the data (a list, a table, a project).",
-      type: "string",
-      required: true,
-    }]);
-  }
-
-  async execute(request: ActionRequest): Promise<ActionResponse> {
-    if (!request.delivery) {
-      throw new UserError("There was no data to send: the query returned nothing. Nothing was sent to ${n.label}.");
-    }
-    const destination = (request.formParams.destination ?? "").trim();
-    // PLACEHOLDER VENDOR CALL: replace it with ${n.label}'s documented API call (endpoint, auth,
-    // body). The generated test then fails: make its fake vendor speak the real API and assert
-    // what the vendor receives.
-    const url = new URL("v1/placeholder/deliveries", this.apiUrl);
-    url.searchParams.set("destination", destination);
-    try {
-      await this.http.request({
-        url,
-        method: "POST",
-        trusted: true,
-        who: this.label,
-        logger: request.logger,
-        headers: {
-          "authorization": \`Bearer \${request.params.api_key}\`,
-          "content-type": requestContentType(request),
-        },
-        body: await request.delivery.stream(),
-      });
-    } catch (err) {
-      if (err instanceof HttpStatusError && (err.failure.status === 401 || err.failure.status === 403)) {
-        throw new UserError(\`${n.label} refused the API key (HTTP \${err.failure.status}). Ask your Looker admin \` +
-          "to check it under Admin > Platform > Actions > ${n.label}.");
+export function wrapComments(source: string, width = 116): string {
+  return source.split("\n").flatMap((line) => {
+    if (line.length <= width) { return [line]; }
+    const single = /^(\s*)\/\*\* (.*) \*\/$/.exec(line);
+    const slashes = /^(\s*)\/\/ (.*)$/.exec(line);
+    if (!single && !slashes) { return [line]; }
+    const [indent, text] = [(single ?? slashes)![1], (single ?? slashes)![2]];
+    const prefix = single ? `${indent} * ` : `${indent}// `;
+    const lines: string[] = [];
+    let current = "";
+    for (const word of text.split(" ")) {
+      if (current && prefix.length + current.length + 1 + word.length > width) {
+        lines.push(prefix + current);
+        current = word;
+      } else {
+        current = current ? `${current} ${word}` : word;
       }
-      throw err;
     }
-    return ActionResponse.ok(\`Sent the data to ${n.label} (\${destination}).\`);
-  }
+    lines.push(prefix + current);
+    return single ? [`${indent}/**`, ...lines, `${indent} */`] : lines;
+  }).join("\n");
 }
-`;
+
+/** SCREAMING_SNAKE prefix of the integration's variables (ACME_CRM for acme_crm). */
+export function envPrefix(n: Names): string {
+  return n.name.toUpperCase();
+}
+
+/** camelCase of the name, for the settings function (acmeCrm). */
+export function camelName(n: Names): string {
+  return n.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
 export function iconSvg(n: Names): string {
@@ -106,104 +87,13 @@ export function iconSvg(n: Names): string {
 `;
 }
 
-export function testSource(n: Names): string {
-  return `// ${n.label} through the real app against a fake vendor server on 127.0.0.1. Made with the
-// integration by \`npm run new-integration\`: it passes against the placeholder vendor call. When you
-// write the real call, make the fake speak ${n.label}'s wire format (a file in test/fakes/) and assert
-// what it received: bytes, headers, auth.
-import { expect } from "chai";
-import request from "supertest";
-import { ${n.className} } from "../../src/integrations/${n.name}/${n.name}";
-import { HttpReceiver } from "../fakes/http_receiver";
-import { authHeader, buildTestApp } from "../helpers/app";
-import { testHttpClient } from "../helpers/http";
+/** The README's common end: what the suite checks, and where the tests are. */
+export function readmeTail(n: Names): string {
+  return `
+## Tests
 
-const CSV = "Orders ID,Orders Total\\n1,10.50\\n2,7.00\\n";
-
-describe("${n.name} integration", () => {
-  let vendor: HttpReceiver;
-  beforeEach(async () => { vendor = await new HttpReceiver().start(); });
-  afterEach(async () => { await vendor.stop(); });
-
-  function hub() {
-    return buildTestApp([new ${n.className}(testHttpClient(), vendor.url("/"))]).app;
-  }
-
-  function body(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      type: "query",
-      data: { api_key: "test-api-key" },
-      form_params: { destination: "weekly" },
-      scheduled_plan: {
-        scheduled_plan_id: 12, title: "Weekly orders", type: "Look", url: "https://looker.example.com/looks/4",
-      },
-      attachment: { mimetype: "text/csv", extension: "csv", data: CSV },
-      ...overrides,
-    };
-  }
-
-  function execute(payload: Record<string, unknown>) {
-    return request(hub()).post("/actions/${n.name}/execute").set("Authorization", authHeader())
-      .send(payload).expect(200);
-  }
-
-  it("sends the delivery to the vendor with the admin's key", async () => {
-    const res = await execute(body());
-    expect(res.body.looker.success, res.body.looker.message).to.equal(true);
-    expect(vendor.received).to.have.length(1);
-    const got = vendor.received[0];
-    expect(got.method).to.equal("POST");
-    expect(got.path).to.equal("/v1/placeholder/deliveries?destination=weekly");
-    expect(got.headers.authorization).to.equal("Bearer test-api-key");
-    expect(got.headers["content-type"]).to.match(/^text\\/csv/);
-    expect(got.body.toString()).to.equal(CSV);
-  });
-
-  it("asks for the API key, and for the form's destination, before calling the vendor", async () => {
-    const noKey = await execute(body({ data: {} }));
-    expect(noKey.body.looker.success).to.equal(false);
-    expect(noKey.body.looker.message).to.include("API Key");
-    const noDestination = await execute(body({ form_params: {} }));
-    expect(noDestination.body.looker.validation_errors).to.have.property("destination");
-    expect(vendor.received).to.have.length(0);
-  });
-
-  it("tells the user to check the key when the vendor refuses it", async () => {
-    vendor.reply({ status: 401, body: JSON.stringify({ message: "invalid key" }) });
-    const res = await execute(body());
-    expect(res.body.looker.success).to.equal(false);
-    expect(res.body.looker.message).to.include("refused the API key");
-  });
-
-  it("offers its form", async () => {
-    const res = await request(hub()).post("/actions/${n.name}/form").set("Authorization", authHeader())
-      .send({}).expect(200);
-    expect(res.body.fields.map((f: { name: string }) => f.name)).to.deep.equal(["destination"]);
-  });
-});
-`;
-}
-
-export function readmeSource(n: Names): string {
-  return `# ${n.label} (\`${n.name}\`)
-
-PLACEHOLDER: one paragraph on what this integration does with a Looker delivery.
-
-## Setting it up
-
-- Admin param **API Key** (\`api_key\`, required, sensitive): PLACEHOLDER: where to make the key in
-  ${n.label} and the permissions it needs.
-- Form field **Destination** (\`destination\`, required): PLACEHOLDER: what receives the data.
-
-## What it sends
-
-Query results as CSV, pushed or fetched from Looker's download URL, streamed to the vendor.
-
-## Failure messages
-
-| message | what to do |
-| --- | --- |
-| ${n.label} refused the API key (HTTP 401) | Check the key under Admin > Platform > Actions > ${n.label}. |
-| ${n.label} answered HTTP … | What the vendor said; fix the setting it names. |
+- \`test/integrations/test_${n.name}.ts\`: through the real app against a fake ${n.label} on 127.0.0.1.
+- \`test/integrations/${n.name}_settings.ts\`: what the suite-wide tests need (every Looker payload shape,
+  broken vendors, log secrecy, private addresses typed into URL fields). See CONTRIBUTING.md.
 `;
 }

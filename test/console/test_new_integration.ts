@@ -1,13 +1,16 @@
 // `npm run new-integration` in a temporary copy of the repository (its files without
-// node_modules, which is linked): the generated integration type-checks and lints, its test and
-// the contract test pass at once, and the test fails once the placeholder vendor call is
-// replaced. To keep the suite quick the copy runs those four checks, not its whole `npm test`.
+// node_modules, which is linked), once for each shape (message, rows, login): the copy then type-
+// checks and lints, each generated test passes, and so does every suite-wide test (every test file
+// that walks the registry: the contract, Looker's payload shapes, private addresses, the hardening
+// matrices...), with no other edit; each generated test fails once its placeholder vendor call is
+// replaced. The rest of the suite does not look at the registry, so it is not run again here.
 import { expect } from "chai";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generate, namesFor, readmeWithRow, registerIn } from "../../bin/new_integration";
+import { Shape, SHAPES, TEMPLATES } from "../../bin/new_integration_templates";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -40,53 +43,74 @@ function copyRepository(): string {
 }
 
 describe("npm run new-integration", function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let copy: string;
   const bin = (name: string) => path.join(copy, "node_modules", ".bin", name);
   const mocha = (...files: string[]) => run(copy, bin("mocha"), ["--exit", ...files]);
+  const NAMES: Record<Shape, string> = { message: "acme_chat", rows: "acme_crm", login: "acme_drive" };
 
   before(() => { copy = copyRepository(); });
   after(() => { if (copy) { fs.rmSync(copy, { recursive: true, force: true }); } });
 
-  it("writes the class, icon, README, test, registry line and README row", async () => {
-    const out = await run(copy, require.resolve("ts-node/dist/bin.js"),
-      ["--transpile-only", "bin/new_integration.ts", "acme_crm", "--label", "Acme CRM"]);
-    expect(out.code, out.output).to.equal(0);
-    for (const file of ["src/integrations/acme_crm/acme_crm.ts", "src/integrations/acme_crm/acme_crm.svg",
-      "src/integrations/acme_crm/README.md", "test/integrations/test_acme_crm.ts"]) {
-      expect(fs.existsSync(path.join(copy, file)), file).to.equal(true);
+  it("writes the class, icon, README, test, settings, registry entry and README row for each shape", async () => {
+    for (const shape of SHAPES) {
+      const name = NAMES[shape];
+      const out = await run(copy, require.resolve("ts-node/dist/bin.js"),
+        ["--transpile-only", "bin/new_integration.ts", name, "--shape", shape, "--label", `Acme ${shape}`]);
+      expect(out.code, out.output).to.equal(0);
+      for (const file of [`src/integrations/${name}/${name}.ts`, `src/integrations/${name}/${name}.svg`,
+        `src/integrations/${name}/README.md`, `test/integrations/test_${name}.ts`, `test/integrations/${name}_settings.ts`]) {
+        expect(fs.existsSync(path.join(copy, file)), file).to.equal(true);
+      }
+      const source = fs.readFileSync(path.join(copy, `src/integrations/${name}/${name}.ts`), "utf8");
+      // No template skips the private-address guard.
+      expect(source).to.not.match(/trusted:\s*true/);
+      expect(fs.readFileSync(path.join(copy, "README.md"), "utf8")).to.include(`| \`${name}\` | Acme ${shape} |`);
     }
     const index = fs.readFileSync(path.join(copy, "src/integrations/index.ts"), "utf8");
-    expect(index).to.include("import { AcmeCrmIntegration } from \"./acme_crm/acme_crm\";");
-    expect(index).to.include("new AcmeCrmIntegration(http),");
-    expect(fs.readFileSync(path.join(copy, "README.md"), "utf8")).to.include("| `acme_crm` | Acme CRM | query |");
+    expect(index).to.include("import { AcmeChatIntegration } from \"./acme_chat/acme_chat\";");
+    expect(index).to.include("new AcmeChatIntegration(http),");
+    expect(index).to.include("new AcmeCrmIntegration(http, acmeCrmSettings(config)),");
+    expect(index).to.include("new AcmeDriveIntegration(http, acmeDriveSettings(config)),");
   });
 
-  it("leaves a copy whose type check, lint, generated test and contract test pass", async () => {
+  it("leaves a copy whose type check, lint, generated tests and every suite-wide test pass", async () => {
     const tsc = await run(copy, bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
     expect(tsc.code, tsc.output).to.equal(0);
     const lint = await run(copy, bin("eslint"), ["."]);
     expect(lint.code, lint.output).to.equal(0);
-    const tests = await mocha("test/integrations/test_acme_crm.ts", "test/integrations/test_contract.ts");
-    expect(tests.code, tests.output).to.equal(0);
-    expect(tests.output).to.match(/acme_crm integration/);
+    const suiteWide = suiteWideTests(copy);
+    expect(suiteWide).to.include.members(["test/integrations/test_contract.ts",
+      "test/integrations/test_looker_shapes.ts", "test/integrations/test_private_addresses.ts",
+      "test/hardening/test_broken_vendors.ts", "test/hardening/test_log_secrecy.ts"]);
+    const generated = SHAPES.map((shape) => `test/integrations/test_${NAMES[shape]}.ts`);
+    const tests = await mocha(...generated, ...suiteWide);
+    expect(tests.code, tests.output.slice(-6000)).to.equal(0);
+    for (const shape of SHAPES) { expect(tests.output).to.include(`${NAMES[shape]} integration`); }
     expect(tests.output).to.match(/\d+ passing/);
   });
 
-  it("makes the generated test fail once the placeholder vendor call is replaced", async () => {
-    const file = path.join(copy, "src/integrations/acme_crm/acme_crm.ts");
-    const source = fs.readFileSync(file, "utf8");
-    const placeholder = "new URL(\"v1/placeholder/deliveries\", this.apiUrl)";
-    expect(source).to.include(placeholder);
-    fs.writeFileSync(file, source.replace(placeholder, "new URL(\"v2/contacts/import\", this.apiUrl)"));
-    const tests = await mocha("test/integrations/test_acme_crm.ts");
-    expect(tests.code).to.not.equal(0);
-    expect(tests.output).to.include("/v2/contacts/import");
-  });
+  for (const shape of SHAPES) {
+    it(`makes the generated ${shape} test fail once the placeholder vendor call is replaced`, async () => {
+      const name = NAMES[shape];
+      const file = path.join(copy, `src/integrations/${name}/${name}.ts`);
+      const source = fs.readFileSync(file, "utf8");
+      const { find, replace, expected } = TEMPLATES[shape].placeholder;
+      expect(source).to.include(find);
+      fs.writeFileSync(file, source.replace(find, replace));
+      try {
+        const tests = await mocha(`test/integrations/test_${name}.ts`);
+        expect(tests.code).to.not.equal(0);
+        expect(tests.output).to.include(expected);
+      } finally {
+        fs.writeFileSync(file, source);
+      }
+    });
+  }
 
-  it("refuses names that are taken or not snake_case, and files it cannot edit", () => {
+  it("refuses names that are taken or not snake_case, shapes it has no template for, and files it cannot edit", () => {
     expect(() => namesFor("Acme-CRM")).to.throw(/snake_case/);
-    expect(() => generate(copy, namesFor("acme_crm"))).to.throw(/exists already/);
+    expect(() => generate(copy, namesFor("acme_chat"))).to.throw(/exists already/);
     expect(() => generate(copy, namesFor("segment_track"))).to.throw(/already named "segment_track"/);
     expect(() => registerIn("// nothing here\n", namesFor("x_y"))).to.throw(/by hand/);
     expect(() => readmeWithRow("# A README\n", namesFor("x_y"))).to.throw(/by hand/);
@@ -95,3 +119,11 @@ describe("npm run new-integration", function () {
     });
   });
 });
+
+/** Test files that walk the registry (they call allIntegrations): what a new integration must pass. */
+function suiteWideTests(root: string): string[] {
+  const files = fs.readdirSync(path.join(root, "test"), { recursive: true, encoding: "utf8" })
+    .map((f) => path.join("test", f).split(path.sep).join("/"))
+    .filter((f) => /(^|\/)test_[^/]+\.ts$/.test(f) && !f.endsWith("test_new_integration.ts"));
+  return files.filter((f) => /\ballIntegrations\(/.test(fs.readFileSync(path.join(root, f), "utf8"))).sort();
+}
