@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { nodeArgs } from "./helpers/compiled";
 import { isValidApiKey } from "../src/server/auth";
 
 const ROOT = path.join(__dirname, "..");
@@ -11,8 +12,7 @@ function run(env: Record<string, string>) {
   // An empty working directory, so a developer's own .env does not leak in.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "hub-cli-"));
   try {
-    return spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
-      path.join(ROOT, "bin/generate-api-key.ts")], {
+    return spawnSync(process.execPath, nodeArgs("bin/generate-api-key.ts").args, {
       cwd, encoding: "utf8",
       env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), ...env },
       timeout: 60_000,

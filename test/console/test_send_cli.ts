@@ -5,6 +5,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { nodeArgs } from "../helpers/compiled";
 import { parseArgs } from "../../bin/send";
 import { sampleBytes } from "../../src/console/samples";
 import { DebugIntegration } from "../../src/integrations/debug/debug";
@@ -33,8 +34,7 @@ function run(command: string, args: string[], cwd: string): Promise<Ran> {
 }
 
 function send(cwd: string, ...args: string[]): Promise<Ran> {
-  return run(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
-    path.join(ROOT, "bin/send.ts"), ...args], cwd);
+  return run(process.execPath, [...nodeArgs("bin/send.ts").args, ...args], cwd);
 }
 
 describe("npm run send", function () {

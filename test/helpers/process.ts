@@ -1,12 +1,13 @@
-// Starts src/boot.ts as a child process, as a deployment would, for start-up and shutdown tests.
+// Starts src/boot.ts as a child process, as a deployment would, for start-up and shutdown tests
+// (compiled when dist/ is current: test/helpers/compiled.ts).
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { generateApiKey } from "../../src/server/auth";
+import { nodeArgs } from "./compiled";
 
-const ROOT = path.join(__dirname, "..", "..");
 
 export interface HubProcess {
   child: ChildProcess;
@@ -17,9 +18,9 @@ export interface HubProcess {
 
 export function startHubProcess(args: string[], env: Record<string, string>): HubProcess {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "hub-boot-"));
-  const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"),
-    path.join(ROOT, "src/boot.ts"), ...args], {
-    cwd, env: { PATH: process.env.PATH!, TMPDIR: os.tmpdir(), TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), HOST: "127.0.0.1", ...env },
+  const boot = nodeArgs("src/boot.ts");
+  const child = spawn(process.execPath, [...boot.args, ...args], {
+    cwd, env: { PATH: process.env.PATH!, TMPDIR: os.tmpdir(), ...boot.env, HOST: "127.0.0.1", ...env },
   });
   let out = "";
   let err = "";

@@ -180,3 +180,7 @@ export class SharedFakes {
     this.started = {};
   }
 }
+
+// Found when a test file imports this module, while mocha loads the files: the fakes the settings
+// import register their root hooks (a shared server stopped after the run) then, not in a hook.
+discoveredSettings();
