@@ -47,7 +47,9 @@ describe("npm run new-integration", function () {
   let copy: string;
   const bin = (name: string) => path.join(copy, "node_modules", ".bin", name);
   const mocha = (...files: string[]) => run(copy, bin("mocha"), ["--exit", ...files]);
-  const NAMES: Record<Shape, string> = { message: "acme_chat", rows: "acme_crm", login: "acme_drive" };
+  // Names no contributor would pick, so a scaffold of CONTRIBUTING.md's own examples (acme_chat...)
+  // lying in the working tree, copied with it, does not collide with this test's.
+  const NAMES: Record<Shape, string> = { message: "scaffold_check_chat", rows: "scaffold_check_crm", login: "scaffold_check_drive" };
 
   before(() => { copy = copyRepository(); });
   after(() => { if (copy) { fs.rmSync(copy, { recursive: true, force: true }); } });
@@ -68,10 +70,10 @@ describe("npm run new-integration", function () {
       expect(fs.readFileSync(path.join(copy, "README.md"), "utf8")).to.include(`| \`${name}\` | Acme ${shape} |`);
     }
     const index = fs.readFileSync(path.join(copy, "src/integrations/index.ts"), "utf8");
-    expect(index).to.include("import { AcmeChatIntegration } from \"./acme_chat/acme_chat\";");
-    expect(index).to.include("new AcmeChatIntegration(http),");
-    expect(index).to.include("new AcmeCrmIntegration(http, acmeCrmSettings(config)),");
-    expect(index).to.include("new AcmeDriveIntegration(http, acmeDriveSettings(config)),");
+    expect(index).to.include("import { ScaffoldCheckChatIntegration } from \"./scaffold_check_chat/scaffold_check_chat\";");
+    expect(index).to.include("new ScaffoldCheckChatIntegration(http),");
+    expect(index).to.include("new ScaffoldCheckCrmIntegration(http, scaffoldCheckCrmSettings(config)),");
+    expect(index).to.include("new ScaffoldCheckDriveIntegration(http, scaffoldCheckDriveSettings(config)),");
   });
 
   it("leaves a copy whose type check, lint, generated tests and every suite-wide test pass", async () => {
@@ -110,7 +112,7 @@ describe("npm run new-integration", function () {
 
   it("refuses names that are taken or not snake_case, shapes it has no template for, and files it cannot edit", () => {
     expect(() => namesFor("Acme-CRM")).to.throw(/snake_case/);
-    expect(() => generate(copy, namesFor("acme_chat"))).to.throw(/exists already/);
+    expect(() => generate(copy, namesFor(NAMES.message))).to.throw(/exists already/);
     expect(() => generate(copy, namesFor("segment_track"))).to.throw(/already named "segment_track"/);
     expect(() => registerIn("// nothing here\n", namesFor("x_y"))).to.throw(/by hand/);
     expect(() => readmeWithRow("# A README\n", namesFor("x_y"))).to.throw(/by hand/);
