@@ -21,6 +21,7 @@ import { OpsSettings, opsSettings } from "./ops";
 import { StorageSettings, storageSettings } from "./storage";
 import { actionWhitelistSetting, cipherMasterSetting } from "./official";
 import { MlSettings, mlSettings } from "./ml";
+import { MessagingSettings, messagingSettings } from "./messaging";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -109,6 +110,8 @@ export interface Config {
   ads: AdsSettings;
   /** DataRobot and Amazon SageMaker (src/config/ml.ts). */
   ml: MlSettings;
+  /** Discord, Mattermost, Telegram, Opsgenie and Webex (src/config/messaging.ts). */
+  messaging: MessagingSettings;
   /** ACTION_WHITELIST: the only integrations offered; undefined offers all (src/config/official.ts). */
   actionWhitelist?: readonly string[];
   /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
@@ -287,6 +290,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     crm: crmSettings(env),
     ads: adsSettings(env),
     ml: Object.freeze(mlSettings(env)),
+    messaging: messagingSettings(env),
     actionWhitelist: actionWhitelistSetting(env),
     cipherMaster: cipherMasterSetting(env),
     vendorUrl: (name: string, publicDefault: string) => baseUrlSetting(env, name, publicDefault),

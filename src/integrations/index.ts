@@ -44,6 +44,7 @@ import { TwilioIntegration } from "./twilio/twilio";
 import { TwilioMessageIntegration } from "./twilio/twilio_message";
 import { WebhookIntegration } from "./webhook/webhook";
 import { ZapierIntegration } from "./zapier/zapier";
+import { DiscordIntegration } from "./discord/discord";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
@@ -114,6 +115,8 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
       pollMs: config.ml.dataRobotPollMs }),
     new SageMakerInferIntegration(sagemaker),
     ...sageMakerTrainingIntegrations(sagemaker),
+    new DiscordIntegration(http, { domains: config.messaging.discordDomains,
+      maxFileBytes: config.messaging.discordMaxFileBytes }),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];

@@ -5,6 +5,7 @@
 import * as crypto from "crypto";
 import { PassThrough, Readable } from "stream";
 import { Delivery } from "../../hub/delivery";
+import { UserError } from "../../lib/errors";
 
 /** A filename for a multipart header: quotes and line breaks dropped, non-ASCII in filename*. */
 function dispositionName(name: string): string {
@@ -24,6 +25,13 @@ export interface MultipartOptions {
   fileField?: string;
   /** Text parts sent before the file, e.g. a message as JSON (Discord's `payload_json`). */
   fields?: Record<string, string>;
+  /**
+   * The vendor's limit on the file: past it the body fails with `tooLarge` (a UserError) while the
+   * HTTP client spools it, so nothing is sent to the vendor and no more of the data is read.
+   */
+  maxFileBytes?: number;
+  /** The refusal when the file passes `maxFileBytes`, worded for the Looker user. */
+  tooLarge?: (limit: number) => UserError;
 }
 
 /** A part's name for its header: quotes and line breaks cannot end the header early. */
@@ -43,7 +51,15 @@ export async function multipartFile(delivery: Delivery, fileName: string, fileTy
   let bytes = 0;
   const body = new PassThrough();
   body.write(head);
-  source.on("data", (chunk: Buffer) => { bytes += chunk.length; });
+  const limit = options.maxFileBytes;
+  source.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (limit !== undefined && bytes > limit) {
+      source.unpipe(body);
+      source.destroy();
+      body.destroy(options.tooLarge?.(limit) ?? new UserError(`The file is larger than ${limit} bytes.`));
+    }
+  });
   source.on("error", (err) => body.destroy(err));
   source.on("end", () => body.end(`\r\n--${boundary}--\r\n`));
   source.pipe(body, { end: false });

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { Readable } from "stream";
 import { multipartFile } from "../../../src/families/webhook/multipart_file";
 import { Delivery } from "../../../src/hub/delivery";
+import { UserError } from "../../../src/lib/errors";
 import { parseMultipart } from "../../helpers/multipart";
 
 function delivery(chunks: string[]): Delivery {
@@ -33,5 +34,22 @@ describe("families/webhook: the multipart file body", () => {
     const text = (await read(file.body)).toString();
     expect(text).to.include("name=\"file\"; filename=\"a_b__c _.txt\"; filename*=UTF-8''a%22b%0D%0Ac%20%C3%A9.txt");
     expect(parseMultipart(Buffer.from(text), file.contentType).map((p) => p.name)).to.deep.equal(["file"]);
+  });
+
+  it("fails with the vendor's refusal once the file passes its limit, and reads no further", async () => {
+    let served = 0;
+    const chunks = function* () { for (let i = 0; i < 100; i++) { served++; yield Buffer.alloc(1024, 120); } };
+    const source = { stream: async () => Readable.from(chunks()) } as unknown as Delivery;
+    const file = await multipartFile(source, "big.csv", "text/csv", {
+      maxFileBytes: 4096, tooLarge: (limit) => new UserError(`Over ${limit} bytes.`) });
+    const failure = await read(file.body).then(() => undefined, (err: Error) => err);
+    expect(failure).to.be.instanceOf(UserError);
+    expect(failure!.message).to.equal("Over 4096 bytes.");
+    expect(served).to.be.lessThan(20);
+  });
+
+  it("sends a file of exactly the limit", async () => {
+    const file = await multipartFile(delivery(["abcd"]), "a.csv", "text/csv", { maxFileBytes: 4 });
+    expect(parseMultipart(await read(file.body), file.contentType)[0].data.toString()).to.equal("abcd");
   });
 });
