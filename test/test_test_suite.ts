@@ -11,7 +11,8 @@ const MOCHA = require.resolve("mocha/bin/mocha.js");
 
 function mocha(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [MOCHA, ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000,
+    // The dry run's JSON report of every test passed spawnSync's default 1 MiB of output, cut mid-string.
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024,
   });
 }
 
