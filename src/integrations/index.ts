@@ -45,6 +45,7 @@ import { TwilioMessageIntegration } from "./twilio/twilio_message";
 import { WebhookIntegration } from "./webhook/webhook";
 import { ZapierIntegration } from "./zapier/zapier";
 import { DiscordIntegration } from "./discord/discord";
+import { TelegramIntegration } from "./telegram/telegram";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
@@ -117,6 +118,8 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
     ...sageMakerTrainingIntegrations(sagemaker),
     new DiscordIntegration(http, { domains: config.messaging.discordDomains,
       maxFileBytes: config.messaging.discordMaxFileBytes }),
+    new TelegramIntegration(http, { apiUrl: config.messaging.telegramApiUrl,
+      maxFileBytes: config.messaging.telegramMaxFileBytes }),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];
