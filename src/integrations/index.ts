@@ -46,6 +46,7 @@ import { WebhookIntegration } from "./webhook/webhook";
 import { ZapierIntegration } from "./zapier/zapier";
 import { DiscordIntegration } from "./discord/discord";
 import { TelegramIntegration } from "./telegram/telegram";
+import { MattermostIntegration } from "./mattermost/mattermost";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
@@ -120,6 +121,7 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
       maxFileBytes: config.messaging.discordMaxFileBytes }),
     new TelegramIntegration(http, { apiUrl: config.messaging.telegramApiUrl,
       maxFileBytes: config.messaging.telegramMaxFileBytes }),
+    new MattermostIntegration(http),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];
