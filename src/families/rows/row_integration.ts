@@ -2,19 +2,14 @@
 // actions, json_detail by Looker version, unformatted values, push and url deliveries, and
 // its one way to execute: the shared row pipeline (src/data/rows/row_pipeline.ts) to the
 // destination the subclass builds for the request, failing past the rejection threshold.
-import { streamingDetailFormats } from "../../data/rows/detail_fields";
+import { DetailRowsIntegration } from "../../data/rows/detail_rows_integration";
 import { maxRejectedParam, maxRejectedPercent } from "../../data/rows/rejection_threshold";
 import { deliverRows, RowDestination } from "../../data/rows/row_pipeline";
-import { ActionRequest, ActionType } from "../../hub/action_request";
+import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
-import { Declared, DownloadSetting, Format, Formatting, Integration, Param, VisualizationFormatting } from "../../hub/integration";
+import { Param } from "../../hub/integration";
 
-export abstract class RowIntegration extends Integration {
-  readonly supportedActionTypes: ActionType[] = ["query"];
-  readonly supportedFormats: Declared<Format[]> = streamingDetailFormats;
-  readonly supportedFormattings: Formatting[] = ["unformatted"];
-  readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
-  readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
+export abstract class RowIntegration extends DetailRowsIntegration {
   readonly minimumSupportedLookerVersion: string = "5.5.0";
 
   /** `defaultMaxRejectedPercent`: MAX_REJECTED_ROWS_PERCENT, when the admin param is empty. */
