@@ -31,6 +31,7 @@ import { JiraIntegration } from "./jira/jira";
 import { MarketoIntegration } from "./marketo/marketo";
 import { MparticleIntegration } from "./mparticle/mparticle";
 import { PagerDutyIntegration } from "./pagerduty/pagerduty";
+import { PostgresIntegration } from "./postgres/postgres";
 import { retiredIntegrations } from "./retired/retired";
 import { SalesforceCampaignsIntegration } from "./salesforce/salesforce_campaigns";
 import { segmentIntegrations, segmentSettings } from "./segment/segment";
@@ -122,6 +123,8 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
     new TelegramIntegration(http, { apiUrl: config.messaging.telegramApiUrl,
       maxFileBytes: config.messaging.telegramMaxFileBytes }),
     new MattermostIntegration(http),
+    new PostgresIntegration({ guard: http.guard, connectTimeoutMs: config.http.connectTimeoutMs,
+      statementTimeoutMs: config.http.idleTimeoutMs }),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];

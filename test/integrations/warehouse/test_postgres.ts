@@ -1,0 +1,253 @@
+// postgres through the real app against a real PostgreSQL (test/fakes/postgres_server.ts): types,
+// quoting, the three write modes, replace under a concurrent reader, refusals with their row.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { allIntegrations } from "../../../src/integrations";
+import { sharedPostgres, PostgresServer } from "../../fakes/postgres_server";
+import { buildTestApp, TestApp, testConfig } from "../../helpers/app";
+import { execute, form } from "../../helpers/execute";
+import { FAST_HTTP_ENV, testHttpClient } from "../../helpers/http";
+import { Cells, detailFields, streamedDelivery, warehousePush } from "../../helpers/warehouse";
+
+function postgresApp(env: Record<string, string> = {}): TestApp {
+  const all = { ...FAST_HTTP_ENV, ...env };
+  return buildTestApp(allIntegrations(testConfig(all), testHttpClient(all)).filter((i) => i.name === "postgres"), all);
+}
+
+const FIELDS = detailFields([
+  ["orders.id", "number"], ["orders.status", "string"], ["orders.created_date", "date_date"],
+  ["orders.created_time", "date_time"], ["orders.created_month", "date_month"], ["orders.is_paid", "yesno"],
+], [["orders.count", "count"], ["orders.total", "sum"]]);
+
+const ROWS: Cells[] = [
+  { "orders.id": 1, "orders.status": "shipped, \"fast\"\nline two", "orders.created_date": "2024-03-01",
+    "orders.created_time": "2024-03-01 10:11:12", "orders.created_month": "2024-03", "orders.is_paid": "Yes",
+    "orders.count": 3, "orders.total": 1204.5 },
+  { "orders.id": 2, "orders.status": "", "orders.created_date": null, "orders.created_time": "2024-03-02 00:00:00.25",
+    "orders.created_month": "2024-03", "orders.is_paid": "No", "orders.count": 0, "orders.total": "12345678901234567890.125" },
+  { "orders.id": 3, "orders.status": "Zoë ✓ \\N", "orders.created_date": "2024-02-29",
+    "orders.created_time": null, "orders.created_month": null, "orders.is_paid": null, "orders.count": null,
+    "orders.total": -0.5 },
+];
+
+describe("postgres (a real PostgreSQL)", function () {
+  this.timeout(60_000);
+  let pg: PostgresServer;
+  let hub: TestApp;
+  let n = 0;
+  const table = () => `orders_${process.pid}_${++n}`;
+  const data = (extra: Record<string, string> = {}) => ({ connection_url: pg.url(), ...extra });
+
+  before(async () => {
+    pg = await sharedPostgres();
+    hub = postgresApp();
+  });
+
+  it("offers a form with the table and the write mode", async () => {
+    const answer = await form(hub.app, "postgres", { data: data() });
+    expect(answer.fields.map((f: any) => f.name)).to.deep.equal(["table", "write"]);
+    expect(answer.fields[1].options.map((o: any) => o.name)).to.deep.equal(["append", "replace", "create"]);
+  });
+
+  it("creates a table typed from the fields and writes every value as Looker sent it", async () => {
+    const name = table();
+    const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, data(), { table: name, write: "create" }));
+    expect(answer.looker).to.include({ success: true,
+      message: `Wrote 3 rows to "public"."${name}" in PostgreSQL (appended; the table was created).` });
+    const columns = await pg.query<{ column_name: string; data_type: string }>(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
+      [name]);
+    expect(columns.map((c) => `${c.column_name} ${c.data_type}`)).to.deep.equal([
+      "orders_id numeric", "orders_status text", "orders_created_date date",
+      "orders_created_time timestamp without time zone", "orders_created_month text", "orders_is_paid boolean",
+      "orders_count bigint", "orders_total numeric",
+    ]);
+    const rows = await pg.query(`SELECT orders_id::text AS id, orders_status AS status, ` +
+      "orders_created_date::text AS day, orders_created_time::text AS at, orders_created_month AS month, " +
+      `orders_is_paid AS paid, orders_count::text AS count, orders_total::text AS total FROM "${name}" ORDER BY orders_id`);
+    expect(rows).to.deep.equal([
+      { id: "1", status: "shipped, \"fast\"\nline two", day: "2024-03-01", at: "2024-03-01 10:11:12", month: "2024-03",
+        paid: true, count: "3", total: "1204.5" },
+      { id: "2", status: "", day: null, at: "2024-03-02 00:00:00.25", month: "2024-03", paid: false, count: "0",
+        total: "12345678901234567890.125" },
+      { id: "3", status: "Zoë ✓ \\N", day: "2024-02-29", at: null, month: null, paid: null, count: null, total: "-0.5" },
+    ]);
+  });
+
+  it("quotes hostile table, schema and column names: used exactly, never run", async () => {
+    await pg.query("CREATE SCHEMA IF NOT EXISTS \"Odd.Schema\"");
+    await pg.query("CREATE TABLE IF NOT EXISTS canary (x int)");
+    const hostile = "x\"; DROP TABLE canary; --";
+    const fields = detailFields([["users.na\"me); DROP TABLE canary; --", "string"], ["Users.ID", "number"]]);
+    const rows = [{ "users.na\"me); DROP TABLE canary; --": "ada", "Users.ID": 7 }];
+    const typed = `"Odd.Schema"."${hostile.replace(/"/g, "\"\"")}"`;
+    const answer = await execute(hub.app, "postgres", warehousePush(fields, rows, data(), { table: typed, write: "replace" }));
+    expect(answer.looker.success, answer.looker.message).to.equal(true);
+    const found = await pg.query(`SELECT * FROM "Odd.Schema"."x""; DROP TABLE canary; --"`);
+    expect(found).to.deep.equal([{ "users_na\"me); DROP TABLE canary; --": "ada", Users_ID: "7" }]);
+    expect(await pg.query("SELECT count(*)::int AS n FROM canary")).to.deep.equal([{ n: 0 }]);
+  });
+
+  it("appends to a table as it is (its own column types and extra columns kept)", async () => {
+    const name = table();
+    await pg.query(`CREATE TABLE "${name}" (orders_id int, orders_status varchar(40), note text DEFAULT 'kept', ` +
+      "orders_created_date date, orders_created_time timestamptz, orders_created_month text, orders_is_paid boolean, " +
+      "orders_count int, orders_total numeric(30,3))");
+    await pg.query(`INSERT INTO "${name}" (orders_id) VALUES (0)`);
+    const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, data(), { table: `public.${name}`, write: "append" }));
+    expect(answer.looker, answer.looker.message).to.include({ success: true,
+      message: `Wrote 3 rows to "public"."${name}" in PostgreSQL (appended).` });
+    const rows = await pg.query<{ orders_id: number; note: string | null }>(
+      `SELECT orders_id, note FROM "${name}" ORDER BY orders_id`);
+    expect(rows).to.deep.equal([{ orders_id: 0, note: "kept" }, { orders_id: 1, note: "kept" }, { orders_id: 2, note: "kept" },
+      { orders_id: 3, note: "kept" }]);
+  });
+
+  it("append to a table that does not exist: a clear message, no table made", async () => {
+    const name = table();
+    const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, data(), { table: name, write: "append" }));
+    expect(answer.looker).to.include({ success: false, message: `The table "public"."${name}" does not exist. Create ` +
+      "it, or pick \"Create if missing\" or \"Replace\" in the form's Write." });
+    expect(await pg.query("SELECT 1 FROM pg_class WHERE relname = $1", [name])).to.deep.equal([]);
+  });
+
+  it("replace under a concurrent reader: every read sees the old rows or the new ones, never a part", async () => {
+    const name = table();
+    await pg.query(`CREATE TABLE "${name}" AS SELECT g AS orders_id FROM generate_series(1, 1000) g`);
+    const reader = await pg.connect();
+    const counts = new Set<number>();
+    let reading = true;
+    const reads = (async () => {
+      while (reading) {
+        const result = await reader.query(`SELECT count(*)::int AS n FROM "${name}"`);
+        counts.add(result.rows[0].n);
+      }
+    })();
+    try {
+      const fields = detailFields([["orders.id", "number"]]);
+      const { body, server } = await streamedDelivery(fields, 40_000, (i) => ({ "orders.id": i }), data(),
+        { table: name, write: "replace" });
+      try {
+        const answer = await execute(hub.app, "postgres", body);
+        expect(answer.looker.success, answer.looker.message).to.equal(true);
+      } finally {
+        await server.close();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      reading = false;
+      await reads;
+      await reader.end();
+    }
+    expect([...counts].sort((a, b) => a - b)).to.deep.equal([1000, 40_000].filter((c) => counts.has(c)));
+    expect(counts.has(1000)).to.equal(true);
+    expect(counts.has(40_000)).to.equal(true);
+    expect(await pg.query(`SELECT count(*)::int AS n FROM "${name}"`)).to.deep.equal([{ n: 40_000 }]);
+    const left = await pg.query("SELECT relname FROM pg_class WHERE relname LIKE 'looker_replace_%'");
+    expect(left).to.deep.equal([]);
+  });
+
+  it("a value that does not fit its field's type: the row and column named, nothing half-written in replace", async () => {
+    const name = table();
+    await pg.query(`CREATE TABLE "${name}" AS SELECT 1 AS kept`);
+    const fields = detailFields([["orders.id", "number"], ["orders.total", "number"]]);
+    const { body, server } = await streamedDelivery(fields, 20_000,
+      (i) => ({ "orders.id": i, "orders.total": i === 15_000 ? "12,50 secret" : i }), data(), { table: name, write: "replace" });
+    try {
+      const answer = await execute(hub.app, "postgres", body);
+      expect(answer.looker).to.include({ success: false, message: "Row 15001, column \"orders_total\" (total): " +
+        "\"12,50 secret\" is not a number." });
+    } finally {
+      await server.close();
+    }
+    expect(await pg.query(`SELECT * FROM "${name}"`)).to.deep.equal([{ kept: 1 }]);
+    expect(hub.logs()).to.include("Row 15001").and.not.include("secret");
+  });
+
+  it("a value the table's column refuses: PostgreSQL's reason with the row, nothing appended", async () => {
+    const name = table();
+    await pg.query(`CREATE TABLE "${name}" (orders_status varchar(10))`);
+    const fields = detailFields([["orders.status", "string"]]);
+    const rows = [{ "orders.status": "ok" }, { "orders.status": "a,\n\"b\"" }, { "orders.status": "much too long" }];
+    const answer = await execute(hub.app, "postgres", warehousePush(fields, rows, data(), { table: name, write: "append" }));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.equal("Row 3, column \"orders_status\": PostgreSQL refused the value (value too " +
+      "long for type character varying(10)). Nothing was written: the table is as it was. Fix the value in the query, " +
+      "or the column's type in the table, and send it again.");
+    expect(await pg.query(`SELECT * FROM "${name}"`)).to.deep.equal([]);
+    expect(hub.logs()).to.include("Row 3, column \\\"orders_status\\\": PostgreSQL refused the value (SQLSTATE 22001");
+  });
+
+  it("a wrong password: PostgreSQL's refusal in words, the password nowhere", async () => {
+    const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS,
+      { connection_url: pg.url({ password: "wrong-pass-1234" }) }, { table: "x", write: "create" }));
+    expect(answer.looker).to.include({ success: false, message: `PostgreSQL at 127.0.0.1:${pg.port} refused the ` +
+      "password of user \"hub\". Check the user and password in the connection URL (special characters percent-encoded)." });
+    expect(hub.logs()).not.to.include("wrong-pass-1234");
+  });
+
+  it("refuses a URL that is not a postgres URL, a file parameter and a bad sslmode, before connecting", async () => {
+    const cases: Array<[string, RegExp]> = [
+      ["https://db.example.com/x", /must start with postgres:\/\//],
+      [`${pg.url()}&sslrootcert=/etc/passwd`, /names a file on the hub \(sslrootcert\)/],
+      [pg.url({ sslmode: "sometimes" }), /sslmode "sometimes" is not one of/],
+    ];
+    for (const [url, message] of cases) {
+      const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, { connection_url: url }, { table: "t", write: "append" }));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.message).to.match(message);
+    }
+  });
+
+  it("a private address is refused unless PRIVATE_URL_ALLOWLIST allows it", async () => {
+    const guarded = postgresApp({ ALLOW_PRIVATE_URLS: "false" });
+    const refused = await execute(guarded.app, "postgres", warehousePush(FIELDS, ROWS, data(), { table: table(), write: "create" }));
+    expect(refused.looker.success).to.equal(false);
+    expect(refused.looker.message).to.match(/^The PostgreSQL connection URL was refused\. The URL points at 127\.0\.0\.1, a loopback address\..*PRIVATE_URL_ALLOWLIST/);
+    const allowed = postgresApp({ ALLOW_PRIVATE_URLS: "false", PRIVATE_URL_ALLOWLIST: "127.0.0.1/32" });
+    const answer = await execute(allowed.app, "postgres", warehousePush(FIELDS, ROWS, data(), { table: table(), write: "create" }));
+    expect(answer.looker.success, answer.looker.message).to.equal(true);
+  });
+
+  it("TLS: verify-full with the admin's CA certificate works; without it the certificate is refused", async () => {
+    const ca = fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "tls", "ca.crt"), "utf8");
+    const url = pg.url({ sslmode: "verify-full" });
+    const ok = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, { connection_url: url, ca_certificate: ca },
+      { table: table(), write: "create" }));
+    expect(ok.looker.success, ok.looker.message).to.equal(true);
+    const refused = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS, { connection_url: url },
+      { table: table(), write: "create" }));
+    expect(refused.looker.success).to.equal(false);
+    expect(refused.looker.message).to.match(/^PostgreSQL at 127\.0\.0\.1:\d+ could not be reached safely: .*CA certificate/);
+  });
+
+  it("refuses a pivoted query before connecting", async () => {
+    const fields = detailFields([["orders.id", "number"]], [], { pivots: [{ key: "orders.status|FIELD|shipped" }] });
+    const answer = await execute(hub.app, "postgres", warehousePush(fields, [], data(), { table: table(), write: "create" }));
+    expect(answer.looker.success).to.equal(false);
+    expect(answer.looker.message).to.match(/^This query is pivoted/);
+  });
+
+  it("a server that accepts and never answers: a clear message within the connect timeout", async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const started = Date.now();
+      const answer = await execute(hub.app, "postgres", warehousePush(FIELDS, ROWS,
+        { connection_url: `postgres://hub:pw@127.0.0.1:${port}/db?sslmode=disable` }, { table: "t", write: "append" }));
+      expect(answer.looker.success).to.equal(false);
+      expect(answer.looker.message).to.match(new RegExp(`^PostgreSQL at 127\\.0\\.0\\.1:${port} `));
+      expect(Date.now() - started).to.be.lessThan(10_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("Looker's connection test connects and says where", async () => {
+    const answer = await execute(hub.app, "postgres", { data: { ...data(), test: true } as any });
+    expect(answer.looker).to.include({ success: true, message: `Connected to PostgreSQL at 127.0.0.1:${pg.port} as "hub".` });
+  });
+});
