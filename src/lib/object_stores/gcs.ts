@@ -2,18 +2,13 @@
 // upload of a stream in chunks (constant memory), V4 signed download links, and the store's
 // refusals as sentences. No Action API knowledge: the storage integrations and the email link
 // store both use it. The access token comes from google_service_account.ts.
-//
-// Resumable upload (cloud.google.com/storage/docs/performing-resumable-uploads): a POST opens a
-// session; each chunk (a multiple of 256 KiB) is a PUT with Content-Range, answered 308 with the
-// bytes persisted so far. A chunk that fails (network, 429, 5xx) is not a reason to start again:
-// the session is asked how much it has (`bytes */*`) and the rest of that chunk is resent. A
-// session that fails for good is cancelled (DELETE), so no half object is left.
+// The upload itself is Google's resumable upload protocol (google_resumable.ts): a POST here opens
+// the session.
 import { Readable } from "stream";
 import { RetryableError, UserError } from "../errors";
+import { sessionAddress, uploadResumable } from "../google_resumable";
 import { HttpClient, HttpResponse } from "../http_client";
 import { Logger } from "../logger";
-import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep } from "../retry";
-import { countBytes, networkProblem } from "./store_errors";
 
 export interface GcsSession {
   http: HttpClient;
@@ -24,7 +19,6 @@ export interface GcsSession {
 }
 
 const WHO = "Google Cloud Storage";
-const QUANTUM = 256 * 1024;
 
 function authHeaders(s: GcsSession): Record<string, string> {
   return { authorization: `Bearer ${s.accessToken}` };
@@ -79,34 +73,13 @@ export interface GcsUploadOptions {
 
 /** Streams `body` to `bucket/name` with a resumable upload; answers the bytes written. */
 export async function uploadGcsStream(s: GcsSession, options: GcsUploadOptions): Promise<{ bytes: number }> {
-  const chunkSize = Math.max(QUANTUM, Math.floor((options.chunkSize ?? 8 * 1024 * 1024) / QUANTUM) * QUANTUM);
   const sessionUrl = await openSession(s, options);
-  const counted = countBytes(options.body);
-  const buffer = Buffer.allocUnsafe(chunkSize);
-  let filled = 0;
-  let offset = 0;
-  const retry = { maxAttempts: options.maxAttempts ?? 5, baseDelayMs: options.retryBaseDelayMs ?? 500 };
-  try {
-    for await (const piece of counted.stream) {
-      let data = piece as Buffer;
-      while (data.length) {
-        const take = Math.min(data.length, chunkSize - filled);
-        data.copy(buffer, filled, 0, take);
-        filled += take;
-        data = data.subarray(take);
-        if (filled === chunkSize) {
-          await sendChunk(s, sessionUrl, buffer, offset, undefined, retry, options);
-          offset += chunkSize;
-          filled = 0;
-        }
-      }
-    }
-    await sendChunk(s, sessionUrl, buffer.subarray(0, filled), offset, offset + filled, retry, options);
-  } catch (err) {
-    await cancelSession(s, sessionUrl);
-    throw counted.sourceError() ?? (err instanceof UserError ? err : networkProblem(err, WHO) ?? err);
-  }
-  return { bytes: counted.bytes() };
+  const { bytes } = await uploadResumable({
+    http: s.http, logger: s.logger, who: WHO, sessionUrl, body: options.body, chunkSize: options.chunkSize,
+    maxAttempts: options.maxAttempts, retryBaseDelayMs: options.retryBaseDelayMs,
+    refused: (res) => gcsProblem(res, { action: "write", bucket: options.bucket, bucketSetting: options.bucketSetting }),
+  });
+  return { bytes };
 }
 
 async function openSession(s: GcsSession, options: GcsUploadOptions): Promise<string> {
@@ -124,90 +97,7 @@ async function openSession(s: GcsSession, options: GcsUploadOptions): Promise<st
     throw gcsProblem(res, { action: "write", bucket: options.bucket, name: options.name,
       bucketSetting: options.bucketSetting });
   }
-  // The session URL carries the upload's authority: only ever send data to the API's own origin.
-  const session = new URL(location, s.apiUrl);
-  if (session.origin !== new URL(s.apiUrl).origin) {
-    throw new UserError(`${WHO} answered with an upload address on another host (${session.host}); nothing was sent.`);
-  }
-  return session.toString();
-}
-
-/**
- * Sends `chunk` (which starts at `offset`), `total` set on the last one. A failed PUT is retried
- * from whatever the session says it persisted, never from the start of the upload.
- */
-async function sendChunk(
-  s: GcsSession, sessionUrl: string, chunk: Buffer, offset: number, total: number | undefined,
-  retry: { maxAttempts: number; baseDelayMs: number }, options: GcsUploadOptions,
-): Promise<void> {
-  const policy = {
-    maxAttempts: retry.maxAttempts, baseDelayMs: retry.baseDelayMs, maxDelayMs: 30_000, retryAfterMaxMs: 0,
-  };
-  let sent = 0;
-  let failures = 0;
-  let askFirst = false;
-  for (;;) {
-    let res: HttpResponse | undefined;
-    let failure: unknown;
-    try {
-      if (askFirst) {
-        res = await putRange(s, sessionUrl, Buffer.alloc(0), `bytes */${total ?? "*"}`);
-      } else {
-        const rest = chunk.subarray(sent);
-        const first = offset + sent;
-        const range = rest.length
-          ? `bytes ${first}-${first + rest.length - 1}/${total ?? "*"}` : `bytes */${total ?? "*"}`;
-        res = await putRange(s, sessionUrl, rest, range);
-      }
-    } catch (err) {
-      if (!isTransientNetworkError(err) && !(err instanceof RetryableError)) { throw err; }
-      failure = err;
-    }
-    if (res && (res.status === 200 || res.status === 201)) { return; }
-    if (res && res.status === 308) {
-      sent = Math.min(chunk.length, Math.max(0, persistedBytes(res) - offset));
-      askFirst = false;
-      if (sent >= chunk.length && total === undefined) { return; }
-      continue;
-    }
-    if (res && (res.status === 404 || res.status === 410)) {
-      throw new RetryableError(`${WHO} ended the upload session before it completed. Nothing was written; try again.`);
-    }
-    if (res && !isRetryableStatus(res.status)) {
-      throw gcsProblem(res, { action: "write", bucket: options.bucket,
-        bucketSetting: options.bucketSetting });
-    }
-    failures++;
-    if (failures >= retry.maxAttempts) {
-      if (res) { throw gcsProblem(res, { action: "write", bucket: options.bucket,
-        bucketSetting: options.bucketSetting }); }
-      throw networkProblem(failure, WHO) ?? failure;
-    }
-    s.logger?.info("storage chunk retrying", { store: "gcs", attempt: failures, status: res?.status });
-    await sleep(backoffDelay(failures, policy));
-    // What arrived of a failed PUT is unknown: ask the session before sending again.
-    askFirst = true;
-  }
-}
-
-function putRange(s: GcsSession, sessionUrl: string, body: Buffer, range: string): Promise<HttpResponse> {
-  return s.http.request({
-    url: sessionUrl, method: "PUT", trusted: true, who: WHO, logger: s.logger, maxAttempts: 1,
-    headers: { "content-range": range }, body, acceptStatus: () => true,
-  });
-}
-
-/** The byte count a 308's `Range: bytes=0-N` says is persisted. */
-function persistedBytes(res: HttpResponse): number {
-  const match = /bytes=0-(\d+)/.exec(String(res.headers.range ?? ""));
-  return match ? Number(match[1]) + 1 : 0;
-}
-
-async function cancelSession(s: GcsSession, sessionUrl: string): Promise<void> {
-  await s.http.request({
-    url: sessionUrl, method: "DELETE", trusted: true, who: WHO, logger: s.logger, maxAttempts: 2,
-    acceptStatus: () => true,
-  }).catch(() => undefined);
+  return sessionAddress(location, s.apiUrl, WHO);
 }
 
 interface ProblemContext {
