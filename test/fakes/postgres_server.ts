@@ -47,6 +47,18 @@ function owner(): { uid?: number; gid?: number } {
   throw new Error("running as root, and neither a postgres nor a nobody user exists to run PostgreSQL");
 }
 
+/**
+ * The run's temporary directories (nested when the suite runs files in workers) are root's: the
+ * cluster's owner may pass through them (search, not list) up to the first one anyone may.
+ */
+function letThrough(dir: string): void {
+  for (let d = path.resolve(dir); d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o7777;
+    if ((mode & 0o001) !== 0) { return; }
+    fs.chmodSync(d, mode | 0o711);
+  }
+}
+
 let started: Promise<PostgresServer> | undefined;
 let child: ChildProcess | undefined;
 let base: string | undefined;
@@ -64,11 +76,7 @@ async function start(): Promise<PostgresServer> {
   const bin = binDir();
   if (!bin) { throw new Error("PostgreSQL is not installed (Debian: apt-get install postgresql)"); }
   const who = owner();
-  if (who.uid !== undefined) {
-    // The run's temporary directory is root's: the cluster's owner may pass through it (not list it).
-    const mode = fs.statSync(os.tmpdir()).mode & 0o7777;
-    fs.chmodSync(os.tmpdir(), mode | 0o711);
-  }
+  if (who.uid !== undefined) { letThrough(os.tmpdir()); }
   base = fs.mkdtempSync(path.join(os.tmpdir(), "lis-pg-"));
   const user = "hub";
   const password = "pg-test-password-7f3a";
