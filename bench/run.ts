@@ -24,6 +24,7 @@ import { slackPart } from "./slack";
 import { smallPart } from "./small";
 import { startupPart } from "./startup";
 import { storagePart } from "./storage";
+import { bigqueryPart, postgresPart } from "./warehouse";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
@@ -31,11 +32,13 @@ const PARTS: Part[] = [
   loadPart, soakPart, drivePart, dropboxPart, sheetsPart,
   // Issue 19: the distance to the machine's limits, as ratios measured in one run.
   copySpeedPart, rowSpeedPart, burstPart, smallPart,
+  // Issue 29: write-back to warehouses.
+  postgresPart, bigqueryPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "ads", "storage",
   "load", "drive", "dropbox", "sheets",
-  "copyspeed", "rowspeed", "burst", "small"];
+  "copyspeed", "rowspeed", "burst", "small", "postgres", "bigquery"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
