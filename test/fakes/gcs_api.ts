@@ -5,10 +5,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import * as jwt from "jsonwebtoken";
-import * as net from "net";
-import * as os from "os";
 import * as path from "path";
+import { GoogleApiFake } from "./google_token";
 
 export interface GcsFault {
   /** Which chunk PUT (1-based, counting every PUT with data) fails. */
@@ -19,20 +17,13 @@ export interface GcsFault {
 
 export interface StoredObject { bucket: string; name: string; contentType?: string; file: string; size: number; }
 
-export class FakeGcs {
-  readonly server: http.Server;
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "lis-fake-gcs-"));
-  readonly keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  readonly clientEmail = "looker-hub@test-project.iam.gserviceaccount.com";
-  readonly projectId = "test-project";
+export class FakeGcs extends GoogleApiFake {
   buckets: string[] = ["alpha", "bravo", "charlie", "delta", "echo"];
   readonly objects = new Map<string, StoredObject>();
   readonly sessions = new Map<string, { bucket: string; name: string; contentType?: string; file: string; size: number;
     ifGenerationMatch?: string; }>();
-  /** Every bearer token the API saw (mints included) and every assertion's claims. */
+  /** Every bearer token the API saw (mints included). */
   readonly tokensSeen: string[] = [];
-  readonly assertions: any[] = [];
-  readonly minted = new Set<string>();
   readonly cancelled: string[] = [];
   /** Objects fetched through signed links. */
   readonly signedGets: string[] = [];
@@ -40,27 +31,8 @@ export class FakeGcs {
   fault?: GcsFault;
   /** Status of the next API call (after auth), e.g. 403, with a GCS-shaped error. */
   nextError?: { status: number; reason: string; message: string };
-  private sockets = new Set<net.Socket>();
 
-  constructor() {
-    this.server = http.createServer((req, res) => { this.handle(req, res).catch(() => res.destroy()); });
-    this.server.on("connection", (s) => { this.sockets.add(s); s.on("close", () => this.sockets.delete(s)); });
-  }
-
-  get privateKeyPem(): string { return this.keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(); }
-  get url(): string { return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`; }
-  get tokenUrl(): string { return `${this.url}/token`; }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) { s.destroy(); }
-    await new Promise((resolve) => this.server.close(resolve));
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
+  constructor() { super("lis-fake-gcs-"); }
 
   object(bucket: string, name: string): StoredObject | undefined { return this.objects.get(`${bucket}/${name}`); }
   bytes(bucket: string, name: string): Buffer | undefined {
@@ -77,7 +49,7 @@ export class FakeGcs {
     this.json(res, status, { error: { code: status, message, errors: [{ reason, message }] } });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
     if (url.pathname === "/token" && req.method === "POST") { return this.token(req, res); }
     if (req.method === "GET" && url.searchParams.has("X-Goog-Signature")) { return this.signedGet(url, req, res); }
@@ -111,18 +83,7 @@ export class FakeGcs {
   }
 
   private async token(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = new URLSearchParams(await readBody(req));
-    try {
-      const claims = jwt.verify(body.get("assertion") ?? "", this.keys.publicKey, {
-        algorithms: ["RS256"], audience: this.tokenUrl, issuer: this.clientEmail,
-      });
-      this.assertions.push(claims);
-    } catch (err) {
-      return this.json(res, 400, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
-    }
-    const token = `ya29.${crypto.randomBytes(12).toString("hex")}`;
-    this.minted.add(token);
-    this.json(res, 200, { access_token: token, expires_in: 3599, token_type: "Bearer" });
+    this.answerToken(await readBody(req), res);
   }
 
   /**

@@ -1,6 +1,7 @@
 // google_cloud_storage through the real app against the local fake of Google's token endpoint
 // and Cloud Storage's JSON API, which accepts only tokens minted from the test key.
 import { expect } from "chai";
+import * as crypto from "crypto";
 import { startDownloadServer } from "../../fakes/download_server";
 import { FakeGcs } from "../../fakes/gcs_api";
 import { TestApp } from "../../helpers/app";
@@ -86,9 +87,11 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
   });
 
   it("says what is wrong: the key, the bucket, the permission, the project", async () => {
-    const otherKey = new FakeGcs();
+    // Another key than the service account's (the Google fakes share one key per test process).
+    const otherKey = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
+      .export({ type: "pkcs8", format: "pem" }).toString();
     const wrong = await execute(hub.app, "google_cloud_storage", lookerRequest("query_csv_push",
-      { ...params, private_key: otherKey.privateKeyPem }, { bucket: "alpha" }));
+      { ...params, private_key: otherKey }, { bucket: "alpha" }));
     expect(wrong.looker.message).to.match(/^Google Cloud Storage refused the service account's key \(invalid_grant/);
     const noBucket = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", params, { bucket: "zulu" }));
