@@ -22,6 +22,7 @@ import { StorageSettings, storageSettings } from "./storage";
 import { actionWhitelistSetting, cipherMasterSetting } from "./official";
 import { MlSettings, mlSettings } from "./ml";
 import { MessagingSettings, messagingSettings } from "./messaging";
+import { WarehouseSettings, warehouseSettings } from "./warehouse";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -112,6 +113,8 @@ export interface Config {
   ml: MlSettings;
   /** Discord, Mattermost, Telegram, Opsgenie and Webex (src/config/messaging.ts). */
   messaging: MessagingSettings;
+  /** The write-back integrations (src/config/warehouse.ts). */
+  warehouse: WarehouseSettings;
   /** ACTION_WHITELIST: the only integrations offered; undefined offers all (src/config/official.ts). */
   actionWhitelist?: readonly string[];
   /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
@@ -291,6 +294,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     ads: adsSettings(env),
     ml: Object.freeze(mlSettings(env)),
     messaging: messagingSettings(env),
+    warehouse: Object.freeze(warehouseSettings(env)),
     actionWhitelist: actionWhitelistSetting(env),
     cipherMaster: cipherMasterSetting(env),
     vendorUrl: (name: string, publicDefault: string) => baseUrlSetting(env, name, publicDefault),

@@ -12,6 +12,7 @@ import { sageMakerTrainingIntegrations } from "./amazon_sagemaker/sagemaker_trai
 import { AmazonS3Integration } from "./amazon_s3/amazon_s3";
 import { AwsEc2StopInstanceIntegration } from "./aws_ec2/aws_ec2";
 import { AzureStorageIntegration } from "./azure_storage/azure_storage";
+import { BigQueryIntegration } from "./bigquery/bigquery";
 import { BrazeIntegration } from "./braze/braze";
 import { DataRobotIntegration } from "./datarobot/datarobot";
 import { DebugIntegration } from "./debug/debug";
@@ -125,6 +126,8 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
     new MattermostIntegration(http),
     new PostgresIntegration({ guard: http.guard, connectTimeoutMs: config.http.connectTimeoutMs,
       statementTimeoutMs: config.http.idleTimeoutMs }),
+    new BigQueryIntegration(http, { apiUrl: config.warehouse.bigqueryApiUrl, tokenUrl: config.google.oauthTokenUrl,
+      jobWaitMs: config.warehouse.bigqueryJobWaitMs, pollMs: config.warehouse.bigqueryPollMs }),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];

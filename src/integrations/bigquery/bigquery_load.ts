@@ -1,0 +1,129 @@
+// One delivery as one BigQuery load job: the job resource (destination, write and create
+// dispositions from the write mode, the schema from the fields), the rows as newline-delimited
+// JSON streamed through the resumable upload a chunk at a time, then the job followed until
+// BigQuery says DONE. A load job is atomic: on any bad row (maxBadRecords 0) nothing is written.
+import * as crypto from "crypto";
+import { Readable } from "stream";
+import type { ColumnType, WarehouseColumn } from "../../families/warehouse/warehouse_columns";
+import type { WarehouseRows } from "../../families/warehouse/warehouse_rows";
+import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_values";
+import type { WriteMode } from "../../families/warehouse/write_target";
+import { UserError } from "../../lib/errors";
+import { uploadResumable } from "../../lib/google_resumable";
+import { abortableSleep } from "../../lib/abort_scope";
+import { BigQuerySession, bigqueryFailure, getJob, openLoadSession, WHO } from "./bigquery_api";
+
+const BIGQUERY_TYPES: Record<ColumnType, string> = {
+  integer: "INTEGER", number: "FLOAT", boolean: "BOOLEAN", date: "DATE", timestamp: "DATETIME", string: "STRING",
+};
+
+/** A field name as a BigQuery column: letters, digits and underscores, not starting with a digit. */
+export function bigqueryColumnName(field: string): string {
+  const name = field.replace(/[^A-Za-z0-9_]/g, "_");
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+function jsonValue(value: WarehouseValue, type: ColumnType): string {
+  if (value === null || typeof value === "boolean") { return String(value); }
+  if ((type === "integer" || type === "number") && JSON_NUMBER.test(value)) { return value; }
+  // DATETIME takes microseconds at most.
+  if (type === "timestamp") { return JSON.stringify(value.replace(/(\.\d{6})\d+$/, "$1")); }
+  return JSON.stringify(value);
+}
+
+/** The rows as newline-delimited JSON, a buffer per batch. */
+async function* ndjson(rows: WarehouseRows): AsyncGenerator<Buffer> {
+  const keys = rows.columns.map((c) => `${JSON.stringify(c.name)}:`);
+  const types = rows.columns.map((c) => c.type);
+  for await (const batch of rows.batches) {
+    let text = "";
+    for (const row of batch) {
+      text += `{${row.map((v, i) => keys[i] + jsonValue(v, types[i])).join(",")}}\n`;
+    }
+    yield Buffer.from(text);
+  }
+}
+
+export interface LoadTarget {
+  dataset: string;
+  table: string;
+  mode: WriteMode;
+}
+
+/** The load job resource for jobs.insert. */
+export function loadJob(project: string, target: LoadTarget, columns: WarehouseColumn[]): unknown {
+  const schema = { fields: columns.map((c) => ({ name: c.name, type: BIGQUERY_TYPES[c.type], mode: "NULLABLE" })) };
+  return {
+    jobReference: { projectId: project, jobId: `looker_${crypto.randomUUID().replace(/-/g, "_")}` },
+    configuration: { load: {
+      destinationTable: { projectId: project, datasetId: target.dataset, tableId: target.table },
+      sourceFormat: "NEWLINE_DELIMITED_JSON", maxBadRecords: 0,
+      writeDisposition: target.mode === "replace" ? "WRITE_TRUNCATE" : "WRITE_APPEND",
+      createDisposition: target.mode === "append" ? "CREATE_NEVER" : "CREATE_IF_NEEDED",
+      // Append writes into the table as it is, with its own types; create and replace make it from the fields.
+      ...(target.mode === "append" ? {} : { schema }),
+    } },
+  };
+}
+
+export interface LoadSettings {
+  /** How long the job is followed (BIGQUERY_JOB_WAIT_SECONDS). */
+  waitMs: number;
+  /** The longest pause between two looks (BIGQUERY_POLL_SECONDS). */
+  pollMs: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  signal?: AbortSignal;
+}
+
+/** The error a finished job reports, with BigQuery's own reason; the log gets it without BigQuery's words. */
+function jobFailure(status: any, where: string): Error {
+  const errors: Array<{ reason?: string; message?: string }> = Array.isArray(status.errors) ? status.errors : [];
+  const result = status.errorResult ?? errors[0] ?? {};
+  const reason = String(result.reason ?? "unknown");
+  // The most telling of BigQuery's errors: the one that names the row or the field, else the result's.
+  const detail = errors.find((e) => /position \d+|No such field|Could not convert|Provided Schema|Not found/i
+    .test(String(e.message))) ?? result;
+  const words = String(detail.message ?? "").replace(/\s+/g, " ").slice(0, 400);
+  const nothing = "Nothing was written: the table is as it was.";
+  const fix = reason === "notFound" ? " Check the dataset and table, or pick \"Create if missing\" or \"Replace\"."
+    : reason === "accessDenied" ? " The service account needs BigQuery Data Editor on the dataset." : "";
+  return new RowError(`BigQuery's load job into ${where} failed (${reason}): ${words} ${nothing}${fix}`,
+    `BigQuery's load job into ${where} failed (${reason}; BigQuery's words went to Looker only). ${nothing}`);
+}
+
+/** Loads the rows; answers the rows BigQuery wrote. */
+export async function loadRows(s: BigQuerySession, target: LoadTarget, rows: WarehouseRows, settings: LoadSettings):
+    Promise<number> {
+  const where = `${s.project}.${target.dataset}.${target.table}`;
+  const sessionUrl = await openLoadSession(s, loadJob(s.project, target, rows.columns));
+  const { last } = await uploadResumable({
+    http: s.http, logger: s.logger, who: WHO, sessionUrl, body: Readable.from(ndjson(rows), { objectMode: false }),
+    maxAttempts: settings.maxAttempts, retryBaseDelayMs: settings.retryBaseDelayMs,
+    refused: (res) => bigqueryFailure(res, `load into ${where}`),
+  });
+  let job: any;
+  try { job = last.json(); } catch { job = {}; }
+  const jobId = job?.jobReference?.jobId;
+  if (typeof jobId !== "string") {
+    throw new UserError("BigQuery took the rows but answered without the load job's id, so whether they were " +
+      `written is unknown. Look at ${where} before sending again.`);
+  }
+  const until = Date.now() + settings.waitMs;
+  let pause = Math.min(250, settings.pollMs);
+  while (job?.status?.state !== "DONE") {
+    if (Date.now() + pause > until) {
+      throw new UserError(`BigQuery's load job ${jobId} into ${where} was still running after ` +
+        `${Math.round(settings.waitMs / 1000)} s. It goes on by itself: see it in the BigQuery console (Job history) ` +
+        "before sending again, so the rows are not loaded twice.");
+    }
+    await abortableSleep(pause, settings.signal);
+    pause = Math.min(pause * 2, settings.pollMs);
+    job = await getJob(s, jobId, job?.jobReference?.location);
+  }
+  if (job.status.errorResult) { throw jobFailure(job.status, where); }
+  const written = Number(job.statistics?.load?.outputRows);
+  return Number.isFinite(written) ? written : rows.count;
+}
