@@ -3,6 +3,7 @@
 // problem, a plain-http server behind an https URL) and what the person can do about it. The
 // shared HTTP client and the SDK-based clients (object stores, SFTP, SMTP, Slack) all ask here,
 // so the same fault reads the same everywhere and none reaches Looker as "internal error".
+import { RetryableError, UserError } from "./errors";
 
 export type NetworkFailureKind =
   | "refused" | "reset" | "timeout" | "unreachable" | "dns" | "dns_temporary"
@@ -143,7 +144,23 @@ export function networkMessage(who: string, found: NetworkFailure, attempts = 1)
   const tries = attempts > 1 ? ` (tried ${attempts} times)` : "";
   const later = found.transient ? " It may be down or busy; try again later." : "";
   const fix = found.fix ? ` ${found.fix}` : "";
-  const reached = found.kind.startsWith("certificate") || found.kind === "tls" ? "could not be reached safely"
+  const reached = isTlsFailure(found) ? "could not be reached safely"
     : "could not be reached";
   return `${who} ${reached}: ${found.what}${tries}.${later}${fix}`;
+}
+
+/**
+ * `err` as the hub's error when it is a network or TLS failure (a RetryableError when another try
+ * may work, else a UserError), worded by `networkMessage`; undefined for any other error.
+ */
+export function networkError(err: unknown, who: string, attempts = 1): UserError | undefined {
+  const found = networkFailure(err);
+  if (!found) { return undefined; }
+  const message = networkMessage(who, found, attempts);
+  return found.transient ? new RetryableError(message) : new UserError(message);
+}
+
+/** True for the failures of the secure connection itself (certificates, TLS on the wrong port). */
+export function isTlsFailure(found: NetworkFailure): boolean {
+  return found.kind.startsWith("certificate") || found.kind === "tls";
 }

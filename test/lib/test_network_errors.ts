@@ -10,16 +10,8 @@ import * as path from "path";
 import { HttpConnectionError, HttpUnavailableError } from "../../src/lib/http_errors";
 import { networkFailure, networkMessage } from "../../src/lib/network_errors";
 import { startPlainServerForHttps, startTlsServer, TLS_FIXTURES, TlsServer } from "../fakes/tls_servers";
+import { failureOf } from "../helpers/failure";
 import { testHttpClient } from "../helpers/http";
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 /** The error Node's own https client ends in for `url`, trusting the test authority. */
 function nodeErrorTrusting(url: string): Promise<Error> {

@@ -2,11 +2,14 @@
 // the server said (its reply line, cleaned), and what to do. Temporary failures (4xx replies, a
 // dropped or silent connection) are retryable errors; the rest are for the admin or user to fix.
 import { RetryableError, UserError } from "../../lib/errors";
+import { isTlsFailure, NetworkFailure, networkFailure } from "../../lib/network_errors";
 
 export interface SmtpErrorContext {
   /** host:port of the relay. */
   server: string;
   timeoutSeconds: number;
+  /** Whether the URL is smtps:// (TLS from the first byte). */
+  secure?: boolean;
 }
 
 interface NodemailerError extends Error {
@@ -29,7 +32,21 @@ function said(reply: string | undefined): string {
   return text ? ` (it said "${text}")` : "";
 }
 
-const CERT_PROBLEM = /certificate|self[- ]signed|unable to verify|unable to get local issuer|altname|CERT_/i;
+const PRIVATE_CA_FIX = "If the relay uses a certificate from a private CA, ask your Looker admin to paste that CA's " +
+  "PEM into the Email action's SMTP CA Certificate setting (or set SMTP_CA_CERTIFICATE for the hub-wide SMTP_URL).";
+
+/** A failure of the secure connection (network_errors.ts's table), worded for a relay. */
+function tlsProblem(server: string, found: NetworkFailure): UserError {
+  if (found.kind === "tls" && /speak https/.test(found.what)) {
+    return new UserError(`${server} does not speak TLS on that port (a plain SMTP port?). Use smtps:// only for a ` +
+      "port that is TLS from the first byte (465); for 587 or 25 use smtp://, which upgrades with STARTTLS.");
+  }
+  if (found.kind === "tls") {
+    return new UserError(`${server} could not set up a secure (TLS) connection. ${found.fix}`);
+  }
+  const fix = found.kind === "certificate_untrusted" || found.kind === "certificate" ? PRIVATE_CA_FIX : found.fix;
+  return new UserError(`${server}'s TLS certificate could not be verified: ${found.what}. ${fix}`);
+}
 
 /** Maps a nodemailer failure to a UserError or RetryableError; anything unknown is rethrown as is. */
 export function explainSmtpError(err: unknown, context: SmtpErrorContext): Error {
@@ -39,10 +56,9 @@ export function explainSmtpError(err: unknown, context: SmtpErrorContext): Error
   const temporary = typeof e.responseCode === "number" && e.responseCode >= 400 && e.responseCode < 500;
   const fail = (message: string) =>
     temporary ? new RetryableError(`${message} Try again later.`) : new UserError(message);
-  if (CERT_PROBLEM.test(e.message) && (e.code === "ESOCKET" || e.code === "ETLS" || e.code === "ECONNECTION")) {
-    return new UserError(`${server}'s TLS certificate could not be verified (${cleanReply(e.message)}). If the ` +
-      "relay uses a certificate from a private CA, ask your Looker admin to paste that CA's PEM into the " +
-      "Email action's SMTP CA Certificate setting.");
+  const found = networkFailure(e);
+  if (found && isTlsFailure(found)) {
+    return tlsProblem(server, found);
   }
   switch (e.code) {
     case "EAUTH":
@@ -60,10 +76,15 @@ export function explainSmtpError(err: unknown, context: SmtpErrorContext): Error
     case "EMESSAGE":
       return fail(`${server} refused the message${said(e.response)}. If it mentions size, the relay's limit is ` +
         "lower than the hub's: ask your admin to lower EMAIL_MAX_ATTACHMENT_BYTES.");
-    case "ETIMEDOUT":
+    case "ETIMEDOUT": {
+      const greeting = e.command === "CONN" && /greeting/i.test(e.message);
+      // A TLS-only port (465) waits for a TLS hello and never greets a plain smtp:// client.
+      const tlsPort = greeting && context.secure === false ? " If the port is a TLS-only one (465), the URL must " +
+        "start with smtps://." : "";
       return new RetryableError(`${server} did not answer within ${context.timeoutSeconds} seconds ` +
-        `(${e.command === "CONN" && /greeting/i.test(e.message) ? "no greeting" : "it went silent"}). ` +
-        "It may be down or busy; try again later, or ask your admin to check the SMTP URL and port.");
+        `(${greeting ? "no greeting" : "it went silent"}). ` +
+        `It may be down or busy; try again later, or ask your admin to check the SMTP URL and port.${tlsPort}`);
+    }
     case "ECONNECTION":
     case "ESOCKET": {
       const refused = e.originalCode === "ECONNREFUSED" || /ECONNREFUSED/.test(e.message);

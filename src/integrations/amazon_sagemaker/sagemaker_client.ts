@@ -5,7 +5,7 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { HttpSettings } from "../../config";
 import { awsClientOptions } from "../../lib/aws_client_options";
 import { RetryableError, UserError } from "../../lib/errors";
-import { networkProblem } from "../../lib/object_stores/store_errors";
+import { networkError, networkFailure } from "../../lib/network_errors";
 
 export interface AwsKeys {
   accessKeyId: string;
@@ -46,8 +46,11 @@ const WHO = "Amazon SageMaker";
 /** SageMaker's refusal of `doing` ("creating the training job") as a sentence. */
 export function sageMakerProblem(err: unknown, doing: string): UserError {
   if (err instanceof UserError) { return err; }
+  // A certificate problem or a name that does not resolve: said as every client says it.
+  const found = networkFailure(err);
+  if (found && !found.transient) { return networkError(err, WHO)!; }
   // A network failure (refused, cut, silent): worded for this call, not for an upload.
-  if (networkProblem(err, WHO)) {
+  if (found) {
     return new RetryableError(`${WHO} could not be reached or stopped answering while ${doing}, even after retries. ` +
       "Try again later.");
   }

@@ -79,7 +79,8 @@ export class EmailIntegration extends Integration {
     const nodemailer = await import("nodemailer");
     const transport = nodemailer.createTransport(
       await transportOptions(target, connection, { guard: this.options.guard, timeoutMs }));
-    const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000) };
+    const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000),
+      secure: connection.secure };
     try {
       if (request.isTest) {
         await transport.verify().catch((err) => { throw explainSmtpError(err, context); });

@@ -8,6 +8,7 @@ import { pipeline } from "stream/promises";
 import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
 import { RetryableError, UserError } from "../../lib/errors";
 import { Logger } from "../../lib/logger";
+import { networkError, networkFailure } from "../../lib/network_errors";
 import { countBytes } from "../../lib/object_stores/store_errors";
 import { hostKeyFingerprint } from "./sftp_address";
 import { SftpFileWriter } from "./sftp_writer";
@@ -188,16 +189,20 @@ function connectProblem(err: unknown, target?: SftpTarget): UserError {
     return new RetryableError("The SFTP server in \"Address\" did not answer in time. Check the address and port, " +
       "and that the server lets this hub connect.");
   }
-  if (e.code === "ECONNREFUSED") {
-    return new RetryableError("The SFTP server in \"Address\" refused the connection: nothing listens on that port.");
+  // An HTTP or TLS server on that port (or one that turns this hub away) closes before the SSH handshake.
+  if (e.level === "protocol" && /before handshake/i.test(e.message ?? "")) {
+    return new UserError("The server in \"Address\" closed the connection before the SSH handshake: it may not " +
+      "speak SSH on that port, or it turned this hub away. Check the port in the address (22 unless the server " +
+      "says otherwise) and that the server lets this hub connect.");
   }
-  if (e.code === "ENOTFOUND") {
-    return new UserError("The host in \"Address\" could not be found. Check the address.");
-  }
-  if (e.code === "ECONNRESET" || e.code === "EPIPE" || /closed|reset|No response/i.test(e.message ?? "")) {
+  const found = networkFailure(err);
+  if (found?.kind === "reset" || /closed|No response/i.test(e.message ?? "")) {
     return new RetryableError("The connection to the SFTP server in \"Address\" was cut before the file was " +
       "complete; nothing was written under the file's name. Try again later.");
   }
+  // Refused, unreachable, a name that does not resolve: the same words as every other client.
+  const network = networkError(err, "The SFTP server in \"Address\"");
+  if (network) { return network; }
   // ssh2's own words may quote the host: only its error code is passed on.
   const said = /^[A-Z_]+$/.test(String(e.code ?? "")) ? ` (${e.code})` : "";
   return new UserError(`The SFTP connection to the server in "Address" failed${said}. ` +

@@ -4,6 +4,7 @@
 import { ErrorCode, LogLevel, Logger as SlackLogger, WebClient } from "@slack/web-api";
 import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 import { Logger } from "../../lib/logger";
+import { networkFailure } from "../../lib/network_errors";
 
 export interface SlackApiOptions {
   /** Base URL of the Web API, ending in a slash. */
@@ -37,7 +38,7 @@ export class SlackCallError extends Error {
     readonly method: string,
     /** Slack's error code (`not_in_channel`, ...) for platform errors. */
     readonly code?: string,
-    readonly details: { needed?: string; status?: number; retryAfter?: number; cause?: string } = {},
+    readonly details: { needed?: string; status?: number; retryAfter?: number; cause?: string; fix?: string } = {},
   ) {
     super(`Slack ${method} failed: ${code ?? kind}`);
     this.name = "SlackCallError";
@@ -122,20 +123,22 @@ export class SlackApi {
 const SLACK_CODE = /^[a-z][a-z0-9_]{0,79}$/;
 
 /** Why a request got no usable answer, in words (never the URL, which the library puts in messages). */
-function networkCause(original: { code?: string; message?: string } | undefined): string {
+function networkCause(original: { code?: string; message?: string } | undefined): { cause: string; fix?: string } {
   const code = original?.code ?? "";
   const message = original?.message ?? "";
-  if (/maxContentLength/i.test(message)) { return "its answer was far longer than any Web API answer"; }
-  if (code === "ERR_CANCELED" || /aborted|canceled/i.test(message)) { return "the call took longer than allowed"; }
+  if (/maxContentLength/i.test(message)) { return { cause: "its answer was far longer than any Web API answer" }; }
+  if (code === "ERR_CANCELED" || /aborted|canceled/i.test(message)) {
+    return { cause: "the call took longer than allowed" };
+  }
+  // axios names its own timeout ECONNABORTED, which is a reset elsewhere.
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) {
-    return "it stopped answering";
+    return { cause: "it stopped answering" };
   }
-  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(message)) {
-    return "the connection was closed unexpectedly";
-  }
-  if (code === "ECONNREFUSED") { return "the connection was refused"; }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") { return "its name could not be resolved"; }
-  return "the connection failed";
+  // Certificates, refused, reset, names: the same table as every other client (network_errors.ts).
+  const found = networkFailure(original);
+  // A fix only for what waiting does not mend (a certificate, https on a plain-http port, no such name).
+  if (found) { return { cause: found.what, fix: found.transient ? undefined : found.fix || undefined }; }
+  return { cause: "the connection failed" };
 }
 
 function toCallError(err: unknown, method: string): SlackCallError {
@@ -160,5 +163,5 @@ function toCallError(err: unknown, method: string): SlackCallError {
   if (/Retry header did not contain a valid timeout/.test(e?.message ?? "")) {
     return new SlackCallError("rate_limited", method, "ratelimited");
   }
-  return new SlackCallError("network", method, undefined, { cause: networkCause(e?.original ?? e) });
+  return new SlackCallError("network", method, undefined, networkCause(e?.original ?? e));
 }

@@ -47,10 +47,16 @@ export function explainSlackError(err: unknown, context: ErrorContext = {}): unk
     case "http":
       return new RetryableError(`Slack answered HTTP ${err.details.status ?? "error"} to ${err.method}; ` +
         "it may be having trouble. Try again later; if it persists, check https://status.slack.com.");
-    case "network":
-      return new RetryableError(`The integration service could not reach Slack's API (${err.method}` +
-        `${err.details.cause ? `: ${err.details.cause}` : ""}). Try again later; if it persists, ask your Looker ` +
+    case "network": {
+      const reached = `The integration service could not reach Slack's API (${err.method}` +
+        `${err.details.cause ? `: ${err.details.cause}` : ""}).`;
+      // A certificate or a wrong scheme does not pass by waiting: it is the admin's to fix, at SLACK_API_URL.
+      if (err.details.fix) {
+        return new UserError(`${reached} ${err.details.fix} Ask your Looker admin to check SLACK_API_URL.`);
+      }
+      return new RetryableError(`${reached} Try again later; if it persists, ask your Looker ` +
         "admin to check the service's network access and SLACK_API_URL.");
+    }
     case "invalid_answer":
       return new RetryableError(`Slack's API answered ${err.method} with something that is not a Slack answer; ` +
         "a proxy or an outage page may be in the way. Try again later; if it persists, ask your Looker admin to " +

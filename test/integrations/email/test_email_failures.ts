@@ -39,7 +39,8 @@ describe("email integration: failures and settings", () => {
     const answer = await execute(hubWith().app, "email", big(admin(`smtp://127.0.0.1:${silent.port}`)));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.equal(`The SMTP server 127.0.0.1:${silent.port} did not answer within 1 ` +
-      "seconds (no greeting). It may be down or busy; try again later, or ask your admin to check the SMTP URL and port.");
+      "seconds (no greeting). It may be down or busy; try again later, or ask your admin to check the SMTP URL and port. " +
+      "If the port is a TLS-only one (465), the URL must start with smtps://.");
   });
 
   it("reports a server that stalls mid-message", async () => {
