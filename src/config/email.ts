@@ -13,6 +13,8 @@ export interface EmailSettings {
   smtpCaCertificate?: string;
   /** SMTP_TIMEOUT_SECONDS: connecting, the greeting, and any silence of an SMTP conversation. */
   smtpTimeoutMs: number;
+  /** HTTP_TOTAL_TIMEOUT_SECONDS: the longest one SMTP conversation may take, the message included. */
+  smtpTotalTimeoutMs: number;
   /** EMAIL_MAX_ATTACHMENT_BYTES: larger files are sent as a link (or refused without a link store). */
   maxAttachmentBytes: number;
   /** SENDGRID_API_URL: SendGrid's Web API base, ending in a slash. */
@@ -57,6 +59,7 @@ export function emailSettings(env: Env): EmailSettings {
     from: first(env, "EMAIL_FROM"),
     smtpCaCertificate: pemSetting(env, "SMTP_CA_CERTIFICATE"),
     smtpTimeoutMs: secondsSetting(env, "SMTP_TIMEOUT_SECONDS", 60) * 1000,
+    smtpTotalTimeoutMs: secondsSetting(env, "HTTP_TOTAL_TIMEOUT_SECONDS", 900) * 1000,
     maxAttachmentBytes: sizeSetting(env, "EMAIL_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
     sendgridApiUrl: baseUrlSetting(env, "SENDGRID_API_URL", "https://api.sendgrid.com"),
     linkStore: linkStoreSettings(env),

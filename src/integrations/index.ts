@@ -114,7 +114,7 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
     new DigitalOceanObjectStorageIntegration({ ...s3, endpointTemplate: config.storage.spacesEndpoint }),
     new GoogleCloudStorageIntegration(http, { apiUrl: config.storage.gcsApiUrl,
       tokenUrl: config.google.oauthTokenUrl }),
-    new SftpIntegration(http.guard, config.http.connectTimeoutMs * 2),
+    new SftpIntegration(http.guard, config.http.connectTimeoutMs * 2, config.http.totalTimeoutMs),
     new DataRobotIntegration(http, { url: config.ml.dataRobotUrl, waitMs: config.ml.dataRobotWaitMs,
       pollMs: config.ml.dataRobotPollMs }),
     new SageMakerInferIntegration(sagemaker),

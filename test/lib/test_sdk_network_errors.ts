@@ -14,6 +14,7 @@ import { SlackApi } from "../../src/integrations/slack/slack_api";
 import { explainSlackError } from "../../src/integrations/slack/slack_errors";
 import { sftpUpload } from "../../src/integrations/sftp/sftp_upload";
 import { AZURITE_KEY } from "../fakes/azurite";
+import { explainSmtpError } from "../../src/families/mail/smtp_errors";
 import { SmtpTestServer } from "../fakes/smtp_server";
 import { startPlainServerForHttps, startTlsServer, TlsServer } from "../fakes/tls_servers";
 import { failureOf } from "../helpers/failure";
@@ -128,9 +129,15 @@ describe("network and TLS faults through the SDK-based clients", function () {
       try {
         const wrongTls = await send(`smtps://u:p@${plainSmtp.address}`);
         expect(wrongTls.message).to.match(/does not speak TLS on that port.*for 587 or 25 use smtp:\/\//);
+        // A TLS-only port never greets a plain client: a timeout (nodemailer's greeting or socket timer,
+        // whichever fires first); the greeting's one says which scheme to use (explainSmtpError below).
         const noTls = await send(`smtp://u:p@${tlsOnly.address}`);
         expect(noTls.success).to.equal(false);
-        expect(noTls.message).to.match(/no greeting.*TLS-only one \(465\), the URL must start with smtps:\/\//);
+        expect(noTls.message, noTls.message).to.match(/did not answer within 1 seconds/);
+        const greeting = explainSmtpError(Object.assign(new Error("Greeting never received"),
+          { code: "ETIMEDOUT", command: "CONN" }), { server: "smtp.example.com:465", timeoutSeconds: 60,
+          totalSeconds: 900, secure: false });
+        expect(greeting.message).to.match(/no greeting.*TLS-only one \(465\), the URL must start with smtps:\/\//);
       } finally {
         await plainSmtp.stop();
         await tlsOnly.stop();

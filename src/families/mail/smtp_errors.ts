@@ -8,6 +8,8 @@ export interface SmtpErrorContext {
   /** host:port of the relay. */
   server: string;
   timeoutSeconds: number;
+  /** HTTP_TOTAL_TIMEOUT_SECONDS: the longest one conversation may take. */
+  totalSeconds: number;
   /** Whether the URL is smtps:// (TLS from the first byte). */
   secure?: boolean;
 }
@@ -50,9 +52,15 @@ function tlsProblem(server: string, found: NetworkFailure): UserError {
 
 /** Maps a nodemailer failure to a UserError or RetryableError; anything unknown is rethrown as is. */
 export function explainSmtpError(err: unknown, context: SmtpErrorContext): Error {
-  const e = err as NodemailerError;
-  if (!e || typeof e !== "object" || typeof e.code !== "string") { return err as Error; }
+  // An aborted send carries why: the conversation's deadline, or the delivery's end (Looker hung up).
+  const e = ((err as NodemailerError)?.code === "EABORT" ? (err as { cause?: unknown }).cause : err) as NodemailerError;
+  if (!e || typeof e !== "object" || typeof e.code !== "string") { return e as Error; }
   const server = `The SMTP server ${context.server}`;
+  if (e.code === "total_timeout") {
+    return new RetryableError(`${server} did not finish the conversation within ${context.totalSeconds} ` +
+      "seconds the hub allows (HTTP_TOTAL_TIMEOUT_SECONDS): it answered too slowly, so the email was not confirmed " +
+      "as sent. Try again later; if it keeps happening, ask your admin to check the relay.");
+  }
   const temporary = typeof e.responseCode === "number" && e.responseCode >= 400 && e.responseCode < 500;
   const fail = (message: string) =>
     temporary ? new RetryableError(`${message} Try again later.`) : new UserError(message);

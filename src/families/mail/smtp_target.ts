@@ -105,7 +105,9 @@ export async function transportOptions(target: SmtpTarget, connection: SmtpConne
     },
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
-    socketTimeout: settings.timeoutMs,
+    // A little longer than the greeting's: a server that never greets is then said to be one (both
+    // timers start with the connection, and the socket's used to win the race now and then).
+    socketTimeout: settings.timeoutMs + 500,
     dnsTimeout: settings.timeoutMs,
     disableFileAccess: true,
     disableUrlAccess: true,

@@ -8,6 +8,8 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   ALL_FORMATS, DownloadSetting, Format, Formatting, iconBeside, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
+import { onAbort } from "../../lib/abort_scope";
+import { Deadline, deadline } from "../../lib/deadline";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
 import { formatAddress, parseSender } from "../../families/mail/mail_addresses";
@@ -79,11 +81,16 @@ export class EmailIntegration extends Integration {
     const nodemailer = await import("nodemailer");
     const transport = nodemailer.createTransport(
       await transportOptions(target, connection, { guard: this.options.guard, timeoutMs }));
+    const totalMs = this.options.settings.smtpTotalTimeoutMs;
     const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000),
-      secure: connection.secure };
+      totalSeconds: Math.round(totalMs / 1000), secure: connection.secure };
+    // The whole conversation has a deadline: nodemailer's own timeouts catch only silence, and a relay
+    // answering a byte a second is never silent. The deadline also ends with the delivery (Looker gone).
+    const limit = deadline(totalMs);
     try {
       if (request.isTest) {
-        await transport.verify().catch((err) => { throw explainSmtpError(err, context); });
+        // verify() takes no signal: the answer goes at the deadline (the relay's socket ends with its silence).
+        await bounded(transport.verify(), limit).catch((err) => { throw explainSmtpError(err, context); });
         return ActionResponse.ok(`Connected to the SMTP server ${context.server}.`);
       }
       const from = this.sender(request);
@@ -99,7 +106,7 @@ export class EmailIntegration extends Integration {
         const info = await transport.sendMail({
           from: formatAddress(from), to: headers.to.map(formatAddress), cc: headers.cc.map(formatAddress),
           subject: headers.subject, text: content.text, html: content.html,
-          attachments: await attachments(prepared.file),
+          attachments: await attachments(prepared.file), signal: limit.signal,
         }).catch((err) => { throw explainSmtpError(err, context); });
         refuseIfPartlyRejected(info.rejected, headers, connection);
         request.logger.info("email sent", { bytes: prepared.file.kind === "none" ? 0 : prepared.file.size });
@@ -108,6 +115,7 @@ export class EmailIntegration extends Integration {
         await prepared.dispose();
       }
     } finally {
+      limit.clear();
       transport.close();
     }
   }
@@ -152,4 +160,12 @@ function refuseIfPartlyRejected(rejected: unknown, headers: MailHeaders, connect
   const got = [...headers.to, ...headers.cc].map((a) => a.email).filter((e) => !list.includes(e));
   throw new UserError(`The SMTP server ${describeSmtp(connection)} refused ${list.join(", ")}; the email went ` +
     `only to ${got.join(", ")}. Check the refused addresses.`);
+}
+
+/** `work`, or the deadline's reason as soon as it passes (for calls that take no signal). */
+function bounded<T>(work: Promise<T>, limit: Deadline): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = onAbort(limit.signal, reject);
+    work.then(resolve, reject).finally(stop);
+  });
 }

@@ -44,7 +44,11 @@ export class SftpIntegration extends FileIntegration {
     required: false, sensitive: false,
   }];
 
-  constructor(private readonly guard: UrlGuard, private readonly timeoutMs = 20_000) { super(); }
+  constructor(
+    private readonly guard: UrlGuard, private readonly timeoutMs = 20_000,
+    /** The longest the server may sit on one request once connected (HTTP_TOTAL_TIMEOUT_SECONDS). */
+    private readonly totalTimeoutMs = 900_000,
+  ) { super(); }
 
   async form(): Promise<ActionForm> { return new ActionForm(FIELDS); }
 
@@ -67,6 +71,7 @@ export class SftpIntegration extends FileIntegration {
       address: connectTo, port: address.port, directory: address.directory,
       fileName: file.name, username: (request.formParams.username ?? "").trim(), password, privateKey,
       fingerprint: fingerprint ? normaliseFingerprint(fingerprint) : undefined, timeoutMs: this.timeoutMs,
+      totalTimeoutMs: this.totalTimeoutMs,
     }, file.stream, request.logger);
     const port = address.port === 22 ? "" : `:${address.port}`;
     return ActionResponse.ok(wroteMessage(bytes, `sftp://${address.host}${port}${path.startsWith("/") ? "" : "/~/"}${path}`));

@@ -7,7 +7,9 @@ import { Readable } from "stream";
 import { pipeline } from "stream/promises";
 import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
 import { RetryableError, UserError } from "../../lib/errors";
+import { currentSignal } from "../../lib/abort_scope";
 import { Logger } from "../../lib/logger";
+import { watchdog } from "../../lib/object_stores/watchdog";
 import { networkError, networkFailure } from "../../lib/network_errors";
 import { countBytes } from "../../lib/object_stores/store_errors";
 import { hostKeyFingerprint } from "./sftp_address";
@@ -25,6 +27,8 @@ export interface SftpTarget {
   /** `SHA256:...`: the only host key accepted, when set. */
   fingerprint?: string;
   timeoutMs?: number;
+  /** Longest wait for the answer to any request once connected (HTTP_TOTAL_TIMEOUT_SECONDS); default 15 minutes. */
+  totalTimeoutMs?: number;
 }
 
 // SFTP status codes (draft-ietf-secsh-filexfer-02).
@@ -63,24 +67,32 @@ export async function sftpUpload(
   }
   const finalPath = `${target.directory}${target.fileName}`;
   const tempPath = `${target.directory}.${target.fileName}.${crypto.randomBytes(6).toString("hex")}.part`;
+  // Every SFTP request must be answered within the deadline (ssh2 has no timeout once connected, and
+  // its keep-alives pass while a server sits on a request); the delivery's end stops it too.
+  const limitMs = target.totalTimeoutMs ?? 900_000;
+  const dog = watchdog(limitMs, () => tooSlow(limitMs), currentSignal());
+  dog.signal.addEventListener("abort", () => client.destroy(), { once: true });
   let sftp: SFTPWrapper | undefined;
   try {
-    sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => e ? reject(e) : resolve(s)));
+    sftp = await dog.guard(new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((e, s) => e ? reject(e) : resolve(s))));
+    dog.kick();
     const counted = countBytes(body);
     try {
-      await write(client, sftp, tempPath, counted.stream);
+      await dog.guard(write(client, sftp, tempPath, counted.stream, () => dog.kick()));
     } catch (err) {
       throw counted.sourceError() ?? await writeProblem(sftp, err, target.directory);
     }
-    await replace(sftp, tempPath, finalPath)
-      .catch((err) => { throw fileProblem(err, "rename"); });
+    await dog.guard(replace(sftp, tempPath, finalPath))
+      .catch((err) => { throw err instanceof UserError ? err : fileProblem(err, "rename"); });
     logger?.debug("sftp file written", { bytes: counted.bytes() });
     return { bytes: counted.bytes(), path: finalPath };
   } catch (err) {
-    if (sftp && !closed) { await removeQuietly(sftp, tempPath); }
+    if (sftp && !closed && !dog.signal.aborted) { await removeQuietly(sftp, tempPath); }
     if (err instanceof UserError) { throw err; }
     throw connectProblem(err, target);
   } finally {
+    dog.stop();
     client.end();
   }
 }
@@ -101,17 +113,32 @@ function removeQuietly(sftp: SFTPWrapper, path: string): Promise<void> {
 function connect(client: Client, config: ConnectConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     client.once("ready", () => resolve());
-    client.once("error", reject);
+    // ssh2 may emit more than one error (a timeout, then the lost connection): each must have a listener.
+    client.on("error", reject);
     client.once("close", () => reject(Object.assign(new Error("connection closed"), { code: "ECONNRESET" })));
     client.connect(config);
   });
 }
 
-/** Writes `source` to a new file at `path`, many requests in flight; fails when the connection closes. */
-async function write(client: Client, sftp: SFTPWrapper, path: string, source: Readable): Promise<void> {
+/** The server sat on a request past the deadline. */
+function tooSlow(ms: number): RetryableError {
+  return new RetryableError(`The SFTP server in "Address" did not answer a request within ${Math.round(ms / 1000)} ` +
+    "seconds, the time the hub allows (HTTP_TOTAL_TIMEOUT_SECONDS), so the connection was closed. Nothing was " +
+    "written under the file's name (a temporary .part file may remain in the folder). Try again later.");
+}
+
+/**
+ * Writes `source` to a new file at `path`, many requests in flight; fails when the connection
+ * closes. `answered` is called at each answer of the server.
+ */
+async function write(
+  client: Client, sftp: SFTPWrapper, path: string, source: Readable, answered: () => void,
+): Promise<void> {
   const handle = await new Promise<Buffer>((resolve, reject) =>
     sftp.open(path, "w", 0o644, (err, h) => err ? reject(err) : resolve(h)));
+  answered();
   const writer = new SftpFileWriter(sftp, handle);
+  writer.on("answer", answered);
   const onClose = () => writer.fail(Object.assign(new Error("connection closed"), { code: "ECONNRESET" }));
   client.once("close", onClose);
   try {

@@ -1,6 +1,7 @@
 // A Writable onto an open SFTP file handle that keeps many WRITE requests in flight. ssh2's own
 // write stream waits for each request's answer before sending the next, which caps throughput at
 // one packet per round trip (about 1 MB/s here); OpenSSH's sftp client pipelines the same way.
+// It emits "answer" at each answer of the server (progress, for the upload's deadline).
 import { Writable } from "stream";
 import { SFTPWrapper } from "ssh2";
 import { spentBytes } from "../../lib/young_garbage";
@@ -38,6 +39,7 @@ export class SftpFileWriter extends Writable {
       this.inFlight++;
       this.sftp.write(this.handle, chunk, offset, length, this.position, (err) => {
         this.inFlight--;
+        this.emit("answer");
         if (err && !this.failure) { this.failure = err; }
         this.wake();
       });

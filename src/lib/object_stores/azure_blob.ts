@@ -73,8 +73,8 @@ export function azureBlobService(settings: AzureSettings): BlobServiceClient {
   return new BlobServiceClient(azureBlobUrl(settings), pipeline);
 }
 
-const STALLED = () => new RetryableError(`${WHO} stopped answering. Nothing was written under the file's name; ` +
-  "try again later.");
+const STALLED = () => new RetryableError(`${WHO} stopped answering or answered too slowly. Nothing was written ` +
+  "under the file's name; try again later.");
 
 /** Every container of the account, by name (all pages). */
 export async function listAzureContainers(

@@ -1,9 +1,14 @@
 // The HTTP client under @azure/storage-blob, with what the SDK's default lacks: a client-side
-// timeout per request (the SDK's `tryTimeoutInMs` only asks the server to give up) and a cap on
-// answer bodies (the SDK reads every answer whole, so an endless one would grow the hub's memory
-// without limit). The hub lists, stages and commits: its answers are small.
+// deadline per request that covers the answer's body (the SDK's `tryTimeoutInMs` only asks the
+// server to give up, and the transport's own timeout ends with the headers, so an answer that
+// trickles a byte a second held a delivery for ever), the delivery's signal (abort_scope.ts: when
+// Looker hangs up, the request stops), and a cap on answer bodies (the SDK reads every answer
+// whole, so an endless one would grow the hub's memory without limit). The hub lists, stages and
+// commits: its answers are small.
 import { createDefaultHttpClient, HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { Readable } from "stream";
+import { abortReason } from "../abort_scope";
+import { deadline } from "../deadline";
 
 export const MAX_AZURE_ANSWER_BYTES = 16 * 1024 * 1024;
 const EVERY_STATUS = new Set(Array.from({ length: 500 }, (_, i) => i + 100));
@@ -26,24 +31,39 @@ async function readCapped(body: NodeJS.ReadableStream, maxBytes: number): Promis
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** The SDK's default client, with `timeoutMs` per request and answers capped at `maxBytes`. */
+/** The SDK's default client, with `timeoutMs` per request (its body included) and answers capped at `maxBytes`. */
 export function cappedAzureHttpClient(timeoutMs: number, maxBytes = MAX_AZURE_ANSWER_BYTES): HttpClient {
   const inner = createDefaultHttpClient();
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (!request.timeout) { request.timeout = timeoutMs; }
-      const wanted = request.streamResponseStatusCodes;
-      // A download the SDK reads as a stream itself: not one the hub makes, passed through.
-      if (wanted?.size) { return inner.sendRequest(request); }
-      request.streamResponseStatusCodes = EVERY_STATUS;
-      const response = await inner.sendRequest(request);
-      request.streamResponseStatusCodes = wanted;
-      const body = response.readableStreamBody;
-      if (body) {
-        response.readableStreamBody = undefined;
-        response.bodyAsText = await readCapped(body, maxBytes);
+      const given = request.abortSignal;
+      const limit = deadline(timeoutMs, given instanceof AbortSignal ? given : undefined);
+      // The transport keeps listening to this signal until the answer's body is read: aborting it
+      // at the deadline ends the body too.
+      request.abortSignal = limit.signal;
+      try {
+        return await send(inner, request, maxBytes);
+      } catch (err) {
+        throw limit.signal.aborted ? abortReason(limit.signal) : err;
+      } finally {
+        limit.clear();
+        request.abortSignal = given;
       }
-      return response;
     },
   };
+}
+
+async function send(inner: HttpClient, request: PipelineRequest, maxBytes: number): Promise<PipelineResponse> {
+  const wanted = request.streamResponseStatusCodes;
+  // A download the SDK reads as a stream itself: not one the hub makes, passed through.
+  if (wanted?.size) { return inner.sendRequest(request); }
+  request.streamResponseStatusCodes = EVERY_STATUS;
+  const response = await inner.sendRequest(request);
+  request.streamResponseStatusCodes = wanted;
+  const body = response.readableStreamBody;
+  if (body) {
+    response.readableStreamBody = undefined;
+    response.bodyAsText = await readCapped(body, maxBytes);
+  }
+  return response;
 }

@@ -35,8 +35,8 @@ export function countBytes(source: Readable): CountedStream {
 
 /**
  * A network or TLS failure as a sentence naming `who` (network_errors.ts: the same table as the
- * shared HTTP client), or undefined when `err` is something else. A cut connection and a silent
- * store are said for an upload: nothing was written under the file's name.
+ * shared HTTP client), or undefined when `err` is something else. A cut connection, a silent store
+ * and one too slow are said for an upload: nothing was written under the file's name.
  */
 export function networkProblem(err: unknown, who: string): UserError | undefined {
   const found = networkFailure(err);
@@ -44,6 +44,11 @@ export function networkProblem(err: unknown, who: string): UserError | undefined
   if (found.kind === "reset") {
     return new RetryableError(`The connection to ${who} was cut during the upload, even after retries. ` +
       "Nothing was written under the file's name; try again later.");
+  }
+  if (found.code === "total_timeout") {
+    return new RetryableError(`${who} did not finish answering within the time the hub allows ` +
+      "(HTTP_TOTAL_TIMEOUT_SECONDS): it stopped answering or answered too slowly. Nothing was written under the " +
+      "file's name; try again later.");
   }
   if (found.kind === "timeout") {
     return new RetryableError(`${who} stopped answering, so nothing was written under the file's name; ` +

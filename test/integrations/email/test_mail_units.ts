@@ -127,6 +127,7 @@ describe("email family units", () => {
   it("reads the email settings with their defaults and checks them", () => {
     expect(emailSettings({})).to.deep.equal({
       smtpUrl: undefined, from: undefined, smtpCaCertificate: undefined, smtpTimeoutMs: 60_000,
+      smtpTotalTimeoutMs: 900_000,
       maxAttachmentBytes: 20 * 1024 * 1024, sendgridApiUrl: "https://api.sendgrid.com/",
       linkStore: undefined, linkTtlHours: 72,
     });
