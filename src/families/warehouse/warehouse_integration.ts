@@ -2,16 +2,26 @@
 // of an integration taking json_detail rows, and one way to answer: a sentence of what was
 // written, or a refused row with the value for Looker and without it for the log.
 import { DetailRowsIntegration } from "../../data/rows/detail_rows_integration";
+import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { RowError } from "./warehouse_values";
-import type { WriteMode } from "./write_target";
+import { WriteMode, writeModeField } from "./write_target";
 
 export abstract class WarehouseIntegration extends DetailRowsIntegration {
   /** Writes the delivery; answers the sentence for Looker (see `wroteRows`). */
   protected abstract write(request: ActionRequest): Promise<string>;
 
+  /** Looker's connection test (Admin > Actions, "Test"): signs in; answers what it reached. */
+  protected connectionTest?(request: ActionRequest): Promise<string>;
+
+  /** The connection test sends no form values: it is checked against no field. */
+  async validationForm(request: ActionRequest): Promise<ActionForm> {
+    return request?.isTest || !this.form ? new ActionForm() : this.form(request);
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
+    if (request.isTest && this.connectionTest) { return ActionResponse.ok(await this.connectionTest(request)); }
     try {
       return ActionResponse.ok(await this.write(request));
     } catch (err) {
@@ -21,6 +31,12 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
       return failure;
     }
   }
+}
+
+/** The form of a warehouse whose table is typed whole: Table (described for it) and Write. */
+export function tableForm(warehouse: string, tableDescription: string): ActionForm {
+  return new ActionForm([{ name: "table", label: "Table", type: "string", required: true,
+    description: tableDescription }, writeModeField(warehouse)]);
 }
 
 const DONE: Record<WriteMode, string> = { append: "appended", replace: "the table's rows replaced", create: "appended" };

@@ -37,9 +37,12 @@ export function writeMode(request: ActionRequest): WriteMode {
 
 /**
  * The parts of a table name as typed: `table`, `schema.table`, each part bare or in double
- * quotes (`"my.schema"."Orders ""2024"""`), at most `maxParts` of them.
+ * quotes (`"my.schema"."Orders ""2024"""`), at most `maxParts` of them. `bare` turns a part typed
+ * without quotes into the warehouse's name for it (Snowflake upper-cases it, as its SQL does);
+ * a quoted part is always kept exactly.
  */
-export function tableNameParts(typed: string | undefined, maxParts: number, example: string): string[] {
+export function tableNameParts(typed: string | undefined, maxParts: number, example: string,
+                               bare: (part: string) => string = (part) => part): string[] {
   const text = (typed ?? "").trim();
   const usage = `Type the table as ${example}; put a name holding dots in double quotes.`;
   if (!text) { throw new UserError(`The form's "Table" is empty. ${usage}`, { table: "Type the table's name." }); }
@@ -64,6 +67,7 @@ export function tableNameParts(typed: string | undefined, maxParts: number, exam
       const end = text.indexOf(".", i);
       part = text.slice(i, end === -1 ? text.length : end).trim();
       if (part.includes("\"")) { throw new UserError(`The table name ${text} has a stray double quote. ${usage}`); }
+      part = part && bare(part);
       i = end === -1 ? text.length : end;
     }
     if (!part) { throw new UserError(`The table name ${text} has an empty part. ${usage}`); }

@@ -62,7 +62,16 @@ export class BigQueryIntegration extends WarehouseIntegration {
   }
 
   /** Checking an execute's values must not list the datasets again: the names only. */
-  async validationForm(): Promise<ActionForm> { return new ActionForm(this.fields([])); }
+  async validationForm(request: ActionRequest): Promise<ActionForm> {
+    return new ActionForm(request?.isTest ? [] : this.fields([]));
+  }
+
+  protected async connectionTest(request: ActionRequest): Promise<string> {
+    const session = await this.session(request);
+    const datasets = await listDatasets(session);
+    return `Signed in to BigQuery; project ${session.project} has ${datasets.length} dataset` +
+      `${datasets.length === 1 ? "" : "s"} the service account can see.`;
+  }
 
   protected async write(request: ActionRequest): Promise<string> {
     const dataset = (request.formParams.dataset ?? "").trim();

@@ -3,12 +3,11 @@
 // private-address guard. Postgres-protocol warehouses (Aurora, AlloyDB, Supabase, Neon) take
 // the same; see README.md for which are tested.
 import { Client, ClientConfig } from "pg";
-import { WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
+import { tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
 import { warehouseRows } from "../../families/warehouse/warehouse_rows";
-import { qualifiedName, tableNameParts, writeMode, writeModeField } from "../../families/warehouse/write_target";
+import { qualifiedName, tableNameParts, writeMode } from "../../families/warehouse/write_target";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
-import { ActionResponse } from "../../hub/action_response";
 import { iconBeside, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
@@ -46,23 +45,14 @@ export class PostgresIntegration extends WarehouseIntegration {
   constructor(private readonly settings: PostgresSettings) { super(); }
 
   async form(): Promise<ActionForm> {
-    return new ActionForm([{
-      name: "table", label: "Table", type: "string", required: true,
-      description: "The table to write to: schema.table, or table for the user's default schema. Names are used " +
-        "exactly as typed (case included); put a name holding a dot in double quotes.",
-    }, writeModeField(WAREHOUSE)]);
+    return tableForm(WAREHOUSE, "The table to write to: schema.table, or table for the user's default schema. " +
+      "Names are used exactly as typed (case included); put a name holding a dot in double quotes.");
   }
 
-  /** Looker's connection test (Admin > Actions) sends no form values. */
-  async validationForm(request: ActionRequest): Promise<ActionForm> {
-    return request.isTest ? new ActionForm() : this.form();
-  }
-
-  async execute(request: ActionRequest): Promise<ActionResponse> {
-    if (!request.isTest) { return super.execute(request); }
+  protected async connectionTest(request: ActionRequest): Promise<string> {
     const url = parsePostgresUrl(request.params.connection_url);
     await this.session(request, url, async (client) => { await client.query("SELECT 1"); });
-    return ActionResponse.ok(`Connected to ${WAREHOUSE} at ${describeServer(url)} as "${url.user}".`);
+    return `Connected to ${WAREHOUSE} at ${describeServer(url)} as "${url.user}".`;
   }
 
   protected async write(request: ActionRequest): Promise<string> {

@@ -178,6 +178,12 @@ describe("bigquery (a fake of BigQuery's REST API)", function () {
     expect(answer.looker.message).to.match(/^BigQuery's load job looker_\w+ into test-project\.analytics\.orders_\d+ was still running after 1 s\. It goes on by itself/);
   });
 
+  it("Looker's connection test signs in and lists the datasets", async () => {
+    const answer = await execute(hub.app, "bigquery", { data: { ...data(), test: true } as any });
+    expect(answer.looker).to.include({ success: true,
+      message: "Signed in to BigQuery; project test-project has 3 datasets the service account can see." });
+  });
+
   it("refuses a dataset or table name BigQuery does not take, before any call", async () => {
     const calls = bq.inserted.length;
     for (const [dataset, name] of [["my-dataset", "t"], ["analytics", "a.b"], ["analytics", "semi;colon"]]) {
