@@ -39,6 +39,7 @@ import { segmentIntegrations, segmentSettings } from "./segment/segment";
 import { SendgridIntegration } from "./sendgrid/sendgrid";
 import { SftpIntegration } from "./sftp/sftp";
 import { SlackIntegration, slackOptions } from "./slack/slack";
+import { SnowflakeIntegration } from "./snowflake/snowflake";
 import { SlackAppIntegration } from "./slack/slack_app";
 import { TeamsIntegration } from "./teams/teams";
 import { TrayIntegration } from "./tray/tray";
@@ -128,6 +129,8 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
       statementTimeoutMs: config.http.idleTimeoutMs }),
     new BigQueryIntegration(http, { apiUrl: config.warehouse.bigqueryApiUrl, tokenUrl: config.google.oauthTokenUrl,
       jobWaitMs: config.warehouse.bigqueryJobWaitMs, pollMs: config.warehouse.bigqueryPollMs }),
+    new SnowflakeIntegration(http, { apiUrl: config.warehouse.snowflakeApiUrl,
+      waitMs: config.warehouse.snowflakeWaitMs }),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];
