@@ -2,7 +2,7 @@
 // Opsgenie, Webex): the hosts a typed webhook URL may be on, vendor limits an operator can
 // raise, and the vendor base URLs with their public defaults.
 // Read from the environment object src/config/index.ts hands over, never from the process itself.
-import { baseUrlSetting, Env, listSetting, sizeSetting } from "./values";
+import { baseUrlSetting, Env, first, listSetting, sizeSetting } from "./values";
 
 /** Discord's default upload limit per file (servers boosted to tier 2 or 3 take more). */
 export const DISCORD_DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -19,6 +19,8 @@ export interface MessagingSettings {
   telegramApiUrl: string;
   /** Largest document `telegram` sends (TELEGRAM_MAX_FILE_SIZE). */
   telegramMaxFileBytes: number;
+  /** Opsgenie's API for both regions (OPSGENIE_API_URL), when set; otherwise the region's host. */
+  opsgenieApiUrl?: string;
 }
 
 export function messagingSettings(env: Env): MessagingSettings {
@@ -27,5 +29,6 @@ export function messagingSettings(env: Env): MessagingSettings {
     discordMaxFileBytes: sizeSetting(env, "DISCORD_MAX_FILE_SIZE", DISCORD_DEFAULT_MAX_FILE_BYTES),
     telegramApiUrl: baseUrlSetting(env, "TELEGRAM_API_URL", "https://api.telegram.org"),
     telegramMaxFileBytes: sizeSetting(env, "TELEGRAM_MAX_FILE_SIZE", TELEGRAM_DEFAULT_MAX_FILE_BYTES),
+    opsgenieApiUrl: first(env, "OPSGENIE_API_URL") ? baseUrlSetting(env, "OPSGENIE_API_URL", "") : undefined,
   });
 }

@@ -50,6 +50,7 @@ import { ZapierIntegration } from "./zapier/zapier";
 import { DiscordIntegration } from "./discord/discord";
 import { TelegramIntegration } from "./telegram/telegram";
 import { MattermostIntegration } from "./mattermost/mattermost";
+import { OpsgenieIntegration } from "./opsgenie/opsgenie";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
@@ -131,6 +132,7 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
       jobWaitMs: config.warehouse.bigqueryJobWaitMs, pollMs: config.warehouse.bigqueryPollMs }),
     new SnowflakeIntegration(http, { apiUrl: config.warehouse.snowflakeApiUrl,
       waitMs: config.warehouse.snowflakeWaitMs }),
+    new OpsgenieIntegration(http, config.messaging.opsgenieApiUrl),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];

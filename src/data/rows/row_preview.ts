@@ -11,6 +11,8 @@ export interface RowPreview {
   rows: string[][];
   /** True when the delivery had more rows than shown. */
   more: boolean;
+  /** Every row of the delivery, when it was read to its end to count them (`countAll`). */
+  total?: number;
 }
 
 /** The formats a preview can be read from. */
@@ -51,16 +53,21 @@ function detailCellText(row: Record<string, unknown>, column: Column): string {
   return picked ? cellText(picked.rendered ?? picked.value) : "";
 }
 
-/** Up to `maxRows` rows of a csv, json or json_detail delivery; undefined for other formats. */
+/**
+ * Up to `maxRows` rows of a csv, json or json_detail delivery; undefined for other formats. With
+ * `countAll` the rest is read too (row by row, nothing kept) to count every row in `total`.
+ */
 export async function readPreview(
-  delivery: Delivery, format: string | undefined, hiddenFields: Iterable<string>, maxRows: number,
+  delivery: Delivery, format: string | undefined, hiddenFields: Iterable<string>, maxRows: number, countAll = false,
 ): Promise<RowPreview | undefined> {
   if (!format || !PREVIEW_FORMATS.includes(format)) { return undefined; }
   const hidden = new Set(hiddenFields);
   const preview: RowPreview = { columns: [], rows: [], more: false };
   /** Adds a row, or notes that there are more and answers false to stop reading. */
+  let total = 0;
   const add = (cells: () => string[]): boolean => {
-    if (preview.rows.length >= maxRows) { preview.more = true; return false; }
+    total++;
+    if (preview.rows.length >= maxRows) { preview.more = true; return countAll; }
     preview.rows.push(cells());
     return true;
   };
@@ -74,18 +81,19 @@ export async function readPreview(
         break;
       }
     }
-    return preview;
+    return countAll ? { ...preview, total } : preview;
   }
   for await (const row of format === "csv" ? csvRows(delivery) : jsonRows(delivery)) {
     if (!preview.columns.length) { preview.columns = Object.keys(row).filter((k) => !hidden.has(k)); }
     if (!add(() => preview.columns.map((c) => cellText((row as Record<string, unknown>)[c])))) { break; }
   }
-  return preview;
+  return countAll ? { ...preview, total } : preview;
 }
 
-/** Up to `maxRows` rows of the request's delivery, hiding the fields its visualization hides. */
-export async function previewRows(request: ActionRequest, maxRows: number): Promise<RowPreview | undefined> {
-  if (!request.delivery || maxRows <= 0) { return undefined; }
+/** Up to `maxRows` rows of the request's delivery, hiding the fields its visualization hides (readPreview). */
+export async function previewRows(request: ActionRequest, maxRows: number, countAll = false)
+  : Promise<RowPreview | undefined> {
+  if (!request.delivery || (maxRows <= 0 && !countAll)) { return undefined; }
   const hidden = request.scheduledPlan?.query?.vis_config?.hidden_fields;
-  return readPreview(request.delivery, request.format, Array.isArray(hidden) ? hidden : [], maxRows);
+  return readPreview(request.delivery, request.format, Array.isArray(hidden) ? hidden : [], maxRows, countAll);
 }

@@ -36,4 +36,12 @@ describe("row previews", () => {
     expect(json).to.deep.equal({ columns: ["a"], rows: [["1"]], more: false });
     expect(await readPreview(chunkedDelivery(Buffer.from("x"), "xlsx", 1), "xlsx", [], 5)).to.equal(undefined);
   });
+
+  it("counts every row when asked, keeping only the rows shown", async () => {
+    const detail = await readPreview(chunkedDelivery(Buffer.from(JSON.stringify(DETAIL)), "json_detail", 17),
+      "json_detail", [], 1, true);
+    expect(detail).to.deep.include({ rows: [["2024-01", "a@x", "3", ""]], more: true, total: 3 });
+    const csv = await readPreview(chunkedDelivery(Buffer.from("a\n1\n2\n3\n4\n"), "csv", 3), "csv", [], 2, true);
+    expect(csv).to.deep.equal({ columns: ["a"], rows: [["1"], ["2"]], more: true, total: 4 });
+  });
 });

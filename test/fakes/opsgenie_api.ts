@@ -1,0 +1,56 @@
+// Opsgenie's Alert API v2 create endpoint (POST /v2/alerts) as Opsgenie documents it: the key in
+// `Authorization: GenieKey <key>`; 202 `{"result": "Request will be processed", "took", "requestId"}`;
+// 401 "Could not authenticate"; 403 for a key without create access; 422 with `errors` per field;
+// 429 when over the rate limit. Field limits: message 130, alias 512, description 15,000, 20 tags.
+import * as crypto from "crypto";
+import { HttpReceiver, Received, Reply } from "./http_receiver";
+
+export const API_KEY = "eb243592-faa2-4ba2-a551q-1afdf565c889";
+export const READ_ONLY_KEY = "0d3c1c1e-6f4e-4b55-9f1b-readonly0001";
+
+function json(status: number, body: Record<string, unknown>): Reply {
+  return { status, headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...body, took: 0.004, requestId: crypto.randomUUID() }) };
+}
+
+export function tooManyRequests(): Reply {
+  return json(429, { message: "You are making too many requests! To avoid errors, we recommend you limit requests." });
+}
+
+export class OpsgenieFake extends HttpReceiver {
+  /** The alerts Opsgenie accepted, as it read them. */
+  readonly alerts: any[] = [];
+
+  constructor() {
+    super();
+    this.handler = (r) => this.route(r);
+  }
+
+  private route(r: Received): Reply {
+    if (r.method !== "POST" || r.path !== "/v2/alerts") { return json(404, { message: "Not found" }); }
+    const auth = String(r.headers.authorization ?? "");
+    if (auth === `GenieKey ${READ_ONLY_KEY}`) {
+      return json(403, { message: "You are not authorized to perform this operation." });
+    }
+    if (auth !== `GenieKey ${API_KEY}`) { return json(401, { message: "Could not authenticate" }); }
+    let alert: any;
+    try { alert = JSON.parse(r.body.toString("utf8")); } catch { return json(400, { message: "Could not parse request body" }); }
+    const errors: Record<string, string> = {};
+    if (typeof alert.message !== "string" || !alert.message.trim()) { errors.message = "Message can not be empty."; }
+    else if (alert.message.length > 130) { errors.message = "Message can not be longer than 130 characters."; }
+    if (alert.priority !== undefined && !["P1", "P2", "P3", "P4", "P5"].includes(alert.priority)) {
+      errors.priority = "Priority should be one of [P1, P2, P3, P4, P5]";
+    }
+    if (typeof alert.alias === "string" && alert.alias.length > 512) { errors.alias = "Alias can not be longer than 512 characters."; }
+    if (typeof alert.description === "string" && alert.description.length > 15000) {
+      errors.description = "Description can not be longer than 15000 characters.";
+    }
+    if (Array.isArray(alert.tags) && alert.tags.length > 20) { errors.tags = "Tags can not be more than 20."; }
+    if (alert.details && JSON.stringify(alert.details).length > 8000) { errors.details = "Details can not be longer than 8000 characters."; }
+    if (Object.keys(errors).length) {
+      return json(422, { message: "Request body is not processable. Please check the errors.", errors });
+    }
+    this.alerts.push(alert);
+    return json(202, { result: "Request will be processed" });
+  }
+}
