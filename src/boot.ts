@@ -4,6 +4,7 @@ import cluster from "cluster";
 import * as http from "http";
 import { runPrimary } from "./process/cluster";
 import { Config, ConfigError, processConfig } from "./config";
+import { DeliveryPolicy } from "./hub/policy";
 import { allIntegrations } from "./integrations";
 import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
@@ -23,7 +24,7 @@ export interface RunningHub {
 }
 
 export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
-  const registry = new Registry(allIntegrations(config), config.label, config.baseUrl);
+  const registry = new Registry(allIntegrations(config), config.label, config.baseUrl, config.policy);
   const lifecycle = new Lifecycle();
   const app = createApp({ config, registry, logger, lifecycle, metrics: new HubMetrics() });
   const server = createHubServer(app, config);
@@ -45,8 +46,10 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = processConfig(process.argv.includes("--dev") ? "development" : "production");
-    // ACTION_WHITELIST's names are checked here, before a cluster's workers would each refuse them.
-    allIntegrations(config);
+    // ACTION_WHITELIST's and POLICY_FILE's names are checked here, before a cluster's workers
+    // would each refuse them.
+    const integrations = allIntegrations(config);
+    if (config.policy) { new DeliveryPolicy(config.policy, integrations.map((i) => i.name)); }
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -23,6 +23,7 @@ import { actionWhitelistSetting, cipherMasterSetting } from "./official";
 import { MlSettings, mlSettings } from "./ml";
 import { MessagingSettings, messagingSettings } from "./messaging";
 import { WarehouseSettings, warehouseSettings } from "./warehouse";
+import { PolicySettings, policySetting } from "./policy";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -119,6 +120,8 @@ export interface Config {
   actionWhitelist?: readonly string[];
   /** CIPHER_MASTER: the official hub's key, to read the user logins it stored encrypted. */
   cipherMaster?: Buffer;
+  /** The delivery policy of POLICY_FILE (docs/policy.md); none when it is not set. */
+  policy?: PolicySettings;
   /**
    * A vendor's base URL from its variable (e.g. ACME_API_URL, ending in a slash), or the public
    * default: read from the same environment as everything else, checked when the integration is
@@ -297,6 +300,7 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     warehouse: Object.freeze(warehouseSettings(env)),
     actionWhitelist: actionWhitelistSetting(env),
     cipherMaster: cipherMasterSetting(env),
+    policy: policySetting(first(env, "POLICY_FILE")),
     vendorUrl: (name: string, publicDefault: string) => baseUrlSetting(env, name, publicDefault),
     oauthClient: (idName: string, secretName: string) => oauthClientSetting(env, idName, secretName),
   });

@@ -5,6 +5,8 @@ import {
   ALL_FORMATTINGS, ALL_VISUALIZATION_FORMATTINGS, iconDataUri, Integration, IntegrationDefinition,
 } from "./integration";
 import { LookerVersion, versionKey } from "./looker_version";
+import { DeliveryPolicy } from "./policy";
+import type { PolicySettings } from "../config/policy";
 
 export interface ActionList {
   label: string;
@@ -23,8 +25,11 @@ export class Registry {
   private readonly byName = new Map<string, Integration>();
   private readonly icons = new Map<string, string>();
   private readonly lists = new Map<string, string>();
+  /** The delivery policy (POLICY_FILE), checked against these integrations' names. */
+  readonly policy?: DeliveryPolicy;
 
-  constructor(readonly integrations: Integration[], private readonly label: string, private readonly baseUrl: string) {
+  constructor(readonly integrations: Integration[], private readonly label: string, private readonly baseUrl: string,
+    policy?: PolicySettings) {
     for (const integration of integrations) {
       if (this.byName.has(integration.name)) {
         throw new Error(`Two integrations are named "${integration.name}".`);
@@ -32,6 +37,7 @@ export class Registry {
       this.byName.set(integration.name, integration);
       this.icons.set(integration.name, iconDataUri(integration.icon));
     }
+    if (policy) { this.policy = new DeliveryPolicy(policy, integrations.map((i) => i.name)); }
   }
 
   /** The integration of that name visible to that Looker, or a NotFoundError. */
@@ -60,7 +66,8 @@ export class Registry {
       icon_data_uri: this.icons.get(integration.name) ?? null,
       url: `${actionUrl}/execute`,
       form_url: integration.hasForm ? `${actionUrl}/form` : null,
-      params: integration.params,
+      // A users rule of the policy adds the param Looker fills from the user attribute it names.
+      params: this.policy ? [...integration.params, ...this.policy.paramsFor(integration.name)] : integration.params,
       required_fields: integration.requiredFields,
       supported_action_types: integration.supportedActionTypes,
       supported_formats: integration.formatsFor({ lookerVersion }),
@@ -76,15 +83,20 @@ export class Registry {
     return definition;
   }
 
-  /** The serialized action list for that Looker version, built on first use. */
-  listJson(lookerVersion: LookerVersion): string {
-    const key = versionKey(lookerVersion);
+  /**
+   * The serialized action list for that Looker version (and instance, when the policy offers
+   * it only some integrations), built on first use.
+   */
+  listJson(lookerVersion: LookerVersion, instanceId?: string): string {
+    const listKey = this.policy?.listKey(instanceId) ?? "";
+    const key = `${versionKey(lookerVersion)}|${listKey}`;
     let json = this.lists.get(key);
     if (json === undefined) {
       const list: ActionList = {
         label: this.label,
         integrations: this.integrations
           .filter((i) => i.listed && i.isVisibleTo(lookerVersion) && !i.needsSetup)
+          .filter((i) => !listKey || this.policy!.offers(instanceId, i.name))
           .map((i) => this.definition(i, lookerVersion)),
       };
       json = JSON.stringify(list);

@@ -27,6 +27,8 @@ import { ClientWatch } from "./client_watch";
 import { DeliveryGate, Release } from "./delivery_gate";
 import { jsonText, plainLength, readWhole } from "./plain_body";
 import { HubMetrics, Outcome } from "./metrics";
+import { PolicyGate } from "./policy_gate";
+import { PolicyRefusal } from "../hub/policy";
 
 export interface ActionRouteOptions {
   /** The token check, run before any body is read. */
@@ -126,9 +128,14 @@ async function runForm(integration: Integration, request: ActionRequest): Promis
   return integration.form(request);
 }
 
-async function runExecute(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
+async function runExecute(
+  integration: Integration, request: ActionRequest, policy: PolicyGate,
+): Promise<ActionResponse> {
+  policy.checkUser(integration, request);
   validateRequest(integration, request);
   await resolveDeliveryFormat(request, integration.formatsFor({ lookerVersion: request.lookerVersion }));
+  // After the format is settled and before the integration reads a byte.
+  await policy.applyFieldRules(integration, request);
   if (integration.form && request.type !== "cell") {
     const form = integration.validationForm ? integration.validationForm(request) : integration.form(request);
     validateFormValues(await form, request);
@@ -143,6 +150,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   const { auth } = options;
   const jsonBody = smallJsonBody(options.maxJsonBodyBytes ?? DEFAULT_MAX_JSON_BODY_BYTES);
   const gate = new DeliveryGate(options.maxConcurrentDeliveries ?? Number.MAX_SAFE_INTEGER);
+  const policy = new PolicyGate(registry.policy, metrics);
+  const instanceOf = (req: Request) => req.get("x-looker-instance") || undefined;
 
   /**
    * Waits for a delivery's turn, its body unread; newlines keep the connection alive meanwhile.
@@ -159,11 +168,16 @@ export function actionRoutes(options: ActionRouteOptions): Router {
   };
 
   router.post("/", auth, jsonBody, (req, res) => {
-    res.type("application/json").send(registry.listJson(lookerVersion(res)));
+    res.type("application/json").send(registry.listJson(lookerVersion(res), instanceOf(req)));
   });
 
   const definition: Handler = async (req, res) => {
     const integration = integrationFor(registry, req, res);
+    if (registry.policy && !registry.policy.offers(instanceOf(req), integration.name)) {
+      res.status(404).json({ success: false, error: `${integration.label} is not offered to this Looker instance ` +
+        "by the hub's policy." });
+      return;
+    }
     res.json(registry.definition(integration, lookerVersion(res)));
   };
 
@@ -181,6 +195,8 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     }
     const keepAlive = startKeepAlive(res, keepAliveIntervalMs);
     try {
+      policy.checkInstance(integration, request.instanceId, request.logger);
+      policy.checkUser(integration, request);
       const result = await ClientWatch.of(res).untilGone(
         () => oauth.form(integration, request, () => runForm(integration, request)));
       metrics.formAnswered(integration.name, result.error ? "failure" : "success");
@@ -202,6 +218,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     let release: Release | undefined;
     try {
       integration = integrationFor(registry, req, res);
+      policy.checkInstance(integration, instanceOf(req), res.locals.logger);
       const declared = Number(req.get("content-length") ?? NaN);
       release = declared < SMALL_DELIVERY_BYTES ? NO_RELEASE : await turn(req, res);
       reading = true;
@@ -212,7 +229,9 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       // Unread, the body stays unread: this connection is not reused. (A body being read is
       // read to its end after a failure, so that the answer reaches the client.)
       if (!reading && !res.headersSent) { res.set("Connection", "close"); }
-      const answer = plainErrorAnswer(err, res.locals.requestId);
+      // The policy's refusal is the delivery's outcome, answered as Looker reads outcomes.
+      const answer = err instanceof PolicyRefusal ? executeErrorAnswer(err, res.locals.requestId)
+        : plainErrorAnswer(err, res.locals.requestId);
       return sendJson(res, answer.status, answer.body);
     }
     const request = body.request;
@@ -228,7 +247,7 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
     try {
       const result = await ClientWatch.of(res).untilGone(
-        () => oauth.execute(integration, request, () => runExecute(integration, request)));
+        () => oauth.execute(integration, request, () => runExecute(integration, request, policy)));
       finished(result.success ? "success" : "failure");
       const logger = res.locals.logger as Logger;
       if (result.success) {

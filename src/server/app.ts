@@ -169,7 +169,7 @@ export function createApp(options: AppOptions): express.Express {
   }
   app.use(oauthRoutes({ registry, oauth, secret: config.secret, label: config.label }));
   app.use(logRing
-    ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore() })
+    ? consoleRoutes({ baseUrl: config.baseUrl, logRing, downloads: new DownloadStore(), policy: registry.policy })
     : consoleDisabledRoutes());
 
   app.use((req, res) => {

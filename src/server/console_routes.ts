@@ -11,11 +11,14 @@ import { DownloadStore } from "../console/download_store";
 import { deliveryData, executeBody, parseChoice } from "../console/looker_body";
 import { SAMPLES } from "../console/samples";
 import { LogRing } from "../lib/log_ring";
+import type { DeliveryPolicy } from "../hub/policy";
 
 export interface ConsoleRouteOptions {
   baseUrl: string;
   logRing: LogRing;
   downloads: DownloadStore;
+  /** The delivery policy (POLICY_FILE), shown beside each integration. */
+  policy?: DeliveryPolicy;
 }
 
 const PAGE_DIR = path.join(__dirname, "..", "console", "page");
@@ -83,6 +86,11 @@ export function consoleRoutes(options: ConsoleRouteOptions): Router {
     } catch (err) {
       next(err);
     }
+  });
+
+  // What the delivery policy does to one integration (rules by place and line; no allowed values).
+  router.post("/console/api/policy/:name", (req, res) => {
+    res.json({ policy: options.policy?.describe(req.params.name) ?? null });
   });
 
   router.post("/console/api/logs/:requestId", (req, res) => {

@@ -39,6 +39,12 @@ export class HubMetrics {
     labelNames: ["integration", "outcome"] as const, registers: [this.registry],
   });
 
+  private readonly policyRefusals = new client.Counter({
+    name: "hub_policy_refusals_total",
+    help: "Forms and deliveries the delivery policy refused, by integration, rule kind and rule (its place in POLICY_FILE).",
+    labelNames: ["integration", "kind", "rule"] as const, registers: [this.registry],
+  });
+
   constructor(collectDefaults = true) {
     // Under the cluster, the primary aggregates what each worker's registry holds.
     // (constructing an AggregatorRegistry is what makes prom-client answer the primary).
@@ -73,6 +79,10 @@ export class HubMetrics {
 
   formAnswered(integration: string, outcome: Outcome): void {
     this.forms.inc({ integration, outcome });
+  }
+
+  policyRefused(integration: string, kind: string, rule: string): void {
+    this.policyRefusals.inc({ integration, kind, rule });
   }
 }
 

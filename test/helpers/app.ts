@@ -31,7 +31,7 @@ export interface TestApp {
 
 export function buildTestApp(integrations: Integration[], env: Record<string, string> = {}): TestApp {
   const config = testConfig(env);
-  const registry = new Registry(integrations, config.label, config.baseUrl);
+  const registry = new Registry(integrations, config.label, config.baseUrl, config.policy);
   const sink = new PassThrough();
   let text = "";
   sink.on("data", (chunk) => { text += chunk.toString(); });

@@ -30,7 +30,8 @@ export async function startConsoleHub(
   let text = "";
   sink.on("data", (chunk) => { text += chunk.toString(); });
   const logger = createLogger({ level: "debug", format: "json", stream: sink });
-  const app = createApp({ config, registry: new Registry(integrations, config.label, config.baseUrl), logger });
+  const registry = new Registry(integrations, config.label, config.baseUrl, config.policy);
+  const app = createApp({ config, registry, logger });
   server.on("request", app);
   return {
     url,

@@ -4,6 +4,7 @@
 import { renderDelivery } from "./delivery.js";
 import { renderForm, renderParams, showFieldErrors } from "./form.js";
 import { $, el, fileBase64, logLines, post, save, saved } from "./hub.js";
+import { renderPolicy } from "./policy.js";
 
 const ui = {
   samples: [], formats: [], definition: null, params: {}, formValues: {}, choice: {}, formRequest: 0,
@@ -130,6 +131,7 @@ async function open(name) {
     askForm();
   });
   renderDelivery($("#delivery"), definition, ui.samples, ui.formats, ui.choice, (what) => { if (what === "type") { askForm(); } });
+  await renderPolicy($("#policy"), name);
   $("#answer-box").hidden = true;
   $("#panel").hidden = false;
   applyState();
