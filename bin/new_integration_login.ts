@@ -2,6 +2,7 @@
 // to with their own account (OAuth 2.0): the integration declares its client, endpoints and a
 // check call; the hub adds the login routes, the sealed state, refresh (src/hub/oauth/, docs/oauth.md).
 import { camelName, envPrefix, Names, readmeTail, Template } from "./new_integration_templates";
+import { GENERIC_DRY_RUN_CHECKS } from "../src/hub/integration";
 
 function settingsType(n: Names): string {
   return `${n.className.replace(/Integration$/, "")}Settings`;
@@ -270,7 +271,7 @@ user's token. An expired token is refreshed once; a refused login asks the user 
 | --- | --- |
 | Log in to ${n.label} … | The user logs in again from the schedule's form. |
 | ${n.label} answered HTTP … | What ${n.label} said; fix what it names. |
-${readmeTail(n)}`;
+${readmeTail(n, GENERIC_DRY_RUN_CHECKS)}`;
 }
 
 export const loginTemplate: Template = {

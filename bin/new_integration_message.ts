@@ -2,6 +2,7 @@
 // as a file, posted to a webhook URL the user types (a Discord- or chat-style incoming webhook),
 // on the webhook family's URL check and multipart body (src/families/webhook/).
 import { Names, readmeTail, Template } from "./new_integration_templates";
+import { GENERIC_DRY_RUN_CHECKS } from "../src/hub/integration";
 
 function integration(n: Names): string {
   return `// ${n.label}: a message and the delivery as a file, posted to a ${n.label} webhook URL the user
@@ -192,7 +193,7 @@ part of a multipart/form-data POST (src/families/webhook/multipart_file.ts).
 | --- | --- |
 | ${n.label} refused the webhook URL (HTTP 404) | The webhook was deleted: make a new one and update the schedule. |
 | The URL points at … a private network address | Use the webhook URL ${n.label} gave, not an internal address. |
-${readmeTail(n)}`;
+${readmeTail(n, GENERIC_DRY_RUN_CHECKS)}`;
 }
 
 export const messageTemplate: Template = {

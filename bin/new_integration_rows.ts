@@ -2,6 +2,7 @@
 // on the row pipeline (src/families/rows/row_integration.ts, src/data/rows/row_pipeline.ts): the
 // query's json_detail rows, streamed, mapped to the vendor's records and sent in batches.
 import { camelName, envPrefix, Names, readmeTail, Template } from "./new_integration_templates";
+import { ROW_DRY_RUN_CHECKS } from "../src/families/rows/row_integration";
 
 function integration(n: Names): string {
   const env = envPrefix(n);
@@ -242,7 +243,7 @@ request (src/data/rows/row_pipeline.ts). The answer counts the people sent and t
 | --- | --- |
 | ${n.label} refused the API key (HTTP 401) | Check the key under Admin > Platform > Actions > ${n.label}. |
 | The query needs a field tagged "email" … | Add \`tags: ["email"]\` to the email dimension in LookML. |
-${readmeTail(n)}`;
+${readmeTail(n, ROW_DRY_RUN_CHECKS)}`;
 }
 
 export const rowsTemplate: Template = {

@@ -87,9 +87,15 @@ export function iconSvg(n: Names): string {
 `;
 }
 
-/** The README's common end: what the suite checks, and where the tests are. */
-export function readmeTail(n: Names): string {
+/** The README's common end: what its dry run checks, what the suite checks, and where the tests are. */
+export function readmeTail(n: Names, dryRunChecks: string): string {
   return `
+## Dry run
+
+A dry run (the console's Dry run button, \`npm run send -- ${n.name} --dry-run\`, or an execute with
+\`X-Hub-Dry-Run: true\`; [docs/dry_run.md](../../../docs/dry_run.md)) sends nothing and checks ${dryRunChecks}.
+When you give the integration a dry run of its own (\`dryRun()\`, \`dryRunChecks\`), say here what it checks.
+
 ## Tests
 
 - \`test/integrations/test_${n.name}.ts\`: through the real app against a fake ${n.label} on 127.0.0.1.

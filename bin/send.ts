@@ -22,6 +22,7 @@ const USAGE = `Usage: npm run send -- <integration> [options]
   --value V            a cell action's value
   --state S            the user's stored state (data.state_json)
   --url                deliver on a one-time download URL the hub serves (needs CONSOLE_ENABLED there)
+  --dry-run            check and report what would be sent, sending nothing (X-Hub-Dry-Run: true)
   --hub URL            the hub (default: BASE_URL, else http://localhost:8080)
   --key KEY            its API key (default: made from INTEGRATION_SERVICE_SECRET)
   --looker-version V   the Looker version to play (default: newest)
@@ -38,6 +39,8 @@ interface Options {
   key?: string;
   lookerVersion?: string;
   json: boolean;
+  /** --dry-run: the hub checks and reports, writes nothing (docs/dry_run.md). */
+  dryRun: boolean;
   /** --type was given (else a PDF or PNG, or a dashboard sample, makes it a dashboard). */
   typeGiven: boolean;
 }
@@ -50,7 +53,7 @@ function pair(text: string, flag: string): [string, string] {
 
 export function parseArgs(argv: string[]): Options {
   const choice: DeliveryChoice = { type: "query", params: {}, formParams: {}, tags: {} };
-  const options: Partial<Options> = { json: false, choice, typeGiven: false };
+  const options: Partial<Options> = { json: false, dryRun: false, choice, typeGiven: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -79,6 +82,7 @@ export function parseArgs(argv: string[]): Options {
       case "--key": options.key = value(); break;
       case "--looker-version": options.lookerVersion = value(); break;
       case "--json": options.json = true; break;
+      case "--dry-run": options.dryRun = true; break;
       default:
         if (arg.startsWith("--") || options.integration) { throw new UsageError(`Unknown argument "${arg}".`); }
         options.integration = arg;
@@ -115,7 +119,7 @@ function defaults(options: Options): { hub: string; key: string } {
   return { hub: options.hub ?? config.baseUrl, key: options.key ?? generateApiKey(config.secret) };
 }
 
-async function postJson(url: string, key: string, body: unknown, lookerVersion?: string) {
+async function postJson(url: string, key: string, body: unknown, lookerVersion?: string, dryRun = false) {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -126,6 +130,7 @@ async function postJson(url: string, key: string, body: unknown, lookerVersion?:
         "User-Agent": lookerVersion ? `LookerOutgoingWebhook/${lookerVersion}` : "looker-integration-service-send",
         "X-Looker-Webhook-Id": crypto.randomBytes(16).toString("hex"),
         "X-Looker-Instance": "npm-run-send",
+        ...(dryRun ? { "X-Hub-Dry-Run": "true" } : {}),
       },
       body: JSON.stringify(body),
     });
@@ -168,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
     body = executeBody(choice);
   }
   const url = `${hub}/actions/${encodeURIComponent(options.integration)}/execute`;
-  const answer = await postJson(url, key, body, options.lookerVersion);
+  const answer = await postJson(url, key, body, options.lookerVersion, options.dryRun);
   if (options.json) { process.stdout.write(`${answer.text.trim()}\n`); }
   const looker = answer.json?.looker;
   if (!looker) {

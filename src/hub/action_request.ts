@@ -37,6 +37,8 @@ export interface RequestContext {
   logger: Logger;
   /** Aborted when Looker hangs up: whatever the request still does should stop. */
   signal?: AbortSignal;
+  /** `X-Hub-Dry-Run: true`: check what can be checked, write nothing (docs/dry_run.md). */
+  dryRun?: boolean;
 }
 
 export class ActionRequest {
@@ -72,6 +74,8 @@ export class ActionRequest {
   get webhookId(): string | undefined { return this.context.webhookId; }
   /** Aborted when Looker hangs up on the request (the shared HTTP client also picks it up by itself). */
   get signal(): AbortSignal | undefined { return this.context.signal; }
+  /** A dry run: nothing may be written anywhere (src/lib/dry_run.ts). */
+  get dryRun(): boolean { return this.context.dryRun === true; }
 
   /** What Looker said about the delivery's format. */
   get formatHints(): FormatHints {

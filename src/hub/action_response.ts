@@ -7,6 +7,19 @@ export interface StateUpdate {
   refreshTime?: number;
 }
 
+/** What a dry run found: nothing was sent; counts, and the first record with its values masked. */
+export interface DryRunReport {
+  integration: string;
+  checked: string;
+  format?: string;
+  bytes?: number;
+  rows?: number;
+  /** Records that would go to the vendor, and rows the mapping would reject (row destinations). */
+  would_send?: number;
+  would_reject?: number;
+  first_record?: unknown;
+}
+
 export class ActionResponse {
   success = true;
   message?: string;
@@ -18,10 +31,19 @@ export class ActionResponse {
    * instance IDs) that the person may read but the log may not. Never sent to Looker.
    */
   logMessage?: string;
+  /** A dry run's report (what would have been sent), answered as `looker.dry_run`. */
+  dryRun?: DryRunReport;
 
   static ok(message?: string): ActionResponse {
     const response = new ActionResponse();
     response.message = message;
+    return response;
+  }
+
+  /** A dry run's answer: success, the report in words, and the report itself. */
+  static dryRun(message: string, report: DryRunReport): ActionResponse {
+    const response = ActionResponse.ok(message);
+    response.dryRun = report;
     return response;
   }
 
@@ -38,6 +60,7 @@ export class ActionResponse {
     if (this.message !== undefined) { looker.message = this.message; }
     if (this.validationErrors) { looker.validation_errors = this.validationErrors; }
     if (this.state) { looker.state = serializeState(this.state); }
+    if (this.dryRun) { looker.dry_run = this.dryRun; }
     return { looker };
   }
 }

@@ -69,6 +69,10 @@ export interface IntegrationDefinition {
   token_url?: string;
 }
 
+/** What the hub's own dry run checks (src/data/rows/dry_run_report.ts), for an integration without one. */
+export const GENERIC_DRY_RUN_CHECKS = "the settings and the form's values, and the data Looker sent (bytes, rows, " +
+  "the first row with its values masked); no vendor call is made";
+
 export abstract class Integration {
   abstract readonly name: string;
   abstract readonly label: string;
@@ -111,6 +115,15 @@ export abstract class Integration {
 
   /** Delivers the request; throw a `UserError` for anything the user can fix. */
   abstract execute(request: ActionRequest): Promise<ActionResponse>;
+
+  /**
+   * A dry run of the delivery (docs/dry_run.md): checks what can be checked without writing and
+   * answers what would have been sent. Without it, the hub reads the data and reports what it holds.
+   */
+  dryRun?(request: ActionRequest): Promise<ActionResponse>;
+
+  /** What the dry run checks, in a sentence, for the docs and the console. */
+  readonly dryRunChecks: string = GENERIC_DRY_RUN_CHECKS;
 
   get hasForm(): boolean { return typeof this.form === "function"; }
 

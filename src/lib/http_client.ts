@@ -42,6 +42,7 @@ import {
 } from "./http_errors";
 import { networkFailure, networkMessage } from "./network_errors";
 import { Logger } from "./logger";
+import { checkDryRunCall } from "./dry_run";
 import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_scope";
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
 import { lowerKeys, replayable, ReplayableBody, withoutCredentials } from "./http_parts";
@@ -79,6 +80,8 @@ export interface HttpRequestOptions {
   vendorRetryAfter?: (response: HttpResponse) => number | undefined;
   /** Ends the request (and its retries) when aborted; default: the ambient delivery signal. */
   signal?: AbortSignal;
+  /** A POST (or other method) that writes nothing: allowed during a dry run (src/lib/dry_run.ts). */
+  readOnly?: boolean;
 }
 
 export class HttpResponse {
@@ -137,6 +140,7 @@ export class HttpClient {
     const body = typeof options.body === "string" ? Buffer.from(options.body) : options.body;
     options = { ...options, signal, body };
     const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
+    checkDryRunCall(options.method ?? (body ? "POST" : "GET"), hostOf(url), options.readOnly);
     const source = body instanceof Readable ? body : undefined;
     let spooled: SpooledBody | undefined;
     if (source) {

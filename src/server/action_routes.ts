@@ -28,6 +28,8 @@ import { DeliveryGate, Release } from "./delivery_gate";
 import { jsonText, plainLength, readWhole } from "./plain_body";
 import { HubMetrics, Outcome } from "./metrics";
 import { PolicyGate } from "./policy_gate";
+import { withDryRun } from "../lib/dry_run";
+import { genericDryRun } from "../data/rows/dry_run_report";
 import { PolicyRefusal } from "../hub/policy";
 
 export interface ActionRouteOptions {
@@ -78,6 +80,7 @@ function requestContext(req: Request, res: Response): RequestContext {
     requestId: res.locals.requestId,
     webhookId: req.get("x-looker-webhook-id") || undefined,
     instanceId: req.get("x-looker-instance") || undefined,
+    dryRun: /^(true|1|yes)$/i.test(req.get("x-hub-dry-run") ?? ""),
     lookerVersion: lookerVersion(res),
     logger: res.locals.logger,
     get signal() { return watch.signal; },
@@ -128,6 +131,13 @@ async function runForm(integration: Integration, request: ActionRequest): Promis
   return integration.form(request);
 }
 
+async function validateForm(integration: Integration, request: ActionRequest): Promise<void> {
+  if (integration.form && request.type !== "cell") {
+    const form = integration.validationForm ? integration.validationForm(request) : integration.form(request);
+    validateFormValues(await form, request);
+  }
+}
+
 async function runExecute(
   integration: Integration, request: ActionRequest, policy: PolicyGate,
 ): Promise<ActionResponse> {
@@ -136,10 +146,14 @@ async function runExecute(
   await resolveDeliveryFormat(request, integration.formatsFor({ lookerVersion: request.lookerVersion }));
   // After the format is settled and before the integration reads a byte.
   await policy.applyFieldRules(integration, request);
-  if (integration.form && request.type !== "cell") {
-    const form = integration.validationForm ? integration.validationForm(request) : integration.form(request);
-    validateFormValues(await form, request);
+  if (request.dryRun) {
+    // The form is checked too (its vendor calls only read); the shared client refuses writes.
+    return withDryRun(async () => {
+      await validateForm(integration, request);
+      return integration.dryRun ? integration.dryRun(request) : genericDryRun(integration, request);
+    });
   }
+  await validateForm(integration, request);
   return integration.execute(request);
 }
 

@@ -90,6 +90,17 @@ describe("npm run send", function () {
     expect(got.headers["content-type"]).to.match(/^text\/csv/);
   });
 
+  it("--dry-run: the hub reports what would be sent, and the receiver gets nothing", async () => {
+    const file = path.join(cwd, "dry.csv");
+    fs.writeFileSync(file, "id,total\n1,10.5\n2,7\n");
+    const before = receiver.received.length;
+    const out = await send(cwd, "webhook", "--data", file, "--dry-run", "--form", `url=${receiver.url("/dry")}`,
+      "--hub", hub.url, "--key", hub.key);
+    expect(out.code, out.stderr).to.equal(0);
+    expect(out.stdout).to.match(/^Success: Dry run, nothing was sent to Webhook: it would get Looker's csv data, 20 bytes, 2 rows\./);
+    expect(receiver.received.length).to.equal(before);
+  });
+
   it("exits 1 with the hub's message and validation errors when the delivery fails, 2 when it cannot ask", async () => {
     const failed = await send(cwd, "webhook", "--hub", hub.url, "--key", hub.key);
     expect(failed.code).to.equal(1);

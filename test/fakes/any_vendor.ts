@@ -13,12 +13,15 @@ export class AnyVendor extends LoopbackServer {
   requests = 0;
   /** Paths asked, in order (tests that run cases one by one learn which steps a case takes). */
   paths: string[] = [];
+  /** Methods and paths asked, in order (the dry-run suite checks that nothing but GET and HEAD came). */
+  calls: Array<{ method: string; path: string }> = [];
   /** Requests held unanswered right now (mood "hang"), until the client gives up. */
   held = 0;
 
   protected answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
     this.paths.push(req.url ?? "");
+    this.calls.push({ method: req.method ?? "", path: req.url ?? "" });
     req.resume();
     const mood = this.moodPaths && !this.moodPaths.test(req.url ?? "") ? "ok" : this.mood;
     switch (mood) {

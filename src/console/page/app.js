@@ -192,12 +192,13 @@ function shortened(body) {
   return copy;
 }
 
-async function send() {
+/** Sends the delivery; a dry run (X-Hub-Dry-Run) has the hub check and report, writing nothing. */
+async function send(dryRun = false) {
   const definition = ui.definition;
   const box = $("#answer-box");
   box.hidden = false;
   box.removeAttribute("data-done");
-  $("#answer-status").textContent = "Sending…";
+  $("#answer-status").textContent = dryRun ? "Dry run…" : "Sending…";
   $("#answer-status").className = "";
   for (const id of ["#answer-message", "#answer-json", "#request-json", "#logs", "#request-id"]) { $(id).textContent = ""; }
   $("#answer-errors").replaceChildren();
@@ -209,13 +210,14 @@ async function send() {
   }
   if (built.status !== 200) { return showAnswer({ success: false, message: built.json.error }, built.json, built.requestId); }
   $("#request-json").textContent = JSON.stringify(shortened(built.json.body), null, 2);
-  const answer = await post(`/actions/${encodeURIComponent(definition.name)}/execute`, built.json.body);
+  const answer = await post(`/actions/${encodeURIComponent(definition.name)}/execute`, built.json.body,
+    dryRun ? { "X-Hub-Dry-Run": "true" } : {});
   const looker = answer.json.looker || { success: false, message: answer.json.error };
   await showAnswer(looker, answer.json, answer.requestId);
 }
 
 async function showAnswer(looker, json, requestId) {
-  $("#answer-status").textContent = looker.success ? "Success" : "Failed";
+  $("#answer-status").textContent = looker.success ? (looker.dry_run ? "Dry run: nothing sent" : "Success") : "Failed";
   $("#answer-status").className = looker.success ? "ok" : "error";
   $("#answer-message").textContent = looker.message || "";
   const elsewhere = showFieldErrors($("#form"), looker.validation_errors);
@@ -235,7 +237,8 @@ $("#connect-form").addEventListener("submit", (event) => {
 });
 $("#version").addEventListener("change", () => { if ($("#key").value) { connect(); } });
 $("#reload-form").addEventListener("click", askForm);
-$("#send").addEventListener("click", send);
+$("#send").addEventListener("click", () => send(false));
+$("#dry-run").addEventListener("click", () => send(true));
 $("#forget-state").addEventListener("click", () => {
   applyState({ data: "reset" });
   ui.login = null;

@@ -14,8 +14,9 @@ export function save(name, value) {
 }
 
 /** POSTs JSON to a hub path with the key; answers {status, json, requestId}, never throws for HTTP errors. */
-export async function post(path, body) {
+export async function post(path, body, extraHeaders = {}) {
   const headers = {
+    ...extraHeaders,
     "Authorization": `Token token="${saved("key", "")}"`,
     "Content-Type": "application/json",
   };

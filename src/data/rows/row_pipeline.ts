@@ -10,7 +10,7 @@ import { BatchWindow } from "./batch_window";
 import { hiddenFields } from "./detail_fields";
 import { labelRowItems } from "./label_rows";
 import { jsonDetailChunks, JsonDetailFields, JsonDetailItem, JsonDetailRow } from "./rows";
-import { RowRejection, RowTally, TallyWording } from "./row_tally";
+import { formatCount, RowRejection, RowTally, TallyWording } from "./row_tally";
 
 /** One row as the vendor's record, or why it cannot become one. */
 export type Mapped<R> = { record: R } | { rejected: string; example?: string };
@@ -99,12 +99,34 @@ function stopped(err: unknown, tally: RowTally, wording: TallyWording): unknown 
   return err;
 }
 
+/** What a delivery of rows did (or, in a dry run, would have done). */
+export interface RowsOutcome {
+  message: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  /** A dry run's first record as the vendor would have received it. */
+  firstRecord?: unknown;
+}
+
 /** Delivers the request's rows to `destination`; answers the summary or throws a UserError. */
 export async function deliverRows<R>(
   request: ActionRequest, destination: RowDestination<R>, maxRejectedPercent: number,
 ): Promise<string> {
+  return (await rowsOutcome(request, destination, maxRejectedPercent)).message;
+}
+
+/**
+ * The same, with its figures. In a dry run (request.dryRun) every row is read and mapped, the
+ * records are counted and the first kept, and no batch is sent (src/lib/dry_run.ts).
+ */
+export async function rowsOutcome<R>(
+  request: ActionRequest, destination: RowDestination<R>, maxRejectedPercent: number,
+): Promise<RowsOutcome> {
   // Read when used: a destination may name its target only once it has found it.
   const wording = () => destination.wording;
+  const dryRun = request.dryRun;
+  let firstRecord: R | undefined;
   const tally = new RowTally();
   const window = new BatchWindow(destination.concurrency);
   const hidden = hiddenFields(request);
@@ -114,6 +136,11 @@ export async function deliverRows<R>(
   const dispatch = async (last: boolean) => {
     const full = batch;
     batch = [];
+    if (dryRun) {
+      firstRecord = firstRecord ?? full[0]?.record;
+      tally.accepted += full.length;
+      return;
+    }
     await window.submit(async () => {
       const outcome = await destination.send(full, last);
       tally.accepted += outcome.accepted;
@@ -144,6 +171,13 @@ export async function deliverRows<R>(
   if (batch.length > 0 && !window.failed) { await dispatch(holdsFullBatch); }
   await window.drain();
   if (window.failed) { throw stopped(window.failure, tally, wording()); }
+  if (dryRun) {
+    const would = `${formatCount(tally.accepted)} would be sent to ${wording().vendor} as ` +
+      `${tally.accepted === 1 ? wording().noun : wording().plural ?? `${wording().noun}s`}`;
+    const rejected = tally.rejected ? `; ${tally.rejections(true, wording().rejectedWord)}` : "";
+    return { message: `${formatCount(tally.rows)} rows read; ${would}${rejected}.`, rows: tally.rows,
+      accepted: tally.accepted, rejected: tally.rejected, firstRecord };
+  }
   let note: string | undefined;
   if (destination.finish && tally.rows > 0) {
     try {
@@ -157,5 +191,6 @@ export async function deliverRows<R>(
   }
   request.logger.info("row delivery sent", { rows: tally.rows, accepted: tally.accepted, rejected: tally.rejected });
   const summary = tally.outcome(wording(), maxRejectedPercent);
-  return note ? `${summary} ${note}` : summary;
+  return { message: note ? `${summary} ${note}` : summary, rows: tally.rows, accepted: tally.accepted,
+    rejected: tally.rejected };
 }

@@ -66,6 +66,13 @@ export class RetiredIntegration extends Integration {
   async execute(_request: ActionRequest): Promise<ActionResponse> {
     return ActionResponse.failure(this.notice);
   }
+
+  readonly dryRunChecks = "nothing: the name is retired, and a dry run is answered as a delivery is";
+
+  /** A dry run is told what a delivery is told: the name is retired, and what to use instead. */
+  async dryRun(request: ActionRequest): Promise<ActionResponse> {
+    return this.execute(request);
+  }
 }
 
 export function retiredIntegrations(): Integration[] {

@@ -1,5 +1,5 @@
-// The console shows the delivery policy's rules for the integration a person opens, in headless
-// Chromium against a running hub with a POLICY_FILE.
+// What the console offers an admin, in headless Chromium against a running hub with a POLICY_FILE:
+// the delivery policy's rules for the integration a person opens, and the Dry run button.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
@@ -11,7 +11,7 @@ import { launchChromium, screenshot } from "../helpers/browser";
 import { ConsoleHub, startConsoleHub } from "../helpers/console_hub";
 import { testHttpClient } from "../helpers/http";
 
-describe("console: the delivery policy", function () {
+describe("console: the delivery policy and dry runs", function () {
   this.timeout(60_000);
   let browser: Browser;
   let page: Page;
@@ -61,5 +61,15 @@ describe("console: the delivery policy", function () {
 
   it("says when no rule applies", async () => {
     expect(await policyOf("debug")).to.deep.equal(["No rule of the policy applies to this integration."]);
+  });
+
+  it("dry-runs the chosen delivery: the answer says nothing was sent and what would have been", async () => {
+    await policyOf("debug");
+    await page.waitForSelector("#form[data-ready]");
+    await page.click("#dry-run");
+    await page.waitForSelector("#answer-box[data-done]");
+    expect(await page.textContent("#answer-status")).to.equal("Dry run: nothing sent");
+    expect(await page.textContent("#answer-message")).to.match(/^Dry run, nothing was sent to Debug: it would get Looker's json_detail data, [\d,]+ bytes, 5 rows\./);
+    await screenshot(page, "console", "dry-run-debug");
   });
 });

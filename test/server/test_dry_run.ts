@@ -1,0 +1,103 @@
+// Dry runs (X-Hub-Dry-Run: true) in detail: a file destination reports Looker's data, a row
+// destination maps every row and reports what would go and what would be rejected, and the
+// shared HTTP client refuses any call that may write while a dry run is under way.
+import { expect } from "chai";
+import request from "supertest";
+import { BrazeIntegration } from "../../src/integrations/braze/braze";
+import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
+import { HttpClient } from "../../src/lib/http_client";
+import { CrmSettings } from "../../src/config/crm";
+import { DryRunWriteError, masked, withDryRun } from "../../src/lib/dry_run";
+import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
+import { HttpReceiver, loopbackLookup } from "../fakes/http_receiver";
+import { authHeader, buildTestApp } from "../helpers/app";
+import { LOOKER_HEADERS } from "../helpers/execute";
+import { testHttpClient } from "../helpers/http";
+import { cells, crmApp, detail, executeBody } from "../integrations/crm/helpers";
+
+async function dryRun(app: any, name: string, body: unknown) {
+  const res = await request(app).post(`/actions/${name}/execute`).set("Authorization", authHeader())
+    .set(LOOKER_HEADERS).set("X-Hub-Dry-Run", "true").send(body as object);
+  expect(res.status).to.equal(200);
+  return res.body.looker;
+}
+
+describe("dry runs", () => {
+  describe("a file destination (webhook)", () => {
+    let receiver: HttpReceiver;
+    beforeEach(async () => { receiver = await new HttpReceiver().start(); });
+    afterEach(async () => { await receiver.stop(); });
+
+    it("reads Looker's data and reports it, masked; the receiver gets nothing", async () => {
+      const { app } = buildTestApp([new WebhookIntegration(testHttpClient({}, loopbackLookup()))]);
+      const looker = await dryRun(app, "webhook", { type: "query", form_params: { url: receiver.url("/in") },
+        attachment: { mimetype: "text/csv", extension: "csv", data: "name,city\nZoë,Zürich\nBob,Berlin\n" } });
+      expect(looker.success).to.equal(true);
+      expect(looker.message).to.equal("Dry run, nothing was sent to Webhook: it would get Looker's csv data, 34 bytes, " +
+        "2 rows. First row (values masked): {\"name\":\"Z•• (3 characters)\",\"city\":\"Z••••• (6 characters)\"}. " +
+        "Checked: the settings and the form's values, and the data Looker sent (bytes, rows, the first row with " +
+        "its values masked); no vendor call is made.");
+      expect(looker.dry_run).to.deep.include({ integration: "webhook", format: "csv", bytes: 34, rows: 2 });
+      expect(receiver.received).to.have.length(0);
+    });
+
+    it("still refuses what a delivery would refuse (the form's URL missing)", async () => {
+      const { app } = buildTestApp([new WebhookIntegration(testHttpClient({}, loopbackLookup()))]);
+      const looker = await dryRun(app, "webhook", { type: "query", form_params: {},
+        attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
+      expect(looker.success).to.equal(false);
+      expect(looker.validation_errors).to.have.property("url");
+    });
+  });
+
+  describe("a row destination (Braze)", () => {
+    let fake: FakeBraze;
+    beforeEach(async () => { fake = await new FakeBraze().start(); });
+    afterEach(async () => { await fake.stop(); });
+
+    it("maps every row: what would be sent, what would be rejected and why, the first record masked", async () => {
+      const app = crmApp((http: HttpClient, settings: CrmSettings) => [new BrazeIntegration(http, settings)],
+        { BRAZE_ENDPOINT_DOMAINS: "braze.com" });
+      const fields = { dimensions: [{ name: "users.id", tags: ["braze_id"] }, { name: "users.plan", tags: ["braze[plan]"] }] };
+      const rows = cells([{ "users.id": "u-1", "users.plan": "pro" }, { "users.id": null, "users.plan": "free" },
+        { "users.id": "u-3", "users.plan": "pro" }]);
+      const looker = await dryRun(app.app, "braze", executeBody(detail(fields, rows), {
+        params: { braze_api_key: BRAZE_KEY, braze_api_endpoint: `http://rest.iad-01.braze.com:${new URL(fake.url).port}` },
+        formParams: { braze_key: "braze_id", braze_segment: "SPRING" } }));
+      expect(looker.success, looker.message).to.equal(true);
+      expect(looker.message).to.match(/^Dry run, nothing was sent to Braze: 3 rows read; 2 would be sent to Braze as users; 1 rejected: /);
+      expect(looker.dry_run).to.deep.include({ integration: "braze", rows: 3, would_send: 2, would_reject: 1 });
+      expect(JSON.stringify(looker.dry_run.first_record)).not.to.include("u-1").and.not.to.include("pro\"");
+      expect(fake.tracked).to.have.length(0);
+    });
+  });
+
+  describe("the shared HTTP client", () => {
+    it("refuses a call that may write during a dry run, and lets reads and read-only calls through", async () => {
+      const receiver = await new HttpReceiver().start();
+      try {
+        const http = testHttpClient({}, loopbackLookup());
+        await withDryRun(async () => {
+          let refused: unknown;
+          await http.request({ url: receiver.url("/x"), method: "POST", body: "{}" }).catch((err) => { refused = err; });
+          expect(refused).to.be.instanceOf(DryRunWriteError);
+          expect((refused as Error).message).to.match(/^Dry run: this integration was about to call 127\.0\.0\.1 with POST/);
+          await http.request({ url: receiver.url("/read"), method: "GET" });
+          await http.request({ url: receiver.url("/search"), method: "POST", body: "{}", readOnly: true });
+        });
+        expect(receiver.received.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["GET /read", "POST /search"]);
+        // Outside a dry run, a POST goes as always.
+        await http.request({ url: receiver.url("/after"), method: "POST", body: "{}" });
+        expect(receiver.received).to.have.length(3);
+      } finally {
+        await receiver.stop();
+      }
+    });
+  });
+
+  it("masks values: keys kept, each value's first character and length, numbers and booleans by kind", () => {
+    expect(masked({ email: "ann@example.com", n: 5, ok: true, none: null, list: ["ab"], nested: { x: "y" } }))
+      .to.deep.equal({ email: "a•••••••• (15 characters)", n: "<number>", ok: "<boolean>", none: null,
+        list: ["a• (2 characters)"], nested: { x: "•" } });
+  });
+});
