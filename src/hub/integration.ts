@@ -71,7 +71,7 @@ export interface IntegrationDefinition {
 
 /** What the hub's own dry run checks (src/data/rows/dry_run_report.ts), for an integration without one. */
 export const GENERIC_DRY_RUN_CHECKS = "the settings and the form's values, and the data Looker sent (bytes, rows, " +
-  "the first row with its values masked); no vendor call is made";
+  "the first row with its values masked)";
 
 export abstract class Integration {
   abstract readonly name: string;

@@ -28,8 +28,7 @@ import { DeliveryGate, Release } from "./delivery_gate";
 import { jsonText, plainLength, readWhole } from "./plain_body";
 import { HubMetrics, Outcome } from "./metrics";
 import { PolicyGate } from "./policy_gate";
-import { withDryRun } from "../lib/dry_run";
-import { genericDryRun } from "../data/rows/dry_run_report";
+import { runDryRun } from "./dry_run";
 import { PolicyRefusal } from "../hub/policy";
 
 export interface ActionRouteOptions {
@@ -146,13 +145,7 @@ async function runExecute(
   await resolveDeliveryFormat(request, integration.formatsFor({ lookerVersion: request.lookerVersion }));
   // After the format is settled and before the integration reads a byte.
   await policy.applyFieldRules(integration, request);
-  if (request.dryRun) {
-    // The form is checked too (its vendor calls only read); the shared client refuses writes.
-    return withDryRun(async () => {
-      await validateForm(integration, request);
-      return integration.dryRun ? integration.dryRun(request) : genericDryRun(integration, request);
-    });
-  }
+  if (request.dryRun) { return runDryRun(integration, request); }
   await validateForm(integration, request);
   return integration.execute(request);
 }

@@ -36,7 +36,8 @@ describe("dry runs", () => {
       expect(looker.message).to.equal("Dry run, nothing was sent to Webhook: it would get Looker's csv data, 34 bytes, " +
         "2 rows. First row (values masked): {\"name\":\"Z•• (3 characters)\",\"city\":\"Z••••• (6 characters)\"}. " +
         "Checked: the settings and the form's values, and the data Looker sent (bytes, rows, the first row with " +
-        "its values masked); no vendor call is made.");
+        "its values masked); the form as Looker would show it with these settings (where it lists the vendor's " +
+        "channels, buckets or lists, the settings work and every choice is among them).");
       expect(looker.dry_run).to.deep.include({ integration: "webhook", format: "csv", bytes: 34, rows: 2 });
       expect(receiver.received).to.have.length(0);
     });

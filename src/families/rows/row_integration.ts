@@ -13,7 +13,7 @@ import { Param } from "../../hub/integration";
 /** What a row destination's dry run checks. */
 export const ROW_DRY_RUN_CHECKS = "the settings, the form's values and the required tags; every row is read and " +
   "mapped to the vendor's record as a delivery would map it (rows without an id rejected, as they would be); " +
-  "no vendor call is made, so the credentials are not tried";
+  "no batch is sent, so what the vendor itself would refuse is not known";
 
 export abstract class RowIntegration extends DetailRowsIntegration {
   readonly minimumSupportedLookerVersion: string = "5.5.0";
