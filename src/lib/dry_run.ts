@@ -39,6 +39,7 @@ export function checkDryRunCall(method: string, host: string, readOnly: boolean 
 export function masked(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) { return null; }
   if (depth > 8) { return "…"; }
+  if (value instanceof Date) { return "<date>"; }
   if (Array.isArray(value)) { return value.map((item) => masked(item, depth + 1)); }
   if (typeof value === "object") {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>)

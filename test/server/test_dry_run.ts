@@ -14,6 +14,9 @@ import { authHeader, buildTestApp } from "../helpers/app";
 import { LOOKER_HEADERS } from "../helpers/execute";
 import { testHttpClient } from "../helpers/http";
 import { cells, crmApp, detail, executeBody } from "../integrations/crm/helpers";
+import { segmentIntegrations } from "../../src/integrations/segment/segment";
+import { FakeSegmentApi } from "../fakes/segment_api";
+import { lookerAttachment } from "../helpers/looker_payloads";
 
 async function dryRun(app: any, name: string, body: unknown) {
   const res = await request(app).post(`/actions/${name}/execute`).set("Authorization", authHeader())
@@ -70,6 +73,28 @@ describe("dry runs", () => {
       expect(looker.dry_run).to.deep.include({ integration: "braze", rows: 3, would_send: 2, would_reject: 1 });
       expect(JSON.stringify(looker.dry_run.first_record)).not.to.include("u-1").and.not.to.include("pro\"");
       expect(fake.tracked).to.have.length(0);
+    });
+  });
+
+  describe("Segment", () => {
+    let segment: FakeSegmentApi;
+    beforeEach(async () => { segment = await new FakeSegmentApi().start(); });
+    afterEach(async () => { await segment.stop(); });
+
+    it("maps every row to its message as a delivery would, sends nothing (a wrong write key is not tried)", async () => {
+      const { app } = buildTestApp(segmentIntegrations({ apiHost: segment.url, appName: "hub", appVersion: "1",
+        senderKind: "batch", http: testHttpClient() }));
+      const looker = await dryRun(app, "segment_event", { type: "query", data: { segment_write_key: "wrong-key" },
+        attachment: lookerAttachment("json_detail_lite_stream", { fields: { dimensions: [
+          { name: "users.id", tags: ["user_id"] }, { name: "users.city" }] },
+        data: [{ "users.id": { value: "u1" }, "users.city": { value: "Leeds" } },
+          { "users.id": { value: null }, "users.city": { value: "Oslo" } }] }) });
+      expect(looker.success, looker.message).to.equal(true);
+      expect(looker.message, looker.message).to.match(/^Dry run, nothing was sent to Segment: 2 rows read; 2 rows would be sent as identify calls\. First message/);
+      expect(looker.dry_run).to.deep.include({ integration: "segment_event", rows: 2, would_send: 2, would_reject: 0 });
+      expect(looker.dry_run.first_record).to.deep.include({ userId: "u• (2 characters)", timestamp: "<date>",
+        traits: { "users.city": "L•••• (5 characters)" } });
+      expect(segment.batches).to.have.length(0);
     });
   });
 

@@ -13,6 +13,8 @@ import { BatchSender } from "./batch_sender";
 import { FieldRoles, fieldRoles, MessageSettings, rowToMessage, SegmentCall } from "./segment_mapper";
 import { MessageRefused, SegmentSender, SegmentSenderKind, SegmentSenderOptions } from "./segment_sender";
 import { v4 as uuidv4 } from "uuid";
+import { masked } from "../../lib/dry_run";
+import { DryRunSender, SEGMENT_DRY_RUN_CHECKS } from "./segment_dry_run";
 
 /** What the hub gives a Segment integration: where Segment is, who we are, how to send. */
 export interface SegmentSettings {
@@ -46,7 +48,8 @@ export async function deliverToSegment(
     event: request.formParams.event?.trim() || undefined,
     context: { app: { name: settings.appName, version: settings.appVersion } },
   };
-  const sender = createSender(settings, request.params.segment_write_key.trim(), request.logger);
+  const dry = request.dryRun ? new DryRunSender() : undefined;
+  const sender = dry ?? createSender(settings, request.params.segment_write_key.trim(), request.logger);
   // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
   const idPrefix = `looker-${request.webhookId ?? uuidv4()}-`;
   const hidden = [...hiddenFields(request)];
@@ -93,6 +96,14 @@ export async function deliverToSegment(
     throw sender.failure();
   }
   const notes = Object.entries(skipped).map(([why, n]) => `${count(n, "row")} skipped (${why})`);
+  if (dry) {
+    const first = dry.first === undefined ? undefined : masked(dry.first);
+    return ActionResponse.dryRun(`Dry run, nothing was sent to Segment: ${count(rows, "row")} read; ` +
+      `${count(dry.sent, "row")} would be sent as ${call} calls${notes.length ? `; ${notes.join(", ")}` : ""}.` +
+      `${first ? ` First message (values masked): ${JSON.stringify(first)}.` : ""} Checked: ${SEGMENT_DRY_RUN_CHECKS}.`,
+    { integration: "segment", checked: SEGMENT_DRY_RUN_CHECKS, format: request.format, rows,
+      would_send: dry.sent, would_reject: rows - dry.sent, first_record: first });
+  }
   request.logger.info("segment delivery sent", { call, rows, sent: sender.sent, skipped: rows - sender.sent });
   return ActionResponse.ok(`Sent ${count(sender.sent, "row")} to Segment as ${call} calls` +
     `${notes.length ? `; ${notes.join(", ")}` : ""}.`);

@@ -9,6 +9,7 @@ import {
 import { streamingDetailFormats } from "../../data/rows/detail_fields";
 import { deliverToSegment, SegmentSettings } from "./segment_delivery";
 import { SegmentCall } from "./segment_mapper";
+import { SEGMENT_DRY_RUN_CHECKS } from "./segment_dry_run";
 
 /** Looker 6.2 and newer send json_detail_lite_stream, meant to be read as a stream. */
 export const segmentFormats = streamingDetailFormats;
@@ -35,5 +36,14 @@ export abstract class SegmentIntegration extends Integration {
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
     return deliverToSegment(request, this.call, this.settings);
+  }
+
+  readonly dryRunChecks: string = SEGMENT_DRY_RUN_CHECKS;
+
+  /** Every row mapped to its message as in a delivery; nothing sent (segment_dry_run.ts). */
+  async dryRun(request: ActionRequest): Promise<ActionResponse> {
+    const response = await deliverToSegment(request, this.call, this.settings);
+    if (response.dryRun) { response.dryRun.integration = this.name; }
+    return response;
   }
 }
