@@ -236,9 +236,14 @@ export function actionRoutes(options: ActionRouteOptions): Router {
       // Unread, the body stays unread: this connection is not reused. (A body being read is
       // read to its end after a failure, so that the answer reaches the client.)
       if (!reading && !res.headersSent) { res.set("Connection", "close"); }
-      // The policy's refusal is the delivery's outcome, answered as Looker reads outcomes.
-      const answer = err instanceof PolicyRefusal ? executeErrorAnswer(err, res.locals.requestId)
-        : plainErrorAnswer(err, res.locals.requestId);
+      // The policy's refusal is the delivery's outcome, answered as Looker reads outcomes (with its reference).
+      if (err instanceof PolicyRefusal) {
+        const refused = executeErrorAnswer(err, res.locals.requestId);
+        return sendJson(res, refused.status, markFailure(refused.body, res.locals.logger, {
+          requestId: res.locals.requestId, webhookId: req.get("x-looker-webhook-id") || undefined,
+          integration: req.params.name }));
+      }
+      const answer = plainErrorAnswer(err, res.locals.requestId);
       return sendJson(res, answer.status, answer.body);
     }
     const request = body.request;

@@ -218,7 +218,8 @@ describe("delivery policy (POLICY_FILE)", () => {
         .set(headers).send(toSegment());
       expect(res.status).to.equal(200);
       expect(res.body.looker.success).to.equal(false);
-      expect(res.body.looker.message).to.match(/^This hub's policy does not offer Segment Identify to this Looker instance/);
+      expect(res.body.looker.message).to.match(/^This hub's policy does not offer Segment Identify to this Looker instance/)
+        .and.to.match(/ \(ref [0-9a-f]{8}\)$/);
       expect(segment.accepted).to.have.length(0);
       expect((await execute(app.app, "webhook", toWebhook())).looker.success).to.equal(true);
     });
