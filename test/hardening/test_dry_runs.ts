@@ -39,6 +39,7 @@ describe("dry runs: every integration answers what it would send and writes noth
 
   it("covers every registered integration", () => {
     expect(cases.length).to.be.greaterThan(50);
+    process.stdout.write(`      dry-run cases: ${cases.length} (${new Set(cases.map((c) => c.integration.name)).size} integrations)\n`);
   });
 
   it("each integration's README says what its dry run checks", () => {
