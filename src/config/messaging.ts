@@ -21,6 +21,8 @@ export interface MessagingSettings {
   telegramMaxFileBytes: number;
   /** Opsgenie's API for both regions (OPSGENIE_API_URL), when set; otherwise the region's host. */
   opsgenieApiUrl?: string;
+  /** Webex's REST API (WEBEX_API_URL), with a trailing slash. */
+  webexApiUrl: string;
 }
 
 export function messagingSettings(env: Env): MessagingSettings {
@@ -30,5 +32,6 @@ export function messagingSettings(env: Env): MessagingSettings {
     telegramApiUrl: baseUrlSetting(env, "TELEGRAM_API_URL", "https://api.telegram.org"),
     telegramMaxFileBytes: sizeSetting(env, "TELEGRAM_MAX_FILE_SIZE", TELEGRAM_DEFAULT_MAX_FILE_BYTES),
     opsgenieApiUrl: first(env, "OPSGENIE_API_URL") ? baseUrlSetting(env, "OPSGENIE_API_URL", "") : undefined,
+    webexApiUrl: baseUrlSetting(env, "WEBEX_API_URL", "https://webexapis.com"),
   });
 }

@@ -51,6 +51,7 @@ import { DiscordIntegration } from "./discord/discord";
 import { TelegramIntegration } from "./telegram/telegram";
 import { MattermostIntegration } from "./mattermost/mattermost";
 import { OpsgenieIntegration } from "./opsgenie/opsgenie";
+import { WebexIntegration } from "./webex/webex";
 
 /** Names registered only when their settings are present (DEBUG_INTEGRATION, FIREBASE_*). */
 const REGISTERED_BY_SETTINGS = ["debug", "firebase"];
@@ -133,6 +134,7 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
     new SnowflakeIntegration(http, { apiUrl: config.warehouse.snowflakeApiUrl,
       waitMs: config.warehouse.snowflakeWaitMs }),
     new OpsgenieIntegration(http, config.messaging.opsgenieApiUrl),
+    new WebexIntegration(http, config.messaging.webexApiUrl),
     // New integrations go above this line (`npm run new-integration` adds theirs here).
     ...retiredIntegrations(),
   ];
