@@ -8,10 +8,12 @@ import { HttpReceiver, Received, Reply } from "./http_receiver";
 export const API_KEY = "eb243592-faa2-4ba2-a551q-1afdf565c889";
 export const READ_ONLY_KEY = "0d3c1c1e-6f4e-4b55-9f1b-readonly0001";
 
-function json(status: number, body: Record<string, unknown>): Reply {
+function json(status: number, body: Record<string, unknown>, requestId: string = crypto.randomUUID()): Reply {
   return { status, headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...body, took: 0.004, requestId: crypto.randomUUID() }) };
+    body: JSON.stringify({ ...body, took: 0.004, requestId }) };
 }
+
+interface CreateRequest { alert: any; asks: number; }
 
 export function tooManyRequests(): Reply {
   return json(429, { message: "You are making too many requests! To avoid errors, we recommend you limit requests." });
@@ -20,6 +22,11 @@ export function tooManyRequests(): Reply {
 export class OpsgenieFake extends HttpReceiver {
   /** The alerts Opsgenie accepted, as it read them. */
   readonly alerts: any[] = [];
+  /** Asks of a create request's status answered 404 "not processed yet" before its outcome. */
+  processAfterAsks = 0;
+  /** When set, processing turns each create down with this status (isSuccess false). */
+  refuseWith?: string;
+  private readonly requests = new Map<string, CreateRequest>();
 
   constructor() {
     super();
@@ -27,6 +34,8 @@ export class OpsgenieFake extends HttpReceiver {
   }
 
   private route(r: Received): Reply {
+    const status = /^\/v2\/alerts\/requests\/([^/?]+)$/.exec(r.path);
+    if (r.method === "GET" && status) { return this.requestStatus(r, decodeURIComponent(status[1])); }
     if (r.method !== "POST" || r.path !== "/v2/alerts") { return json(404, { message: "Not found" }); }
     const auth = String(r.headers.authorization ?? "");
     if (auth === `GenieKey ${READ_ONLY_KEY}`) {
@@ -51,6 +60,20 @@ export class OpsgenieFake extends HttpReceiver {
       return json(422, { message: "Request body is not processable. Please check the errors.", errors });
     }
     this.alerts.push(alert);
-    return json(202, { result: "Request will be processed" });
+    const requestId = crypto.randomUUID();
+    this.requests.set(requestId, { alert, asks: 0 });
+    return json(202, { result: "Request will be processed" }, requestId);
+  }
+
+  private requestStatus(r: Received, requestId: string): Reply {
+    if (r.headers.authorization !== `GenieKey ${API_KEY}`) { return json(401, { message: "Could not authenticate" }); }
+    const found = this.requests.get(requestId);
+    if (!found || found.asks++ < this.processAfterAsks) {
+      return json(404, { message: "Request not found. It might not be processed, yet." });
+    }
+    const ok = this.refuseWith === undefined;
+    return json(200, { data: { success: ok, action: "Create", processedAt: "2026-11-28T00:00:01.000Z",
+      integrationId: "c9cec2cb-e782-4ebb-bc1d-1b2fa703cf03", isSuccess: ok, status: ok ? "Created alert" : this.refuseWith,
+      alertId: ok ? `alert-${this.alerts.indexOf(found.alert) + 1}` : "", alias: found.alert.alias } });
   }
 }

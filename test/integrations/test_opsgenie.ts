@@ -21,7 +21,7 @@ describe("opsgenie integration", () => {
   beforeEach(async () => { opsgenie = await new OpsgenieFake().start(); });
   afterEach(async () => { await opsgenie.stop(); });
 
-  const hub = () => buildTestApp([new OpsgenieIntegration(testHttpClient(), opsgenie.url("/"))]).app;
+  const hub = () => buildTestApp([new OpsgenieIntegration(testHttpClient(), opsgenie.url("/"), [5, 5, 5])]).app;
 
   function query(fields: Record<string, string> = {}, rows = 3, key = API_KEY): any {
     return {
@@ -40,7 +40,7 @@ describe("opsgenie integration", () => {
   it("creates one alert for a query, with the GenieKey header, the row count and first rows", async () => {
     const answer = await execute(hub(), "opsgenie", query({}, 25));
     expect(answer.looker.success, answer.looker.message).to.equal(true);
-    expect(answer.looker.message).to.match(/^Opsgenie accepted the P2 alert \(request [0-9a-f-]{36}\)\.$/);
+    expect(answer.looker.message).to.equal("Opsgenie created the P2 alert alert-1.");
     expect(opsgenie.received[0].headers.authorization).to.equal(`GenieKey ${API_KEY}`);
     const [alert] = opsgenie.alerts;
     expect(alert).to.deep.include({ message: "Orders stuck in processing", priority: "P2", source: "Looker",
@@ -50,6 +50,32 @@ describe("opsgenie integration", () => {
     expect(lines[0]).to.equal("Weekly revenue: 25 rows.");
     expect(lines).to.include.members(["Status | Count", "s0 | 0", "s9 | 9", "(first 10 of 25 rows)", PLAN.url]);
     expect(lines).not.to.include("s10 | 10");
+  });
+
+  it("asks how the create went: created after Opsgenie processed it, still processing, or turned down", async () => {
+    opsgenie.processAfterAsks = 2;
+    expect((await execute(hub(), "opsgenie", query())).looker.message).to.equal("Opsgenie created the P2 alert alert-1.");
+    const asks = opsgenie.received.filter((r) => r.method === "GET");
+    expect(asks).to.have.length(3);
+    expect(asks[0].path).to.match(/^\/v2\/alerts\/requests\/[0-9a-f-]{36}$/);
+    expect(asks[0].headers.authorization).to.equal(`GenieKey ${API_KEY}`);
+    opsgenie.processAfterAsks = 10;
+    expect((await execute(hub(), "opsgenie", query())).looker.message).to.match(/^Opsgenie accepted the P2 alert and was still processing it \(request [0-9a-f-]{36}\); its alert log shows the outcome\.$/);
+    opsgenie.processAfterAsks = 0;
+    opsgenie.refuseWith = "Integration is disabled";
+    const refused = await execute(hub(), "opsgenie", query());
+    expect(refused.looker.success).to.equal(false);
+    expect(refused.looker.message).to.match(/^Opsgenie accepted the alert, then did not create it: "Integration is disabled"\. Check the API integration/);
+  });
+
+  it("reports the alert as accepted when the key may not read how it went (no Read Access: 403)", async () => {
+    const route = opsgenie.handler!;
+    opsgenie.handler = (r) => r.method === "GET" ? { status: 403, headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "You are not authorized to perform this operation.", took: 0, requestId: "x" }) }
+      : route(r);
+    const answer = await execute(hub(), "opsgenie", query());
+    expect(answer.looker.success).to.equal(true);
+    expect(answer.looker.message).to.match(/^Opsgenie accepted the P2 alert \(request [0-9a-f-]{36}\); asking how it went did not work/);
   });
 
   it("gives a schedule's alerts one alias, so Opsgenie counts a repeat instead of opening another", async () => {

@@ -13,6 +13,7 @@ import { HttpClient } from "../../lib/http_client";
 import { markVendorText } from "../../lib/http_errors";
 import { requestJson } from "../../lib/vendor_json";
 import { Alert, cellAlert, MAX_MESSAGE, PRIORITIES, Priority, queryAlert } from "./opsgenie_alert";
+import { requestOutcome } from "./opsgenie_request";
 
 const REGIONS: Record<string, string> = { US: "https://api.opsgenie.com/", EU: "https://api.eu.opsgenie.com/" };
 const PREVIEW_ROWS = 10;
@@ -35,8 +36,12 @@ export class OpsgenieIntegration extends Integration {
   readonly supportedFormats: Format[] = ["json_detail", "csv"];
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
-  /** `apiUrl`: OPSGENIE_API_URL when set, which wins over the region. */
-  constructor(private readonly http: HttpClient, private readonly apiUrl?: string) { super(); }
+  /**
+   * `apiUrl`: OPSGENIE_API_URL when set, which wins over the region. `statusWaitsMs`: the waits
+   * between asks of how a create went (opsgenie_request.ts), about 5 s in all.
+   */
+  constructor(private readonly http: HttpClient, private readonly apiUrl?: string,
+              private readonly statusWaitsMs: number[] = [250, 500, 1000, 1500, 2000]) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> {
     return new ActionForm([{
@@ -50,7 +55,7 @@ export class OpsgenieIntegration extends Integration {
   }
 
   async execute(request: ActionRequest): Promise<ActionResponse> {
-    const url = `${opsgenieBaseUrl(request.params.region, this.apiUrl)}v2/alerts`;
+    const baseUrl = opsgenieBaseUrl(request.params.region, this.apiUrl);
     const key = (request.params.api_key ?? "").trim();
     if (!key) { throw new UserError("The Opsgenie API key is missing: ask your Looker admin to set it."); }
     const priority = (request.formParams.priority ?? "P3").toUpperCase() as Priority;
@@ -73,7 +78,7 @@ export class OpsgenieIntegration extends Integration {
       alert = queryAlert(request, message, priority, rows, preview);
     }
     const result = await requestJson(this.http, {
-      url, method: "POST", trusted: true, who: "Opsgenie", logger: request.logger,
+      url: `${baseUrl}v2/alerts`, method: "POST", trusted: true, who: "Opsgenie", logger: request.logger,
       headers: { "content-type": "application/json", "authorization": `GenieKey ${key}` }, body: JSON.stringify(alert),
     });
     if (result.unavailable) {
@@ -82,8 +87,24 @@ export class OpsgenieIntegration extends Integration {
         : "Opsgenie's Alert API did not answer; no alert was created. Try again later.");
     }
     if (result.status !== 202 && result.status !== 200) { throw refusal(result.status, result.answer); }
-    const id = typeof result.answer?.requestId === "string" ? ` (request ${result.answer.requestId.slice(0, 64)})` : "";
-    return ActionResponse.ok(`Opsgenie accepted the ${priority} alert${id}.`);
+    const requestId = typeof result.answer?.requestId === "string" ? result.answer.requestId.slice(0, 64) : "";
+    if (!requestId) { return ActionResponse.ok(`Opsgenie accepted the ${priority} alert.`); }
+    const outcome = await requestOutcome({ http: this.http, baseUrl, key, requestId, logger: request.logger,
+      waitsMs: this.statusWaitsMs });
+    switch (outcome.kind) {
+      case "created":
+        return ActionResponse.ok(`Opsgenie created the ${priority} alert${outcome.alertId ? ` ${outcome.alertId}` : ""}.`);
+      case "refused":
+        throw new UserError(`Opsgenie accepted the alert, then did not create it` +
+          `${outcome.status ? `: "${markVendorText(outcome.status)}"` : ""}. Check the API integration in Opsgenie ` +
+          `(turned on, its team and responders), then send again (request ${requestId}).`);
+      case "pending":
+        return ActionResponse.ok(`Opsgenie accepted the ${priority} alert and was still processing it (request ` +
+          `${requestId}); its alert log shows the outcome.`);
+      default:
+        return ActionResponse.ok(`Opsgenie accepted the ${priority} alert (request ${requestId}); asking how it went ` +
+          "did not work, so its alert log shows the outcome.");
+    }
   }
 }
 
