@@ -13,10 +13,18 @@ export function renderParams(container, params, values, onChange) {
   if (!params.length) { container.append(el("p", { class: "hint" }, "This integration has no admin settings.")); }
   for (const param of params) {
     const id = `param-${param.name}`;
+    // The form is asked again only for a value it was not asked with: a browser also fires
+    // "change" when focus leaves a field edited since it got focus, and a second answer arriving
+    // while the person types in the form would re-render it over what they typed.
+    let asked = values[param.name] ?? "";
     const input = el("input", {
       id, name: param.name, type: param.sensitive ? "password" : "text", autocomplete: "off", spellcheck: "false",
       oninput: () => { values[param.name] = input.value; },
-      onchange: () => onChange(),
+      onchange: () => {
+        if (input.value === asked) { return; }
+        asked = input.value;
+        onChange();
+      },
     });
     input.value = values[param.name] ?? "";
     container.append(el("div", { class: "row" },
