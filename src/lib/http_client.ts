@@ -194,7 +194,7 @@ export class HttpClient {
         }
         const code = (err as { code?: string }).code;
         options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
-        failure = { host, attempts: attempt, code };
+        failure = { host, attempts: attempt, code, plainHttp: url.protocol === "http:" };
       }
       let delay = backoffDelay(attempt, policy);
       const retryAfter = response

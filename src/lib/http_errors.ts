@@ -13,6 +13,8 @@ export interface HttpFailure {
   attempts: number;
   /** The network error code or timeout kind, when no answer came. */
   code?: string;
+  /** The URL was plain http:// (a cut connection may be a TLS-only port). */
+  plainHttp?: boolean;
 }
 
 /** An answer that will not change by retrying (4xx, or a status the caller refused). */
@@ -89,7 +91,7 @@ export function failureMessage(failure: HttpFailure, retryable: boolean, who?: s
     const said = failure.excerpt ? `: "${failure.excerpt}"` : "";
     return `${name} answered HTTP ${failure.status}${said}${tries}.${later}`;
   }
-  const found = networkFailure({ code: failure.code });
+  const found = networkFailure({ code: failure.code, overPlainHttp: failure.plainHttp });
   if (found) { return networkMessage(name, { ...found, transient: retryable }, failure.attempts); }
   return `${name} could not be reached: the connection failed${tries}.${later}`;
 }

@@ -44,6 +44,16 @@ const UNREACHABLE = new Set(["EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "EHOSTDO
 const CODE_IN_WORDS = new RegExp("\\b(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|" +
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\\b");
 
+const PLAIN_HTTP_FIX = "If the server speaks only https on that port, the address must start with https://.";
+
+/** Marks `err` as the failure of a plain-http (http://) request, for the fix `networkFailure` gives. */
+export function overPlainHttp<T>(err: T, url: string | undefined): T {
+  if (err && typeof err === "object" && /^http:/i.test(url ?? "")) {
+    (err as { overPlainHttp?: boolean }).overPlainHttp = true;
+  }
+  return err;
+}
+
 const TRUST_FIX = "If the server is yours, give it a certificate from a public certificate authority, or " +
   `have the hub's admin trust your own authority (${PRIVATE_CA_DOC}).`;
 
@@ -111,7 +121,16 @@ function fromCode(code: string, message: string): NetworkFailure | undefined {
  * (`cause`, the shared client's `failure.code`, nodemailer's `originalCode`), or undefined when
  * `err` is not one.
  */
-export function networkFailure(err: unknown, depth = 0): NetworkFailure | undefined {
+export function networkFailure(err: unknown): NetworkFailure | undefined {
+  const found = findFailure(err, 0);
+  // A TLS-only port closes at once on a plain-http request: over http://, a cut connection says so.
+  if (found?.kind === "reset" && (err as { overPlainHttp?: unknown } | undefined)?.overPlainHttp === true) {
+    return { ...found, fix: PLAIN_HTTP_FIX };
+  }
+  return found;
+}
+
+function findFailure(err: unknown, depth: number): NetworkFailure | undefined {
   if (!err || typeof err !== "object" || depth > 5) { return undefined; }
   const e = err as {
     code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown;
@@ -133,7 +152,7 @@ export function networkFailure(err: unknown, depth = 0): NetworkFailure | undefi
   }
   if (/certificate has expired/i.test(message)) { return fromCode("CERT_HAS_EXPIRED", message); }
   if (/wrong version number/i.test(message)) { return fromCode("EPROTO", message); }
-  return networkFailure(e.cause, depth + 1);
+  return findFailure(e.cause, depth + 1);
 }
 
 /**

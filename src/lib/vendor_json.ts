@@ -6,7 +6,11 @@ import { HttpUnavailableError } from "./http_errors";
 
 export type JsonAnswer =
   | { status: number; answer: any; unavailable?: undefined }
-  | { unavailable: "rate_limited" | "down"; status?: undefined; answer?: undefined };
+  | {
+    unavailable: "rate_limited" | "down"; status?: undefined; answer?: undefined;
+    /** What the shared client said (the cause and the fix: a refused connection, a timeout, HTTP 503). */
+    message: string;
+  };
 
 export async function requestJson(http: HttpClient, options: HttpRequestOptions): Promise<JsonAnswer> {
   try {
@@ -16,7 +20,7 @@ export async function requestJson(http: HttpClient, options: HttpRequestOptions)
     return { status: response.status, answer };
   } catch (err) {
     if (err instanceof HttpUnavailableError) {
-      return { unavailable: err.failure.status === 429 ? "rate_limited" : "down" };
+      return { unavailable: err.failure.status === 429 ? "rate_limited" : "down", message: err.message };
     }
     throw err;
   }

@@ -9,7 +9,7 @@ import { Integration } from "../../src/hub/integration";
 import { authHeader } from "../helpers/app";
 import { shapedFields, shapedParams, tagValue } from "../helpers/suite_settings";
 import { loginData } from "./oauth_states";
-import { firstFormat, sentinelAttachment } from "./sentinel_requests";
+import { firstFormat, sentinelAttachment, taggedAttachment, targetTag } from "./sentinel_requests";
 
 export interface VendorCase {
   /** e.g. `slack execute query` or `slack form channelType=channels`. */
@@ -53,21 +53,6 @@ function params(integration: Integration, vendorUrl: string): Record<string, str
   // Delegated OAuth (slack_app): Looker sends the vendor token it keeps as the user's state.
   if (integration.delegateOauth) { values.state_json = "xoxb-test-state"; }
   return values;
-}
-
-/** The tag an integration's targets are read from, when it requires one (phone, droplet id...). */
-function targetTag(integration: Integration): string | undefined {
-  const first = integration.requiredFields[0];
-  return first && "tag" in first ? first.tag : undefined;
-}
-
-/** A json_detail whose one dimension carries the integration's tag, with a vendor-shaped value. */
-function taggedAttachment(tag: string): Record<string, unknown> {
-  const value = tagValue(tag) ?? "42";
-  return { mimetype: "application/json", extension: "json", data: JSON.stringify({
-    fields: { dimensions: [{ name: "t.id", label: "ID", tags: [tag] }], measures: [] },
-    data: [{ "t.id": { value } }],
-  }) };
 }
 
 /** Posts one case to the hub; the answer is parsed whatever keep-alive bytes precede it. */

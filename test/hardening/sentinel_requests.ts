@@ -2,7 +2,7 @@
 // types and every row, so tests can check that none of it reaches the logs.
 import { DefinitionContext, Format, Integration } from "../../src/hub/integration";
 import { lookerAttachment } from "../helpers/looker_payloads";
-import { rowTags } from "../helpers/suite_settings";
+import { rowTags, tagValue } from "../helpers/suite_settings";
 
 export const SENTINEL = "SENTINELzq7";
 
@@ -65,4 +65,23 @@ export function sentinelAttachment(format: Format): Record<string, unknown> {
 export function firstFormat(integration: Integration): Format {
   const context: DefinitionContext = { lookerVersion: null };
   return integration.formatsFor(context)[0] ?? "csv";
+}
+
+/**
+ * The tag an integration's targets are read from, when it requires one (phone, droplet id...);
+ * `anyTag` also takes the first of a choice of tags (Salesforce's contact or lead id).
+ */
+export function targetTag(integration: Integration, anyTag = false): string | undefined {
+  const first = integration.requiredFields[0] as { tag?: string; any_tag?: string[] } | undefined;
+  return first?.tag ?? (anyTag ? first?.any_tag?.[0] : undefined);
+}
+
+/** A json_detail whose one dimension carries the integration's tag, with a vendor-shaped value. */
+export function taggedAttachment(tag: string, format?: Format): Record<string, unknown> {
+  const value = tagValue(tag) ?? "42";
+  const data = JSON.stringify({
+    fields: { dimensions: [{ name: "t.id", label: "ID", tags: [tag] }], measures: [] },
+    data: [{ "t.id": { value } }],
+  });
+  return format ? lookerAttachment(format, data) : { mimetype: "application/json", extension: "json", data };
 }

@@ -71,9 +71,15 @@ export function debugDelivery(url: string, secret: string, sleepMs: number): Pro
 /** An execute of `integration` with `payload`, sent to a hub process keyed by `secret`. */
 export function executeOn(url: string, secret: string, integration: string, payload: unknown,
 ): Promise<{ status: number; body: string }> {
+  return postOn(url, secret, `/actions/${integration}/execute`, payload);
+}
+
+/** A POST of `payload` to `route` of a hub process keyed by `secret`. */
+export function postOn(url: string, secret: string, route: string, payload: unknown,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(payload);
-    const req = http.request(`${url}/actions/${integration}/execute`, { method: "POST", agent: false, headers: {
+    const req = http.request(`${url}${route}`, { method: "POST", agent: false, headers: {
       "authorization": `Token token="${generateApiKey(secret)}"`, "content-type": "application/json" } }, (res) => {
       let text = "";
       res.on("data", (c) => { text += c; });

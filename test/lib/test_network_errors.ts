@@ -57,6 +57,16 @@ describe("network and TLS failures in words", () => {
       "It may be down or busy; try again later. Check the address and port, and that the server is running.");
   });
 
+  it("plain http to a TLS-only port (closed at once): retried, then the https fix", async () => {
+    const server = await startTlsServer("self_signed");
+    servers.push(server);
+    const err = await failureOf(testHttpClient({ ALLOW_HTTP_URLS: "true" })
+      .request({ url: server.url.replace(/^https:/, "http:"), who: "Zapier" }));
+    expect(err).to.be.instanceOf(HttpUnavailableError);
+    expect(err.message).to.match(/^Zapier could not be reached: the connection was closed unexpectedly \(tried 3 times\)\./);
+    expect(err.message).to.match(/If the server speaks only https on that port, the address must start with https:\/\/\.$/);
+  });
+
   it("a host name that does not exist: said at once, not retried", async () => {
     const noSuchName = async () => { throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }); };
     const err = await failureOf(testHttpClient({}, noSuchName).request({ url: "https://hooks.invalid/x" }));

@@ -1,7 +1,7 @@
 // DataRobot's REST API as the datarobot integration uses it: the token check (list projects),
 // project creation from a URL (`POST /api/v2/projects/`, answered 202 with the status URL in
 // Location) and the status of that creation (200 while it runs, 303 to the project when done).
-import { UserError } from "../../lib/errors";
+import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
@@ -67,6 +67,10 @@ async function call(api: DataRobotApi, method: string, url: string, doing: strin
       acceptStatus: (s) => s < 500 && s !== 429,
     });
   } catch (err) {
+    if (err instanceof HttpUnavailableError && err.failure.status === undefined) {
+      // No answer at all: the shared client's words say why (refused, cut, too slow) and what to do.
+      throw new RetryableError(err.message.replace(/^DataRobot /, `While ${doing}, DataRobot `));
+    }
     if (err instanceof HttpUnavailableError) {
       throw new UserError(`DataRobot ${err.failure.status === 429 ? "kept answering that it is busy (HTTP 429)"
         : "could not be reached or kept failing"} while ${doing}. Try again later.`);

@@ -66,7 +66,7 @@ export class JiraSite {
     if (result.unavailable) {
       throw new UserError(result.unavailable === "rate_limited"
         ? "Jira is rate limiting this account; try again in a few minutes."
-        : "Jira did not answer; try again later.");
+        : result.message);
     }
     if (result.status >= 300) { throw new UserError(jiraRefusal(result.status, result.answer, this.cloud)); }
     return result.answer;

@@ -95,6 +95,12 @@ export function postgresFailure(err: unknown, context: ErrorContext): Error {
     const message = networkMessage(`PostgreSQL at ${context.server}`, fix);
     return network.transient ? new RetryableError(message) : new UserError(message);
   }
+  // pg's words when the server hangs up with no reason given: a TLS-only port hit without TLS does that.
+  if (/Connection terminated unexpectedly/i.test(e.message ?? "")) {
+    return new RetryableError(`PostgreSQL at ${context.server} closed the connection unexpectedly. If it accepts ` +
+      "only TLS connections, the connection URL's sslmode must ask for TLS (sslmode=verify-full); otherwise try " +
+      "again later.");
+  }
   if (/timeout/i.test(e.message ?? "")) {
     return new RetryableError(`PostgreSQL at ${context.server} did not answer in time${said}. Check the host ` +
       "and port in the connection URL, and that the hub may reach them; try again later.");

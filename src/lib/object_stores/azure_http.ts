@@ -9,6 +9,7 @@ import { createDefaultHttpClient, HttpClient, PipelineRequest, PipelineResponse 
 import { Readable } from "stream";
 import { abortReason } from "../abort_scope";
 import { deadline } from "../deadline";
+import { overPlainHttp } from "../network_errors";
 
 export const MAX_AZURE_ANSWER_BYTES = 16 * 1024 * 1024;
 const EVERY_STATUS = new Set(Array.from({ length: 500 }, (_, i) => i + 100));
@@ -44,7 +45,7 @@ export function cappedAzureHttpClient(timeoutMs: number, maxBytes = MAX_AZURE_AN
       try {
         return await send(inner, request, maxBytes);
       } catch (err) {
-        throw limit.signal.aborted ? abortReason(limit.signal) : err;
+        throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.url);
       } finally {
         limit.clear();
         request.abortSignal = given;

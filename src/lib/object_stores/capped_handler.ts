@@ -11,6 +11,7 @@ import { NodeHttpHandler, NodeHttpHandlerOptions } from "@smithy/node-http-handl
 import { Readable, Transform } from "stream";
 import { abortReason, onAbort } from "../abort_scope";
 import { deadline } from "../deadline";
+import { overPlainHttp } from "../network_errors";
 
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** The SDK's own requestTimeout default is none; the hub's HTTP_TOTAL_TIMEOUT_SECONDS default. */
@@ -38,7 +39,7 @@ export class CappedHttpHandler extends NodeHttpHandler {
     } catch (err) {
       limit.clear();
       // The deadline passed, or the delivery ended: its reason, not the transport's bare AbortError.
-      throw limit.signal.aborted ? abortReason(limit.signal) : err;
+      throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.protocol);
     }
     const body = result.response.body;
     if (body && typeof body.pipe === "function") {

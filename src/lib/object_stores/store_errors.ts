@@ -43,7 +43,7 @@ export function networkProblem(err: unknown, who: string): UserError | undefined
   if (!found) { return undefined; }
   if (found.kind === "reset") {
     return new RetryableError(`The connection to ${who} was cut during the upload, even after retries. ` +
-      "Nothing was written under the file's name; try again later.");
+      `Nothing was written under the file's name; try again later.${found.fix ? ` ${found.fix}` : ""}`);
   }
   if (found.code === "total_timeout") {
     return new RetryableError(`${who} did not finish answering within the time the hub allows ` +

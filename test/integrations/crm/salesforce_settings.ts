@@ -5,6 +5,7 @@ import { SuiteSettings } from "../../helpers/suite_settings";
 export const settings: SuiteSettings = {
   integrations: ["salesforce_campaigns"],
   vendorEnv: () => ({ SALESFORCE_CLIENT_ID: "salesforce-client-id", SALESFORCE_CLIENT_SECRET: "salesforce-client-secret" }),
+  tagValues: { sfdc_contact_id: "003000000000001AAA" },
   async lookerShapes(shared) {
     const { salesforce } = await shared.loginVendors();
     return {
