@@ -10,7 +10,8 @@ import { RetryableError, UserError } from "./errors";
 import { HttpClient, HttpResponse } from "./http_client";
 import { Logger } from "./logger";
 import { countBytes, networkProblem } from "./object_stores/store_errors";
-import { backoffDelay, isRetryableStatus, isTransientNetworkError, sleep } from "./retry";
+import { abortableSleep, currentSignal } from "./abort_scope";
+import { backoffDelay, isRetryableStatus, isTransientNetworkError } from "./retry";
 
 const QUANTUM = 256 * 1024;
 
@@ -120,7 +121,8 @@ async function sendChunk(u: ResumableUpload, chunk: Buffer, offset: number, tota
       throw networkProblem(failure, u.who) ?? failure;
     }
     u.logger?.info("upload chunk retrying", { who: u.who, attempt: failures, status: res?.status });
-    await sleep(backoffDelay(failures, policy));
+    // The wait ends with the delivery too (Looker hung up).
+    await abortableSleep(backoffDelay(failures, policy), currentSignal());
     // What arrived of a failed PUT is unknown: ask the session before sending again.
     askFirst = true;
   }

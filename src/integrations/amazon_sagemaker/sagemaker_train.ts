@@ -126,7 +126,8 @@ export async function trainingExecute(settings: SageMakerSettings, algorithm: Al
   const record: TrainingRecord = { jobName, modelName, image, roleArn, region, bucket,
     maxRuntimeSeconds: hours * 3600, startedAt: Date.now() };
   const means = { sagemaker, s3, mail, logger: request.logger, pollMs: settings.pollMs,
-    mailer: { guard: settings.guard, timeoutMs: settings.smtpTimeoutMs, caCertificate: settings.smtpCaCertificate } };
+    mailer: { guard: settings.guard, timeoutMs: settings.smtpTimeoutMs, totalTimeoutMs: settings.http.totalTimeoutMs,
+      caCertificate: settings.smtpCaCertificate } };
   await trainingFollowers.start(record, means);
   // Jobs a restart left behind in this bucket are taken up now.
   await trainingFollowers.resume(bucket, means, async (r) =>

@@ -19,6 +19,8 @@ export interface MailSettings {
 export interface Mailer {
   guard: UrlGuard;
   timeoutMs: number;
+  /** HTTP_TOTAL_TIMEOUT_SECONDS: the longest one conversation may take (nodemailer catches only silence). */
+  totalTimeoutMs?: number;
   /** SMTP_CA_CERTIFICATE: a private CA to trust besides the system's. */
   caCertificate?: string;
 }
@@ -65,7 +67,9 @@ export async function sendStatusMail(mailer: Mailer, settings: MailSettings, mai
     { guard: mailer.guard, timeoutMs: mailer.timeoutMs });
   const transport = nodemailer.createTransport(options);
   try {
-    await transport.sendMail({ from: settings.from, to: settings.to, subject: mail.subject, text: mail.text });
+    // Its own deadline, not the delivery's signal: the mail goes after the answer, from the job's follower.
+    await transport.sendMail({ from: settings.from, to: settings.to, subject: mail.subject, text: mail.text,
+      signal: AbortSignal.timeout(mailer.totalTimeoutMs ?? 900_000) });
     logger.info("sagemaker status mail sent");
   } catch (err) {
     const code = String((err as { code?: string; responseCode?: number }).code ?? "");

@@ -7,7 +7,8 @@ import { fixedChunks } from "../../data/files/chunks";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
-import { backoffDelay, sleep } from "../../lib/retry";
+import { abortableSleep, currentSignal } from "../../lib/abort_scope";
+import { backoffDelay } from "../../lib/retry";
 import { GoogleApi } from "../../families/google/google_api";
 import { googleFailure } from "../../families/google/google_errors";
 
@@ -75,7 +76,7 @@ export class ResumableUpload {
       } catch (err) {
         if (!(err instanceof RetryableError) || tries >= MAX_TRIES_PER_CHUNK) { throw err; }
         this.logger?.info("drive upload chunk failed; asking Drive how much it has", { tries });
-        await sleep(backoffDelay(tries, this.http.retryPolicy));
+        await abortableSleep(backoffDelay(tries, this.http.retryPolicy), currentSignal());
         response = await this.put(Buffer.alloc(0), `bytes */${total ?? "*"}`);
       }
       const done = this.read(response, offset);
