@@ -162,12 +162,15 @@ export class HttpClient {
     const policy = { ...this.retryPolicy, maxAttempts: options.maxAttempts ?? this.settings.maxAttempts };
     const accept = options.acceptStatus ?? ((s: number) => s >= 200 && s < 300);
     const host = hostOf(url);
+    /** An attempt got an answer: a later cut connection is no TLS-only port. */
+    let answered = false;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let response: HttpResponse | undefined;
       let failure: HttpFailure;
       try {
         response = await this.followRedirects(url, options, body);
+        answered = true;
         options.logger?.debug("outbound request", {
           method: options.method ?? (body ? "POST" : "GET"), host, status: response.status, attempt,
           ms: Date.now() - started,
@@ -194,7 +197,7 @@ export class HttpClient {
         }
         const code = (err as { code?: string }).code;
         options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
-        failure = { host, attempts: attempt, code, plainHttp: url.protocol === "http:" };
+        failure = { host, attempts: attempt, code, plainHttp: url.protocol === "http:" && !answered };
       }
       let delay = backoffDelay(attempt, policy);
       const retryAfter = response

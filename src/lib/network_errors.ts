@@ -46,9 +46,13 @@ const CODE_IN_WORDS = new RegExp("\\b(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CE
 
 const PLAIN_HTTP_FIX = "If the server speaks only https on that port, the address must start with https://.";
 
-/** Marks `err` as the failure of a plain-http (http://) request, for the fix `networkFailure` gives. */
-export function overPlainHttp<T>(err: T, url: string | undefined): T {
-  if (err && typeof err === "object" && /^http:/i.test(url ?? "")) {
+/**
+ * Marks `err` as the failure of a plain-http (http://) request to a server that has not answered
+ * yet (`answeredBefore` false), for the fix `networkFailure` gives: a connection cut after answers
+ * is not a TLS-only port.
+ */
+export function overPlainHttp<T>(err: T, url: string | undefined, answeredBefore = false): T {
+  if (!answeredBefore && err && typeof err === "object" && /^http:/i.test(url ?? "")) {
     (err as { overPlainHttp?: boolean }).overPlainHttp = true;
   }
   return err;

@@ -128,7 +128,7 @@ describe("fault matrix: every typed address against every network fault", functi
     const closed = net.createServer();
     ports.closed = await listen(closed);
     await new Promise((resolve) => closed.close(resolve));
-    const reset = net.createServer((socket) => socket.resetAndDestroy());
+    const reset = net.createServer((socket) => { socket.on("error", () => undefined); socket.resetAndDestroy(); });
     ports.reset = await listen(reset);
     stops.push(() => { reset.close(); });
     const tls: Record<string, () => Promise<TlsServer>> = {
@@ -208,7 +208,7 @@ describe("fault matrix: every typed address against every network fault", functi
       const value = faultValue(target, scheme, fault, ports);
       const started = Date.now();
       const answer = await postOn(hubUrl, SECRET, `/actions/${target.integration.name}/execute`,
-        executeBody(target, value));
+        executeBody(target, value)).catch((err: Error) => ({ status: 0, body: `no answer: ${err.message}` }));
       const outcome: Outcome = { label: target.label, fault, ms: Date.now() - started };
       outcomes.push(outcome);
       let looker: { success?: unknown; message?: unknown } | undefined;
@@ -226,5 +226,7 @@ describe("fault matrix: every typed address against every network fault", functi
     });
     const problems = outcomes.filter((o) => o.problem).map((o) => `${o.label} / ${o.fault}: ${o.problem}`);
     expect(problems, problems.join("\n")).to.deep.equal([]);
+    expect(outcomes.length, "cases answered").to.equal(cases.length);
+    expect(hub.child.exitCode, `the hub process stayed up\n${hub.stderr().slice(-3000)}`).to.equal(null);
   });
 });

@@ -35,6 +35,8 @@ async function readCapped(body: NodeJS.ReadableStream, maxBytes: number): Promis
 /** The SDK's default client, with `timeoutMs` per request (its body included) and answers capped at `maxBytes`. */
 export function cappedAzureHttpClient(timeoutMs: number, maxBytes = MAX_AZURE_ANSWER_BYTES): HttpClient {
   const inner = createDefaultHttpClient();
+  /** The store answered a request (a later cut connection is no TLS-only port). */
+  let answered = false;
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const given = request.abortSignal;
@@ -43,9 +45,11 @@ export function cappedAzureHttpClient(timeoutMs: number, maxBytes = MAX_AZURE_AN
       // at the deadline ends the body too.
       request.abortSignal = limit.signal;
       try {
-        return await send(inner, request, maxBytes);
+        const response = await send(inner, request, maxBytes);
+        answered = true;
+        return response;
       } catch (err) {
-        throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.url);
+        throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.url, answered);
       } finally {
         limit.clear();
         request.abortSignal = given;

@@ -23,6 +23,8 @@ export class AnswerTooLargeError extends Error {
 
 export class CappedHttpHandler extends NodeHttpHandler {
   private readonly totalMs: number;
+  /** The store answered a request of this client (a later cut connection is no TLS-only port). */
+  private answered = false;
 
   constructor(options: NodeHttpHandlerOptions, private readonly maxBytes = MAX_ANSWER_BYTES) {
     super(options);
@@ -39,8 +41,9 @@ export class CappedHttpHandler extends NodeHttpHandler {
     } catch (err) {
       limit.clear();
       // The deadline passed, or the delivery ended: its reason, not the transport's bare AbortError.
-      throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.protocol);
+      throw limit.signal.aborted ? abortReason(limit.signal) : overPlainHttp(err, request.protocol, this.answered);
     }
+    this.answered = true;
     const body = result.response.body;
     if (body && typeof body.pipe === "function") {
       result.response.body = this.bounded(body as Readable, limit.signal, () => limit.clear());
