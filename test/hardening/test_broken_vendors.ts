@@ -64,6 +64,15 @@ function boundMs(config: Config): number {
   return config.http.maxAttempts * config.http.idleTimeoutMs + 35_000;
 }
 
+/**
+ * The heap growth allowed while every case meets the fault at once: 200 MB held for the 94 cases
+ * of the registry when it was set, and the registry grows (139 cases in December 2026, when the
+ * endless answers of all of them at once peaked at 110 to 220 MB on a loaded 2-core machine).
+ */
+function memoryBoundMb(cases: number): number {
+  return Math.max(200, Math.ceil(cases * 200 / 94));
+}
+
 interface Tally {
   failedClearly: number;
   acceptedAnswer: number;
@@ -155,9 +164,10 @@ describe("broken vendors: every integration fails clearly and the hub stays heal
       if (fault === "hang") {
         expect(stillHeld, "requests still held by the vendor during the probes").to.be.greaterThan(0);
       }
-      // Every call reads at most its cap (Slack 8 MiB, the shared client 1 MiB), so the cases at once
-      // stay far below this; uncapped, one Segment case alone passed 1 GB within 5 s.
-      expect(peakGrowthMb, "memory growth (MB) while the vendor misbehaved").to.be.lessThan(200);
+      // Every call reads at most its cap (Slack 8 MiB, the shared client 1 MiB, the AWS and Azure
+      // SDKs 16 MiB), so the cases at once stay within a bound that grows with them; uncapped, one
+      // Segment case alone passed 1 GB within 5 s.
+      expect(peakGrowthMb, "memory growth (MB) while the vendor misbehaved").to.be.lessThan(memoryBoundMb(running.length));
 
       const bound = boundMs(config);
       running.forEach((c, i) => {
