@@ -1,7 +1,9 @@
 // Google's token endpoint and Firebase Cloud Messaging's HTTP v1 send, as a service account uses
 // them: the token endpoint verifies the RS256 JWT (issuer, scope, audience, signature) and hands out
 // an access token; messages:send accepts only that token, for the configured project, and answers
-// `{name}` or FCM's error body with its FcmError code.
+// `{name}` or FCM's error body with its FcmError code. Each device's tray is kept as the platform
+// shows it: a notification whose tag (Android's `android.notification.tag`) or collapse id (APNs'
+// `apns-collapse-id`, at most 64 bytes) is already shown replaces that one; without, it is added.
 import * as crypto from "crypto";
 import * as jwt from "jsonwebtoken";
 import { HttpReceiver, Received, Reply } from "./http_receiver";
@@ -17,6 +19,10 @@ export const FCM_PRIVATE_KEY = keys.privateKey.export({ type: "pkcs8", format: "
 export class FcmFake extends HttpReceiver {
   /** Device tokens of installed apps; others are UNREGISTERED. */
   readonly devices = new Set(["dev-token-aaaaaa111111", "dev-token-bbbbbb222222", "dev-token-cccccc333333"]);
+  /** The devices on iOS (through APNs); the others are Android. */
+  readonly ios = new Set(["dev-token-bbbbbb222222"]);
+  /** What each device shows: its notifications, in the order they arrived. */
+  readonly trays = new Map<string, any[]>();
   readonly issued: string[] = [];
   /** Messages FCM accepted. */
   readonly messages: any[] = [];
@@ -43,9 +49,22 @@ export class FcmFake extends HttpReceiver {
     if (!this.devices.has(message.token)) {
       return fcmError(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED");
     }
+    const collapseId = message.apns?.headers?.["apns-collapse-id"];
+    if (collapseId !== undefined && Buffer.byteLength(String(collapseId)) > 64) {
+      return fcmError(400, "INVALID_ARGUMENT", "Invalid apns-collapse-id: at most 64 bytes", "INVALID_ARGUMENT");
+    }
     this.messages.push(message);
+    this.show(message, this.ios.has(message.token) ? collapseId : message.android?.notification?.tag);
     return { status: 200, headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: `projects/${FCM_PROJECT}/messages/${this.messages.length}` }) };
+  }
+
+  private show(message: any, key: string | undefined): void {
+    const tray = this.trays.get(message.token) ?? [];
+    const shown = key === undefined ? -1 : tray.findIndex((m) => m.key === key);
+    const entry = { key, title: message.notification.title, data: message.data };
+    if (shown >= 0) { tray[shown] = entry; } else { tray.push(entry); }
+    this.trays.set(message.token, tray);
   }
 
   private token(r: Received): Reply {

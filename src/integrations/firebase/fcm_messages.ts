@@ -1,6 +1,9 @@
 // Firebase Cloud Messaging (HTTP v1) as Looker's mobile alerts use it: Looker names the devices
 // and the alert in form params; the hub sends one message per device with the official hub's
-// shape (notification, data with an id and the user, high priority on Android and APNs).
+// shape (notification, data with an id and the user, high priority on Android and APNs). A delivery
+// with Looker's webhook id also carries a collapse id derived from it (Android's notification tag
+// and collapse_key, APNs' apns-collapse-id), so the same delivery sent again replaces its
+// notification on the device instead of showing a second one (docs/exactly_once.md).
 import * as crypto from "crypto";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
@@ -18,6 +21,8 @@ export interface AlertNotice {
   devices: Device[];
   ttlSeconds: number;
   priority: "high" | "normal";
+  /** `looker-<hash of the webhook id and the alert>`; undefined without a webhook id. */
+  collapseId?: string;
 }
 
 const DEFAULT_TTL_SECONDS = 24 * 3600;
@@ -75,22 +80,46 @@ export function alertNotice(request: ActionRequest): AlertNotice {
   for (const [k, v] of Object.entries(data)) {
     if (v !== null && v !== undefined) { strings[k] = typeof v === "string" ? v : JSON.stringify(v); }
   }
-  return { title, data: strings, devices, ttlSeconds, priority };
+  return { title, data: strings, devices, ttlSeconds, priority,
+    collapseId: collapseId(request.webhookId, strings.alert_id) };
+}
+
+/**
+ * The same for a delivery sent again (same webhook id, same alert), different for any other delivery;
+ * 47 characters, within APNs' 64 bytes for apns-collapse-id.
+ */
+export function collapseId(webhookId: string | undefined, alertId: string): string | undefined {
+  return webhookId ? `looker-${digest([webhookId, alertId]).slice(0, 40)}` : undefined;
+}
+
+function digest(parts: string[]): string {
+  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+
+/** data.id: a UUID, derived from the collapse id and the device when there is one, so a re-send repeats it. */
+function messageId(notice: AlertNotice, device: Device): string {
+  if (!notice.collapseId) { return crypto.randomUUID(); }
+  const h = digest([notice.collapseId, device.deviceId]);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}` +
+    `${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The FCM v1 `messages:send` body for one device. */
 export function fcmMessage(notice: AlertNotice, device: Device, now = Date.now()): Record<string, unknown> {
   const dashboard = notice.data.dashboard_name;
+  const collapse = notice.collapseId;
   return {
     message: {
       token: device.deviceId,
       notification: { title: notice.title, body: dashboard ? `On ${dashboard}` : "Open Looker to see it" },
-      data: { ...notice.data, id: crypto.randomUUID(), user_id: device.userId },
-      android: { priority: notice.priority, ttl: `${notice.ttlSeconds}s` },
+      data: { ...notice.data, id: messageId(notice, device), user_id: device.userId },
+      android: { priority: notice.priority, ttl: `${notice.ttlSeconds}s`,
+        ...(collapse ? { collapse_key: collapse, notification: { tag: collapse } } : {}) },
       apns: {
         headers: {
           "apns-priority": notice.priority === "high" ? "10" : "5",
           "apns-expiration": String(Math.floor(now / 1000) + notice.ttlSeconds),
+          ...(collapse ? { "apns-collapse-id": collapse } : {}),
         },
         payload: { aps: { "content-available": 1, "mutable-content": 1 } },
       },

@@ -1,6 +1,7 @@
 // firebase through the real app against local fakes of Google's token endpoint and FCM HTTP v1.
 import { expect } from "chai";
 import { allIntegrations } from "../../../src/integrations";
+import { collapseId } from "../../../src/integrations/firebase/fcm_messages";
 import { FCM_PROJECT, FcmFake, fcmError } from "../../fakes/fcm_api";
 import { buildTestApp, testConfig } from "../../helpers/app";
 import { execute, PLAN } from "../../helpers/execute";
@@ -51,7 +52,10 @@ describe("firebase integration", () => {
     expect(m.notification).to.deep.equal({ title: "Revenue dropped", body: "On Sales" });
     expect(m.data).to.deep.include({ alert_id: "42", dashboard_name: "Sales", user_id: "9" });
     expect(m.data.id).to.match(/^[0-9a-f-]{36}$/);
-    expect(m.android).to.deep.equal({ priority: "high", ttl: "86400s" });
+    // Collapse ids from Looker's webhook id (wh-7f3a): test/exactly_once/test_firebase_resend.ts.
+    const key = collapseId("wh-7f3a", "42");
+    expect(m.android).to.deep.equal({ priority: "high", ttl: "86400s", collapse_key: key, notification: { tag: key } });
+    expect(m.apns.headers["apns-collapse-id"]).to.equal(key);
     expect(m.apns.headers["apns-priority"]).to.equal("10");
     expect(Number(m.apns.headers["apns-expiration"]) - Date.now() / 1000).to.be.within(86000, 86401);
     expect(m.apns.payload).to.deep.equal({ aps: { "content-available": 1, "mutable-content": 1 } });
