@@ -9,6 +9,13 @@ export class FakeMparticle extends JsonVendor {
 
   constructor() { super((req) => this.bulk(req)); }
 
+  /** What mParticle keeps: one batch per source_request_id (mParticle deduplicates batches on it). */
+  get stored(): Array<Record<string, any>> {
+    const byId = new Map<string, Record<string, any>>();
+    for (const b of this.received) { if (!byId.has(b.source_request_id)) { byId.set(b.source_request_id, b); } }
+    return [...byId.values()];
+  }
+
   get requestsSizes(): number[] {
     return this.to(/bulkevents$/).map((r) => (Array.isArray(r.body) ? r.body.length : -1));
   }

@@ -1,5 +1,7 @@
 // PagerDuty's Events API v2 enqueue endpoint: validates events as PagerDuty documents them and
 // answers 202 `{status, message, dedup_key}`, or 400 `{status: "invalid event", message, errors}`.
+// Incidents are kept as PagerDuty documents dedup_key: a trigger whose key names an open incident
+// is added to that incident's log; otherwise it opens one.
 import { HttpReceiver, Received, Reply } from "./http_receiver";
 
 export const ROUTING_KEY = "R0123456789abcdef0123456789abcde";
@@ -7,6 +9,8 @@ export const ROUTING_KEY = "R0123456789abcdef0123456789abcde";
 export class PagerDutyFake extends HttpReceiver {
   /** Extra refusals a test chooses (e.g. one row's event), as PagerDuty's `errors` list. */
   refuse?: (event: any) => string[] | undefined;
+  /** Open incidents by dedup key: the summary that opened it and how many triggers it logged. */
+  readonly incidents = new Map<string, { summary: string; triggers: number }>();
 
   constructor() {
     super();
@@ -39,6 +43,12 @@ export class PagerDutyFake extends HttpReceiver {
     if (typeof event.dedup_key === "string" && event.dedup_key.length > 255) { errors.push("'dedup_key' is too long"); }
     errors.push(...(this.refuse?.(event) ?? []));
     if (errors.length) { return invalid(errors); }
+    if (event.event_action === "trigger") {
+      const open = this.incidents.get(event.dedup_key);
+      if (open) { open.triggers++; } else { this.incidents.set(event.dedup_key, { summary: p.summary, triggers: 1 }); }
+    } else if (event.event_action === "resolve") {
+      this.incidents.delete(event.dedup_key);
+    }
     return { status: 202, headers: { "content-type": "application/json" },
       body: JSON.stringify({ status: "success", message: "Event processed", dedup_key: event.dedup_key }) };
   }

@@ -45,6 +45,13 @@ export class FakeSegmentApi {
     return this.batches.filter((b) => b.status === 200).flatMap((b) => b.body.batch);
   }
 
+  /** What Segment keeps of the accepted messages: one per messageId (Segment deduplicates on it). */
+  get stored(): Array<Record<string, any>> {
+    const byId = new Map<string, Record<string, any>>();
+    for (const m of this.accepted) { if (!byId.has(m.messageId)) { byId.set(m.messageId, m); } }
+    return [...byId.values()];
+  }
+
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
     return this;
