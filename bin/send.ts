@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run send -- <integration> [options]
   --state S            the user's stored state (data.state_json)
   --url                deliver on a one-time download URL the hub serves (needs CONSOLE_ENABLED there)
   --dry-run            check and report what would be sent, sending nothing (X-Hub-Dry-Run: true)
+  --webhook-id ID      Looker's X-Looker-Webhook-Id (default: a new random one, a new delivery); the same
+                       id again replays one delivery (docs/exactly_once.md)
   --hub URL            the hub (default: BASE_URL, else http://localhost:8080)
   --key KEY            its API key (default: made from INTEGRATION_SERVICE_SECRET)
   --looker-version V   the Looker version to play (default: newest)
@@ -41,6 +43,8 @@ interface Options {
   json: boolean;
   /** --dry-run: the hub checks and reports, writes nothing (docs/dry_run.md). */
   dryRun: boolean;
+  /** --webhook-id: replay a delivery under its id; else each run is a new delivery. */
+  webhookId?: string;
   /** --type was given (else a PDF or PNG, or a dashboard sample, makes it a dashboard). */
   typeGiven: boolean;
 }
@@ -83,6 +87,7 @@ export function parseArgs(argv: string[]): Options {
       case "--looker-version": options.lookerVersion = value(); break;
       case "--json": options.json = true; break;
       case "--dry-run": options.dryRun = true; break;
+      case "--webhook-id": options.webhookId = value(); break;
       default:
         if (arg.startsWith("--") || options.integration) { throw new UsageError(`Unknown argument "${arg}".`); }
         options.integration = arg;
@@ -119,7 +124,8 @@ function defaults(options: Options): { hub: string; key: string } {
   return { hub: options.hub ?? config.baseUrl, key: options.key ?? generateApiKey(config.secret) };
 }
 
-async function postJson(url: string, key: string, body: unknown, lookerVersion?: string, dryRun = false) {
+async function postJson(url: string, key: string, body: unknown, lookerVersion?: string, dryRun = false,
+                        webhookId?: string) {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -128,7 +134,7 @@ async function postJson(url: string, key: string, body: unknown, lookerVersion?:
         "Authorization": `Token token="${key}"`,
         "Content-Type": "application/json",
         "User-Agent": lookerVersion ? `LookerOutgoingWebhook/${lookerVersion}` : "looker-integration-service-send",
-        "X-Looker-Webhook-Id": crypto.randomBytes(16).toString("hex"),
+        "X-Looker-Webhook-Id": webhookId ?? crypto.randomBytes(16).toString("hex"),
         "X-Looker-Instance": "npm-run-send",
         ...(dryRun ? { "X-Hub-Dry-Run": "true" } : {}),
       },
@@ -173,7 +179,7 @@ async function run(argv: string[]): Promise<number> {
     body = executeBody(choice);
   }
   const url = `${hub}/actions/${encodeURIComponent(options.integration)}/execute`;
-  const answer = await postJson(url, key, body, options.lookerVersion, options.dryRun);
+  const answer = await postJson(url, key, body, options.lookerVersion, options.dryRun, options.webhookId);
   if (options.json) { process.stdout.write(`${answer.text.trim()}\n`); }
   const looker = answer.json?.looker;
   if (!looker) {

@@ -101,6 +101,21 @@ describe("npm run send", function () {
     expect(receiver.received.length).to.equal(before);
   });
 
+  it("--webhook-id replays one delivery under Looker's id; without it each run is a new delivery", async () => {
+    const file = path.join(cwd, "replay.csv");
+    fs.writeFileSync(file, "id\n1\n");
+    const ids = [];
+    for (const extra of [["--webhook-id", "wh-replay-1"], ["--webhook-id", "wh-replay-1"], [], []]) {
+      const out = await send(cwd, "webhook", "--data", file, "--form", `url=${receiver.url("/replay")}`, ...extra,
+        "--hub", hub.url, "--key", hub.key);
+      expect(out.code, out.stderr).to.equal(0);
+      ids.push(receiver.received[receiver.received.length - 1].headers["x-looker-webhook-id"]);
+    }
+    expect(ids.slice(0, 2)).to.deep.equal(["wh-replay-1", "wh-replay-1"]);
+    expect(ids[2]).to.match(/^[0-9a-f]{32}$/);
+    expect(ids[3]).to.match(/^[0-9a-f]{32}$/).and.not.equal(ids[2]);
+  });
+
   it("exits 1 with the hub's message and validation errors when the delivery fails, 2 when it cannot ask", async () => {
     const failed = await send(cwd, "webhook", "--hub", hub.url, "--key", hub.key);
     expect(failed.code).to.equal(1);
