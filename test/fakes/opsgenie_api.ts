@@ -2,6 +2,8 @@
 // `Authorization: GenieKey <key>`; 202 `{"result": "Request will be processed", "took", "requestId"}`;
 // 401 "Could not authenticate"; 403 for a key without create access; 422 with `errors` per field;
 // 429 when over the rate limit. Field limits: message 130, alias 512, description 15,000, 20 tags.
+// Deduplication as Opsgenie documents the alias: a create whose alias names an open alert adds one
+// to that alert's count instead of opening another.
 import * as crypto from "crypto";
 import { HttpReceiver, Received, Reply } from "./http_receiver";
 
@@ -22,6 +24,8 @@ export function tooManyRequests(): Reply {
 export class OpsgenieFake extends HttpReceiver {
   /** The alerts Opsgenie accepted, as it read them. */
   readonly alerts: any[] = [];
+  /** Open alerts by alias (Opsgenie's deduplication key): the message that opened it and its count. */
+  readonly open = new Map<string, { message: string; count: number }>();
   /** Asks of a create request's status answered 404 "not processed yet" before its outcome. */
   processAfterAsks = 0;
   /** When set, processing turns each create down with this status (isSuccess false). */
@@ -60,6 +64,9 @@ export class OpsgenieFake extends HttpReceiver {
       return json(422, { message: "Request body is not processable. Please check the errors.", errors });
     }
     this.alerts.push(alert);
+    const alias = typeof alert.alias === "string" && alert.alias ? alert.alias : alert.message;
+    const opened = this.open.get(alias);
+    if (opened) { opened.count++; } else { this.open.set(alias, { message: alert.message, count: 1 }); }
     const requestId = crypto.randomUUID();
     this.requests.set(requestId, { alert, asks: 0 });
     return json(202, { result: "Request will be processed" }, requestId);
