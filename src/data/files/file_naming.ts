@@ -3,6 +3,7 @@
 // the typed name, else the schedule's title; `{date}` / `{timestamp}` expanded in the
 // schedule's timezone when the query names one; characters the destination refuses replaced;
 // the format's extension added when the name lacks it.
+import * as crypto from "crypto";
 import type { ActionRequest } from "../../hub/action_request";
 import { formatInfo } from "../../hub/formats";
 
@@ -149,6 +150,18 @@ export function officialSuggestedName(request: ActionRequest, now: Date = new Da
   const title = request.scheduledPlan?.title;
   const base = title ? title : `looker_file_${now.getTime()}`;
   return officialSanitize(ext ? `${base}.${ext}` : base) || officialSanitize(`looker_file_${now.getTime()}`);
+}
+
+/**
+ * The stamp a name carries where the official hub put the time in epoch milliseconds (Cloud
+ * Storage's Overwrite: no): with Looker's webhook id, 13 digits derived from it, so the same
+ * delivery sent again gets the same name and another delivery another one (the shape of epoch
+ * milliseconds, though not a time; docs/exactly_once.md); without one, the clock as there.
+ */
+export function deliveryStamp(request: ActionRequest, now: Date = new Date()): string {
+  if (!request.webhookId) { return String(now.getTime()); }
+  const digest = crypto.createHash("sha256").update(request.webhookId).digest("hex");
+  return String(1_000_000_000_000n + BigInt(`0x${digest.slice(0, 16)}`) % 9_000_000_000_000n);
 }
 
 /** What a bucket's or container's Filename field says about objectName. */

@@ -1,7 +1,7 @@
 // Google Cloud Storage: the delivery streamed to a bucket with a resumable upload, signed in
 // as a service account (a JWT signed with its key, exchanged at the token URL).
 import { openDeliveryFile, withSuffix } from "../../data/files/file_delivery";
-import { expandUtcDateTokens, objectName, wroteMessage } from "../../data/files/file_naming";
+import { deliveryStamp, expandUtcDateTokens, objectName, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -9,7 +9,7 @@ import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { RetryableError, UserError } from "../../lib/errors";
 import { serviceAccountToken } from "../../lib/google_service_account";
 import { HttpClient } from "../../lib/http_client";
-import { GcsSession, listGcsBuckets, uploadGcsStream } from "../../lib/object_stores/gcs";
+import { GcsObjectExists, GcsSession, listGcsBuckets, uploadGcsStream } from "../../lib/object_stores/gcs";
 
 export interface GcsSettings {
   /** GCS_API_URL, without a trailing slash. */
@@ -70,14 +70,23 @@ export class GoogleCloudStorageIntegration extends FileIntegration {
     const typed = request.formParams.filename ? expandUtcDateTokens(request.formParams.filename, now) : undefined;
     const noOverwrite = (request.formParams.overwrite ?? "yes").trim().toLowerCase() === "no";
     let name = objectName(request, typed, now);
-    if (noOverwrite) { name = withSuffix(name, String(now.getTime())); }
+    // The stamp comes from the delivery (its webhook id) where there is one: a re-send gets the same name.
+    if (noOverwrite) { name = withSuffix(name, deliveryStamp(request, now)); }
     const file = await openDeliveryFile(request, name);
-    const { bytes } = await uploadGcsStream(session, {
-      bucket, name, body: file.stream, contentType: file.contentType, noOverwrite,
-      // A chunk gets one more try than a plain request: each resumes where the last one stopped.
-      maxAttempts: this.http.retryPolicy.maxAttempts + 1, retryBaseDelayMs: this.http.retryPolicy.baseDelayMs,
-    });
-    return ActionResponse.ok(wroteMessage(bytes, `gs://${bucket}/${name}`));
+    try {
+      const { bytes } = await uploadGcsStream(session, {
+        bucket, name, body: file.stream, contentType: file.contentType, noOverwrite,
+        // A chunk gets one more try than a plain request: each resumes where the last one stopped.
+        maxAttempts: this.http.retryPolicy.maxAttempts + 1, retryBaseDelayMs: this.http.retryPolicy.baseDelayMs,
+      });
+      return ActionResponse.ok(wroteMessage(bytes, `gs://${bucket}/${name}`));
+    } catch (err) {
+      // The name is this delivery's own: what is there was written by an earlier send of it.
+      if (!(err instanceof GcsObjectExists && noOverwrite && request.webhookId)) { throw err; }
+      request.logger.info("delivery already written", { integration: this.name });
+      return ActionResponse.ok(`gs://${bucket}/${name} was already written by this delivery (sent again with ` +
+        "the same Looker webhook id); nothing was replaced.");
+    }
   }
 
   /** The official hub's fields; `problem` says why the bucket list is empty. */

@@ -117,6 +117,9 @@ function scrubbed(text: string, ctx: ProblemContext): string {
   return out.replace(/[^\s@"']+@[^\s@"']+/g, "the service account");
 }
 
+/** Cloud Storage refused to replace an existing object (ifGenerationMatch=0 answered 412). */
+export class GcsObjectExists extends UserError {}
+
 /** A GCS error answer as a sentence for the person who set up the schedule. */
 export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
   let error: any = {};
@@ -156,7 +159,7 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
     case 410: // the upload session expired
       return new RetryableError(`${WHO} ended the upload session before it completed. Try again.`);
     case 412:
-      return new UserError(`An object of the file's name already exists in ${bucket} and "Overwrite" ` +
+      return new GcsObjectExists(`An object of the file's name already exists in ${bucket} and "Overwrite" ` +
         "is off; nothing was replaced.");
     case 429:
       return new RetryableError(`${WHO} kept rate-limiting the upload even after retries. Try again later.`);

@@ -6,6 +6,7 @@ import { startDownloadServer } from "../../fakes/download_server";
 import { FakeGcs } from "../../fakes/gcs_api";
 import { TestApp } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
+import { executeAs } from "../../exactly_once/resend";
 import { csvBuffer, csvBytes, FIXTURE_CSV, lookerRequest, storageApp } from "../../helpers/storage";
 
 const MiB = 1024 * 1024;
@@ -63,12 +64,11 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     }
   });
 
-  it("with Overwrite no, every delivery's name carries the time, so none replaces another", async () => {
+  it("with Overwrite no, every delivery's name carries its stamp, so none replaces another", async () => {
     const body = lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "keep.csv", overwrite: "no" });
-    const first = await execute(hub.app, "google_cloud_storage", body);
+    const first = await executeAs(hub.app, "google_cloud_storage", body, "wh-keep-1");
     expect(first.looker.message).to.match(/gs:\/\/alpha\/keep_\d{13}\.csv\.$/);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    const second = await execute(hub.app, "google_cloud_storage", body);
+    const second = await executeAs(hub.app, "google_cloud_storage", body, "wh-keep-2");
     expect(second.looker.message).to.match(/gs:\/\/alpha\/keep_\d{13}\.csv\.$/);
     expect([...gcs.objects.keys()].filter((k) => /^alpha\/keep_\d{13}\.csv$/.test(k))).to.have.length(2);
     // Uploaded with ifGenerationMatch=0: even two deliveries in the same millisecond replace nothing.
