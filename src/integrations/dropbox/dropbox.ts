@@ -2,7 +2,7 @@
 // to Dropbox from the form (OAuth v1, offline access). Files of any size go through upload sessions.
 import { DropboxSettings } from "../../config/oauth";
 import {
-  expandPlaceholders, officialExtension, scheduleTimezone, wroteMessage,
+  deliveryStamp, expandPlaceholders, officialExtension, scheduleTimezone, wroteMessage,
 } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
@@ -12,17 +12,20 @@ import { OAuthDeclaration } from "../../hub/oauth/oauth_declaration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { DropboxApi, listFolders } from "./dropbox_api";
+import { DropboxConflict } from "./dropbox_errors";
 import { DEFAULT_CHUNK_BYTES, uploadToDropbox } from "./dropbox_upload";
 
 /**
  * The file's name as the official hub made it, so a moved schedule writes the same file: the typed
- * name, with the delivery's time in epoch milliseconds right after it for Include timestamp: yes,
+ * name, with the delivery's stamp right after it for Include timestamp: yes (13 digits from Looker's
+ * webhook id, so a re-send writes no second file; the time in epoch milliseconds without one, as there),
  * then `.` and the extension, always (`report.csv` typed became `report.csv.csv` there, and does
  * here). `{date}` and `{timestamp}` are expanded; without a name, the schedule's title.
  */
 export function dropboxFileName(request: ActionRequest, now: Date = new Date()): string {
   const typed = request.formParams.filename || request.suggestedTitle();
-  const stamp = request.formParams.includeTimestamp === "yes" ? String(now.getTime()) : "";
+  // The delivery's stamp (from Looker's webhook id where there is one): a re-send gets the same name.
+  const stamp = request.formParams.includeTimestamp === "yes" ? deliveryStamp(request, now) : "";
   const ext = officialExtension(request);
   const name = `${expandPlaceholders(typed, now, scheduleTimezone(request))}${stamp}`;
   return ext ? `${name}.${ext}` : name;
@@ -86,9 +89,19 @@ export class DropboxIntegration extends FileIntegration {
       await this.api(accessToken, request).rpc("users/get_current_account", null, "your Dropbox account");
       return accessToken;
     });
-    const file = await uploadToDropbox(this.api(token, request), path, await request.delivery.stream(),
-      this.chunkBytes);
-    return ActionResponse.ok(wroteMessage(file.bytes, `Dropbox: ${file.path}`));
+    try {
+      const file = await uploadToDropbox(this.api(token, request), path, await request.delivery.stream(),
+        this.chunkBytes);
+      return ActionResponse.ok(wroteMessage(file.bytes, `Dropbox: ${file.path}`));
+    } catch (err) {
+      // A stamped name is this delivery's own: what is there was written by an earlier send of it.
+      if (!(err instanceof DropboxConflict && request.formParams.includeTimestamp === "yes" && request.webhookId)) {
+        throw err;
+      }
+      request.logger.info("delivery already written", { integration: this.name });
+      return ActionResponse.ok(`Dropbox: ${path} was already written by this delivery (sent again with the same ` +
+        "Looker webhook id); nothing was replaced.");
+    }
   }
 
   private fields(): FormField[] {

@@ -16,6 +16,9 @@ export function dropboxError(response: HttpResponse): DropboxError {
   return { status: response.status, summary, body };
 }
 
+/** Dropbox refused to write over what is at the path (`mode: add`, no autorename). */
+export class DropboxConflict extends UserError {}
+
 /** The sentence for a refused Dropbox call; `path` is the file or folder it was about. */
 export function dropboxFailure(response: HttpResponse, path: string): UserError {
   const { status, summary } = dropboxError(response);
@@ -24,7 +27,7 @@ export function dropboxFailure(response: HttpResponse, path: string): UserError 
       "Dropbox plan, then send it again.");
   }
   if (/conflict/.test(summary)) {
-    return new UserError(`Dropbox already has ${path} (or a folder in its way). Choose another file name, or set ` +
+    return new DropboxConflict(`Dropbox already has ${path} (or a folder in its way). Choose another file name, or set ` +
       "\"Include timestamp\" to Yes so every delivery gets its own name.");
   }
   if (/disallowed_name|malformed_path/.test(summary)) {

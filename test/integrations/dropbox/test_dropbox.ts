@@ -2,6 +2,8 @@
 import { expect } from "chai";
 import * as crypto from "crypto";
 import request from "supertest";
+import { deliveryStamp } from "../../../src/data/files/file_naming";
+import { ActionRequest } from "../../../src/hub/action_request";
 import { DropboxIntegration } from "../../../src/integrations/dropbox/dropbox";
 import { headerJson } from "../../../src/integrations/dropbox/dropbox_api";
 import { storedStateFor } from "../../../src/hub/oauth/stored_state";
@@ -41,6 +43,11 @@ describe("dropbox", () => {
     return { ...tokens, state: storedStateFor(new Sealer(TEST_SECRET), "dropbox",
       { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + expiresInMs }) };
   };
+  const pushAs = (webhookId: string, state: string, formParams: Record<string, string>) =>
+    request(hub.app).post("/actions/dropbox/execute").set("Authorization", authHeader())
+      .set({ ...LOOKER_HEADERS, "X-Looker-Webhook-Id": webhookId })
+      .send({ type: "query", scheduled_plan: PLAN, data: { state_json: state }, form_params: formParams,
+        attachment: { mimetype: "text/csv", extension: "csv", data: CSV } });
   const push = (state: string, formParams: Record<string, string>, attachment?: Record<string, unknown>) =>
     post("execute", { type: "query", scheduled_plan: PLAN, data: { state_json: state }, form_params: formParams,
       attachment: attachment ?? { mimetype: "text/csv", extension: "csv", data: CSV } });
@@ -99,12 +106,31 @@ describe("dropbox", () => {
     expect(headerJson({ p: "é" })).to.equal("{\"p\":\"\\u00e9\"}");
   });
 
-  it("includeTimestamp adds the delivery's time in epoch milliseconds right after the name", async () => {
+  it("includeTimestamp adds the delivery's stamp right after the name: from the webhook id, else the time", async () => {
     const user = loggedIn();
-    const before = Date.now();
     const res = await push(user.state, { directory: "__root", filename: "orders", includeTimestamp: "yes" });
-    const match = /^Wrote 37 bytes to Dropbox: \/orders(\d{13})\.csv\.$/.exec(res.body.looker.message)!;
-    expect(Number(match[1])).to.be.within(before, Date.now());
+    const stamp = deliveryStamp(new ActionRequest({ webhookId: LOOKER_HEADERS["X-Looker-Webhook-Id"] } as any));
+    expect(res.body.looker.message).to.equal(`Wrote 37 bytes to Dropbox: /orders${stamp}.csv.`);
+    const before = Date.now();
+    const unnamed = await pushAs("", user.state, { directory: "__root", filename: "orders", includeTimestamp: "yes" });
+    const match = /^Wrote 37 bytes to Dropbox: \/orders(\d{13})\.csv\.$/.exec(unnamed.body.looker.message)!;
+    expect(Number(match[1]), "without a webhook id: epoch ms, as the official hub").to.be.within(before, Date.now());
+  });
+
+  // docs/exactly_once.md: the same delivery sent again finds the file it wrote; another delivery writes its own.
+  it("includeTimestamp: a re-sent delivery (same webhook id) leaves Dropbox as one send did and answers done", async () => {
+    const user = loggedIn();
+    const form = { directory: "__root", filename: "resend", includeTimestamp: "yes" };
+    expect((await pushAs("wh-dbx-1", user.state, form)).body.looker.success).to.equal(true);
+    const files = () => [...dropbox.files.keys()].filter((k) => k.startsWith("/resend")).sort();
+    const once = files();
+    expect(once).to.have.length(1);
+    const again = await pushAs("wh-dbx-1", user.state, form);
+    expect(again.body.looker.success).to.equal(true);
+    expect(again.body.looker.message).to.match(/^Dropbox: \/resend\d{13}\.csv was already written by this delivery/);
+    expect(files()).to.deep.equal(once);
+    await pushAs("wh-dbx-2", user.state, form);
+    expect(files(), "another delivery, another file").to.have.length(2);
   });
 
   // Official (src/actions/dropbox/test_dropbox.ts): "successfully interprets execute request params": the path
