@@ -8,11 +8,17 @@ import { AUTH, expectClearRefusal, HOSTILE_ENV, jsonOf, metricValue, post, raw, 
 const ROUTES = ["/", "/actions/debug", "/actions/debug/form", "/actions/debug/execute",
   "/integrations/debug/action", "/actions/nope/execute"];
 
+/** V8's heap in use plus memory outside it (buffers), as the hub's /metrics reports them. */
+async function heapAndExternal(port: number): Promise<number> {
+  return await metricValue(port, "nodejs_heap_size_used_bytes") + await metricValue(port, "nodejs_external_memory_bytes");
+}
+
 describe("hostile input", function() {
   this.timeout(120_000);
   let hub: HubProcess;
   let port: number;
   let baselineKb: number;
+  let baselineHeap: number;
   const cases: string[] = [];
 
   before(async () => {
@@ -20,6 +26,7 @@ describe("hostile input", function() {
     port = Number(new URL(await listeningUrl(hub)).port);
     for (let i = 0; i < 20; i++) { await raw(port, post("/", "")); }
     baselineKb = rssKb(hub.child.pid!);
+    baselineHeap = await heapAndExternal(port);
   });
 
   after(async () => {
@@ -160,11 +167,19 @@ describe("hostile input", function() {
   });
 
   it("keeps its memory near the baseline after all of it", async () => {
-    await new Promise((r) => setTimeout(r, 1500));
-    const afterKb = rssKb(hub.child.pid!);
     expect(cases.length).to.be.greaterThan(150);
-    // Freed memory is not always returned to the OS at once; the bound catches a leak of the
-    // 80 MB body or of the many requests.
-    expect(afterKb - baselineKb, `baseline ${baselineKb} KB, after ${afterKb} KB`).to.be.below(60 * 1024);
+    // What the hub holds (V8's heap and the buffers outside it, from its own /metrics) comes back
+    // below 40 MB over the baseline once garbage is collected, which the hub does when idle: a leak
+    // of the 80 MB body or of the many requests never does. (RSS alone depended on when the
+    // allocator returned freed pages to the OS, which varied with the machine's load: 68-79 MB
+    // of growth under a loaded CI, 20-50 MB when quiet.)
+    let heap = 0;
+    await eventually(async () => {
+      heap = await heapAndExternal(port);
+      return heap - baselineHeap < 40 * 1024 * 1024;
+    }, 30_000, `heap and external memory back near the baseline (${Math.round(baselineHeap / 1048576)} MB)`);
+    const afterKb = rssKb(hub.child.pid!);
+    // RSS as a gross bound besides: the 80 MB body held twice would not pass it.
+    expect(afterKb - baselineKb, `baseline ${baselineKb} KB, after ${afterKb} KB`).to.be.below(150 * 1024);
   });
 });
