@@ -128,7 +128,7 @@ function everyIntegration(config: Config, http: HttpClient): Integration[] {
       maxFileBytes: config.messaging.telegramMaxFileBytes }),
     new MattermostIntegration(http),
     new PostgresIntegration({ guard: http.guard, connectTimeoutMs: config.http.connectTimeoutMs,
-      statementTimeoutMs: config.http.idleTimeoutMs }),
+      statementTimeoutMs: config.http.idleTimeoutMs, totalTimeoutMs: config.http.totalTimeoutMs }),
     new BigQueryIntegration(http, { apiUrl: config.warehouse.bigqueryApiUrl, tokenUrl: config.google.oauthTokenUrl,
       jobWaitMs: config.warehouse.bigqueryJobWaitMs, pollMs: config.warehouse.bigqueryPollMs }),
     new SnowflakeIntegration(http, { apiUrl: config.warehouse.snowflakeApiUrl,

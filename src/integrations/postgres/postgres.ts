@@ -20,6 +20,8 @@ export interface PostgresSettings {
   connectTimeoutMs: number;
   /** Longest wait for a lock or a statement other than the COPY (HTTP_IDLE_TIMEOUT_SECONDS). */
   statementTimeoutMs: number;
+  /** The longest any statement, the COPY included, may run on the server (HTTP_TOTAL_TIMEOUT_SECONDS). */
+  totalTimeoutMs: number;
 }
 
 /** PostgreSQL's longest name, in bytes (NAMEDATALEN - 1): longer ones are cut, so they are refused. */
@@ -94,7 +96,8 @@ export class PostgresIntegration extends WarehouseIntegration {
   /** The first configuration that connects; the next only when the server has no TLS (sslmode prefer). */
   private async connect(configs: ClientConfig[]): Promise<Client> {
     for (let i = 0; ; i++) {
-      const client = new Client({ ...configs[i], lock_timeout: this.settings.statementTimeoutMs });
+      const client = new Client({ ...configs[i], lock_timeout: this.settings.statementTimeoutMs,
+        statement_timeout: this.settings.totalTimeoutMs });
       // A connection that breaks between statements fails the statement; nothing else to tell.
       client.on("error", () => undefined);
       try {

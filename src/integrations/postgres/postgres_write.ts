@@ -20,9 +20,12 @@ export interface WriteSettings {
   statementTimeoutMs: number;
 }
 
-/** A statement with pg's client-side bound on waiting for its answer. */
+/**
+ * A statement with pg's client-side bound on waiting for its answer: twice the server's own lock
+ * bound, so a statement that waited for a lock ends with the server's answer (55P03), not this.
+ */
 function statement(client: Client, timeoutMs: number, text: string, values?: unknown[]): Promise<QueryResult> {
-  const query: QueryConfig & { query_timeout: number } = { text, values, query_timeout: timeoutMs };
+  const query: QueryConfig & { query_timeout: number } = { text, values, query_timeout: 2 * timeoutMs };
   return client.query(query);
 }
 

@@ -149,6 +149,28 @@ describe("postgres (a real PostgreSQL)", function () {
     expect(left).to.deep.equal([]);
   });
 
+  it("replace while another session holds the table: the wait for its lock is bounded, nothing changed", async () => {
+    const name = table();
+    await pg.query(`CREATE TABLE "${name}" AS SELECT 1 AS kept`);
+    const holder = await pg.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT * FROM "${name}"`);
+      const started = Date.now();
+      const answer = await execute(hub.app, "postgres", warehousePush(detailFields([["orders.id", "number"]]),
+        [{ "orders.id": 1 }], data(), { table: name, write: "replace" }));
+      expect(answer.looker).to.include({ success: false, message: `"${name}" stayed locked by another ` +
+        "session, so it could not be replaced in time. Nothing was written: the table is as it was. Try again when " +
+        "the other work has finished." });
+      // HTTP_IDLE_TIMEOUT_SECONDS is 2 in these tests.
+      expect(Date.now() - started).to.be.within(1_500, 10_000);
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    expect(await pg.query(`SELECT * FROM "${name}"`)).to.deep.equal([{ kept: 1 }]);
+  });
+
   it("a value that does not fit its field's type: the row and column named, nothing half-written in replace", async () => {
     const name = table();
     await pg.query(`CREATE TABLE "${name}" AS SELECT 1 AS kept`);
