@@ -256,11 +256,13 @@ export function actionRoutes(options: ActionRouteOptions): Router {
     // A failure's answer ends with a reference that finds its one log line (delivery_failure.ts).
     const failure = { requestId: res.locals.requestId, webhookId: request.webhookId, integration: integration.name,
       typed: typedValues(request) };
-    const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started });
+    const details = () => ({ type: request.type, format: request.format, ms: Date.now() - started,
+      dryRun: request.dryRun || undefined });
     try {
       const result = await ClientWatch.of(res).untilGone(
         () => oauth.execute(integration, request, () => runExecute(integration, request, policy)));
-      finished(result.success ? "success" : "failure");
+      // A dry run sent nothing: counted apart, so delivery rates and alerts see only deliveries.
+      finished(request.dryRun && result.success ? "dry_run" : result.success ? "success" : "failure");
       const logger = res.locals.logger as Logger;
       if (result.success) {
         logger.info("delivery finished", { success: true, ...details() });

@@ -5,7 +5,8 @@ import * as crypto from "crypto";
 import { NextFunction, Request, Response } from "express";
 import * as client from "prom-client";
 
-export type Outcome = "success" | "failure" | "error";
+/** `dry_run`: an execute with X-Hub-Dry-Run that checked and reported, sending nothing. */
+export type Outcome = "success" | "failure" | "error" | "dry_run";
 
 /** Installs prom-client's worker-side listener once per process. */
 let aggregatorListening: client.AggregatorRegistry<client.RegistryContentType> | undefined;

@@ -43,6 +43,10 @@ describe("dry runs", () => {
         "channels, buckets or lists, the settings work and every choice is among them).");
       expect(looker.dry_run).to.deep.include({ integration: "webhook", format: "csv", bytes: 34, rows: 2 });
       expect(receiver.received).to.have.length(0);
+      // Counted apart from deliveries.
+      const metrics = (await request(app).get("/metrics")).text;
+      expect(metrics).to.include("hub_deliveries_total{integration=\"webhook\",outcome=\"dry_run\"} 1");
+      expect(metrics).not.to.include("hub_deliveries_total{integration=\"webhook\",outcome=\"success\"}");
     });
 
     it("still refuses what a delivery would refuse (the form's URL missing)", async () => {
