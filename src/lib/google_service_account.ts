@@ -64,7 +64,8 @@ export async function serviceAccountToken(
   const assertion = serviceAccountAssertion({ ...account, clientEmail: account.clientEmail.trim() }, tokenUrl);
   const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }).toString();
   const response = await http.request({
-    url: tokenUrl, method: "POST", trusted: true, who, logger,
+    // Minting a service account's token writes nothing (a dry run may sign in with it).
+    url: tokenUrl, method: "POST", trusted: true, who, logger, readOnly: true,
     headers: { "content-type": "application/x-www-form-urlencoded" }, body,
     acceptStatus: (s) => s < 500 && s !== 429,
   });

@@ -5,12 +5,57 @@ import { DetailRowsIntegration } from "../../data/rows/detail_rows_integration";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
+import { DryRunWriteError, masked } from "../../lib/dry_run";
+import { ColumnNaming } from "./warehouse_columns";
+import { warehouseRows } from "./warehouse_rows";
 import { RowError } from "./warehouse_values";
 import { WriteMode, writeModeField } from "./write_target";
+
+/** What a warehouse's dry run checks (docs/dry_run.md). */
+export const WAREHOUSE_DRY_RUN_CHECKS = "the sign-in (as Looker's connection test does it), the form's table and " +
+  "write mode, and every row's values against the columns they would fill (a value that does not fit is named " +
+  "with its row and column, as a delivery would name it); nothing is written";
 
 export abstract class WarehouseIntegration extends DetailRowsIntegration {
   /** Writes the delivery; answers the sentence for Looker (see `wroteRows`). */
   protected abstract write(request: ActionRequest): Promise<string>;
+
+  /** How the warehouse names its columns (the same naming `write` uses). */
+  protected abstract naming(request: ActionRequest): ColumnNaming;
+
+  readonly dryRunChecks: string = WAREHOUSE_DRY_RUN_CHECKS;
+
+  /** Signs in, then reads every row into the columns' values as `write` would, writing nothing. */
+  async dryRun(request: ActionRequest): Promise<ActionResponse> {
+    let signedIn = "the sign-in was not tried (it goes through a call the dry run cannot tell from a write)";
+    if (this.connectionTest) {
+      try {
+        signedIn = await this.connectionTest(request);
+      } catch (err) {
+        if (!(err instanceof DryRunWriteError)) { throw err; }
+      }
+    }
+    const rows = await warehouseRows(request, this.naming(request));
+    let first: unknown[] | undefined;
+    try {
+      for await (const batch of rows.batches) { first = first ?? batch[0]; }
+    } catch (err) {
+      if (!(err instanceof RowError)) { throw err; }
+      const failure = ActionResponse.failure(`Dry run: ${err.message}`);
+      failure.logMessage = `Dry run: ${err.logMessage}`;
+      return failure;
+    } finally {
+      await rows.close();
+    }
+    const record = first === undefined ? undefined
+      : masked(Object.fromEntries(rows.columns.map((column, i) => [column.name, first![i]])));
+    const columns = rows.columns.map((column) => `${column.name} ${column.type}`).join(", ");
+    return ActionResponse.dryRun(`Dry run, nothing was written to ${this.label}: ${signedIn.replace(/\.$/, "")}; ` +
+      `${rows.count.toLocaleString("en-US")} rows read, every value fits its column (${columns}).` +
+      `${record ? ` First row (values masked): ${JSON.stringify(record)}.` : ""} Checked: ${this.dryRunChecks}.`,
+    { integration: this.name, checked: this.dryRunChecks, format: request.format, rows: rows.count,
+      would_send: rows.count, would_reject: 0, first_record: record });
+  }
 
   /** Looker's connection test (Admin > Actions, "Test"): signs in; answers what it reached. */
   protected connectionTest?(request: ActionRequest): Promise<string>;

@@ -12,6 +12,7 @@ import { serviceAccountToken } from "../../lib/google_service_account";
 import { HttpClient } from "../../lib/http_client";
 import { BigQuerySession, listDatasets } from "./bigquery_api";
 import { bigqueryColumnName, loadRows } from "./bigquery_load";
+import { ColumnNaming } from "../../families/warehouse/warehouse_columns";
 
 export interface BigQuerySettings {
   /** BIGQUERY_API_URL, without a trailing slash. */
@@ -73,6 +74,10 @@ export class BigQueryIntegration extends WarehouseIntegration {
       `${datasets.length === 1 ? "" : "s"} the service account can see.`;
   }
 
+  protected naming(): ColumnNaming {
+    return { warehouse: WAREHOUSE, maxBytes: 300, name: bigqueryColumnName };
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
     const dataset = (request.formParams.dataset ?? "").trim();
     if (!DATASET.test(dataset)) {
@@ -85,7 +90,7 @@ export class BigQueryIntegration extends WarehouseIntegration {
         "and spaces, at most 1,024 characters.", { table: "Not a BigQuery table name." });
     }
     const mode = writeMode(request);
-    const rows = await warehouseRows(request, { warehouse: WAREHOUSE, maxBytes: 300, name: bigqueryColumnName });
+    const rows = await warehouseRows(request, this.naming());
     try {
       const session = await this.session(request);
       const written = await loadRows(session, { dataset, table, mode }, rows, {

@@ -14,6 +14,7 @@ import { UrlGuard } from "../../lib/url_guard";
 import { connectionConfigs, describeServer, parsePostgresUrl, PostgresUrl } from "./postgres_connection";
 import { ErrorContext, postgresFailure } from "./postgres_errors";
 import { writeTable } from "./postgres_write";
+import { ColumnNaming } from "../../families/warehouse/warehouse_columns";
 
 export interface PostgresSettings {
   guard: UrlGuard;
@@ -57,6 +58,10 @@ export class PostgresIntegration extends WarehouseIntegration {
     return `Connected to ${WAREHOUSE} at ${describeServer(url)} as "${url.user}".`;
   }
 
+  protected naming(): ColumnNaming {
+    return { warehouse: WAREHOUSE, maxBytes: MAX_NAME_BYTES };
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
     const url = parsePostgresUrl(request.params.connection_url);
     const parts = tableNameParts(request.formParams.table, 2, "schema.table or table");
@@ -66,7 +71,7 @@ export class PostgresIntegration extends WarehouseIntegration {
         "Type a shorter table name.", { table: "Too long." });
     }
     const mode = writeMode(request);
-    const rows = await warehouseRows(request, { warehouse: WAREHOUSE, maxBytes: MAX_NAME_BYTES });
+    const rows = await warehouseRows(request, this.naming());
     try {
       const result = await this.session(request, url, (client) => writeTable(client, parts, mode, rows,
         { statementTimeoutMs: this.settings.statementTimeoutMs }), qualifiedName(parts));

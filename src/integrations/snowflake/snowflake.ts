@@ -3,7 +3,7 @@
 // one step to the target (snowflake_write.ts).
 import { tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
 import { warehouseRows } from "../../families/warehouse/warehouse_rows";
-import { defaultColumnName } from "../../families/warehouse/warehouse_columns";
+import { ColumnNaming, defaultColumnName } from "../../families/warehouse/warehouse_columns";
 import { qualifiedName, tableNameParts, writeMode } from "../../families/warehouse/write_target";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
@@ -60,13 +60,16 @@ export class SnowflakeIntegration extends WarehouseIntegration {
     return `Signed in to Snowflake as ${request.params.user.trim().toUpperCase()}.`;
   }
 
+  protected naming(): ColumnNaming {
+    return { warehouse: WAREHOUSE, maxBytes: 255, name: (field) => defaultColumnName(field).toUpperCase() };
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
     const parts = tableNameParts(request.formParams.table, 3, "table, schema.table or database.schema.table",
       (part) => part.toUpperCase());
     const mode = writeMode(request);
     const session = this.session(request);
-    const rows = await warehouseRows(request, { warehouse: WAREHOUSE, maxBytes: 255,
-      name: (field) => defaultColumnName(field).toUpperCase() });
+    const rows = await warehouseRows(request, this.naming());
     try {
       const written = await writeSnowflake(session, parts, mode, rows);
       return wroteRows(written, qualifiedName(parts), WAREHOUSE, mode, false);

@@ -6,7 +6,8 @@ import * as net from "net";
 import * as path from "path";
 import { allIntegrations } from "../../../src/integrations";
 import { sharedPostgres, PostgresServer } from "../../fakes/postgres_server";
-import { buildTestApp, TestApp, testConfig } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
 import { FAST_HTTP_ENV, testHttpClient } from "../../helpers/http";
 import { Cells, detailFields, streamedDelivery, warehousePush } from "../../helpers/warehouse";
@@ -111,6 +112,23 @@ describe("postgres (a real PostgreSQL)", function () {
     expect(answer.looker).to.include({ success: false, message: `The table "public"."${name}" does not exist. Create ` +
       "it, or pick \"Create if missing\" or \"Replace\" in the form's Write." });
     expect(await pg.query("SELECT 1 FROM pg_class WHERE relname = $1", [name])).to.deep.equal([]);
+  });
+
+  it("a dry run signs in and checks every value against its column, and writes nothing", async () => {
+    const name = table();
+    const res = await request(hub.app).post("/actions/postgres/execute").set("Authorization", authHeader())
+      .set("X-Hub-Dry-Run", "true").send(warehousePush(FIELDS, ROWS, data(), { table: name, write: "create" }));
+    const looker = res.body.looker;
+    expect(looker.success, looker.message).to.equal(true);
+    expect(looker.message).to.match(/^Dry run, nothing was written to PostgreSQL: Connected to .*; 3 rows read, every value fits its column \(orders_id /);
+    expect(looker.dry_run).to.deep.include({ integration: "postgres", rows: 3, would_send: 3, would_reject: 0 });
+    expect(await pg.query("SELECT 1 FROM pg_class WHERE relname = $1", [name])).to.deep.equal([]);
+    const fields = detailFields([["orders.id", "number"]]);
+    const bad = await request(hub.app).post("/actions/postgres/execute").set("Authorization", authHeader())
+      .set("X-Hub-Dry-Run", "true").send(warehousePush(fields, [{ "orders.id": 1 }, { "orders.id": "two" }], data(),
+        { table: name, write: "create" }));
+    expect(bad.body.looker.success).to.equal(false);
+    expect(bad.body.looker.message).to.match(/^Dry run: Row 2, column "orders_id" \(.*\): "two" is not a number\. \(ref /);
   });
 
   it("replace under a concurrent reader: every read sees the old rows or the new ones, never a part", async () => {
