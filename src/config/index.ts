@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  baseUrlSetting, boolSetting, choiceSetting, cidrListSetting, ConfigError, directorySetting, Env, first, gitHead,
+  baseUrlSetting, boolSetting, choiceSetting, ConfigError, directorySetting, Env, first, gitHead,
   intSetting, listSetting, packageVersion, secondsSetting, sizeSetting,
 } from "./values";
 import { AdsSettings, adsSettings } from "./ads";
@@ -24,6 +24,9 @@ import { MlSettings, mlSettings } from "./ml";
 import { MessagingSettings, messagingSettings } from "./messaging";
 import { WarehouseSettings, warehouseSettings } from "./warehouse";
 import { PolicySettings, policySetting } from "./policy";
+import { HttpSettings, httpSettings, WebhookSettings } from "./http";
+export { defaultHttpSettings } from "./http";
+export type { HttpSettings, WebhookSettings } from "./http";
 
 import { checkProductionSecret, configWarnings } from "./checks";
 
@@ -131,60 +134,6 @@ export interface Config {
   /** An OAuth client from its id and secret variables (both or neither), for a new per-user login. */
   oauthClient(idName: string, secretName: string): OAuthClientSetting | undefined;
 }
-
-export interface HttpSettings {
-  connectTimeoutMs: number;
-  /** Longest silence on a connection (no byte either way) before the attempt is abandoned. */
-  idleTimeoutMs: number;
-  /** Longest one attempt may take, from connecting to the end of the answer. */
-  totalTimeoutMs: number;
-  /** Attempts per request, the first included. */
-  maxAttempts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  /** A vendor asking to wait longer than this (Retry-After) gets no further attempt. */
-  retryAfterMaxMs: number;
-  maxRedirects: number;
-  /** Where stream bodies are spooled so retries can replay them. */
-  spoolDir: string;
-  /** Lifts the private-address guard entirely (on-premises destinations, tests). */
-  allowPrivateUrls: boolean;
-  /** Lets users type plain http:// URLs. */
-  allowHttpUrls: boolean;
-  /** IPs or CIDRs users may reach even though they are private. */
-  privateUrlAllowlist: string[];
-}
-
-export interface WebhookSettings {
-  /** Domains (and their subdomains) the zapier integration posts to. */
-  zapierDomains: string[];
-  /** Domains (and their subdomains) the tray integration posts to. */
-  trayDomains: string[];
-}
-
-
-/** The outbound HTTP settings when no HTTP_* variable is set. */
-export function defaultHttpSettings(): HttpSettings {
-  return httpSettings({}, os.tmpdir());
-}
-
-function httpSettings(env: Env, spoolDir: string): HttpSettings {
-  return {
-    connectTimeoutMs: secondsSetting(env, "HTTP_CONNECT_TIMEOUT_SECONDS", 10) * 1000,
-    idleTimeoutMs: secondsSetting(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60) * 1000,
-    totalTimeoutMs: secondsSetting(env, "HTTP_TOTAL_TIMEOUT_SECONDS", 900) * 1000,
-    maxAttempts: intSetting(env, "HTTP_MAX_ATTEMPTS", 4, 1),
-    retryBaseDelayMs: intSetting(env, "HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
-    retryMaxDelayMs: intSetting(env, "HTTP_RETRY_MAX_DELAY_MS", 30_000, 0),
-    retryAfterMaxMs: secondsSetting(env, "HTTP_RETRY_AFTER_MAX_SECONDS", 120) * 1000,
-    maxRedirects: intSetting(env, "HTTP_MAX_REDIRECTS", 5, 0),
-    spoolDir: first(env, "HTTP_SPOOL_DIR") ? directorySetting(env, "HTTP_SPOOL_DIR", spoolDir) : spoolDir,
-    allowPrivateUrls: boolSetting(env, "ALLOW_PRIVATE_URLS"),
-    allowHttpUrls: boolSetting(env, "ALLOW_HTTP_URLS"),
-    privateUrlAllowlist: cidrListSetting(env, "PRIVATE_URL_ALLOWLIST"),
-  };
-}
-
 
 /** Reads a `.env` file (when present) under the real environment, which wins. */
 export function environmentWithDotenv(env: Env, dotenvPath = path.resolve(".env")): Env {

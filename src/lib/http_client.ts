@@ -41,7 +41,6 @@ import {
   safeExcerpt,
 } from "./http_errors";
 import { networkFailure, networkMessage } from "./network_errors";
-import { Logger } from "./logger";
 import { checkDryRunCall } from "./dry_run";
 import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_scope";
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
@@ -50,49 +49,10 @@ import { SpooledBody, spoolStream } from "./spool";
 import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
 
 export type { HttpBody, StreamBody } from "./http_parts";
-import type { HttpBody } from "./http_parts";
 
-export interface HttpRequestOptions {
-  url: string | URL;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: HttpBody;
-  /** True for operator-configured vendor URLs; false (default) runs the URL guard. */
-  trusted?: boolean;
-  /** Names the destination in failure messages; default "The server at <host>". */
-  who?: string;
-  logger?: Logger;
-  /** Statuses that are a success; default 2xx. */
-  acceptStatus?: (status: number) => boolean;
-  /**
-   * Bytes of the answer kept in `body`. Reading stops there and the connection is closed (a vendor
-   * that streams without end would otherwise hold the attempt until the total timeout); the
-   * response then has `truncated` set. Default 1 MiB.
-   */
-  maxResponseBytes?: number;
-  /** Overrides HTTP_MAX_ATTEMPTS for this request (e.g. 1 for a non-repeatable call). */
-  maxAttempts?: number;
-  /**
-   * The wait (ms) a vendor asks for in its own rate-limit headers (HubSpot's, Braze's
-   * X-RateLimit-Reset), when an answer is retried; undefined falls back to Retry-After. A wait
-   * past HTTP_RETRY_AFTER_MAX_SECONDS (e.g. Infinity for a daily limit) ends the retries.
-   */
-  vendorRetryAfter?: (response: HttpResponse) => number | undefined;
-  /** Ends the request (and its retries) when aborted; default: the ambient delivery signal. */
-  signal?: AbortSignal;
-  /** A POST (or other method) that writes nothing: allowed during a dry run (src/lib/dry_run.ts). */
-  readOnly?: boolean;
-}
-
-export class HttpResponse {
-  constructor(
-    readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: Buffer,
-    /** True when the answer was longer than `maxResponseBytes` and was not read to its end. */
-    readonly truncated = false,
-  ) {}
-  text(): string { return this.body.toString("utf8"); }
-  json<T = any>(): T { return JSON.parse(this.text()); }
-}
+export { HttpResponse } from "./http_request";
+export type { HttpRequestOptions } from "./http_request";
+import { HttpRequestOptions, HttpResponse } from "./http_request";
 
 export interface HttpClientOptions {
   /** The hub's version, for the User-Agent. */
