@@ -1,37 +1,15 @@
 // The dry run of an integration that has none of its own (docs/dry_run.md): the data Looker sent
 // is read to its end, as the integration would read it, and reported (bytes, rows, the first row
 // with its values masked); nothing goes to the vendor.
-import { pipeline, Readable, Transform } from "stream";
 import type { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import type { Delivery } from "../../hub/delivery";
+import { MeteredDelivery } from "../delivery/delivery_meter";
 import type { Integration } from "../../hub/integration";
 import { masked } from "../../lib/dry_run";
 import { cellValue } from "./detail_fields";
 import { csvRows, jsonDetailItems, jsonRows } from "./rows";
 import { formatCount } from "./row_tally";
-
-/** A delivery whose bytes are counted as they are read. */
-class CountedDelivery implements Delivery {
-  bytes = 0;
-  readonly source;
-  readonly mimetype;
-  format;
-  constructor(private readonly inner: Delivery) {
-    this.source = inner.source;
-    this.mimetype = inner.mimetype;
-    this.format = inner.format;
-  }
-
-  firstSignificantByte(): Promise<number | undefined> { return this.inner.firstSignificantByte(); }
-
-  async stream(): Promise<Readable> {
-    const counter = new Transform({
-      transform: (chunk: Buffer, _encoding, done) => { this.bytes += chunk.length; done(null, chunk); },
-    });
-    return pipeline(await this.inner.stream(), counter, () => undefined);
-  }
-}
 
 async function readRows(delivery: Delivery, format: string): Promise<{ rows: number; first?: unknown } | undefined> {
   let rows = 0;
@@ -67,7 +45,7 @@ export async function genericDryRun(integration: Integration, request: ActionReq
     return ActionResponse.dryRun(`${head}: Looker sent no data, and it would be told so. Checked: ${checked}.`,
       { integration: integration.name, checked, bytes: 0, rows: 0 });
   }
-  const delivery = new CountedDelivery(request.delivery);
+  const delivery = new MeteredDelivery(request.delivery);
   const format = request.format ?? "unknown";
   const read = await readRows(delivery, format);
   if (!read) {

@@ -5,6 +5,7 @@
 // and collapse_key, APNs' apns-collapse-id), so the same delivery sent again replaces its
 // notification on the device instead of showing a second one (docs/exactly_once.md).
 import * as crypto from "crypto";
+import { keyOf } from "../../families/alerts/alert_keys";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
 
@@ -89,17 +90,14 @@ export function alertNotice(request: ActionRequest): AlertNotice {
  * 47 characters, within APNs' 64 bytes for apns-collapse-id.
  */
 export function collapseId(webhookId: string | undefined, alertId: string): string | undefined {
-  return webhookId ? `looker-${digest([webhookId, alertId]).slice(0, 40)}` : undefined;
+  return webhookId ? `looker-${keyOf([webhookId, alertId], 40)}` : undefined;
 }
 
-function digest(parts: string[]): string {
-  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
-}
 
 /** data.id: a UUID, derived from the collapse id and the device when there is one, so a re-send repeats it. */
 function messageId(notice: AlertNotice, device: Device): string {
   if (!notice.collapseId) { return crypto.randomUUID(); }
-  const h = digest([notice.collapseId, device.deviceId]);
+  const h = keyOf([notice.collapseId, device.deviceId]);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}` +
     `${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -3,8 +3,8 @@
 // (message 130 characters, alias 512, description 15,000, details 8,000 in all), and the alias
 // comes from the schedule (or the cell), so an alert still open when the schedule fires again is
 // counted again by Opsgenie's deduplication rather than opened twice.
-import * as crypto from "crypto";
 import { RowPreview } from "../../data/rows/row_preview";
+import { keyOf, scheduleIdentity } from "../../families/alerts/alert_keys";
 import { clipped } from "../../families/webhook/chat_text";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
@@ -27,17 +27,7 @@ export interface Alert {
   entity?: string;
 }
 
-function hash(parts: unknown[]): string {
-  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
-}
-
 /** The schedule (or Look, or query) an alert comes from: the same on every run of one schedule. */
-function scheduleIdentity(request: ActionRequest): string {
-  const plan = request.scheduledPlan;
-  return plan?.scheduledPlanId ? `plan:${plan.scheduledPlanId}` : plan?.url ? `url:${plan.url}`
-    : plan?.queryId ? `query:${plan.queryId}` : `title:${request.suggestedTitle()}`;
-}
-
 function base(request: ActionRequest, message: string, priority: Priority, alias: string): Alert {
   const query = request.scheduledPlan?.query;
   const entity = [query?.model, query?.view].filter((p) => typeof p === "string" && p).join(".");
@@ -51,7 +41,7 @@ export function cellAlert(request: ActionRequest, typed: string, priority: Prior
   const shown = request.cellRendered ?? request.cellValue ?? "";
   const link = cellLink(request);
   const alert = base(request, `${typed || field}: ${shown}`, priority,
-    `looker-cell-${hash([field, request.cellValue ?? ""])}`);
+    `looker-cell-${keyOf([field, request.cellValue ?? ""])}`);
   alert.description = clipped([`${field}: ${shown}`, link ?? ""].filter(Boolean).join("\n"), MAX_DESCRIPTION);
   alert.details = { field: clipped(field, MAX_DETAIL_VALUE), value: clipped(request.cellValue ?? "", MAX_DETAIL_VALUE),
     ...(link ? { looker_url: link } : {}) };
@@ -62,7 +52,7 @@ export function cellAlert(request: ActionRequest, typed: string, priority: Prior
 export function queryAlert(request: ActionRequest, message: string, priority: Priority, rows: number,
                            preview: RowPreview | undefined): Alert {
   const link = cellLink(request);
-  const alert = base(request, message, priority, `looker-${hash([scheduleIdentity(request)])}`);
+  const alert = base(request, message, priority, `looker-${keyOf([scheduleIdentity(request)])}`);
   const lines = [`${request.suggestedTitle()}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}.`];
   if (preview?.columns.length && preview.rows.length) {
     lines.push("", preview.columns.join(" | "), ...preview.rows.map((r) => r.join(" | ")));

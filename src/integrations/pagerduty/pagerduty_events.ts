@@ -2,7 +2,7 @@
 // row, or one summary of the rows. Dedup keys are derived from the schedule and the row's
 // dimensions, so a schedule that fires again updates the incidents it opened instead of opening
 // new ones (a measure that changes keeps the same key; a new row gets a new one).
-import * as crypto from "crypto";
+import { keyOf, scheduleIdentity } from "../../families/alerts/alert_keys";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
 import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
@@ -41,21 +41,8 @@ export interface EventSettings {
   dedupKey?: string;
 }
 
-function hash(parts: unknown[]): string {
-  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
-}
-
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** The schedule (or query, or Look) the events come from: stable across runs of one schedule. */
-function scheduleIdentity(request: ActionRequest): string {
-  const plan = request.scheduledPlan;
-  if (plan?.scheduledPlanId) { return `plan:${plan.scheduledPlanId}`; }
-  if (plan?.url) { return `url:${plan.url}`; }
-  if (plan?.queryId) { return `query:${plan.queryId}`; }
-  return `title:${request.suggestedTitle()}`;
 }
 
 /** Looker's host, as the event's source (PagerDuty groups alerts by it). */
@@ -91,7 +78,7 @@ export function cellEvent(request: ActionRequest, settings: EventSettings): { ev
   const shown = request.cellRendered ?? request.cellValue ?? "";
   const label = `${field} ${shown}`.trim();
   const summary = settings.summary ? `${settings.summary}: ${field} is ${shown}` : `${field} is ${shown}`;
-  const dedup = settings.dedupKey ?? `looker-${hash(["cell", field, request.cellValue ?? ""])}`;
+  const dedup = settings.dedupKey ?? `looker-${keyOf(["cell", field, request.cellValue ?? ""])}`;
   const details = { field, value: request.cellValue ?? null, rendered: request.cellRendered ?? null };
   return { event: baseEvent(request, settings, summary, dedup, details), label };
 }
@@ -141,7 +128,7 @@ export function rowEvent(request: ActionRequest, settings: EventSettings, reader
   index: number): { event: TriggerEvent; label: string } {
   const identity = reader.identity(row);
   const name = identity.filter(Boolean).join(" / ") || `row ${index}`;
-  const key = hash([scheduleIdentity(request), identity]);
+  const key = keyOf([scheduleIdentity(request), identity]);
   const dedup = settings.dedupKey ? `${settings.dedupKey}-${key.slice(0, 12)}` : `looker-${key}`;
   return {
     event: baseEvent(request, settings, `${settings.summary}: ${name}`, dedup, reader.details(row)),
@@ -152,7 +139,7 @@ export function rowEvent(request: ActionRequest, settings: EventSettings, reader
 /** One event for the whole result: the row count and the first rows. */
 export function summaryEvent(request: ActionRequest, settings: EventSettings, rows: number,
   firstRows: Array<Record<string, unknown>>): TriggerEvent {
-  const dedup = settings.dedupKey ?? `looker-${hash([scheduleIdentity(request)])}`;
+  const dedup = settings.dedupKey ?? `looker-${keyOf([scheduleIdentity(request)])}`;
   const summary = `${settings.summary}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
   return baseEvent(request, settings, summary, dedup, { rows, first_rows: firstRows });
 }
