@@ -17,10 +17,10 @@ describe("opsgenie: a re-sent delivery", () => {
   let opsgenie: OpsgenieFake;
   beforeEach(async () => { opsgenie = await new OpsgenieFake().start(); });
   afterEach(async () => { await opsgenie.stop(); });
-  const send = (webhookId: string, plan: Record<string, unknown> = PLAN) =>
+  const send = (webhookId: string, plan: Record<string, unknown> = PLAN, deduplicate?: string) =>
     executeAs(buildTestApp([new OpsgenieIntegration(testHttpClient(), opsgenie.url("/"), [5, 5, 5])]).app,
       "opsgenie", { type: "query", scheduled_plan: plan, data: { api_key: API_KEY, region: "EU" },
-        form_params: { message: "Orders stuck", priority: "P2" },
+        form_params: { message: "Orders stuck", priority: "P2", ...(deduplicate ? { deduplicate } : {}) },
         attachment: { mimetype: "application/json", extension: "json", data: DETAIL } }, webhookId);
 
   it("with the same webhook id opens no second alert: the open alert counts it", async () => {
@@ -35,6 +35,21 @@ describe("opsgenie: a re-sent delivery", () => {
   it("another schedule's delivery opens an alert of its own", async () => {
     await send("wh-og-1");
     await send("wh-og-2", { ...PLAN, scheduled_plan_id: 13 });
+    expect(opsgenie.open.size).to.equal(2);
+  });
+
+  it("per schedule (the default): the schedule's next run (another webhook id) counts on the open alert", async () => {
+    await send("wh-og-1");
+    await send("wh-og-2");
+    expect(opsgenie.open.size).to.equal(1);
+    expect([...opsgenie.open.values()][0].count).to.equal(2);
+  });
+
+  it("per delivery: another run opens an alert of its own; the same delivery again does not", async () => {
+    await send("wh-og-1", PLAN, "delivery");
+    await send("wh-og-1", PLAN, "delivery");
+    expect(opsgenie.open.size).to.equal(1);
+    await send("wh-og-2", PLAN, "delivery");
     expect(opsgenie.open.size).to.equal(2);
   });
 });

@@ -152,9 +152,12 @@ describe("opsgenie integration", () => {
 
   it("offers its form: the message required for a query, optional for a cell", async () => {
     const q = await form(hub(), "opsgenie", { type: "query" });
-    expect(q.fields.map((f: { name: string }) => f.name)).to.deep.equal(["message", "priority"]);
+    expect(q.fields.map((f: { name: string }) => f.name)).to.deep.equal(["message", "priority", "deduplicate"]);
+    expect(q.fields[2].default).to.equal("schedule");
     expect(q.fields[0].required).to.equal(true);
     expect(q.fields[1].options.map((o: { name: string }) => o.name)).to.deep.equal(["P1", "P2", "P3", "P4", "P5"]);
-    expect((await form(hub(), "opsgenie", { type: "cell" })).fields[0].required).to.equal(false);
+    const cellForm = await form(hub(), "opsgenie", { type: "cell" });
+    expect(cellForm.fields[0].required).to.equal(false);
+    expect(cellForm.fields.map((f: { name: string }) => f.name)).to.deep.equal(["message", "priority"]);
   });
 });

@@ -4,6 +4,7 @@
 // The admin picks the account's region (api.opsgenie.com or api.eu.opsgenie.com); OPSGENIE_API_URL
 // overrides both.
 import { previewRows } from "../../data/rows/row_preview";
+import { DEDUPLICATE_FIELD } from "../../families/alerts/alert_keys";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -44,14 +45,15 @@ export class OpsgenieIntegration extends Integration {
               private readonly statusWaitsMs: number[] = [250, 500, 1000, 1500, 2000]) { super(); }
 
   async form(request: ActionRequest): Promise<ActionForm> {
-    return new ActionForm([{
+    const fields: ActionForm["fields"] = [{
       name: "message", label: "Message", type: "string", required: request.type !== "cell",
       description: `The alert's title, at most ${MAX_MESSAGE} characters` +
         (request.type === "cell" ? "; the field's name when empty." : "."),
     }, {
       name: "priority", label: "Priority", type: "select", default: "P3",
       options: PRIORITIES.map((p) => ({ name: p, label: p })),
-    }]);
+    }];
+    return new ActionForm(request.type === "cell" ? fields : [...fields, DEDUPLICATE_FIELD]);
   }
 
   async execute(request: ActionRequest): Promise<ActionResponse> {

@@ -4,7 +4,7 @@
 // comes from the schedule (or the cell), so an alert still open when the schedule fires again is
 // counted again by Opsgenie's deduplication rather than opened twice.
 import { RowPreview } from "../../data/rows/row_preview";
-import { keyOf, scheduleIdentity } from "../../families/alerts/alert_keys";
+import { alertSource, keyOf } from "../../families/alerts/alert_keys";
 import { clipped } from "../../families/webhook/chat_text";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
@@ -52,7 +52,7 @@ export function cellAlert(request: ActionRequest, typed: string, priority: Prior
 export function queryAlert(request: ActionRequest, message: string, priority: Priority, rows: number,
                            preview: RowPreview | undefined): Alert {
   const link = cellLink(request);
-  const alert = base(request, message, priority, `looker-${keyOf([scheduleIdentity(request)])}`);
+  const alert = base(request, message, priority, `looker-${keyOf([alertSource(request)])}`);
   const lines = [`${request.suggestedTitle()}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}.`];
   if (preview?.columns.length && preview.rows.length) {
     lines.push("", preview.columns.join(" | "), ...preview.rows.map((r) => r.join(" | ")));

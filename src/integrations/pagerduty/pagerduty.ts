@@ -1,6 +1,7 @@
 // Ours: pages through PagerDuty's Events API v2 when a cell is clicked or a schedule's query
 // shows trouble. One event for a cell; for a query one per row (up to the form's limit) or one
 // summary event. Dedup keys make a schedule that fires again update its incidents.
+import { DEDUPLICATE_FIELD } from "../../families/alerts/alert_keys";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -64,7 +65,7 @@ export class PagerDutyIntegration extends Integration {
     }, {
       name: "max_events", label: "Most events", type: "string", default: String(DEFAULT_MAX_EVENTS),
       description: `With one event per row: rows beyond this many are not sent (at most ${LIMIT_MAX_EVENTS}).`,
-    });
+    }, DEDUPLICATE_FIELD);
     return new ActionForm(fields);
   }
 

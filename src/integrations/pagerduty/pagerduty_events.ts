@@ -2,7 +2,7 @@
 // row, or one summary of the rows. Dedup keys are derived from the schedule and the row's
 // dimensions, so a schedule that fires again updates the incidents it opened instead of opening
 // new ones (a measure that changes keeps the same key; a new row gets a new one).
-import { keyOf, scheduleIdentity } from "../../families/alerts/alert_keys";
+import { alertSource, keyOf } from "../../families/alerts/alert_keys";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
 import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
@@ -128,7 +128,7 @@ export function rowEvent(request: ActionRequest, settings: EventSettings, reader
   index: number): { event: TriggerEvent; label: string } {
   const identity = reader.identity(row);
   const name = identity.filter(Boolean).join(" / ") || `row ${index}`;
-  const key = keyOf([scheduleIdentity(request), identity]);
+  const key = keyOf([alertSource(request), identity]);
   const dedup = settings.dedupKey ? `${settings.dedupKey}-${key.slice(0, 12)}` : `looker-${key}`;
   return {
     event: baseEvent(request, settings, `${settings.summary}: ${name}`, dedup, reader.details(row)),
@@ -139,7 +139,7 @@ export function rowEvent(request: ActionRequest, settings: EventSettings, reader
 /** One event for the whole result: the row count and the first rows. */
 export function summaryEvent(request: ActionRequest, settings: EventSettings, rows: number,
   firstRows: Array<Record<string, unknown>>): TriggerEvent {
-  const dedup = settings.dedupKey ?? `looker-${keyOf([scheduleIdentity(request)])}`;
+  const dedup = settings.dedupKey ?? `looker-${keyOf([alertSource(request)])}`;
   const summary = `${settings.summary}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
   return baseEvent(request, settings, summary, dedup, { rows, first_rows: firstRows });
 }

@@ -27,7 +27,7 @@ describe("pagerduty integration", () => {
     expect(def.supported_action_types).to.deep.equal(["cell", "query"]);
     const queryForm = await form(hub.app, "pagerduty", { type: "query" });
     expect(queryForm.fields.map((f: any) => f.name)).to.deep.equal(
-      ["severity", "summary", "dedup_key", "event_per", "max_events"]);
+      ["severity", "summary", "dedup_key", "event_per", "max_events", "deduplicate"]);
     const cellForm = await form(hub.app, "pagerduty", { type: "cell" });
     expect(cellForm.fields.map((f: any) => f.name)).to.deep.equal(["severity", "summary", "dedup_key"]);
   });
