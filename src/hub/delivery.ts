@@ -14,6 +14,11 @@ export interface Delivery {
   readonly mimetype: string | undefined;
   /** The decoded bytes, with backpressure. Call it once. */
   stream(): Promise<Readable>;
+  /**
+   * How many bytes `stream()` gives, when the source said so before sending them (a download's
+   * Content-Length, a spooled attachment); undefined when unknown. Ask after `stream()`.
+   */
+  knownSize?(): number | undefined;
   /** The first byte of the data that is not JSON whitespace, without consuming anything. */
   firstSignificantByte(): Promise<number | undefined>;
   /** Told how many rows a row reader (or an integration counting itself) read, for metrics. */

@@ -19,7 +19,8 @@
 // - Retries on network errors, timeouts, 408, 429 and 5xx (not 501/505): exponential backoff
 //   with jitter, at least the vendor's Retry-After, at most HTTP_MAX_ATTEMPTS attempts. Every
 //   attempt sends the same bytes: a Readable body is spooled to a temporary file first
-//   (removed afterwards). Retrying a POST may deliver twice when a connection breaks after
+//   (removed afterwards), or with `streamed` sent as it is read while a copy is spooled for
+//   later attempts (tee_body.ts). Retrying a POST may deliver twice when a connection breaks after
 //   the vendor got it; receivers deduplicate by an id header (the webhook id).
 // - Redirects: 307/308 are followed with the same method and body; 301/302/303 are followed
 //   as GET only for GET/HEAD (for other methods the data would be lost, so it fails clearly).
@@ -46,6 +47,7 @@ import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_sco
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
 import { lowerKeys, replayable, ReplayableBody, withoutCredentials } from "./http_parts";
 import { SpooledBody, spoolStream } from "./spool";
+import { TeeBody } from "./tee_body";
 import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
 
 export type { HttpBody, StreamBody } from "./http_parts";
@@ -102,6 +104,7 @@ export class HttpClient {
     const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
     checkDryRunCall(options.method ?? (body ? "POST" : "GET"), hostOf(url), options.readOnly);
     const source = body instanceof Readable ? body : undefined;
+    if (source && options.streamed) { return this.streamedRequest(url, options, source, options.streamed.size); }
     let spooled: SpooledBody | undefined;
     if (source) {
       const stopSpooling = onAbort(signal, (reason) => source.destroy(reason));
@@ -115,6 +118,21 @@ export class HttpClient {
       return await this.withRetries(url, options, replayable(body instanceof Readable ? spooled : body));
     } finally {
       await spooled?.dispose();
+    }
+  }
+
+  /** A Readable body sent as it is read, a copy spooled for later attempts (tee_body.ts). */
+  private async streamedRequest(url: URL, options: HttpRequestOptions, source: Readable, size?: number,
+  ): Promise<HttpResponse> {
+    const keepCopy = (options.maxAttempts ?? this.settings.maxAttempts) > 1;
+    const tee = new TeeBody(source, { dir: this.settings.spoolDir, keepCopy, size });
+    // Looker hanging up stops the source too, should a later attempt be spooling the rest of it.
+    const stopSource = onAbort(options.signal, (reason) => source.destroy(reason));
+    try {
+      return await this.withRetries(url, options, tee);
+    } finally {
+      stopSource();
+      await tee.dispose();
     }
   }
 
@@ -146,6 +164,8 @@ export class HttpClient {
       } catch (err) {
         if (options.signal?.aborted) { throw abortReason(options.signal); }
         if (err instanceof HttpStatusError) { throw err; }
+        // The data itself failed (cut off, too large): no attempt can send it.
+        if (body?.failure) { throw body.failure; }
         if (!isTransientNetworkError(err)) {
           // A certificate problem, https on a plain-http port, a name that does not exist: said in
           // words (network_errors.ts); anything else is not a network failure and goes up as it is.
@@ -180,6 +200,7 @@ export class HttpClient {
     let method = (options.method ?? (body ? "POST" : "GET")).toUpperCase();
     let headers = { ...options.headers };
     for (let hop = 0; ; hop++) {
+      await body?.prepare?.();
       const response = await this.sendOnce(url, method, headers, body, options);
       const location = response.headers.location;
       if (response.status < 300 || response.status > 399 || response.status === 304 || !location) { return response; }
@@ -210,7 +231,8 @@ export class HttpClient {
     const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const agents = this.agents[options.trusted ? "trusted" : "guarded"];
     const allHeaders: Record<string, string> = { "user-agent": this.userAgent, ...lowerKeys(headers) };
-    if (body) { allHeaders["content-length"] = String(body.size); }
+    // Without a size, Node sends the body chunked.
+    if (body?.size !== undefined) { allHeaders["content-length"] = String(body.size); }
     return new Promise<HttpResponse>((resolve, reject) => {
       const isHttps = url.protocol === "https:";
       const req = (isHttps ? https : http).request(url, {

@@ -10,8 +10,16 @@ export interface StreamBody {
 
 export type HttpBody = string | Buffer | Readable | SpooledBody | StreamBody;
 
-/** A body ready to send any number of times. */
-export interface ReplayableBody { size: number; open(): Readable | Buffer; }
+/**
+ * A body ready to send any number of times: `prepare` (when there is one) before each send;
+ * `size` undefined sends it chunked; a `failure` set means its source failed and no send can succeed.
+ */
+export interface ReplayableBody {
+  readonly size: number | undefined;
+  open(): Readable | Buffer;
+  prepare?(): Promise<void>;
+  readonly failure?: Error;
+}
 
 /** A string body is made bytes before (HttpClient.request), so that the string is not kept. */
 export function replayable(body: Exclude<HttpBody, string | Readable> | undefined): ReplayableBody | undefined {

@@ -32,6 +32,13 @@ export interface HttpRequestOptions {
   vendorRetryAfter?: (response: HttpResponse) => number | undefined;
   /** Ends the request (and its retries) when aborted; default: the ambient delivery signal. */
   signal?: AbortSignal;
+  /**
+   * A Readable body is sent as it is read on the first attempt, while a copy is spooled for any
+   * later attempt (tee_body.ts), instead of spooled whole before the first: for vendors that take
+   * a chunked request, or when `size` (then sent as Content-Length; the body must be exactly that
+   * long) is known. The copy is kept only when a retry is possible (more than one attempt).
+   */
+  streamed?: { size?: number };
   /** A POST (or other method) that writes nothing: allowed during a dry run (src/lib/dry_run.ts). */
   readOnly?: boolean;
 }

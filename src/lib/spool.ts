@@ -44,7 +44,7 @@ export class SpoolLimitError extends Error {
 
 /** Writes the stream to a private temporary file; the file is removed if anything fails. */
 export async function spoolStream(source: Readable, options: SpoolOptions): Promise<SpooledBody> {
-  const file = path.join(options.dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
+  const file = spoolFileName(options.dir);
   const hmac = options.hmacKey !== undefined ? crypto.createHmac("sha256", options.hmacKey) : undefined;
   let size = 0;
   const meter = new Transform({
@@ -78,7 +78,7 @@ export interface BoundedSpool {
  * only counted, so a caller can refuse data that is too big and still say how big it was.
  */
 export async function spoolUpTo(source: Readable, options: { dir: string; keepBytes: number }): Promise<BoundedSpool> {
-  const file = path.join(options.dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
+  const file = spoolFileName(options.dir);
   let out: fs.WriteStream | undefined = privateWriteStream(file);
   let writeError: Error | undefined;
   out.on("error", (err) => { writeError = err; });
@@ -107,12 +107,17 @@ export async function spoolUpTo(source: Readable, options: { dir: string; keepBy
   return { size, body: new SpooledBody(file, size) };
 }
 
+/** A new, unguessable spool file name in `dir`. */
+export function spoolFileName(dir: string): string {
+  return path.join(dir, `lis-spool-${process.pid}-${crypto.randomBytes(12).toString("hex")}`);
+}
+
 /**
  * A new private file, opened at once: a stream that opens its file later could create it after
  * a failure's clean-up had already run, leaving it behind.
  */
-function privateWriteStream(file: string): fs.WriteStream {
-  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true });
+export function privateWriteStream(file: string, highWaterMark?: number): fs.WriteStream {
+  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true, highWaterMark });
 }
 
 function waitForDrain(out: fs.WriteStream): Promise<void> {

@@ -18,10 +18,18 @@ export interface Reply {
   hangUp?: boolean;
   /** Waits this long before answering. */
   delayMs?: number;
+  /** Resets the connection once this many bytes of the body arrived (kept in `cut`). */
+  resetAfterBytes?: number;
+  /** Answers as soon as the headers arrive, without waiting for the body (then read and dropped). */
+  beforeBody?: boolean;
 }
 
 export class HttpReceiver {
   readonly received: Received[] = [];
+  /** Requests whose body did not arrive whole (the client or `resetAfterBytes` cut them). */
+  readonly cut: Received[] = [];
+  /** Body bytes received so far, over all requests (whole, cut or still arriving). */
+  bytesReceived = 0;
   private readonly script: Reply[] = [];
   private server?: http.Server;
   defaultReply: Reply = { status: 200, body: "ok" };
@@ -39,7 +47,26 @@ export class HttpReceiver {
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
+      const first = this.script[0];
+      const early = first?.resetAfterBytes !== undefined || first?.beforeBody ? this.script.shift() : undefined;
+      let size = 0;
+      const partial = () => ({ method: req.method ?? "", path: req.url ?? "", headers: req.headers,
+        body: Buffer.concat(chunks) });
+      req.on("data", (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        this.bytesReceived += c.length;
+        if (early?.resetAfterBytes !== undefined && size >= early.resetAfterBytes) {
+          req.socket.destroy();
+        }
+      });
+      req.once("close", () => { if (!req.complete) { this.cut.push(partial()); } });
+      if (early?.resetAfterBytes !== undefined) { return; }
+      if (early) {
+        res.writeHead(early.status, early.headers ?? {});
+        res.end(early.body ?? "");
+        return;
+      }
       req.on("end", () => {
         const body = Buffer.concat(chunks);
         this.received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });

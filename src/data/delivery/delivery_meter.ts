@@ -18,21 +18,29 @@ export class MeteredDelivery implements Delivery {
     this.rows += count;
   }
 
+  knownSize(): number | undefined {
+    return this.inner.knownSize?.();
+  }
+
   firstSignificantByte(): Promise<number | undefined> {
     return this.inner.firstSignificantByte();
   }
 
   async stream(): Promise<Readable> {
-    const source = await this.inner.stream();
-    const meter = new Transform({
-      transform: (chunk: Buffer, _encoding, done) => {
-        this.bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    source.on("error", (err) => meter.destroy(err));
-    // An integration that stops reading early destroys the meter; the source must stop too.
-    meter.on("close", () => { if (!source.destroyed && !source.readableEnded) { source.destroy(); } });
-    return source.pipe(meter);
+    return metered(await this.inner.stream(), (bytes) => { this.bytes += bytes; });
   }
+}
+
+/** The source through a counter (`onBytes` told each chunk's length), with its errors and backpressure. */
+export function metered(source: Readable, onBytes: (bytes: number) => void): Readable {
+  const meter = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  source.on("error", (err) => meter.destroy(err));
+  // A reader that stops early destroys the meter; the source must stop too.
+  meter.on("close", () => { if (!source.destroyed && !source.readableEnded) { source.destroy(); } });
+  return source.pipe(meter);
 }

@@ -32,6 +32,10 @@ export class SpooledPushDelivery extends ReadOnceDelivery {
     private readonly base64: boolean,
   ) { super(); }
 
+  knownSize(): number | undefined {
+    return this.base64 ? undefined : this.spool.size;
+  }
+
   protected async open(): Promise<Readable> {
     const file = this.spool.reader();
     if (!this.base64) {

@@ -17,6 +17,8 @@ const MAX_REDIRECTS = 5;
 export class UrlDelivery extends ReadOnceDelivery {
   readonly source = "url";
   readonly mimetype: string | undefined = undefined;
+  /** The download's Content-Length, once its answer came. */
+  private declared: number | undefined;
 
   constructor(
     private readonly url: string,
@@ -25,6 +27,10 @@ export class UrlDelivery extends ReadOnceDelivery {
     /** Aborted when Looker hangs up: the download stops. */
     private readonly signal?: AbortSignal,
   ) { super(); }
+
+  knownSize(): number | undefined {
+    return this.declared;
+  }
 
   protected async open(): Promise<Readable> {
     if (this.signal?.aborted) { throw abortReason(this.signal); }
@@ -123,6 +129,7 @@ export class UrlDelivery extends ReadOnceDelivery {
       ));
       return guard;
     }
+    if (Number.isSafeInteger(declared) && declared >= 0) { this.declared = declared; }
     watch.onFail(fail);
     watch.watchRate(res, guard);
     req.removeAllListeners("timeout");

@@ -1,9 +1,11 @@
 // Posts to a URL a user typed: a delivery (the webhook, Zapier and Tray integrations), or a JSON
 // message a chat vendor's incoming webhook takes (Google Chat, Teams). A delivery's body
-// is the data as Looker made it (or the JSON envelope), spooled once so retries resend the
-// same bytes and so its HMAC can head the request; headers name the format, schedule and
-// delivery so receivers can route and deduplicate.
+// is the data as Looker made it (or the JSON envelope): sent as it is read, with a copy spooled
+// on the way so a retry resends the same bytes (src/lib/tee_body.ts); when signed, spooled whole
+// first, since its HMAC heads the request. Headers name the format, schedule and delivery so
+// receivers can route and deduplicate.
 import { Readable } from "stream";
+import { metered } from "../../data/delivery/delivery_meter";
 import { requestContentType } from "../../data/files/file_naming";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
@@ -45,24 +47,32 @@ export async function postDelivery(
   const url = await checkedUrl(http, rawUrl, options.field);
   const data = request.delivery ? await request.delivery.stream() : undefined;
   const body = options.envelope ? envelopeStream(request, data) : data ?? Readable.from([]);
+  const headers: Record<string, string> = {
+    "content-type": options.envelope ? "application/json" : requestContentType(request),
+  };
+  const named: Array<[string, string | undefined]> = [
+    ["x-looker-webhook-id", request.webhookId],
+    ["x-looker-instance", request.instanceId],
+    ["x-looker-scheduled-plan-id", request.scheduledPlan?.scheduledPlanId],
+    ["x-looker-format", request.format],
+  ];
+  for (const [name, value] of named) {
+    if (value && /^[\x20-\x7e]+$/.test(value)) { headers[name] = value; }
+  }
+  const send = { url, method: "POST", headers, who: options.who, logger: request.logger };
+  if (options.signingSecret === undefined) {
+    // Sent as it is read (a copy kept for retries), with the length when the data announced it.
+    const size = options.envelope ? undefined : data ? request.delivery?.knownSize?.() : 0;
+    let bytes = 0;
+    const counted = metered(body, (n) => { bytes += n; });
+    const response = await http.request({ ...send, body: counted, streamed: { size } });
+    return { host: hostOf(url), bytes, status: response.status };
+  }
+  // The signature heads the request, so the whole body is read (and spooled) before it is sent.
   const spooled = await spoolStream(body, { dir: http.settings.spoolDir, hmacKey: options.signingSecret });
   try {
-    const headers: Record<string, string> = {
-      "content-type": options.envelope ? "application/json" : requestContentType(request),
-    };
-    const named: Array<[string, string | undefined]> = [
-      ["x-looker-webhook-id", request.webhookId],
-      ["x-looker-instance", request.instanceId],
-      ["x-looker-scheduled-plan-id", request.scheduledPlan?.scheduledPlanId],
-      ["x-looker-format", request.format],
-    ];
-    for (const [name, value] of named) {
-      if (value && /^[\x20-\x7e]+$/.test(value)) { headers[name] = value; }
-    }
-    if (spooled.hmacSha256Hex) { headers["x-hub-signature-256"] = `sha256=${spooled.hmacSha256Hex}`; }
-    const response = await http.request({
-      url, method: "POST", headers, body: spooled, who: options.who, logger: request.logger,
-    });
+    headers["x-hub-signature-256"] = `sha256=${spooled.hmacSha256Hex}`;
+    const response = await http.request({ ...send, body: spooled });
     return { host: hostOf(url), bytes: spooled.size, status: response.status };
   } finally {
     await spooled.dispose();
