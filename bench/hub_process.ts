@@ -91,7 +91,10 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
     BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: BENCH_SECRET,
-    DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn", ...options.env,
+    DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn",
+    // The bench's own ROW_WORKER_THREADS, when set, to compare row deliveries with and without row workers.
+    ...(process.env.ROW_WORKER_THREADS === undefined ? {} : { ROW_WORKER_THREADS: process.env.ROW_WORKER_THREADS }),
+    ...options.env,
   };
   if (workers !== "default") { env.WEB_CONCURRENCY = String(workers); }
   // The flags the start commands (Procfile, Dockerfile, npm start) run the hub with.

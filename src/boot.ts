@@ -6,6 +6,7 @@ import { runPrimary } from "./process/cluster";
 import { Config, ConfigError, processConfig } from "./config";
 import { DeliveryPolicy } from "./hub/policy";
 import { allIntegrations } from "./integrations";
+import { closeRowWorkers } from "./data/rows/row_workers";
 import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
@@ -36,7 +37,8 @@ export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
       resolve({
         server,
         url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
-        shutdown: () => lifecycle.drain(server, config.shutdownGraceMs),
+        // The row workers end after the deliveries that use them.
+        shutdown: () => lifecycle.drain(server, config.shutdownGraceMs).finally(closeRowWorkers),
       });
     });
   });

@@ -77,6 +77,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Worker processes (Node cluster); 1 runs the hub in this process. */
   webConcurrency: number;
+  /** ROW_WORKER_THREADS: threads running row deliveries' parsing, mapping and serialising; 0: the main thread. */
+  rowWorkerThreads: number;
   /** Deliveries (executes) one process runs at once; the next wait their turn (src/config/capacity.ts). */
   maxConcurrentDeliveries: number;
   /** A client must send its request headers within this time. */
@@ -222,6 +224,8 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
     idleTimeoutMs,
     webConcurrency,
+    // Row work (parse, map, serialise) on threads beside each process's main thread (src/data/rows/row_workers.ts).
+    rowWorkerThreads: intSetting(env, "ROW_WORKER_THREADS", 0, 0),
     maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
       webConcurrency, os.availableParallelism()),
     slack: {

@@ -4,6 +4,7 @@ import { v4 as uuidv4 } from "uuid";
 import { Config } from "../config";
 import { parseLookerVersion } from "../hub/looker_version";
 import { setSpoolDirectory } from "../data/delivery/spool";
+import { configureRowWorkers } from "../data/rows/row_workers";
 import { Registry } from "../hub/registry";
 import { Logger } from "../lib/logger";
 import { OAuthHub } from "../hub/oauth/oauth_hub";
@@ -138,6 +139,7 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   setSpoolDirectory(config.spoolDir);
+  configureRowWorkers(config.rowWorkerThreads, config.spoolDir);
   // No body is read but by a route that takes one, after its token check (src/server/bodies.ts):
   // other methods get 405 and unknown paths 404, unread.
   app.all(GET_ONLY_PATHS, methodNotAllowed(["GET", "HEAD"]));

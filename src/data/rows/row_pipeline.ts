@@ -5,19 +5,15 @@
 // accepted, rejected by the mapping (no id) or rejected by the vendor (a partial batch), and
 // the answer says so in numbers; too many rejections fail the delivery (row_tally.ts).
 import type { ActionRequest } from "../../hub/action_request";
-import { HubError, UserError } from "../../lib/errors";
+import { UserError } from "../../lib/errors";
 import { BatchWindow } from "./batch_window";
-import { hiddenFields } from "./detail_fields";
-import { labelRowItems } from "./label_rows";
-import { jsonDetailChunks, JsonDetailFields, JsonDetailItem, JsonDetailRow } from "./rows";
+import { feedRows, RowSink } from "./row_feed";
+import type { MappingRecipe, RowMapper } from "./row_mapping";
+import type { JsonDetailFields } from "./rows";
 import { formatCount, RowRejection, RowTally, TallyWording } from "./row_tally";
 
-/** One row as the vendor's record, or why it cannot become one. */
-export type Mapped<R> = { record: R } | { rejected: string; example?: string };
-
-export interface RowMapper<R> {
-  map(row: JsonDetailRow, rowNumber: number): Mapped<R>;
-}
+export type { Mapped, RowMapper } from "./row_mapping";
+export { detailChunks } from "./detail_chunks";
 
 /** A record with the number of the row it came from, so a rejection can name the row. */
 export interface NumberedRecord<R> {
@@ -56,36 +52,12 @@ export interface RowDestination<R> {
   finish?(): Promise<Partial<BatchOutcome> & { note?: string }>;
   /** Also reads rows keyed by label (json_label: the official ad actions' format), see labelRowItems. */
   labelRows?: boolean;
-}
-
-const DETAIL_FORMATS = ["json_detail", "json_detail_lite_stream"];
-
-/**
- * The json_detail parts of the request's delivery, a chunk at a time (see jsonDetailChunks: read
- * each chunk whole before asking for the next); refuses a missing delivery or another format.
- * With `labelRows`, json_label rows come as json_detail parts whose fields are the first row's keys.
- */
-export async function* detailChunks(request: ActionRequest, vendor: string, labelRows = false):
-  AsyncGenerator<Iterable<JsonDetailItem>> {
-  if (!request.delivery) {
-    throw new UserError(`Looker sent no query results to deliver to ${vendor}. If the schedule sends even when ` +
-      `there are no results, there is nothing for ${vendor} to receive; otherwise send it again.`);
-  }
-  if (labelRows && request.format === "json_label") {
-    for await (const item of labelRowItems(request.delivery)) { yield [item]; }
-    return;
-  }
-  if (request.format && !DETAIL_FORMATS.includes(request.format)) {
-    throw new UserError(`${vendor} deliveries need the json_detail format; this one came as "${request.format}". ` +
-      `Edit the schedule and pick the format Looker offers for ${vendor}.`);
-  }
-  try {
-    yield* jsonDetailChunks(request.delivery);
-  } catch (err) {
-    if (err instanceof HubError) { throw err; }
-    throw new UserError("The data Looker sent could not be read as json_detail. Send the query again; " +
-      "if it keeps failing, ask your Looker admin to check the schedule's format.");
-  }
+  /**
+   * The mapping `prepare` uses, declared so a row worker can build it (row_mapping.ts); with it,
+   * rows are parsed, mapped and serialised on a worker thread when the pool has one
+   * (ROW_WORKER_THREADS), and `send` gets SerializedRecords (recordsJson makes its body).
+   */
+  recipe?: MappingRecipe;
 }
 
 /** The failure that stopped a delivery, with what had been done before it. */
@@ -129,8 +101,6 @@ export async function rowsOutcome<R>(
   let firstRecord: R | undefined;
   const tally = new RowTally();
   const window = new BatchWindow(destination.concurrency);
-  const hidden = hiddenFields(request);
-  let mapper: RowMapper<R> | undefined;
   let batch: Array<NumberedRecord<R>> = [];
   const holdsFullBatch = destination.marksLastBatch === true;
   const dispatch = async (last: boolean) => {
@@ -147,27 +117,27 @@ export async function rowsOutcome<R>(
       for (const rejection of outcome.rejected) { tally.reject(rejection); }
     });
   };
-  reading: for await (const chunk of detailChunks(request, wording().vendor, destination.labelRows)) {
-    for (const item of chunk) {
-      if (item.kind === "fields") {
-        mapper = destination.prepare(item.fields, hidden);
-      } else if (item.kind === "row") {
-        mapper = mapper ?? destination.prepare({}, hidden);
-        const row = ++tally.rows;
-        const mapped = mapper.map(item.row, row);
-        if ("rejected" in mapped) {
-          tally.reject({ row, reason: mapped.rejected, example: mapped.example });
-          continue;
-        }
-        if (holdsFullBatch && batch.length >= destination.batchSize) { await dispatch(false); }
-        if (window.failed) { break reading; }
-        batch.push({ row, record: mapped.record });
-        if (!holdsFullBatch && batch.length >= destination.batchSize) { await dispatch(false); }
-        if (window.failed) { break reading; }
-      }
-    }
-  }
-  if (!mapper) { destination.prepare({}, hidden); }
+  const add = (numbered: NumberedRecord<R>): Promise<void> | void => {
+    if (window.failed) { return; }
+    batch.push(numbered);
+    if (!holdsFullBatch && batch.length >= destination.batchSize) { return dispatch(false); }
+  };
+  const sink: RowSink<R> = {
+    record(numbered) {
+      tally.rows = numbered.row;
+      if (holdsFullBatch && batch.length >= destination.batchSize) { return dispatch(false).then(() => add(numbered)); }
+      return add(numbered);
+    },
+    rejected(rejection) {
+      tally.rows = rejection.row;
+      tally.reject(rejection);
+    },
+    get stopped() { return window.failed; },
+  };
+  await feedRows(request, {
+    vendor: wording().vendor, mapping: { prepare: (fields, hidden) => destination.prepare(fields, hidden) },
+    recipe: destination.recipe, labelRows: destination.labelRows,
+  }, sink);
   if (batch.length > 0 && !window.failed) { await dispatch(holdsFullBatch); }
   await window.drain();
   if (window.failed) { throw stopped(window.failure, tally, wording()); }

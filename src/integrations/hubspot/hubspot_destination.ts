@@ -4,14 +4,18 @@
 // halves until the rows at fault are found and only they are rejected. Updates are idempotent
 // (the same values set twice), so a retried batch does no harm.
 import { NumberedRecord, BatchOutcome, RowDestination } from "../../data/rows/row_pipeline";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { HttpUnavailableError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
 import { HubspotProblem, hubspotRetryAfter, isRequestProblem, problemsOf, reasonOf } from "./hubspot_errors";
-import { HubspotInput, HubspotMapper } from "./hubspot_mapping";
+import {
+  HUBSPOT_MAPPING_MODULE, HubspotInput, HubspotMapper, hubspotMapping, HubspotMappingArgs,
+} from "./hubspot_mapping";
 
 /** HubSpot's limit of inputs per batch request. */
 export const HUBSPOT_MAX_BATCH = 100;
@@ -31,6 +35,8 @@ type Numbered = NumberedRecord<HubspotInput>;
 export class HubspotDestination implements RowDestination<HubspotInput> {
   readonly wording: TallyWording;
   readonly concurrency = 4;
+  readonly recipe: MappingRecipe;
+  private readonly mapping: RowMapping<HubspotInput>;
   private mapper?: HubspotMapper;
 
   constructor(
@@ -39,10 +45,13 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   ) {
     this.wording = { vendor: "HubSpot", noun: kind.noun, plural: kind.plural,
       accepted: (n) => `Updated ${n} in HubSpot` };
+    const args: HubspotMappingArgs = { idTag: kind.idTag, objectNoun: kind.noun };
+    this.mapping = hubspotMapping(args);
+    this.recipe = { module: HUBSPOT_MAPPING_MODULE, factory: "hubspotMapping", args };
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): HubspotMapper {
-    this.mapper = new HubspotMapper(fields, hidden, this.kind.idTag, this.kind.noun);
+    this.mapper = this.mapping.prepare(fields, hidden) as HubspotMapper;
     return this.mapper;
   }
 
@@ -66,13 +75,12 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   }
 
   private async post(batch: Numbered[]): Promise<HttpResponse> {
-    const inputs = batch.map((b) => b.record);
     try {
       return await this.http.request({
         url: `${this.apiUrl}/crm/v3/objects/${this.kind.type}/batch/update`,
         method: "POST",
         headers: { "authorization": `Bearer ${this.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ inputs }),
+        body: recordsJson(batch, '{"inputs":[', "]}"),
         trusted: true,
         who: "HubSpot",
         logger: this.logger,

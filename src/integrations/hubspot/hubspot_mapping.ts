@@ -3,7 +3,7 @@
 // property named after the field with "." as "_". Nulls are left out (HubSpot would clear
 // the property); a row without an id is rejected before sending.
 import { allFields, cellValue, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
-import { Mapped, RowMapper } from "../../data/rows/row_pipeline";
+import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 
@@ -50,3 +50,15 @@ export class HubspotMapper implements RowMapper<HubspotInput> {
     return { record: { id, properties } };
   }
 }
+
+export interface HubspotMappingArgs {
+  idTag: string;
+  objectNoun: string;
+}
+
+/** HubSpot's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function hubspotMapping(args: HubspotMappingArgs): RowMapping<HubspotInput> {
+  return { prepare: (fields, hidden) => new HubspotMapper(fields, hidden, args.idTag, args.objectNoun) };
+}
+
+export const HUBSPOT_MAPPING_MODULE = __filename;

@@ -3,13 +3,17 @@
 // an error), so rows are rejected only by the mapping; each batch carries a source_request_id
 // made from the Looker webhook id and the row, so a retried request is not counted twice.
 import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { TallyWording } from "../../data/rows/row_tally";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
-import { DataType, MparticleBatch, MparticleMapper } from "./mparticle_mapping";
+import {
+  DataType, MPARTICLE_MAPPING_MODULE, MparticleBatch, mparticleMapping, MparticleMappingArgs,
+} from "./mparticle_mapping";
 
 const BATCHES_PER_REQUEST = 100;
 
@@ -18,20 +22,24 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   readonly batchSize = BATCHES_PER_REQUEST;
   readonly concurrency = 4;
   private readonly authorization: string;
+  readonly recipe: MappingRecipe;
+  private readonly mapping: RowMapping<MparticleBatch>;
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, apiKey: string, apiSecret: string,
-    private readonly dataType: DataType, private readonly environment: string,
-    private readonly requestIdPrefix: string, private readonly logger: Logger,
+    dataType: DataType, environment: string, requestIdPrefix: string, private readonly logger: Logger,
   ) {
     this.authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString("base64")}`;
     const what = dataType === "user_data" ? "user" : "event";
     this.wording = { vendor: "mParticle", noun: what,
       accepted: (n) => `Sent ${n} to mParticle (${environment})` };
+    const args: MparticleMappingArgs = { dataType, environment, requestIdPrefix };
+    this.mapping = mparticleMapping(args);
+    this.recipe = { module: MPARTICLE_MAPPING_MODULE, factory: "mparticleMapping", args };
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<MparticleBatch> {
-    return new MparticleMapper(fields, hidden, this.dataType, this.environment, this.requestIdPrefix);
+    return this.mapping.prepare(fields, hidden);
   }
 
   async send(batch: Array<NumberedRecord<MparticleBatch>>): Promise<BatchOutcome> {
@@ -39,7 +47,7 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
       await this.http.request({
         url: `${this.apiUrl}/s2s/v2/bulkevents`, method: "POST",
         headers: { "authorization": this.authorization, "content-type": "application/json" },
-        body: JSON.stringify(batch.map((b) => b.record)),
+        body: recordsJson(batch, "[", "]"),
         trusted: true, who: "mParticle", logger: this.logger, maxResponseBytes: 64 * 1024,
       });
     } catch (err) {

@@ -8,7 +8,7 @@
 // Where the official hub sends names mParticle does not know (customerid is right; other2..4
 // are other_id_2..4), we send mParticle's.
 import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/rows/detail_fields";
-import { Mapped, RowMapper } from "../../data/rows/row_pipeline";
+import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 
@@ -122,3 +122,17 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
     return { record: batch };
   }
 }
+
+export interface MparticleMappingArgs {
+  dataType: DataType;
+  environment: string;
+  requestIdPrefix: string;
+}
+
+/** mParticle's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function mparticleMapping(args: MparticleMappingArgs): RowMapping<MparticleBatch> {
+  return { prepare: (fields, hidden) =>
+    new MparticleMapper(fields, hidden, args.dataType, args.environment, args.requestIdPrefix) };
+}
+
+export const MPARTICLE_MAPPING_MODULE = __filename;

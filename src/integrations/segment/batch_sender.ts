@@ -10,6 +10,8 @@ import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
+import { SerializedRecord } from "../../data/rows/serialized_record";
+import { SegmentMessageJson } from "./segment_message_json";
 import { describeFailure, MessageRefused, SegmentSender, SegmentSenderOptions, SendFailure } from "./segment_sender";
 
 /** Segment's limits: 500 KB per /v1/batch request, 32 KB per message (larger ones get HTTP 400). */
@@ -48,12 +50,7 @@ export class BatchSender implements SegmentSender {
   private body?: Buffer;
   private length = 0;
   private count = 0;
-  /** `{"type":"<call>","context":{...}` for the call and context of the last message. */
-  private messageHead = "";
-  private headOf?: { call: SegmentCall; context: object };
-  /** The last message's timestamp and its JSON (rows of a delivery share one Date). */
-  private timeOf?: Date;
-  private timeJson = "null";
+  private readonly json: SegmentMessageJson;
 
   constructor(private readonly options: BatchSenderOptions) {
     this.url = `${options.host.replace(/\/+$/, "")}/v1/batch`;
@@ -63,14 +60,23 @@ export class BatchSender implements SegmentSender {
     this.maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.window = new BatchWindow(Math.max(1, options.maxPendingBatches ?? 4));
     this.maxAttempts = options.retryCount === undefined ? undefined : options.retryCount + 1;
+    this.json = new SegmentMessageJson(options.library);
   }
 
   get failed(): boolean { return this.window.failed; }
 
   /** Answers a promise only when it has to wait (a batch is handed over); else nothing, at no cost. */
   send(call: SegmentCall, message: SegmentMessage): Promise<void> | void {
-    const json = this.serialize(call, message);
-    const size = Buffer.byteLength(json);
+    const json = this.json.serialize(call, message);
+    return this.add(json, Buffer.byteLength(json));
+  }
+
+  /** The same for a message a row worker serialised (segment_mapping.ts): its bytes are copied. */
+  sendSerialized(message: SerializedRecord<SegmentMessage>): Promise<void> | void {
+    return this.add(message, message.length);
+  }
+
+  private add(json: string | SerializedRecord<SegmentMessage>, size: number): Promise<void> | void {
     if (size > MAX_MESSAGE_BYTES || ENVELOPE_BYTES + size > this.maxBytes) {
       throw new MessageRefused(`it makes a message of ${kilobytes(size)}, and Segment takes at most ` +
         `${kilobytes(MAX_MESSAGE_BYTES)} per call. Leave out long text fields (hide them in the visualization).`);
@@ -81,13 +87,14 @@ export class BatchSender implements SegmentSender {
     return this.append(json);
   }
 
-  private append(json: string): Promise<void> | void {
+  private append(json: string | SerializedRecord<SegmentMessage>): Promise<void> | void {
     if (!this.body) {
       this.body = Buffer.allocUnsafe(this.maxBytes);
       this.length = this.body.write(HEAD, 0, "latin1");
     }
     if (this.count > 0) { this.body[this.length++] = COMMA; }
-    this.length += this.body.write(json, this.length, "utf8");
+    this.length += typeof json === "string" ? this.body.write(json, this.length, "utf8")
+      : json.copyTo(this.body, this.length);
     this.count++;
     if (this.count >= this.maxMessages) { return this.dispatch(); }
   }
@@ -105,31 +112,6 @@ export class BatchSender implements SegmentSender {
 
   failure(): UserError {
     return describeFailure(this.window.failed ? failureOf(this.window.failure) : { attempts: 1 }, this.sent);
-  }
-
-  /**
-   * The message as Segment's API wants it: its call as `type`, `context.library` naming this
-   * hub. What rows share (the call, the context, the timestamp) is serialized once per
-   * delivery; each row costs only its own values. Same JSON as JSON.stringify of the message.
-   */
-  private serialize(call: SegmentCall, message: SegmentMessage): string {
-    if (this.headOf?.call !== call || this.headOf.context !== message.context) {
-      this.headOf = { call, context: message.context };
-      const context = { ...message.context, library: this.options.library };
-      this.messageHead = `{"type":${JSON.stringify(call)},"context":${JSON.stringify(context)}`;
-    }
-    if (message.timestamp !== this.timeOf) {
-      this.timeOf = message.timestamp;
-      this.timeJson = JSON.stringify(message.timestamp) ?? "null";
-    }
-    // The row's own keys in one JSON.stringify (a call a key cost a third more), in the order
-    // rowToMessage sets them; undefined ones are left out, as JSON.stringify leaves them out.
-    // Its type lists every key of SegmentMessage but context and timestamp: a new key fails to compile here.
-    const keys: { [K in Exclude<keyof SegmentMessage, "context" | "timestamp">]-?: SegmentMessage[K] | undefined } = {
-      userId: message.userId, anonymousId: message.anonymousId, messageId: message.messageId,
-      groupId: message.groupId, event: message.event, properties: message.properties, traits: message.traits,
-    };
-    return `${this.messageHead},${JSON.stringify(keys).slice(1, -1)},"timestamp":${this.timeJson}}`;
   }
 
   /** Hands the batch being built to a request, once the window has room. */

@@ -3,14 +3,15 @@
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { UserError } from "../../lib/errors";
-import { hiddenFields } from "../../data/rows/detail_fields";
-import { detailChunks } from "../../data/rows/row_pipeline";
+import { feedRows, RowSink } from "../../data/rows/row_feed";
+import { SerializedRecord } from "../../data/rows/serialized_record";
 import { countOf } from "../../data/rows/row_tally";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { AnalyticsNodeSender } from "./analytics_node_sender";
 import { BatchSender } from "./batch_sender";
-import { FieldRoles, fieldRoles, MessageSettings, rowToMessage, SegmentCall } from "./segment_mapper";
+import { SegmentCall, SegmentMessage } from "./segment_mapper";
+import { SEGMENT_MAPPING_MODULE, segmentMapping, SegmentMappingArgs } from "./segment_mapping";
 import { MessageRefused, SegmentSender, SegmentSenderKind, SegmentSenderOptions } from "./segment_sender";
 import { v4 as uuidv4 } from "uuid";
 import { masked } from "../../lib/dry_run";
@@ -43,45 +44,36 @@ function createSender(settings: SegmentSettings, writeKey: string, logger: Logge
 export async function deliverToSegment(
   request: ActionRequest, call: SegmentCall, settings: SegmentSettings,
 ): Promise<ActionResponse> {
-  const messageSettings: MessageSettings = {
-    call,
-    event: request.formParams.event?.trim() || undefined,
-    context: { app: { name: settings.appName, version: settings.appVersion } },
-  };
   const dry = request.dryRun ? new DryRunSender() : undefined;
   const sender = dry ?? createSender(settings, request.params.segment_write_key.trim(), request.logger);
-  // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
-  const idPrefix = `looker-${request.webhookId ?? uuidv4()}-`;
-  const hidden = [...hiddenFields(request)];
-  let roles: FieldRoles | undefined;
-  // Rows carry ran_at as their time once Looker has sent it; until then, the delivery's start.
-  let timestamp = new Date();
+  const args: SegmentMappingArgs = {
+    call, event: request.formParams.event?.trim() || undefined,
+    app: { name: settings.appName, version: settings.appVersion },
+    // Segment deduplicates on messageId: the same Looker webhook sent twice does not count twice.
+    idPrefix: `looker-${request.webhookId ?? uuidv4()}-`,
+    startedAt: Date.now(),
+  };
   let rows = 0;
   const skipped: Record<string, number> = {};
+  const sink: RowSink<SegmentMessage> = {
+    record(numbered) {
+      rows = numbered.row;
+      return numbered instanceof SerializedRecord && sender instanceof BatchSender ? sender.sendSerialized(numbered)
+        : sender.send(call, numbered.record);
+    },
+    rejected(rejection) {
+      rows = rejection.row;
+      skipped[rejection.reason] = (skipped[rejection.reason] ?? 0) + 1;
+    },
+    get stopped() { return sender.failed; },
+  };
 
   try {
-    reading: for await (const chunk of detailChunks(request, "Segment")) {
-      for (const item of chunk) {
-        if (item.kind === "fields") {
-          roles = fieldRoles(item.fields, hidden, call);
-        } else if (item.kind === "ran_at") {
-          const ranAt = new Date(item.ranAt);
-          if (!Number.isNaN(ranAt.getTime())) { timestamp = ranAt; }
-        } else {
-          if (!roles) { roles = fieldRoles({}, hidden, call); }
-          rows++;
-          const mapped = rowToMessage(item.row, roles, messageSettings, timestamp, idPrefix + rows, uuidv4);
-          if ("skipped" in mapped) {
-            skipped[mapped.skipped] = (skipped[mapped.skipped] ?? 0) + 1;
-            continue;
-          }
-          const wait = sender.send(call, mapped.message);
-          if (wait) { await wait; }
-          if (sender.failed) { break reading; }
-        }
-      }
-    }
-    if (!roles) { fieldRoles({}, hidden, call); }
+    await feedRows(request, {
+      vendor: "Segment", mapping: segmentMapping(args),
+      recipe: { module: SEGMENT_MAPPING_MODULE, factory: "segmentMapping", args },
+      serialized: sender instanceof BatchSender,
+    }, sink);
     if (!sender.failed) { await sender.finish(); }
   } catch (err) {
     await sender.abandon();

@@ -1,0 +1,209 @@
+// A row worker thread (row_workers.ts starts it): for each job, reads the delivery's json_detail
+// bytes the main thread passes in, parses the rows, maps each with the destination's mapping
+// (built here from its recipe, row_mapping.ts) and serialises the records, one output per chunk
+// of rows, so that the main thread only moves bytes and sends requests. Row numbers, rejections
+// and errors are the in-thread pipeline's (row_feed.ts), in the same order.
+import { Readable } from "stream";
+import { parentPort, workerData } from "worker_threads";
+import type { Delivery } from "../../hub/delivery";
+import { UserError } from "../../lib/errors";
+import { setSpoolDirectory } from "../delivery/spool";
+import { mappingOf, RowMapper, RowMapping } from "./row_mapping";
+import { readDetailChunks } from "./detail_chunks";
+import type { CrossedError, FromWorker, OutputEvent, ToWorker, WorkerOutput } from "./row_worker_protocol";
+import { OUTPUTS_AHEAD } from "./row_worker_protocol";
+
+const port = parentPort!;
+setSpoolDirectory((workerData as { spoolDir: string }).spoolDir);
+
+const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer ?? []);
+
+export function crossed(err: unknown): CrossedError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message, validationErrors: (err as UserError).validationErrors };
+}
+
+const EMPTY = Buffer.alloc(0);
+/** What a chunk's records take at first: most chunks are 64 KiB of rows, their records about as much. */
+const FIRST_BYTES = 96 * 1024;
+
+/** A chunk's records, written into one buffer that grows as needed, with their rows and ends. */
+class OutputBuilder {
+  // Its own memory (not Node's shared pool), so that it can be transferred.
+  private bytes = EMPTY;
+  private length = 0;
+  private rows = new Uint32Array(256);
+  private ends = new Uint32Array(256);
+  private count = 0;
+  readonly events: OutputEvent[] = [];
+
+  get size(): number { return this.count; }
+
+  event(event: Omit<OutputEvent, "at">): void { this.events.push({ at: this.count, ...event }); }
+
+  record(row: number, json: string): void {
+    // Each UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.length + json.length * 3 > this.bytes.length) { this.grow(this.length + json.length * 3); }
+    this.length += this.bytes.write(json, this.length, "utf8");
+    if (this.count === this.rows.length) {
+      const rows = new Uint32Array(this.count * 2);
+      const ends = new Uint32Array(this.count * 2);
+      rows.set(this.rows);
+      ends.set(this.ends);
+      this.rows = rows;
+      this.ends = ends;
+    }
+    this.rows[this.count] = row;
+    this.ends[this.count++] = this.length;
+  }
+
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(needed, this.bytes.length * 2, FIRST_BYTES));
+    this.bytes.copy(bigger, 0, 0, this.length);
+    this.bytes = bigger;
+  }
+
+  send(job: number, noted: number, error?: CrossedError): void {
+    const rows = this.rows.slice(0, this.count);
+    const ends = this.ends.slice(0, this.count);
+    const bytes = (this.bytes === EMPTY ? new ArrayBuffer(0) : this.bytes.buffer) as ArrayBuffer;
+    const output: WorkerOutput = { type: "output", job, bytes, count: this.count, rows, ends, events: this.events,
+      noted, error };
+    post(output, [bytes, rows.buffer, ends.buffer]);
+  }
+}
+
+class Job {
+  private readonly pending: Buffer[] = [];
+  private wanting = false;
+  private readonly input: Readable;
+  private unacked = 0;
+  private ackWaiter?: () => void;
+  private aborted = false;
+  private noted = 0;
+
+  constructor(private readonly start: Extract<ToWorker, { type: "start" }>) {
+    this.input = new Readable({ read: () => { this.wanting = true; this.feed(); } });
+  }
+
+  chunk(data: Buffer): void {
+    this.pending.push(data);
+    this.feed();
+  }
+
+  end(): void {
+    this.pending.push(Buffer.alloc(0));
+    this.feed();
+  }
+
+  ack(): void {
+    this.unacked--;
+    const wake = this.ackWaiter;
+    this.ackWaiter = undefined;
+    wake?.();
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.input.destroy();
+    this.ack();
+  }
+
+  /** Hands the reader the next chunk it asked for; an empty one ends the input. */
+  private feed(): void {
+    while (this.wanting && this.pending.length > 0) {
+      const chunk = this.pending.shift()!;
+      if (chunk.length === 0) {
+        this.input.push(null);
+        return;
+      }
+      this.wanting = this.input.push(chunk);
+      post({ type: "more", job: this.start.job });
+    }
+  }
+
+  async run(): Promise<void> {
+    const job = this.start.job;
+    let out = new OutputBuilder();
+    try {
+      const mapping = mappingOf(this.start.recipe) as RowMapping<unknown>;
+      const serialize = mapping.serialize?.bind(mapping) ?? JSON.stringify;
+      const hidden = new Set(this.start.hidden);
+      const delivery: Delivery = {
+        source: "push", format: this.start.format, mimetype: undefined,
+        stream: () => Promise.resolve(this.input),
+        firstSignificantByte: () => Promise.resolve(undefined),
+        noteRows: (n) => { this.noted += n; },
+      };
+      let mapper: RowMapper<unknown> | undefined;
+      let rows = 0;
+      const prepare = (fields: Parameters<RowMapping<unknown>["prepare"]>[0]) => {
+        out.event({ fields });
+        mapper = mapping.prepare(fields, hidden);
+        return mapper;
+      };
+      for await (const chunk of readDetailChunks(delivery)) {
+        if (this.aborted) { return; }
+        out = new OutputBuilder();
+        for (const item of chunk) {
+          if (item.kind === "fields") {
+            prepare(item.fields);
+          } else if (item.kind === "ran_at") {
+            mapping.ranAt?.(item.ranAt);
+          } else {
+            const row = ++rows;
+            const mapped = (mapper ?? prepare({})).map(item.row, row);
+            if ("rejected" in mapped) {
+              out.event({ rejected: { row, reason: mapped.rejected, example: mapped.example } });
+            } else {
+              out.record(row, serialize(mapped.record));
+            }
+          }
+        }
+        this.send(out);
+        out = new OutputBuilder();
+        if (++this.unacked >= OUTPUTS_AHEAD) {
+          await new Promise<void>((resolve) => { this.ackWaiter = resolve; });
+        }
+      }
+      if (!mapper && !this.aborted) { prepare({}); }
+      if (out.size > 0 || out.events.length > 0) { this.send(out); }
+      if (!this.aborted) { post({ type: "done", job }); }
+    } catch (err) {
+      if (!this.aborted) { out.send(job, this.taken(), crossed(err)); }
+    }
+  }
+
+  private taken(): number {
+    const noted = this.noted;
+    this.noted = 0;
+    return noted;
+  }
+
+  private send(out: OutputBuilder): void {
+    if (!this.aborted) { out.send(this.start.job, this.taken()); }
+  }
+}
+
+const jobs = new Map<number, Job>();
+
+port.on("message", (message: ToWorker) => {
+  if (message.type === "start") {
+    const job = new Job(message);
+    jobs.set(message.job, job);
+    void job.run().finally(() => jobs.delete(message.job));
+    return;
+  }
+  const job = jobs.get(message.job);
+  if (!job) { return; }
+  if (message.type === "chunk") {
+    job.chunk(Buffer.from(message.data, message.offset, message.length));
+  } else if (message.type === "end") {
+    job.end();
+  } else if (message.type === "ack") {
+    job.ack();
+  } else {
+    job.abort();
+    jobs.delete(message.job);
+  }
+});
