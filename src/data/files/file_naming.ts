@@ -16,6 +16,8 @@ export interface FileNameOptions {
   maxLength?: number;
   /** The moment placeholders expand to; default now. */
   now?: Date;
+  /** What `{timestamp}` becomes instead of the moment (the delivery's stamp: `placeholderStamp`). */
+  stamp?: string;
 }
 
 /** Control characters and path separators: refused by every destination. */
@@ -43,12 +45,15 @@ function dateParts(now: Date, timeZone: string | undefined): Record<string, stri
   return out;
 }
 
-/** Expands `{date}` (2024-05-31) and `{timestamp}` (2024-05-31T081500) in a name. */
-export function expandPlaceholders(name: string, now: Date, timeZone?: string): string {
+/**
+ * Expands `{date}` (2024-05-31) and `{timestamp}` in a name: `stamp` when given (the delivery's,
+ * see `placeholderStamp`), else the moment (2024-05-31T081500).
+ */
+export function expandPlaceholders(name: string, now: Date, timeZone?: string, stamp?: string): string {
   if (!/\{(date|timestamp)\}/i.test(name)) { return name; }
   const p = dateParts(now, timeZone);
   const date = `${p.year}-${p.month}-${p.day}`;
-  const timestamp = `${date}T${p.hour}${p.minute}${p.second}`;
+  const timestamp = stamp ?? `${date}T${p.hour}${p.minute}${p.second}`;
   return name.replace(/\{date\}/gi, date).replace(/\{timestamp\}/gi, timestamp);
 }
 
@@ -91,7 +96,7 @@ export function fileNameFor(
 ): string {
   const now = options.now ?? new Date();
   const maxLength = options.maxLength ?? 200;
-  const clean = (s: string) => cleanFileName(expandPlaceholders(s, now, timeZone), options);
+  const clean = (s: string) => cleanFileName(expandPlaceholders(s, now, timeZone, options.stamp), options);
   let base = clean(typed ?? "") || clean(title) || DEFAULT_TITLE;
   if (!extension || hasExtension(base, extension)) { return base.slice(0, maxLength); }
   base = base.slice(0, Math.max(1, maxLength - extension.length - 1)).trim();
@@ -103,7 +108,8 @@ export function requestFileName(
   request: ActionRequest, typed: string | undefined, options: FileNameOptions = {},
 ): string {
   const title = request.scheduledPlan?.title ?? "";
-  return fileNameFor(typed, title, request.fileExtension, options, scheduleTimezone(request));
+  return fileNameFor(typed, title, request.fileExtension, { stamp: placeholderStamp(request), ...options },
+    scheduleTimezone(request));
 }
 
 // The official hub's names, for the destinations whose schedules move over from it (buckets
@@ -164,6 +170,15 @@ export function deliveryStamp(request: ActionRequest, now: Date = new Date()): s
   return String(1_000_000_000_000n + BigInt(`0x${digest.slice(0, 16)}`) % 9_000_000_000_000n);
 }
 
+/**
+ * What a typed `{timestamp}` becomes: with Looker's webhook id the delivery's stamp (13 digits,
+ * `deliveryStamp`), so the same delivery sent again gets the same name rather than a second file;
+ * without one, undefined: the clock's time, as before (docs/exactly_once.md, "Names").
+ */
+export function placeholderStamp(request: ActionRequest): string | undefined {
+  return request.webhookId ? deliveryStamp(request) : undefined;
+}
+
 /** What a bucket's or container's Filename field says about objectName. */
 export const OBJECT_NAME_HELP = "Used exactly as typed, folders included (exports/revenue.csv); {date} and " +
   "{timestamp} are replaced. Empty: the schedule's title with the format's extension.";
@@ -174,7 +189,7 @@ export const OBJECT_NAME_HELP = "Used exactly as typed, folders included (export
  * official hub's default name.
  */
 export function objectName(request: ActionRequest, typed: string | undefined, now: Date = new Date()): string {
-  if (typed) { return expandPlaceholders(typed, now, scheduleTimezone(request)); }
+  if (typed) { return expandPlaceholders(typed, now, scheduleTimezone(request), placeholderStamp(request)); }
   return officialSuggestedName(request, now);
 }
 

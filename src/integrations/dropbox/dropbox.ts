@@ -2,7 +2,7 @@
 // to Dropbox from the form (OAuth v1, offline access). Files of any size go through upload sessions.
 import { DropboxSettings } from "../../config/oauth";
 import {
-  deliveryStamp, expandPlaceholders, officialExtension, scheduleTimezone, wroteMessage,
+  deliveryStamp, expandPlaceholders, officialExtension, placeholderStamp, scheduleTimezone, wroteMessage,
 } from "../../data/files/file_naming";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
@@ -27,7 +27,7 @@ export function dropboxFileName(request: ActionRequest, now: Date = new Date()):
   // The delivery's stamp (from Looker's webhook id where there is one): a re-send gets the same name.
   const stamp = request.formParams.includeTimestamp === "yes" ? deliveryStamp(request, now) : "";
   const ext = officialExtension(request);
-  const name = `${expandPlaceholders(typed, now, scheduleTimezone(request))}${stamp}`;
+  const name = `${expandPlaceholders(typed, now, scheduleTimezone(request), placeholderStamp(request))}${stamp}`;
   return ext ? `${name}.${ext}` : name;
 }
 
@@ -94,8 +94,11 @@ export class DropboxIntegration extends FileIntegration {
         this.chunkBytes);
       return ActionResponse.ok(wroteMessage(file.bytes, `Dropbox: ${file.path}`));
     } catch (err) {
-      // A stamped name is this delivery's own: what is there was written by an earlier send of it.
-      if (!(err instanceof DropboxConflict && request.formParams.includeTimestamp === "yes" && request.webhookId)) {
+      // A stamped name (Include timestamp, or a typed {timestamp}) is this delivery's own: what is
+      // there was written by an earlier send of it.
+      const stamped = request.formParams.includeTimestamp === "yes" ||
+        /\{timestamp\}/i.test(request.formParams.filename || request.suggestedTitle());
+      if (!(err instanceof DropboxConflict && stamped && request.webhookId)) {
         throw err;
       }
       request.logger.info("delivery already written", { integration: this.name });

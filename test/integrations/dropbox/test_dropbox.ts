@@ -133,6 +133,20 @@ describe("dropbox", () => {
     expect(files(), "another delivery, another file").to.have.length(2);
   });
 
+  it("a typed {timestamp}: the delivery's stamp, so a re-send leaves Dropbox as one send did and answers done", async () => {
+    const user = loggedIn();
+    const form = { directory: "__root", filename: "typed_{timestamp}", includeTimestamp: "no" };
+    expect((await pushAs("wh-dbx-t1", user.state, form)).body.looker.success).to.equal(true);
+    const files = () => [...dropbox.files.keys()].filter((k) => k.startsWith("/typed_")).sort();
+    const once = files();
+    expect(once).to.deep.equal([`/typed_${deliveryStamp(new ActionRequest({ webhookId: "wh-dbx-t1" } as any))}.csv`]);
+    const again = await pushAs("wh-dbx-t1", user.state, form);
+    expect(again.body.looker.message).to.match(/^Dropbox: \/typed_\d{13}\.csv was already written by this delivery/);
+    expect(files()).to.deep.equal(once);
+    await pushAs("wh-dbx-t2", user.state, form);
+    expect(files(), "another delivery, another file").to.have.length(2);
+  });
+
   // Official (src/actions/dropbox/test_dropbox.ts): "successfully interprets execute request params": the path
   // is /<directory>/<filename>.<extension>, the extension always added (a typed "report.csv" gave
   // report.csv.csv there, and does here, so a moved schedule writes the same file).
