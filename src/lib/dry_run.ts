@@ -28,6 +28,22 @@ export class DryRunWriteError extends UserError {
 
 const READING_METHODS = new Set(["GET", "HEAD"]);
 
+// The one exception for SQL: a warehouse whose SQL API takes every statement as a POST
+// (Snowflake's /api/v2/statements) may, in a dry run, send these statements and no other: `SELECT 1`
+// (the sign-in) and `DESCRIBE TABLE <name>` (whether the table exists, and its columns). Each is the
+// whole statement: one statement, no bindings, a name of plain or double-quoted identifiers, so
+// nothing can follow it (docs/dry_run.md, "Guarantee").
+const IDENTIFIER = String.raw`(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")`;
+const READ_ONLY_SQL = [
+  /^SELECT 1$/i,
+  new RegExp(String.raw`^DESCRIBE TABLE ${IDENTIFIER}(?:\.${IDENTIFIER}){0,2}$`, "i"),
+];
+
+/** True for a statement a dry run may send through a POST-only SQL API: it reads, and nothing can follow it. */
+export function readOnlySql(statement: string): boolean {
+  return READ_ONLY_SQL.some((shape) => shape.test(statement));
+}
+
 /** Throws when a dry run is under way and the call may write. */
 export function checkDryRunCall(method: string, host: string, readOnly: boolean | undefined): void {
   if (inDryRun() && !readOnly && !READING_METHODS.has(method.toUpperCase())) {

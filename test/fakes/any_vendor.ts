@@ -13,15 +13,22 @@ export class AnyVendor extends LoopbackServer {
   requests = 0;
   /** Paths asked, in order (tests that run cases one by one learn which steps a case takes). */
   paths: string[] = [];
-  /** Methods and paths asked, in order (the dry-run suite checks that nothing but GET and HEAD came). */
-  calls: Array<{ method: string; path: string }> = [];
+  /**
+   * Methods and paths asked, in order, with the first 4 KB of each body (the dry-run suite checks
+   * that nothing but GET and HEAD came, and the SQL statements its guard lets through).
+   */
+  calls: Array<{ method: string; path: string; body?: string }> = [];
   /** Requests held unanswered right now (mood "hang"), until the client gives up. */
   held = 0;
 
   protected answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
     this.paths.push(req.url ?? "");
-    this.calls.push({ method: req.method ?? "", path: req.url ?? "" });
+    const call: { method: string; path: string; body?: string } = { method: req.method ?? "", path: req.url ?? "" };
+    this.calls.push(call);
+    req.on("data", (chunk: Buffer) => {
+      if ((call.body ?? "").length < 4096) { call.body = `${call.body ?? ""}${chunk.toString("utf8", 0, 4096)}`; }
+    });
     req.resume();
     const mood = this.moodPaths && !this.moodPaths.test(req.url ?? "") ? "ok" : this.mood;
     switch (mood) {

@@ -92,8 +92,19 @@ export class FakeBigQuery extends GoogleApiFake {
     }
     m = /^\/bigquery\/v2\/projects\/[^/]+\/jobs\/([^/]+)$/.exec(url.pathname);
     if (m && req.method === "GET") { req.resume(); return this.getJob(decodeURIComponent(m[1]), res); }
+    m = /^\/bigquery\/v2\/projects\/[^/]+\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(url.pathname);
+    if (m && req.method === "GET") { req.resume(); return this.getTable(decodeURIComponent(m[1]), decodeURIComponent(m[2]), res); }
     req.resume();
     this.error(res, 404, "notFound", `Not found: ${url.pathname}`);
+  }
+
+  /** tables.get: the table's reference and schema, 404 notFound as BigQuery answers a missing one. */
+  private getTable(dataset: string, table: string, res: http.ServerResponse): void {
+    if (!this.datasets.has(dataset)) { return this.error(res, 404, "notFound", `Not found: Dataset ${this.projectId}:${dataset}`); }
+    const found = this.tables.get(`${dataset}.${table}`);
+    if (!found) { return this.error(res, 404, "notFound", `Not found: Table ${this.projectId}:${dataset}.${table}`); }
+    this.json(res, 200, { kind: "bigquery#table", tableReference: { projectId: this.projectId, datasetId: dataset,
+      tableId: table }, schema: { fields: found.schema }, numRows: String(found.count) });
   }
 
   private listDatasets(url: URL, res: http.ServerResponse): void {

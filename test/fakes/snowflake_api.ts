@@ -206,6 +206,8 @@ export class FakeSnowflake {
       if (!this.databases.has(request.database)) {
         throw new StatementError("002043", "02000", `Object does not exist, or operation cannot be performed.`);
       }
+      const described = new RegExp(`^DESCRIBE TABLE ${NAME}$`, "is").exec(statements[0]);
+      if (described && count === 1) { return [200, this.describe(described[1], request, handle)]; }
       const before = new Map([...this.tables].map(([k, t]) => [k, { ...t, rows: [...t.rows] }]));
       let inTransaction = false;
       let rowCount = 0;
@@ -241,6 +243,16 @@ export class FakeSnowflake {
         "does not exist or not authorized.");
     }
     return table;
+  }
+
+  /** DESCRIBE TABLE's result set as Snowflake answers it: a row per column, its name first. */
+  private describe(name: string, request: any, handle: string): unknown {
+    const table = this.existing(name, request);
+    const rowType = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
+      "comment", "policy name"].map((column) => ({ name: column, type: "text" }));
+    return { code: "090001", sqlState: "00000", message: "Statement executed successfully.", statementHandle: handle,
+      resultSetMetaData: { numRows: table.columns.length, format: "jsonv2", rowType },
+      data: table.columns.map((c) => [c.name, c.type, "COLUMN", "Y", null, "N", "N", null, null, null, null]) };
   }
 
   /** One statement; answers the rows it inserted. */

@@ -7,7 +7,7 @@ import { BrazeIntegration } from "../../src/integrations/braze/braze";
 import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
 import { HttpClient } from "../../src/lib/http_client";
 import { CrmSettings } from "../../src/config/crm";
-import { DryRunWriteError, masked, withDryRun } from "../../src/lib/dry_run";
+import { DryRunWriteError, masked, readOnlySql, withDryRun } from "../../src/lib/dry_run";
 import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
 import { HttpReceiver, loopbackLookup } from "../fakes/http_receiver";
 import { authHeader, buildTestApp } from "../helpers/app";
@@ -123,6 +123,18 @@ describe("dry runs", () => {
         await receiver.stop();
       }
     });
+  });
+
+  it("lets through a POST-only SQL API only SELECT 1 and DESCRIBE TABLE of one name, alone (the SQL exception)", () => {
+    for (const reads of ["SELECT 1", "select 1", "DESCRIBE TABLE ORDERS", "DESCRIBE TABLE DB.PUBLIC.ORDERS",
+      "describe table \"My \"\"odd\"\"; table\"", "DESCRIBE TABLE \"A\".B.\"c.d\""]) {
+      expect(readOnlySql(reads), reads).to.equal(true);
+    }
+    for (const writes of ["SELECT 1; DROP TABLE X", "DESCRIBE TABLE X; DROP TABLE X", "DESCRIBE TABLE \"a\"; DROP TABLE \"b\"",
+      "DESCRIBE TABLE X\nDROP TABLE X", "DESCRIBE TABLE A.B.C.D", "SELECT 2", "SELECT * FROM T", "INSERT INTO T VALUES (1)",
+      "CREATE TABLE T (A INT)", "DESCRIBE TABLE X -- c", "CALL P()", " SELECT 1", "SELECT 1\n"]) {
+      expect(readOnlySql(writes), writes).to.equal(false);
+    }
   });
 
   it("masks values: keys kept, each value's first character and length, numbers and booleans by kind", () => {

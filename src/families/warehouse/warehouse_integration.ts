@@ -6,14 +6,16 @@ import { ActionForm } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { DryRunWriteError, masked } from "../../lib/dry_run";
-import { ColumnNaming } from "./warehouse_columns";
+import { ColumnNaming, WarehouseColumn } from "./warehouse_columns";
 import { warehouseRows } from "./warehouse_rows";
 import { RowError } from "./warehouse_values";
-import { WriteMode, writeModeField } from "./write_target";
+import { WriteMode, writeMode, writeModeField } from "./write_target";
+import { UserError } from "../../lib/errors";
 
 /** What a warehouse's dry run checks (docs/dry_run.md). */
 export const WAREHOUSE_DRY_RUN_CHECKS = "the sign-in (as Looker's connection test does it), the form's table and " +
-  "write mode, and every row's values against the columns they would fill (a value that does not fit is named " +
+  "write mode (that the table exists for Append, and has every column the rows fill for Append and Create, read " +
+  "without writing), and every row's values against the columns they would fill (a value that does not fit is named " +
   "with its row and column, as a delivery would name it); nothing is written";
 
 export abstract class WarehouseIntegration extends DetailRowsIntegration {
@@ -25,7 +27,7 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
 
   readonly dryRunChecks: string = WAREHOUSE_DRY_RUN_CHECKS;
 
-  /** Signs in, then reads every row into the columns' values as `write` would, writing nothing. */
+  /** Signs in, finds the table, then reads every row into the columns' values as `write` would, writing nothing. */
   async dryRun(request: ActionRequest): Promise<ActionResponse> {
     let signedIn = "the sign-in was not tried (it goes through a call the dry run cannot tell from a write)";
     if (this.connectionTest) {
@@ -37,7 +39,9 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
     }
     const rows = await warehouseRows(request, this.naming(request));
     let first: unknown[] | undefined;
+    let table: string;
     try {
+      table = tableOutcome(this.label, writeMode(request), await this.findTable(request), rows.columns);
       for await (const batch of rows.batches) { first = first ?? batch[0]; }
     } catch (err) {
       if (!(err instanceof RowError)) { throw err; }
@@ -51,11 +55,17 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
       : masked(Object.fromEntries(rows.columns.map((column, i) => [column.name, first![i]])));
     const columns = rows.columns.map((column) => `${column.name} ${column.type}`).join(", ");
     return ActionResponse.dryRun(`Dry run, nothing was written to ${this.label}: ${signedIn.replace(/\.$/, "")}; ` +
-      `${rows.count.toLocaleString("en-US")} rows read, every value fits its column (${columns}).` +
+      `${table}; ${rows.count.toLocaleString("en-US")} rows read, every value fits its column (${columns}).` +
       `${record ? ` First row (values masked): ${JSON.stringify(record)}.` : ""} Checked: ${this.dryRunChecks}.`,
     { integration: this.name, checked: this.dryRunChecks, format: request.format, rows: rows.count,
       would_send: rows.count, would_reject: 0, first_record: record });
   }
+
+  /**
+   * The form's table as the warehouse knows it, read without writing (PostgreSQL's catalog in a
+   * read-only transaction, BigQuery's tables.get, Snowflake's DESCRIBE TABLE): for the dry run.
+   */
+  protected abstract findTable(request: ActionRequest): Promise<FoundTable>;
 
   /** Looker's connection test (Admin > Actions, "Test"): signs in; answers what it reached. */
   protected connectionTest?(request: ActionRequest): Promise<string>;
@@ -76,6 +86,44 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
       return failure;
     }
   }
+}
+
+/** The form's table as a dry run finds it. */
+export interface FoundTable {
+  /** The table's name as the warehouse names it (quoted, qualified). */
+  name: string;
+  exists: boolean;
+  /** Its columns' names, when it exists. */
+  columns?: string[];
+  /** The warehouse compares column names without case (BigQuery). */
+  ignoreCase?: boolean;
+}
+
+/**
+ * What the dry run says of the table, or the refusal a delivery would meet: Append needs the table,
+ * and Append or Create needs every column the rows fill (Replace makes the table anew).
+ */
+export function tableOutcome(warehouse: string, mode: WriteMode, found: FoundTable,
+                             columns: WarehouseColumn[]): string {
+  if (!found.exists) {
+    if (mode === "append") {
+      throw new UserError(`Dry run: ${warehouse} has no table ${found.name} (or the login cannot see it), so a delivery ` +
+        "with Write: Append would be refused. Create it, or pick \"Create if missing\" or \"Replace\" in the form's Write.",
+      { table: "No such table." });
+    }
+    return `the table ${found.name} does not exist yet: a delivery would create it`;
+  }
+  const fold = (name: string) => found.ignoreCase ? name.toLowerCase() : name;
+  const has = new Set((found.columns ?? []).map(fold));
+  const missing = mode === "replace" || !found.columns ? [] : columns.filter((c) => !has.has(fold(c.name)));
+  if (missing.length) {
+    const names = missing.slice(0, 10).map((c) => `"${c.name}"`).join(", ");
+    throw new UserError(`Dry run: the table ${found.name} in ${warehouse} has no column${missing.length === 1 ? "" : "s"} ` +
+      `${names}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}, which the delivery would fill, so it ` +
+      "would be refused. Add the columns, or pick \"Replace\" in the form's Write to make the table anew.",
+    { table: "Columns missing." });
+  }
+  return `the table ${found.name} exists${mode === "replace" ? " (Replace makes it anew)" : " with every column the rows fill"}`;
 }
 
 /** The form of a warehouse whose table is typed whole: Table (described for it) and Write. */

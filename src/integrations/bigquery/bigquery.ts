@@ -1,7 +1,7 @@
 // BigQuery write-back: a query's rows into a table through one load job (resumable upload of
 // newline-delimited JSON, the schema from the fields), signed in as a service account like
 // Google Cloud Storage. Waits for the job, and answers with BigQuery's own reason when it fails.
-import { WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
+import { FoundTable, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
 import { warehouseRows } from "../../families/warehouse/warehouse_rows";
 import { tableNameParts, writeMode, writeModeField } from "../../families/warehouse/write_target";
 import { ActionForm, FormField } from "../../hub/action_form";
@@ -10,7 +10,7 @@ import { iconBeside, Param } from "../../hub/integration";
 import { RetryableError, UserError } from "../../lib/errors";
 import { serviceAccountToken } from "../../lib/google_service_account";
 import { HttpClient } from "../../lib/http_client";
-import { BigQuerySession, listDatasets } from "./bigquery_api";
+import { BigQuerySession, listDatasets, tableColumns } from "./bigquery_api";
 import { bigqueryColumnName, loadRows } from "./bigquery_load";
 import { ColumnNaming } from "../../families/warehouse/warehouse_columns";
 
@@ -29,6 +29,21 @@ const WAREHOUSE = "BigQuery";
 // digits, connectors, dashes and spaces.
 const DATASET = /^[A-Za-z0-9_]{1,1024}$/;
 const TABLE = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]{1,1024}$/u;
+
+/** The form's dataset and table, checked as BigQuery names them. */
+function target(request: ActionRequest): { dataset: string; table: string } {
+  const dataset = (request.formParams.dataset ?? "").trim();
+  if (!DATASET.test(dataset)) {
+    throw new UserError("The form's \"Dataset\" must be a BigQuery dataset's name: letters, digits and underscores.",
+      { dataset: "Pick or type a dataset." });
+  }
+  const [table] = tableNameParts(request.formParams.table, 1, "a table's name (the dataset is chosen above)");
+  if (!TABLE.test(table)) {
+    throw new UserError("The form's \"Table\" is not a name BigQuery takes: letters, digits, underscores, dashes " +
+      "and spaces, at most 1,024 characters.", { table: "Not a BigQuery table name." });
+  }
+  return { dataset, table };
+}
 
 export class BigQueryIntegration extends WarehouseIntegration {
   readonly name = "bigquery";
@@ -78,17 +93,15 @@ export class BigQueryIntegration extends WarehouseIntegration {
     return { warehouse: WAREHOUSE, maxBytes: 300, name: bigqueryColumnName };
   }
 
+  protected async findTable(request: ActionRequest): Promise<FoundTable> {
+    const { dataset, table } = target(request);
+    const session = await this.session(request);
+    const columns = await tableColumns(session, dataset, table);
+    return { name: `${session.project}.${dataset}.${table}`, exists: !!columns, columns, ignoreCase: true };
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
-    const dataset = (request.formParams.dataset ?? "").trim();
-    if (!DATASET.test(dataset)) {
-      throw new UserError("The form's \"Dataset\" must be a BigQuery dataset's name: letters, digits and underscores.",
-        { dataset: "Pick or type a dataset." });
-    }
-    const [table] = tableNameParts(request.formParams.table, 1, "a table's name (the dataset is chosen above)");
-    if (!TABLE.test(table)) {
-      throw new UserError("The form's \"Table\" is not a name BigQuery takes: letters, digits, underscores, dashes " +
-        "and spaces, at most 1,024 characters.", { table: "Not a BigQuery table name." });
-    }
+    const { dataset, table } = target(request);
     const mode = writeMode(request);
     const rows = await warehouseRows(request, this.naming());
     try {

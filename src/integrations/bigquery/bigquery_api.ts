@@ -77,6 +77,16 @@ export async function listDatasets(s: BigQuerySession): Promise<string[]> {
   return ids.sort((a, b) => a.localeCompare(b));
 }
 
+/** tables.get: the table's column names, or undefined when BigQuery has no such table (404). */
+export async function tableColumns(s: BigQuerySession, dataset: string, table: string): Promise<string[] | undefined> {
+  const res = await call(s, `${s.apiUrl}/bigquery/v2/${projectPath(s)}/datasets/${encodeURIComponent(dataset)}` +
+    `/tables/${encodeURIComponent(table)}?selectedFields=schema`);
+  if (res.status === 404) { return undefined; }
+  if (res.status !== 200) { throw bigqueryFailure(res, `read the table ${dataset}.${table}`); }
+  const fields = res.json()?.schema?.fields;
+  return (Array.isArray(fields) ? fields : []).map((f: { name?: unknown }) => String(f?.name ?? ""));
+}
+
 /** jobs.insert on the upload URI: opens the resumable session for a load job; answers its address. */
 export async function openLoadSession(s: BigQuerySession, job: unknown): Promise<string> {
   const url = `${s.apiUrl}/upload/bigquery/v2/${projectPath(s)}/jobs?uploadType=resumable`;

@@ -3,7 +3,7 @@
 // private-address guard. Postgres-protocol warehouses (Aurora, AlloyDB, Supabase, Neon) take
 // the same; see README.md for which are tested.
 import { Client, ClientConfig } from "pg";
-import { tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
+import { FoundTable, tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
 import { warehouseRows } from "../../families/warehouse/warehouse_rows";
 import { qualifiedName, tableNameParts, writeMode } from "../../families/warehouse/write_target";
 import { ActionForm } from "../../hub/action_form";
@@ -13,7 +13,7 @@ import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
 import { connectionConfigs, describeServer, parsePostgresUrl, PostgresUrl } from "./postgres_connection";
 import { ErrorContext, postgresFailure } from "./postgres_errors";
-import { writeTable } from "./postgres_write";
+import { describeTable, writeTable } from "./postgres_write";
 import { ColumnNaming } from "../../families/warehouse/warehouse_columns";
 
 export interface PostgresSettings {
@@ -28,6 +28,17 @@ export interface PostgresSettings {
 /** PostgreSQL's longest name, in bytes (NAMEDATALEN - 1): longer ones are cut, so they are refused. */
 const MAX_NAME_BYTES = 63;
 const WAREHOUSE = "PostgreSQL";
+
+/** The form's table: [schema.]table, each name within PostgreSQL's length. */
+function tableParts(request: ActionRequest): string[] {
+  const parts = tableNameParts(request.formParams.table, 2, "schema.table or table");
+  const long = parts.find((p) => Buffer.byteLength(p) > MAX_NAME_BYTES);
+  if (long) {
+    throw new UserError(`"${long}" is longer than the ${MAX_NAME_BYTES} bytes PostgreSQL allows for a name. ` +
+      "Type a shorter table name.", { table: "Too long." });
+  }
+  return parts;
+}
 
 export class PostgresIntegration extends WarehouseIntegration {
   readonly name = "postgres";
@@ -62,14 +73,21 @@ export class PostgresIntegration extends WarehouseIntegration {
     return { warehouse: WAREHOUSE, maxBytes: MAX_NAME_BYTES };
   }
 
+  protected async findTable(request: ActionRequest): Promise<FoundTable> {
+    const url = parsePostgresUrl(request.params.connection_url);
+    const parts = tableParts(request);
+    return this.session(request, url, async (client) => {
+      // Read-only: PostgreSQL itself refuses any write in this transaction.
+      await client.query("BEGIN TRANSACTION READ ONLY");
+      const found = await describeTable(client, parts, this.settings.statementTimeoutMs);
+      await client.query("ROLLBACK");
+      return found;
+    }, qualifiedName(parts));
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
     const url = parsePostgresUrl(request.params.connection_url);
-    const parts = tableNameParts(request.formParams.table, 2, "schema.table or table");
-    const long = parts.find((p) => Buffer.byteLength(p) > MAX_NAME_BYTES);
-    if (long) {
-      throw new UserError(`"${long}" is longer than the ${MAX_NAME_BYTES} bytes PostgreSQL allows for a name. ` +
-        "Type a shorter table name.", { table: "Too long." });
-    }
+    const parts = tableParts(request);
     const mode = writeMode(request);
     const rows = await warehouseRows(request, this.naming());
     try {

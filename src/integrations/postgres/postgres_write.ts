@@ -5,6 +5,7 @@
 import * as crypto from "crypto";
 import type { Client, QueryConfig, QueryResult } from "pg";
 import type { ColumnType, WarehouseColumn } from "../../families/warehouse/warehouse_columns";
+import type { FoundTable } from "../../families/warehouse/warehouse_integration";
 import type { WarehouseRows } from "../../families/warehouse/warehouse_rows";
 import { qualifiedName, quoteIdentifier, WriteMode } from "../../families/warehouse/write_target";
 import { UserError } from "../../lib/errors";
@@ -57,6 +58,19 @@ async function locate(client: Client, parts: string[], timeoutMs: number): Promi
       "exists). Type the table as schema.table.", { table: "Add the schema." });
   }
   return { schema, name: parts[0], exists: false };
+}
+
+/**
+ * The table as a dry run finds it: where it is, and its columns from information_schema (those the
+ * user may use), in a read-only transaction the caller opens: nothing can be written.
+ */
+export async function describeTable(client: Client, parts: string[], timeoutMs: number): Promise<FoundTable> {
+  const located = await locate(client, parts, timeoutMs);
+  const name = qualifiedName([located.schema, located.name]);
+  if (!located.exists) { return { name, exists: false }; }
+  const columns = await statement(client, timeoutMs, "SELECT column_name FROM information_schema.columns " +
+    "WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position", [located.schema, located.name]);
+  return { name, exists: true, columns: columns.rows.map((row: { column_name: string }) => row.column_name) };
 }
 
 function columnList(columns: WarehouseColumn[]): string {

@@ -1,7 +1,7 @@
 // Snowflake write-back: a query's rows into a table through the SQL API v2, signed in with the
 // user's key pair (a JWT per request), the rows in batched binds to a transient table, then in
 // one step to the target (snowflake_write.ts).
-import { tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
+import { FoundTable, tableForm, WarehouseIntegration, wroteRows } from "../../families/warehouse/warehouse_integration";
 import { warehouseRows } from "../../families/warehouse/warehouse_rows";
 import { ColumnNaming, defaultColumnName } from "../../families/warehouse/warehouse_columns";
 import { qualifiedName, tableNameParts, writeMode } from "../../families/warehouse/write_target";
@@ -12,7 +12,7 @@ import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { runStatement, SnowflakeSession } from "./snowflake_api";
 import { keyPairJwt, snowflakePrivateKey } from "./snowflake_auth";
-import { writeSnowflake } from "./snowflake_write";
+import { describeTable, writeSnowflake } from "./snowflake_write";
 
 export interface SnowflakeSettings {
   /** SNOWFLAKE_API_URL, `{account}` to be replaced. */
@@ -25,6 +25,12 @@ const ACCOUNT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 function optional(name: string, label: string, description: string): Param {
   return { name, label, description, required: false, sensitive: false };
+}
+
+/** The form's table: [[database.]schema.]table, a bare name upper-cased as Snowflake's SQL does. */
+function tableParts(request: ActionRequest): string[] {
+  return tableNameParts(request.formParams.table, 3, "table, schema.table or database.schema.table",
+    (part) => part.toUpperCase());
 }
 
 export class SnowflakeIntegration extends WarehouseIntegration {
@@ -64,9 +70,12 @@ export class SnowflakeIntegration extends WarehouseIntegration {
     return { warehouse: WAREHOUSE, maxBytes: 255, name: (field) => defaultColumnName(field).toUpperCase() };
   }
 
+  protected async findTable(request: ActionRequest): Promise<FoundTable> {
+    return describeTable(this.session(request), tableParts(request));
+  }
+
   protected async write(request: ActionRequest): Promise<string> {
-    const parts = tableNameParts(request.formParams.table, 3, "table, schema.table or database.schema.table",
-      (part) => part.toUpperCase());
+    const parts = tableParts(request);
     const mode = writeMode(request);
     const session = this.session(request);
     const rows = await warehouseRows(request, this.naming());

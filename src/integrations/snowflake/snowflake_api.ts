@@ -9,6 +9,7 @@ import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { abortableSleep } from "../../lib/abort_scope";
+import { readOnlySql } from "../../lib/dry_run";
 
 export interface SnowflakeSession {
   http: HttpClient;
@@ -58,9 +59,10 @@ function failure(res: HttpResponse): Error {
     `${body.sqlState}` : ""}).`, code, String(body.sqlState ?? ""), said);
 }
 
-function request(s: SnowflakeSession, method: string, path: string, body?: unknown): Promise<HttpResponse> {
+function request(s: SnowflakeSession, method: string, path: string, body?: unknown, readOnly = false)
+    : Promise<HttpResponse> {
   return s.http.request({
-    url: `${s.accountUrl}${path}`, method, trusted: true, who: "Snowflake", logger: s.logger,
+    url: `${s.accountUrl}${path}`, method, trusted: true, who: "Snowflake", logger: s.logger, readOnly,
     headers: { "authorization": `Bearer ${s.token()}`, "x-snowflake-authorization-token-type": "KEYPAIR_JWT",
       "accept": "application/json", ...(body ? { "content-type": "application/json" } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,10 +76,13 @@ export async function runStatement(s: SnowflakeSession, statement: string, bindi
   const until = Date.now() + s.waitMs;
   const timeout = Math.max(1, Math.ceil(s.waitMs / 1000));
   const query = `?requestId=${crypto.randomUUID()}&retry=true`;
+  // The SQL API takes every statement as a POST: a dry run lets through only the statements its guard
+  // knows read (SELECT 1, DESCRIBE TABLE), sent alone (src/lib/dry_run.ts).
+  const reads = count === 1 && !bindings && readOnlySql(statement);
   let res = await request(s, "POST", `/api/v2/statements${query}`, {
     statement, timeout, ...s.context, ...(bindings ? { bindings } : {}),
     ...(count > 1 ? { parameters: { MULTI_STATEMENT_COUNT: String(count) } } : {}),
-  });
+  }, reads);
   let pause = 250;
   while (res.status === 202) {
     const handle = String(answer(res).statementHandle ?? "");

@@ -6,6 +6,7 @@
 // is dropped whatever happened.
 import * as crypto from "crypto";
 import type { ColumnType, WarehouseColumn } from "../../families/warehouse/warehouse_columns";
+import type { FoundTable } from "../../families/warehouse/warehouse_integration";
 import type { WarehouseRows } from "../../families/warehouse/warehouse_rows";
 import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_values";
 import { qualifiedName, quoteIdentifier, WriteMode } from "../../families/warehouse/write_target";
@@ -98,6 +99,27 @@ function finishFailure(err: unknown, table: string): unknown {
       `(${err.code}, SQL state ${err.sqlState}; its words went to Looker only). ${NOTHING}`);
   }
   return new UserError(`Snowflake refused to write ${table} (${err.code}: ${err.said}). ${NOTHING}`);
+}
+
+/**
+ * The table as a dry run finds it: `DESCRIBE TABLE`, one of the two statements the dry-run guard
+ * lets through the POST-only SQL API (src/lib/dry_run.ts); Snowflake's "does not exist or not
+ * authorized" is a table the role cannot write either.
+ */
+export async function describeTable(s: SnowflakeSession, parts: string[]): Promise<FoundTable> {
+  const table = qualifiedName(parts);
+  try {
+    const result = await runStatement(s, `DESCRIBE TABLE ${table}`);
+    const names: unknown[] = (result.resultSetMetaData?.rowType ?? []).map((c: { name?: unknown }) => c?.name);
+    const at = Math.max(0, names.findIndex((n) => String(n).toLowerCase() === "name"));
+    const rows: unknown[][] = Array.isArray(result.data) ? result.data : [];
+    return { name: table, exists: true, columns: rows.map((row) => String(row?.[at] ?? "")) };
+  } catch (err) {
+    if (err instanceof SnowflakeError && (err.sqlState === "42S02" || err.code === "002003")) {
+      return { name: table, exists: false };
+    }
+    throw err;
+  }
 }
 
 /** Writes the rows; answers how many. `parts` is the table as typed: [[database.]schema.]table. */

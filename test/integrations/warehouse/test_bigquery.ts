@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import { allIntegrations } from "../../../src/integrations";
 import { FakeBigQuery } from "../../fakes/bigquery_api";
-import { buildTestApp, TestApp, testConfig } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
 import { FAST_HTTP_ENV, testHttpClient } from "../../helpers/http";
 import { Cells, detailFields, streamedDelivery, warehousePush } from "../../helpers/warehouse";
@@ -191,5 +192,31 @@ describe("bigquery (a fake of BigQuery's REST API)", function () {
       expect(answer.looker.success, `${dataset}.${name}`).to.equal(false);
     }
     expect(bq.inserted.length).to.equal(calls);
+  });
+
+  it("a dry run signs in, finds the table with tables.get, and makes no call that writes", async () => {
+    const dry = (name: string, write: string, fields = FIELDS, rows = ROWS) => request(hub.app)
+      .post("/actions/bigquery/execute").set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(warehousePush(fields, rows, data(), { dataset: "analytics", table: name, write })).then((res) => res.body.looker);
+    const jobs = bq.inserted.length;
+    const missing = table();
+    const refused = await dry(missing, "append");
+    expect(refused.success).to.equal(false);
+    expect(refused.message).to.match(new RegExp(`^Dry run: BigQuery has no table ${bq.projectId}\\.analytics\\.` +
+      `${missing} \\(or the login cannot see it\\), so a delivery with Write: Append would be refused`));
+    expect((await dry(missing, "replace")).message).to.include(`the table ${bq.projectId}.analytics.${missing} does ` +
+      "not exist yet: a delivery would create it");
+    const narrow = table();
+    expect((await execute(hub.app, "bigquery", warehousePush(detailFields([["orders.id", "number"]]), [{ "orders.id": 1 }],
+      data(), { dataset: "analytics", table: narrow, write: "create" }))).looker.success).to.equal(true);
+    const short = await dry(narrow, "create");
+    expect(short.message).to.match(new RegExp(`^Dry run: the table ${bq.projectId}\\.analytics\\.${narrow} in BigQuery ` +
+      "has no columns \"orders_status\", .* which the delivery would fill"));
+    bq.table("analytics", narrow)!.schema[0].name = "ORDERS_ID";
+    const fits = await dry(narrow, "append", detailFields([["orders.id", "number"]]), [{ "orders.id": 2 }]);
+    expect(fits.success, fits.message).to.equal(true);
+    expect(fits.message).to.include(`the table ${bq.projectId}.analytics.${narrow} exists with every column the rows fill`);
+    expect(bq.inserted.length, "only the one delivery's load job").to.equal(jobs + 1);
+    expect(bq.table("analytics", narrow)!.count).to.equal(1);
   });
 });

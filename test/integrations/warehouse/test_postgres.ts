@@ -131,6 +131,31 @@ describe("postgres (a real PostgreSQL)", function () {
     expect(bad.body.looker.message).to.match(/^Dry run: Row 2, column "orders_id" \(.*\): "two" is not a number\. \(ref /);
   });
 
+  it("a dry run finds the table, read-only: Append needs it and its columns, Replace does not", async () => {
+    const dry = (name: string, write: string, fields = FIELDS, rows = ROWS) => request(hub.app)
+      .post("/actions/postgres/execute").set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(warehousePush(fields, rows, data(), { table: name, write })).then((res) => res.body.looker);
+    const missing = table();
+    const refused = await dry(missing, "append");
+    expect(refused.success).to.equal(false);
+    expect(refused.message).to.match(new RegExp(`^Dry run: PostgreSQL has no table "public"."${missing}" \\(or the ` +
+      "login cannot see it\\), so a delivery with Write: Append would be refused\\."));
+    expect((await dry(missing, "replace")).message).to.include(`the table "public"."${missing}" does not exist yet: ` +
+      "a delivery would create it");
+    const narrow = table();
+    await pg.query(`CREATE TABLE "${narrow}" (orders_id bigint, orders_status text)`);
+    const short = await dry(narrow, "create");
+    expect(short.success).to.equal(false);
+    expect(short.message).to.match(new RegExp(`^Dry run: the table "public"."${narrow}" in PostgreSQL has no columns ` +
+      "\"orders_created_date\", .* which the delivery would fill"));
+    const fits = await dry(narrow, "append", detailFields([["orders.id", "number"], ["orders.status", "string"]]),
+      [{ "orders.id": 1, "orders.status": "a" }]);
+    expect(fits.success, fits.message).to.equal(true);
+    expect(fits.message).to.include(`the table "public"."${narrow}" exists with every column the rows fill`);
+    expect(await pg.query(`SELECT count(*)::int AS n FROM "${narrow}"`)).to.deep.equal([{ n: 0 }]);
+    expect(await pg.query("SELECT 1 FROM pg_class WHERE relname = $1", [missing])).to.deep.equal([]);
+  });
+
   it("replace under a concurrent reader: every read sees the old rows or the new ones, never a part", async () => {
     const name = table();
     await pg.query(`CREATE TABLE "${name}" AS SELECT g AS orders_id FROM generate_series(1, 1000) g`);

@@ -5,7 +5,8 @@ import * as crypto from "crypto";
 import * as jwt from "jsonwebtoken";
 import { allIntegrations } from "../../../src/integrations";
 import { FakeSnowflake } from "../../fakes/snowflake_api";
-import { buildTestApp, TestApp, testConfig } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
 import { FAST_HTTP_ENV, testHttpClient } from "../../helpers/http";
 import { Cells, detailFields, streamedDelivery, warehousePush } from "../../helpers/warehouse";
@@ -166,5 +167,40 @@ describe("snowflake (a fake of the SQL API v2)", function () {
   it("Looker's connection test signs in and runs SELECT 1", async () => {
     const answer = await execute(hub.app, "snowflake", { data: { ...data(), test: true } as any });
     expect(answer.looker).to.include({ success: true, message: "Signed in to Snowflake as LOOKER_HUB." });
+  });
+
+  // The SQL API takes every statement as a POST; the dry-run guard lets through SELECT 1 and
+  // DESCRIBE TABLE only (src/lib/dry_run.ts), so the sign-in and the table are tried, nothing written.
+  it("a dry run signs in (SELECT 1) and finds the table (DESCRIBE TABLE), and sends no other statement", async () => {
+    const dry = (name: string, write: string, fields = FIELDS, rows = ROWS) => request(hub.app)
+      .post("/actions/snowflake/execute").set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(warehousePush(fields, rows, data(), { table: name, write })).then((res) => res.body.looker);
+    const before = sf.requests.length;
+    const tables = sf.tables.size;
+    const missing = table();
+    const refused = await dry(missing, "append");
+    expect(refused.success).to.equal(false);
+    expect(refused.message).to.match(new RegExp(`^Dry run: Snowflake has no table "${missing}" \\(or the login ` +
+      "cannot see it\\), so a delivery with Write: Append would be refused"));
+    const created = await dry(missing, "create");
+    expect(created.success, created.message).to.equal(true);
+    expect(created.message).to.match(new RegExp(`^Dry run, nothing was written to Snowflake: Signed in to Snowflake as ` +
+      `LOOKER_HUB; the table "${missing}" does not exist yet: a delivery would create it; 2 rows read`));
+    const dryBefore = sf.requests.slice(before);
+    const narrow = table();
+    expect((await execute(hub.app, "snowflake", warehousePush(detailFields([["orders.id", "number"]]),
+      [{ "orders.id": 1 }], data(), { table: narrow, write: "create" }))).looker.success).to.equal(true);
+    const sent = sf.requests.length;
+    const short = await dry(narrow, "append");
+    expect(short.message).to.match(new RegExp(`^Dry run: the table "${narrow}" in Snowflake has no columns ` +
+      "\"ORDERS_STATUS\", \"ORDERS_CREATED_DATE\", .* which the delivery would fill"));
+    const fits = await dry(narrow, "append", detailFields([["orders.id", "number"]]), [{ "orders.id": 2 }]);
+    expect(fits.success, fits.message).to.equal(true);
+    expect(fits.message).to.include(`the table "${narrow}" exists with every column the rows fill`);
+    const dryStatements = [...dryBefore, ...sf.requests.slice(sent)].map((r) => r.body.statement);
+    expect([...new Set(dryStatements)].sort()).to.deep.equal([`DESCRIBE TABLE "${missing}"`, `DESCRIBE TABLE "${narrow}"`,
+      "SELECT 1"]);
+    expect(sf.tables.size).to.equal(tables + 1);
+    expect(sf.table(`ANALYTICS.PUBLIC.${narrow}`)!.rows).to.deep.equal([[1]]);
   });
 });
