@@ -122,6 +122,13 @@ export abstract class Integration {
    */
   dryRun?(request: ActionRequest): Promise<ActionResponse>;
 
+  /**
+   * For an integration without a dry run of its own: tries the credentials or the address where
+   * the form does not ask the vendor anything (an SMTP relay's login, a webhook URL), writing
+   * nothing; answers what it found, in a sentence the hub's dry-run report starts with.
+   */
+  dryRunPreflight?(request: ActionRequest): Promise<string>;
+
   /** What the dry run checks, in a sentence, for the docs and the console. */
   readonly dryRunChecks: string = GENERIC_DRY_RUN_CHECKS;
 

@@ -44,7 +44,8 @@ async function checkedForm(integration: Integration, request: ActionRequest): Pr
 export function runDryRun(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
   return withDryRun(async () => {
     const formChecked = integration.form && request.type !== "cell" ? await checkedForm(integration, request) : undefined;
-    const response = integration.dryRun ? await integration.dryRun(request) : await genericDryRun(integration, request);
+    const response = integration.dryRun ? await integration.dryRun(request)
+      : await genericDryRun(integration, request, await integration.dryRunPreflight?.(request));
     if (formChecked && response.dryRun && response.message) {
       response.dryRun.checked = `${response.dryRun.checked}; ${formChecked}`;
       response.message = response.message.replace(/\.$/, `; ${formChecked}.`);

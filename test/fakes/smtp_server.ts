@@ -59,6 +59,8 @@ export interface SmtpServerSettings {
 
 export class SmtpTestServer {
   readonly received: ReceivedMail[] = [];
+  /** What clients did, in order: "AUTH <user> ok|refused", "MAIL FROM <address>" (a dry run stops before it). */
+  readonly commands: string[] = [];
   /** Addresses answered 550 at RCPT TO. */
   readonly refuse = new Set<string>();
   private server?: SMTPServer;
@@ -79,8 +81,14 @@ export class SmtpTestServer {
       authOptional: this.settings.authOptional ?? false,
       logger: false,
       onAuth: (auth, _session, callback) => {
-        if (auth.username === user && auth.password === pass) { return callback(null, { user }); }
+        const ok = auth.username === user && auth.password === pass;
+        this.commands.push(`AUTH ${auth.username} ${ok ? "ok" : "refused"}`);
+        if (ok) { return callback(null, { user }); }
         callback(Object.assign(new Error("5.7.8 Authentication credentials invalid"), { responseCode: 535 }));
+      },
+      onMailFrom: (address, _session, callback) => {
+        this.commands.push(`MAIL FROM ${address.address}`);
+        callback();
       },
       onRcptTo: (address, _session, callback) => {
         if (this.refuse.has(address.address)) {

@@ -1,6 +1,7 @@
 // A dry run (X-Hub-Dry-Run: true) of every registered integration and action type, against a
 // vendor that answers anything: each answers what would have been sent, and nothing but a GET or
-// HEAD reaches the vendor (its SMTP relay, for email, is never dialled). Cases are built from the
+// HEAD reaches the vendor, besides the reads its form makes and the SQL statements the guard lets
+// through (email's relay gets no MAIL FROM: test_email_smtp.ts). Cases are built from the
 // registry as the broken-vendor suite builds them, so a new integration is covered by itself.
 import { expect } from "chai";
 import * as fs from "fs";

@@ -32,17 +32,21 @@ async function readRows(delivery: Delivery, format: string): Promise<{ rows: num
 }
 
 
-/** Reads the request's data and answers what the integration would have been sent. */
-export async function genericDryRun(integration: Integration, request: ActionRequest): Promise<ActionResponse> {
+/**
+ * Reads the request's data and answers what the integration would have been sent; `tried`, what
+ * its preflight found (Integration.dryRunPreflight), starts the sentence.
+ */
+export async function genericDryRun(integration: Integration, request: ActionRequest, tried?: string)
+    : Promise<ActionResponse> {
   const checked = integration.dryRunChecks;
-  const head = `Dry run, nothing was sent to ${integration.label}`;
+  const head = `Dry run, nothing was sent to ${integration.label}${tried ? `: ${tried.replace(/\.$/, "")};` : ":"}`;
   if (request.type === "cell") {
     const value = request.cellValue ?? "";
-    return ActionResponse.dryRun(`${head}: it would get the clicked value (${formatCount(value.length)} characters). ` +
+    return ActionResponse.dryRun(`${head} it would get the clicked value (${formatCount(value.length)} characters). ` +
       `Checked: ${checked}.`, { integration: integration.name, checked, first_record: masked(value) });
   }
   if (!request.delivery) {
-    return ActionResponse.dryRun(`${head}: Looker sent no data, and it would be told so. Checked: ${checked}.`,
+    return ActionResponse.dryRun(`${head} Looker sent no data, and it would be told so. Checked: ${checked}.`,
       { integration: integration.name, checked, bytes: 0, rows: 0 });
   }
   const delivery = new MeteredDelivery(request.delivery);
@@ -56,6 +60,6 @@ export async function genericDryRun(integration: Integration, request: ActionReq
     first_record: read?.first === undefined ? undefined : masked(read.first) };
   const rows = read ? `, ${formatCount(read.rows)} rows` : "";
   const first = report.first_record === undefined ? "" : ` First row (values masked): ${JSON.stringify(report.first_record)}.`;
-  return ActionResponse.dryRun(`${head}: it would get Looker's ${format} data, ${formatCount(delivery.bytes)} bytes${rows}.` +
+  return ActionResponse.dryRun(`${head} it would get Looker's ${format} data, ${formatCount(delivery.bytes)} bytes${rows}.` +
     `${first} Checked: ${checked}.`, report);
 }

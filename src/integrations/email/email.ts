@@ -2,6 +2,7 @@
 // attachments (or, past the attachment limit, as an expiring link), the first rows in the
 // body, cells as their value. The relay is the admin's smtp_url or the hub-wide SMTP_URL;
 // TLS is required and verified. Not in the official hub, whose only email action is SendGrid.
+import type { Transporter } from "nodemailer";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -17,7 +18,7 @@ import { mailContent } from "../../families/mail/mail_content";
 import { MailFile, MailServices, prepareMailFile } from "../../families/mail/mail_file";
 import { FILENAME_FIELD, MailHeaders, PREVIEW_ROWS, readHeaders, sentMessage } from "../../families/mail/mail_message";
 import { attachmentPart } from "./mime_attachment";
-import { explainSmtpError } from "../../families/mail/smtp_errors";
+import { explainSmtpError, SmtpErrorContext } from "../../families/mail/smtp_errors";
 import { describeSmtp, parseSmtpUrl, SmtpConnection, SmtpTarget, transportOptions } from "../../families/mail/smtp_target";
 
 export interface EmailOptions extends MailServices {
@@ -73,21 +74,22 @@ export class EmailIntegration extends Integration {
     return request.isTest ? new ActionForm() : this.form(request);
   }
 
+  readonly dryRunChecks = "the relay: it connects, greets (EHLO), starts TLS and logs in (AUTH) as a delivery " +
+    "would, then quits before any MAIL FROM (nodemailer's verify, as Looker's connection test); the From and the " +
+    "form's addresses; and the data Looker sent (bytes, rows, the first row with its values masked)";
+
+  /** The relay's login, tried as the connection test tries it; the sender and addresses, checked. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    this.sender(request);
+    readHeaders(request, true);
+    return this.conversation(request, async (transport, limit, context) => {
+      await bounded(transport.verify(), limit).catch((err) => { throw explainSmtpError(err, context); });
+      return `the SMTP server ${context.server} took the connection and the login (no MAIL FROM was sent)`;
+    });
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
-    const target = this.target(request);
-    const connection = parseSmtpUrl(target.url);
-    const timeoutMs = this.options.settings.smtpTimeoutMs;
-    // Loaded on first use: most hubs never send email, and start-up time counts (docs: ready in ~0.25 s).
-    const nodemailer = await import("nodemailer");
-    const transport = nodemailer.createTransport(
-      await transportOptions(target, connection, { guard: this.options.guard, timeoutMs }));
-    const totalMs = this.options.settings.smtpTotalTimeoutMs;
-    const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000),
-      totalSeconds: Math.round(totalMs / 1000), secure: connection.secure };
-    // The whole conversation has a deadline: nodemailer's own timeouts catch only silence, and a relay
-    // answering a byte a second is never silent. The deadline also ends with the delivery (Looker gone).
-    const limit = deadline(totalMs);
-    try {
+    return this.conversation(request, async (transport, limit, context, connection) => {
       if (request.isTest) {
         // verify() takes no signal: the answer goes at the deadline (the relay's socket ends with its silence).
         await bounded(transport.verify(), limit).catch((err) => { throw explainSmtpError(err, context); });
@@ -114,6 +116,27 @@ export class EmailIntegration extends Integration {
       } finally {
         await prepared.dispose();
       }
+    });
+  }
+
+  /** One conversation with the relay, within its deadline; the transport is closed after `work`. */
+  private async conversation<T>(request: ActionRequest, work: (transport: Transporter, limit: Deadline,
+    context: SmtpErrorContext, connection: SmtpConnection) => Promise<T>): Promise<T> {
+    const target = this.target(request);
+    const connection = parseSmtpUrl(target.url);
+    const timeoutMs = this.options.settings.smtpTimeoutMs;
+    // Loaded on first use: most hubs never send email, and start-up time counts (docs: ready in ~0.25 s).
+    const nodemailer = await import("nodemailer");
+    const transport = nodemailer.createTransport(
+      await transportOptions(target, connection, { guard: this.options.guard, timeoutMs }));
+    const totalMs = this.options.settings.smtpTotalTimeoutMs;
+    const context = { server: describeSmtp(connection), timeoutSeconds: Math.round(timeoutMs / 1000),
+      totalSeconds: Math.round(totalMs / 1000), secure: connection.secure };
+    // The whole conversation has a deadline: nodemailer's own timeouts catch only silence, and a relay
+    // answering a byte a second is never silent. The deadline also ends with the delivery (Looker gone).
+    const limit = deadline(totalMs);
+    try {
+      return await work(transport, limit, context, connection);
     } finally {
       limit.clear();
       transport.close();

@@ -1,9 +1,11 @@
 // The `email` integration against a real SMTP server (npm smtp-server) on 127.0.0.1: STARTTLS
 // on a self-signed certificate trusted through the CA param, AUTH, messages parsed by mailparser.
 import { expect } from "chai";
+import request from "supertest";
+import { authHeader } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
 import { SmtpTestServer, testCertificate } from "../../fakes/smtp_server";
-import { CSV, csvPayload, EmailHub, emailHub } from "./email_setup";
+import { CSV, csvPayload, EmailHub, emailHub, LOOKER_HEADERS } from "./email_setup";
 
 const PDF_BASE64 = "JVBERi0xLjQKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqCnRyYWlsZXI8PC9Sb290IDEgMCBSPj4KJSVFT0YK";
 
@@ -205,5 +207,28 @@ describe("email integration (SMTP)", () => {
     const badUrl = await execute(hub.app, "email", csvPayload({ to: "ada@example.com" },
       admin({ smtp_url: "https://smtp.example.com" })));
     expect(badUrl.looker.message).to.contain("The SMTP URL must start with smtps:// or smtp://.");
+  });
+
+  // docs/dry_run.md: the relay is tried as the connection test tries it (nodemailer's verify): it
+  // connects, starts TLS and logs in, and quits before MAIL FROM, so no message can start.
+  it("a dry run logs in to the relay (EHLO, STARTTLS, AUTH) and quits before MAIL FROM", async () => {
+    const dry = (data: Record<string, unknown>, formParams: Record<string, string> = { to: "ada@example.com" }) =>
+      request(hub.app).post("/actions/email/execute").set("Authorization", authHeader()).set(LOOKER_HEADERS)
+        .set("X-Hub-Dry-Run", "true").send(csvPayload(formParams, data)).then((res) => res.body.looker);
+    smtp.commands.length = 0;
+    const ok = await dry(admin());
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(new RegExp(`^Dry run, nothing was sent to Email \\(SMTP\\): the SMTP server ` +
+      `${smtp.address.replace(/\./g, "\\.")} took the connection and the login \\(no MAIL FROM was sent\\); it ` +
+      "would get Looker's csv data, 70 bytes, 2 rows\\."));
+    expect(smtp.commands).to.deep.equal(["AUTH looker ok"]);
+    const refused = await dry(admin({ smtp_url: smtp.url({ pass: "wrong" }) }));
+    expect(refused.success).to.equal(false);
+    expect(refused.message).to.match(/535/);
+    expect(refused.message).to.not.include("wrong");
+    const badTo = await dry(admin(), { to: "not an address" });
+    expect(badTo.success).to.equal(false);
+    expect(smtp.commands).to.deep.equal(["AUTH looker ok", "AUTH looker refused"]);
+    expect(smtp.received).to.have.length(0);
   });
 });
