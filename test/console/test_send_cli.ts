@@ -90,15 +90,15 @@ describe("npm run send", function () {
     expect(got.headers["content-type"]).to.match(/^text\/csv/);
   });
 
-  it("--dry-run: the hub reports what would be sent, and the receiver gets nothing", async () => {
+  it("--dry-run: the hub reports what would be sent, and the receiver gets only a HEAD", async () => {
     const file = path.join(cwd, "dry.csv");
     fs.writeFileSync(file, "id,total\n1,10.5\n2,7\n");
     const before = receiver.received.length;
     const out = await send(cwd, "webhook", "--data", file, "--dry-run", "--form", `url=${receiver.url("/dry")}`,
       "--hub", hub.url, "--key", hub.key);
     expect(out.code, out.stderr).to.equal(0);
-    expect(out.stdout).to.match(/^Success: Dry run, nothing was sent to Webhook: it would get Looker's csv data, 20 bytes, 2 rows\./);
-    expect(receiver.received.length).to.equal(before);
+    expect(out.stdout).to.match(/^Success: Dry run, nothing was sent to Webhook: the URL's server \(127\.0\.0\.1\) answered a HEAD request with 200: .*; it would get Looker's csv data, 20 bytes, 2 rows\./);
+    expect(receiver.received.slice(before).map((r) => `${r.method} ${r.path}`)).to.deep.equal(["HEAD /dry"]);
   });
 
   it("--webhook-id replays one delivery under Looker's id; without it each run is a new delivery", async () => {

@@ -1,7 +1,8 @@
 // Discord's Execute Webhook endpoint (POST /api/webhooks/{id}/{token}) as Discord documents it:
 // JSON or multipart (`payload_json` + `files[n]`) bodies, `content` at most 2000 characters, a
 // per-file upload limit (413, code 40005), `?wait=true` answering the message object (else 204),
-// errors as `{"message", "code"}` and rate limits as 429 `{"message", "retry_after", "global"}`.
+// errors as `{"message", "code"}` and rate limits as 429 `{"message", "retry_after", "global"}`; and
+// Get Webhook with Token (GET of the same path), which a dry run reads.
 import { parseMultipart } from "../helpers/multipart";
 import { HttpReceiver, Received, Reply } from "./http_receiver";
 
@@ -39,9 +40,14 @@ export class DiscordFake extends HttpReceiver {
   private route(r: Received): Reply {
     const url = new URL(r.path, "http://discord.invalid");
     const match = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)$/.exec(url.pathname);
-    if (r.method !== "POST" || !match) { return json(404, { message: "404: Not Found", code: 0 }); }
+    if ((r.method !== "POST" && r.method !== "GET") || !match) { return json(404, { message: "404: Not Found", code: 0 }); }
     if (match[1] !== WEBHOOK_ID) { return json(404, { message: "Unknown Webhook", code: 10015 }); }
     if (match[2] !== WEBHOOK_TOKEN) { return json(401, { message: "Invalid Webhook Token", code: 50027 }); }
+    // Get Webhook with Token: the webhook object, without its user.
+    if (r.method === "GET") {
+      return json(200, { type: 1, id: WEBHOOK_ID, name: "Looker", channel_id: "199737254929760256",
+        guild_id: "199737254929760256", application_id: null, avatar: null, token: WEBHOOK_TOKEN });
+    }
     let message: DiscordMessage;
     try {
       message = this.read(r);

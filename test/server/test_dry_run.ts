@@ -5,13 +5,16 @@ import { expect } from "chai";
 import request from "supertest";
 import { BrazeIntegration } from "../../src/integrations/braze/braze";
 import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
+import { DiscordIntegration } from "../../src/integrations/discord/discord";
+import { WEBHOOK_DRY_RUN_CHECKS } from "../../src/families/webhook/webhook_preflight";
+import { DiscordFake } from "../fakes/discord_api";
 import { HttpClient } from "../../src/lib/http_client";
 import { CrmSettings } from "../../src/config/crm";
 import { DryRunWriteError, masked, readOnlySql, withDryRun } from "../../src/lib/dry_run";
 import { BRAZE_KEY, FakeBraze } from "../fakes/braze_api";
 import { HttpReceiver, loopbackLookup } from "../fakes/http_receiver";
 import { authHeader, buildTestApp } from "../helpers/app";
-import { LOOKER_HEADERS } from "../helpers/execute";
+import { LOOKER_HEADERS, PLAN } from "../helpers/execute";
 import { testHttpClient } from "../helpers/http";
 import { cells, crmApp, detail, executeBody } from "../integrations/crm/helpers";
 import { segmentIntegrations } from "../../src/integrations/segment/segment";
@@ -31,22 +34,46 @@ describe("dry runs", () => {
     beforeEach(async () => { receiver = await new HttpReceiver().start(); });
     afterEach(async () => { await receiver.stop(); });
 
-    it("reads Looker's data and reports it, masked; the receiver gets nothing", async () => {
+    it("tries the URL with HEAD and reads Looker's data, reported masked; the receiver gets no POST", async () => {
       const { app } = buildTestApp([new WebhookIntegration(testHttpClient({}, loopbackLookup()))]);
       const looker = await dryRun(app, "webhook", { type: "query", form_params: { url: receiver.url("/in") },
         attachment: { mimetype: "text/csv", extension: "csv", data: "name,city\nZoë,Zürich\nBob,Berlin\n" } });
       expect(looker.success).to.equal(true);
-      expect(looker.message).to.equal("Dry run, nothing was sent to Webhook: it would get Looker's csv data, 34 bytes, " +
+      expect(looker.message).to.equal("Dry run, nothing was sent to Webhook: the URL's server (127.0.0.1) answered a " +
+        "HEAD request with 200: the address is reachable and the URL exists (a HEAD writes nothing; that it takes the " +
+        "delivery's POST is not proven); it would get Looker's csv data, 34 bytes, " +
         "2 rows. First row (values masked): {\"name\":\"Z•• (3 characters)\",\"city\":\"Z••••• (6 characters)\"}. " +
-        "Checked: the settings and the form's values, and the data Looker sent (bytes, rows, the first row with " +
-        "its values masked); the form as Looker would show it with these settings (where it lists the vendor's " +
-        "channels, buckets or lists, the settings work and every choice is among them).");
+        `Checked: ${WEBHOOK_DRY_RUN_CHECKS}; the form as Looker would show it with these settings (where it lists the ` +
+        "vendor's channels, buckets or lists, the settings work and every choice is among them).");
       expect(looker.dry_run).to.deep.include({ integration: "webhook", format: "csv", bytes: 34, rows: 2 });
-      expect(receiver.received).to.have.length(0);
+      expect(receiver.received.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["HEAD /in"]);
       // Counted apart from deliveries.
       const metrics = (await request(app).get("/metrics")).text;
       expect(metrics).to.include("hub_deliveries_total{integration=\"webhook\",outcome=\"dry_run\"} 1");
       expect(metrics).not.to.include("hub_deliveries_total{integration=\"webhook\",outcome=\"success\"}");
+    });
+
+    it("says plainly when the receiver refuses HEAD (POST only): reachable, the URL itself not proven", async () => {
+      receiver.reply({ status: 405, body: "Method Not Allowed" });
+      const { app } = buildTestApp([new WebhookIntegration(testHttpClient({}, loopbackLookup()))]);
+      const looker = await dryRun(app, "webhook", { type: "query", form_params: { url: receiver.url("/hooks/abc") },
+        attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
+      expect(looker.success, looker.message).to.equal(true);
+      expect(looker.message).to.include("answered a HEAD request with 405: the address is reachable, but receivers " +
+        "that take only POST refuse a HEAD, so the URL itself (its path or token) is not proven; only the delivery's " +
+        "POST would prove it, and a POST may write, so the dry run sends none");
+      expect(receiver.received.map((r) => r.method)).to.deep.equal(["HEAD"]);
+    });
+
+    it("fails as the delivery would when the URL's server cannot be reached", async () => {
+      const port = receiver.port;
+      await receiver.stop();
+      const { app } = buildTestApp([new WebhookIntegration(testHttpClient({ HTTP_MAX_ATTEMPTS: "1" }, loopbackLookup()))]);
+      const looker = await dryRun(app, "webhook", { type: "query", form_params: { url: `http://127.0.0.1:${port}/in` },
+        attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
+      expect(looker.success).to.equal(false);
+      expect(looker.message).to.match(/refused|connect/i);
+      receiver = await new HttpReceiver().start();
     });
 
     it("still refuses what a delivery would refuse (the form's URL missing)", async () => {
@@ -55,6 +82,28 @@ describe("dry runs", () => {
         attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
       expect(looker.success).to.equal(false);
       expect(looker.validation_errors).to.have.property("url");
+    });
+  });
+
+  describe("Discord: its documented read of the webhook URL", () => {
+    let discord: DiscordFake;
+    beforeEach(async () => { discord = await new DiscordFake().start(); });
+    afterEach(async () => { await discord.stop(); });
+    const app = () => buildTestApp([new DiscordIntegration(testHttpClient(),
+      { domains: ["discord.com"], maxFileBytes: 1024 })]).app;
+    const body = (url: string) => ({ type: "query", scheduled_plan: PLAN, form_params: { url },
+      attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
+
+    it("reads the webhook with Get Webhook with Token (a GET); a wrong token fails as the delivery would", async () => {
+      const ok = await dryRun(app(), "discord", body(discord.webhookUrl("discord.com")));
+      expect(ok.success, ok.message).to.equal(true);
+      expect(ok.message).to.match(/^Dry run, nothing was sent to Discord: Discord knows the webhook: its "Get Webhook with Token" \(a GET\) answered 200; it would get/);
+      const wrong = await dryRun(app(), "discord", body(discord.webhookUrl("discord.com").replace(/[^/]+$/, "nope")));
+      expect(wrong.success).to.equal(false);
+      expect(wrong.message).to.match(/^Dry run: Discord answered "Get Webhook with Token" \(a GET of the URL, which writes nothing\) with 401: the webhook's id or token in the URL is wrong/);
+      expect(wrong.validation_errors).to.have.property("url");
+      expect(discord.received.map((r) => r.method)).to.deep.equal(["GET", "GET"]);
+      expect(discord.messages).to.have.length(0);
     });
   });
 

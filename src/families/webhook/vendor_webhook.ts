@@ -10,6 +10,7 @@ import {
 import { HttpClient } from "../../lib/http_client";
 import { requireVendorHost } from "./vendor_host";
 import { postDelivery } from "./webhook_post";
+import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "./webhook_preflight";
 
 export interface VendorWebhook {
   vendor: string;
@@ -48,6 +49,15 @@ export abstract class VendorWebhookIntegration extends Integration {
   protected abstract readonly spec: VendorWebhook;
 
   constructor(private readonly http: HttpClient) { super(); }
+
+  readonly dryRunChecks: string = WEBHOOK_DRY_RUN_CHECKS;
+
+  /** The URL on the vendor's hosts, tried with a HEAD request (writes nothing): webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const url = request.formParams.url ?? "";
+    requireVendorHost(url, this.spec.domains, this.spec.vendor, this.spec.example, "url");
+    return tryWebhookUrl(this.http, url, "url", this.spec.vendor);
+  }
 
   async form(): Promise<ActionForm> { return vendorWebhookForm(this.spec); }
 

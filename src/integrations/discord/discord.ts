@@ -7,6 +7,7 @@ import { cellLines, typedMessage } from "../../families/webhook/chat_text";
 import { multipartFile } from "../../families/webhook/multipart_file";
 import { requireVendorHost } from "../../families/webhook/vendor_host";
 import { checkedUrl } from "../../families/webhook/webhook_post";
+import { tryWebhookUrl } from "../../families/webhook/webhook_preflight";
 import { ActionForm } from "../../hub/action_form";
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
@@ -46,6 +47,18 @@ export class DiscordIntegration extends FileIntegration {
   readonly supportedActionTypes: ActionType[] = ["query", "dashboard", "cell"];
 
   constructor(private readonly http: HttpClient, private readonly settings: DiscordSettings) { super(); }
+
+  readonly dryRunChecks = "the settings and the form's values; the webhook URL, on Discord's hosts and through the " +
+    "private-address guard, read with Discord's \"Get Webhook with Token\" (a GET of the same URL, which writes " +
+    "nothing): a wrong id or token, or a deleted webhook, fails the dry run as it would fail the delivery; and the " +
+    "data Looker sent (bytes, rows, the first row with its values masked)";
+
+  /** The webhook, read with Discord's documented GET of its URL: src/families/webhook/webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const raw = (request.formParams.url ?? "").trim();
+    requireVendorHost(raw, this.settings.domains, "Discord", EXAMPLE, "url");
+    return tryWebhookUrl(this.http, raw, "url", "Discord", { name: "Get Webhook with Token" });
+  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([{

@@ -7,6 +7,7 @@ import { ActionResponse } from "../../hub/action_response";
 import { FileIntegration, Format, iconBeside, Param } from "../../hub/integration";
 import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
+import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "../../families/webhook/webhook_preflight";
 import { checkedUrl, postJsonMessage } from "../../families/webhook/webhook_post";
 import { chatMessage } from "./google_chat_card";
 
@@ -22,6 +23,13 @@ export class GoogleChatIntegration extends FileIntegration {
   readonly supportedFormats: Format[] = ["csv", "json_detail", "wysiwyg_png", "wysiwyg_pdf"];
 
   constructor(private readonly http: HttpClient) { super(); }
+
+  readonly dryRunChecks: string = WEBHOOK_DRY_RUN_CHECKS;
+
+  /** The typed URL, tried with a HEAD request (writes nothing): src/families/webhook/webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    return tryWebhookUrl(this.http, request.formParams.url ?? "", "url", "Google Chat");
+  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([

@@ -12,6 +12,7 @@ import { cellLink } from "../../hub/cell";
 import { DownloadSetting, Format, iconBeside, Integration, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
+import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "../../families/webhook/webhook_preflight";
 import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";
 import { MAX_POST, postText } from "./mattermost_post";
 
@@ -32,6 +33,13 @@ export class MattermostIntegration extends Integration {
   readonly supportedDownloadSettings: DownloadSetting[] = ["push", "url"];
 
   constructor(private readonly http: HttpClient) { super(); }
+
+  readonly dryRunChecks: string = WEBHOOK_DRY_RUN_CHECKS;
+
+  /** The typed URL, tried with a HEAD request (writes nothing): src/families/webhook/webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    return tryWebhookUrl(this.http, (request.formParams.url ?? "").trim(), "url", "Mattermost");
+  }
 
   async form(request: ActionRequest): Promise<ActionForm> {
     const fields: ActionForm["fields"] = [{

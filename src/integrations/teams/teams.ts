@@ -10,6 +10,7 @@ import {
 } from "../../hub/integration";
 import { previewRows } from "../../data/rows/row_preview";
 import { HttpClient } from "../../lib/http_client";
+import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "../../families/webhook/webhook_preflight";
 import { safeExcerpt } from "../../lib/http_errors";
 import { checkedUrl, postJsonMessage } from "../../families/webhook/webhook_post";
 import { teamsMessage } from "./teams_card";
@@ -28,6 +29,13 @@ export class TeamsIntegration extends FileIntegration {
   readonly supportedVisualizationFormattings: VisualizationFormatting[] = ["noapply"];
 
   constructor(private readonly http: HttpClient) { super(); }
+
+  readonly dryRunChecks: string = WEBHOOK_DRY_RUN_CHECKS;
+
+  /** The typed URL, tried with a HEAD request (writes nothing): src/families/webhook/webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    return tryWebhookUrl(this.http, request.formParams.webhookUrl ?? "", "webhookUrl", "Microsoft Teams");
+  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([

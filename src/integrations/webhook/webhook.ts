@@ -5,6 +5,7 @@ import { ActionRequest } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
+import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "../../families/webhook/webhook_preflight";
 import { postDelivery } from "../../families/webhook/webhook_post";
 
 export class WebhookIntegration extends FileIntegration {
@@ -22,6 +23,13 @@ export class WebhookIntegration extends FileIntegration {
   }];
 
   constructor(private readonly http: HttpClient) { super(); }
+
+  readonly dryRunChecks: string = WEBHOOK_DRY_RUN_CHECKS;
+
+  /** The typed URL, tried with a HEAD request (writes nothing): src/families/webhook/webhook_preflight.ts. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    return tryWebhookUrl(this.http, request.formParams.url ?? "", "url", "The webhook");
+  }
 
   async form(): Promise<ActionForm> {
     return new ActionForm([{
