@@ -3,6 +3,7 @@
 // its reason. A cell answers in one sentence about its one target; a query with counts.
 import { ActionResponse } from "./action_response";
 import { UserError } from "../lib/errors";
+import { groupDigits } from "../lib/digits";
 
 export interface TargetOutcome {
   /** The target as people know it: "+15551234567", "i-0abc…", "droplet 123", "row 4". */
@@ -31,7 +32,7 @@ export interface OutcomeWording {
 const NAMED_FAILURES = 10;
 
 function count(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+  return `${groupDigits(n)} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function withDetail(target: string, detail?: string): string {
@@ -78,12 +79,12 @@ export function outcomesResponse(outcomes: TargetOutcome[], wording: OutcomeWord
   const named = groupedFailures(failed.slice(0, NAMED_FAILURES));
   const more = failed.length > NAMED_FAILURES ? `, and ${count(failed.length - NAMED_FAILURES, "more")}` : "";
   const head = ok.length
-    ? `${wording.done(`${ok.length.toLocaleString("en-US")} of ${count(outcomes.length, wording.noun)}`)}${where}`
+    ? `${wording.done(`${groupDigits(ok.length)} of ${count(outcomes.length, wording.noun)}`)}${where}`
     : `Could not ${wording.verb} any of the ${count(outcomes.length, wording.noun)}${where}`;
-  const failure = ActionResponse.failure(sentence(`${head}; ${failed.length.toLocaleString("en-US")} failed: ` +
+  const failure = ActionResponse.failure(sentence(`${head}; ${groupDigits(failed.length)} failed: ` +
     `${named}${more}`) + tail);
   // Targets are row values (numbers, IDs) and reasons may quote them: the log gets the counts.
-  failure.logMessage = `${head}; ${failed.length.toLocaleString("en-US")} failed (targets and reasons went to ` +
+  failure.logMessage = `${head}; ${groupDigits(failed.length)} failed (targets and reasons went to ` +
     `Looker only).${tail}`;
   return failure;
 }

@@ -2,6 +2,7 @@
 // how many it (or the hub, before sending) rejected and why, with the first example of each
 // reason, and whether that is good enough to call the delivery a success.
 import { UserError } from "../../lib/errors";
+import { groupDigits } from "../../lib/digits";
 
 /** A row the vendor (or the mapping) would not take. `example` is the offending value, if known. */
 export interface RowRejection {
@@ -26,7 +27,7 @@ export interface TallyWording {
   rejectedWord?: string;
 }
 
-export const formatCount = (n: number) => n.toLocaleString("en-US");
+export const formatCount = (n: number) => groupDigits(n);
 export const countOf = (n: number, noun: string, plural = `${noun}s`) => `${formatCount(n)} ${n === 1 ? noun : plural}`;
 
 const MAX_EXAMPLE = 40;

@@ -5,6 +5,7 @@
 import type { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
 import { JsonDetailField, JsonDetailFields, jsonDetailItems } from "./rows";
+import { groupDigits } from "../../lib/digits";
 
 export interface TaggedValues {
   /** The distinct non-empty values, in the order they first appear. */
@@ -45,7 +46,7 @@ export function cellText(cell: unknown): string | undefined {
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  return `${groupDigits(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The clicked cell's value (cell actions) or the tagged field's distinct values (query actions). */

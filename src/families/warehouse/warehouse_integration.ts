@@ -11,6 +11,7 @@ import { warehouseRows } from "./warehouse_rows";
 import { RowError } from "./warehouse_values";
 import { WriteMode, writeMode, writeModeField } from "./write_target";
 import { UserError } from "../../lib/errors";
+import { groupDigits } from "../../lib/digits";
 
 /** What a warehouse's dry run checks (docs/dry_run.md). */
 export const WAREHOUSE_DRY_RUN_CHECKS = "the sign-in (as Looker's connection test does it), the form's table and " +
@@ -55,7 +56,7 @@ export abstract class WarehouseIntegration extends DetailRowsIntegration {
       : masked(Object.fromEntries(rows.columns.map((column, i) => [column.name, first![i]])));
     const columns = rows.columns.map((column) => `${column.name} ${column.type}`).join(", ");
     return ActionResponse.dryRun(`Dry run, nothing was written to ${this.label}: ${signedIn.replace(/\.$/, "")}; ` +
-      `${table}; ${rows.count.toLocaleString("en-US")} rows read, every value fits its column (${columns}).` +
+      `${table}; ${groupDigits(rows.count)} rows read, every value fits its column (${columns}).` +
       `${record ? ` First row (values masked): ${JSON.stringify(record)}.` : ""} Checked: ${this.dryRunChecks}.`,
     { integration: this.name, checked: this.dryRunChecks, format: request.format, rows: rows.count,
       would_send: rows.count, would_reject: 0, first_record: record });
@@ -136,6 +137,6 @@ const DONE: Record<WriteMode, string> = { append: "appended", replace: "the tabl
 
 /** "Wrote 1,204 rows to "public"."orders" in PostgreSQL (appended; the table was created)." */
 export function wroteRows(rows: number, table: string, warehouse: string, mode: WriteMode, created: boolean): string {
-  const count = `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  const count = `${groupDigits(rows)} row${rows === 1 ? "" : "s"}`;
   return `Wrote ${count} to ${table} in ${warehouse} (${DONE[mode]}${created ? "; the table was created" : ""}).`;
 }

@@ -4,6 +4,7 @@
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
 import { UserError } from "../../lib/errors";
+import { groupDigits } from "../../lib/digits";
 
 /** `text` cut to `max` characters, an ellipsis marking the cut. */
 export function clipped(text: string, max: number): string {
@@ -18,8 +19,8 @@ export function clipped(text: string, max: number): string {
 export function typedMessage(request: ActionRequest, vendor: string, max: number, field = "message"): string {
   const typed = (request.formParams[field] ?? "").trim();
   if (typed.length > max) {
-    const message = `${vendor} takes messages of at most ${max.toLocaleString("en-US")} characters; this one has ` +
-      `${typed.length.toLocaleString("en-US")}. Shorten it.`;
+    const message = `${vendor} takes messages of at most ${groupDigits(max)} characters; this one has ` +
+      `${groupDigits(typed.length)}. Shorten it.`;
     throw new UserError(message, { [field]: message });
   }
   if (typed || request.type === "cell") { return typed; }

@@ -7,6 +7,7 @@ import { ActionResponse } from "../../hub/action_response";
 import {
   DownloadSetting, Format, Formatting, Integration, Param, VisualizationFormatting,
 } from "../../hub/integration";
+import { groupDigits } from "../../lib/digits";
 import { HttpClient } from "../../lib/http_client";
 import { requireVendorHost } from "./vendor_host";
 import { postDelivery } from "./webhook_post";
@@ -35,7 +36,7 @@ export async function sendToVendorWebhook(
   const url = request.formParams.url ?? "";
   requireVendorHost(url, spec.domains, spec.vendor, spec.example, "url");
   const result = await postDelivery(http, request, url, { field: "url", who: spec.vendor });
-  return ActionResponse.ok(`Sent ${result.bytes.toLocaleString("en-US")} bytes to ${spec.vendor}.`);
+  return ActionResponse.ok(`Sent ${groupDigits(result.bytes)} bytes to ${spec.vendor}.`);
 }
 
 /** A workflow vendor's webhook trigger: the subclass declares who it is and its VendorWebhook. */

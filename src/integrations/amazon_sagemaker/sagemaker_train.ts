@@ -14,6 +14,7 @@ import { awsKeys, sageMakerClient, sageMakerProblem, sageMakerSdk } from "./sage
 import {
   bucketField, checkedName, INSTANCE_COUNT_FIELD, INSTANCE_TYPE_FIELD, MAX_RUNTIME_FIELD, numberField, requiredValue,
 } from "./sagemaker_form";
+import { groupDigits } from "../../lib/digits";
 import { TrainingRecord, trainingFollowers } from "./training_follower";
 import { mailSettings } from "./training_mail";
 
@@ -133,7 +134,7 @@ export async function trainingExecute(settings: SageMakerSettings, algorithm: Al
   await trainingFollowers.resume(bucket, means, async (r) =>
     r === region ? sagemaker : sageMakerClient(settings.http, settings.sagemakerEndpoint, r, keys));
   return ActionResponse.ok(`Started the SageMaker training job ${jobName} (${algorithm.name}, ${instances} × ` +
-    `${instanceType}, at most ${hours} h) on ${uploaded.bytes.toLocaleString("en-US")} bytes of data in ` +
+    `${instanceType}, at most ${hours} h) on ${groupDigits(uploaded.bytes)} bytes of data in ` +
     `s3://${bucket}/${key}. When it ends, the hub creates the model ${modelName} and mails ${mail.to}; if the hub ` +
     `restarts first, the next training delivery into ${bucket} takes the job up again.`);
 }

@@ -15,6 +15,7 @@ import { driveFormFields, driveValidationFields } from "../../families/google/dr
 import {
   DOMAIN_ALLOWLIST_PARAM, driveTarget, DriveTarget, enforceDomainAllowlist,
 } from "../../families/google/drive_target";
+import { groupDigits } from "../../lib/digits";
 import { GoogleApi } from "../../families/google/google_api";
 import { DRIVE_SCOPE, EMAIL_SCOPE, googleOAuth, SHEETS_SCOPE } from "../../families/google/google_oauth";
 import { SheetInfo, SheetsApi } from "./sheets_api";
@@ -97,7 +98,7 @@ export class GoogleSheetsIntegration extends Integration {
         next += batch.rows;
       }
       const how = replaced ? "Replaced the content of" : "Wrote";
-      return ActionResponse.ok(`${how} "${name}" in Google Sheets: ${rows.rows.toLocaleString("en-US")} rows, ` +
+      return ActionResponse.ok(`${how} "${name}" in Google Sheets: ${groupDigits(rows.rows)} rows, ` +
         `${rows.columns} columns.`);
     } finally {
       rows.dispose();
@@ -129,9 +130,9 @@ export class GoogleSheetsIntegration extends Integration {
 /** Refuses, before anything is written, a result that needs more cells than a spreadsheet holds. */
 export function checkCells(cells: number, rows: { rows: number; columns: number }, limit = CELL_LIMIT): void {
   if (cells <= limit) { return; }
-  throw new UserError(`The result has ${rows.rows.toLocaleString("en-US")} rows and ${rows.columns} columns, which ` +
-    `needs ${cells.toLocaleString("en-US")} cells; a Google Sheets spreadsheet holds at most ` +
-    `${limit.toLocaleString("en-US")}. Nothing ` +
+  throw new UserError(`The result has ${groupDigits(rows.rows)} rows and ${rows.columns} columns, which ` +
+    `needs ${groupDigits(cells)} cells; a Google Sheets spreadsheet holds at most ` +
+    `${groupDigits(limit)}. Nothing ` +
     "was written. Filter the Look to fewer rows or columns, or send it to Google Drive as a CSV file instead.");
 }
 

@@ -8,6 +8,7 @@ import { alertSource, keyOf } from "../../families/alerts/alert_keys";
 import { clipped } from "../../families/webhook/chat_text";
 import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
+import { groupDigits } from "../../lib/digits";
 
 export const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"] as const;
 export type Priority = typeof PRIORITIES[number];
@@ -53,10 +54,10 @@ export function queryAlert(request: ActionRequest, message: string, priority: Pr
                            preview: RowPreview | undefined): Alert {
   const link = cellLink(request);
   const alert = base(request, message, priority, `looker-${keyOf([alertSource(request)])}`);
-  const lines = [`${request.suggestedTitle()}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}.`];
+  const lines = [`${request.suggestedTitle()}: ${groupDigits(rows)} row${rows === 1 ? "" : "s"}.`];
   if (preview?.columns.length && preview.rows.length) {
     lines.push("", preview.columns.join(" | "), ...preview.rows.map((r) => r.join(" | ")));
-    if (rows > preview.rows.length) { lines.push(`(first ${preview.rows.length} of ${rows.toLocaleString("en-US")} rows)`); }
+    if (rows > preview.rows.length) { lines.push(`(first ${preview.rows.length} of ${groupDigits(rows)} rows)`); }
   }
   if (link) { lines.push("", link); }
   alert.description = clipped(lines.join("\n"), MAX_DESCRIPTION);

@@ -14,6 +14,7 @@ import { requestJson } from "../../lib/vendor_json";
 import {
   cellEvent, EventSettings, RowReader, rowEvent, SEVERITIES, Severity, summaryEvent, TriggerEvent,
 } from "./pagerduty_events";
+import { groupDigits } from "../../lib/digits";
 
 const DEFAULT_MAX_EVENTS = 25;
 const LIMIT_MAX_EVENTS = 1000;
@@ -96,12 +97,12 @@ export class PagerDutyIntegration extends Integration {
     if (!perRow) {
       const outcome = await this.send(request, summaryEvent(request, settings, rows, firstRows), "");
       return outcome.ok
-        ? ActionResponse.ok(`Triggered one PagerDuty event for ${rows.toLocaleString("en-US")} rows.`)
+        ? ActionResponse.ok(`Triggered one PagerDuty event for ${groupDigits(rows)} rows.`)
         : ActionResponse.failure(`Could not trigger the PagerDuty event: ${outcome.detail}.`);
     }
     const outcomes = await eachLimited(events, CONCURRENCY, ({ event, label }) => this.send(request, event, label));
     const note = rows > events.length
-      ? `Only the first ${events.length.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows were sent ` +
+      ? `Only the first ${groupDigits(events.length)} of ${groupDigits(rows)} rows were sent ` +
         "(the form's \"Most events\")." : "";
     return outcomesResponse(outcomes, WORDING, note);
   }

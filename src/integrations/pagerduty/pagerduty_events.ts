@@ -7,6 +7,7 @@ import { ActionRequest } from "../../hub/action_request";
 import { cellField, cellLink } from "../../hub/cell";
 import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { allFields, cellText } from "../../data/rows/tagged_values";
+import { groupDigits } from "../../lib/digits";
 
 export type Severity = "critical" | "error" | "warning" | "info";
 export const SEVERITIES: Severity[] = ["critical", "error", "warning", "info"];
@@ -140,6 +141,6 @@ export function rowEvent(request: ActionRequest, settings: EventSettings, reader
 export function summaryEvent(request: ActionRequest, settings: EventSettings, rows: number,
   firstRows: Array<Record<string, unknown>>): TriggerEvent {
   const dedup = settings.dedupKey ?? `looker-${keyOf([alertSource(request)])}`;
-  const summary = `${settings.summary}: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  const summary = `${settings.summary}: ${groupDigits(rows)} row${rows === 1 ? "" : "s"}`;
   return baseEvent(request, settings, summary, dedup, { rows, first_rows: firstRows });
 }

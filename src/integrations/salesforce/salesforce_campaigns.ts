@@ -16,6 +16,7 @@ import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { CampaignMembers, CampaignTarget, MEMBER_TAGS } from "./campaign_members";
 import { SalesforceApi } from "./salesforce_api";
+import { groupDigits } from "../../lib/digits";
 
 const CAMPAIGN_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
@@ -67,7 +68,7 @@ export class SalesforceCampaignsIntegration extends RowIntegration {
     } else {
       const { campaigns, more } = await api.campaigns();
       fields.push({ ...this.fields()[1], type: "select", description: more
-        ? `The first ${campaigns.length.toLocaleString("en-US")} campaigns by name (SALESFORCE_MAX_RESULTS).`
+        ? `The first ${groupDigits(campaigns.length)} campaigns by name (SALESFORCE_MAX_RESULTS).`
         : "The campaign the rows are added to.", options: campaigns.map((c) => ({ name: c.id, label: c.name })) });
     }
     fields.push({ ...this.fields()[2], options: statuses.map((s) => ({ name: s.value, label: s.label })) },

@@ -16,6 +16,7 @@ import { MessageRefused, SegmentSender, SegmentSenderKind, SegmentSenderOptions 
 import { v4 as uuidv4 } from "uuid";
 import { masked } from "../../lib/dry_run";
 import { DryRunSender, SEGMENT_DRY_RUN_CHECKS } from "./segment_dry_run";
+import { groupDigits } from "../../lib/digits";
 
 /** What the hub gives a Segment integration: where Segment is, who we are, how to send. */
 export interface SegmentSettings {
@@ -78,7 +79,7 @@ export async function deliverToSegment(
   } catch (err) {
     await sender.abandon();
     if (err instanceof MessageRefused) {
-      throw new UserError(`Segment would not accept row ${rows.toLocaleString("en-US")}: ${err.message} ` +
+      throw new UserError(`Segment would not accept row ${groupDigits(rows)}: ${err.message} ` +
         `${count(sender.sent, "row")} had been sent before it; the delivery stopped there.`);
     }
     throw err;

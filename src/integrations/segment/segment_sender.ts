@@ -2,6 +2,7 @@
 // sender, or analytics-node), and how a failed batch is put to the Looker user.
 import { RetryableError, UserError } from "../../lib/errors";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
+import { groupDigits } from "../../lib/digits";
 
 /** `batch`: our sender over Segment's HTTP API (the default); `analytics-node`: Segment's SDK. */
 export type SegmentSenderKind = "batch" | "analytics-node";
@@ -58,7 +59,7 @@ export interface SendFailure {
 /** What a failed batch says about the cause, in words for the Looker user. */
 export function describeFailure(failure: SendFailure, sent: number): UserError {
   const { status, attempts } = failure;
-  const before = `${sent.toLocaleString("en-US")} row${sent === 1 ? " was" : "s were"} sent before it`;
+  const before = `${groupDigits(sent)} row${sent === 1 ? " was" : "s were"} sent before it`;
   const said = failure.said && failure.said.length < 200 ? `: ${failure.said}` : "";
   if (status === 401 || status === 403) {
     return new UserError(`Segment refused the write key (HTTP ${status}${said}). Check the Segment Write Key ` +

@@ -12,6 +12,7 @@ import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_val
 import { qualifiedName, quoteIdentifier, WriteMode } from "../../families/warehouse/write_target";
 import { UserError } from "../../lib/errors";
 import { Binding, runStatement, SnowflakeError, SnowflakeSession } from "./snowflake_api";
+import { groupDigits } from "../../lib/digits";
 
 const COLUMN_TYPES: Record<ColumnType, string> = {
   integer: "NUMBER(38,0)", number: "FLOAT", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP_NTZ",
@@ -68,7 +69,7 @@ async function insertRows(s: SnowflakeSession, staging: string, columns: Warehou
       bindings);
   } catch (err) {
     if (err instanceof SnowflakeError && err.sqlState.startsWith("22")) {
-      const where = `Rows ${first.toLocaleString("en-US")} to ${(first + rows.length - 1).toLocaleString("en-US")}`;
+      const where = `Rows ${groupDigits(first)} to ${groupDigits(first + rows.length - 1)}`;
       throw new RowError(`${where}: Snowflake refused a value (${err.code}: ${err.said}). ${NOTHING}`,
         `${where}: Snowflake refused a value (${err.code}, SQL state ${err.sqlState}; its words went to Looker only). ` +
         NOTHING, first);

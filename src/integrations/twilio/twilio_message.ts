@@ -7,6 +7,7 @@ import { Format, RequiredField } from "../../hub/integration";
 import { taggedValues } from "../../data/rows/tagged_values";
 import { UserError } from "../../lib/errors";
 import { MAX_BODY, TwilioAction } from "./twilio_api";
+import { groupDigits } from "../../lib/digits";
 
 const MAX_NUMBERS = 1000;
 
@@ -21,7 +22,7 @@ export class TwilioMessageIntegration extends TwilioAction {
   async form(): Promise<ActionForm> {
     return new ActionForm([{
       name: "message", label: "Message", type: "textarea", required: true,
-      description: `The text to send (at most ${MAX_BODY.toLocaleString("en-US")} characters), once to each number.`,
+      description: `The text to send (at most ${groupDigits(MAX_BODY)} characters), once to each number.`,
     }]);
   }
 
@@ -31,8 +32,8 @@ export class TwilioMessageIntegration extends TwilioAction {
     // Looker checks a cell action's form itself; the hub checks it here for both kinds.
     if (!message.trim()) { throw new UserError("Type the message to send.", { message: "Required." }); }
     if (message.length > MAX_BODY) {
-      throw new UserError(`The message has ${message.length.toLocaleString("en-US")} characters; Twilio sends at ` +
-        `most ${MAX_BODY.toLocaleString("en-US")}.`, { message: `At most ${MAX_BODY} characters.` });
+      throw new UserError(`The message has ${groupDigits(message.length)} characters; Twilio sends at ` +
+        `most ${groupDigits(MAX_BODY)}.`, { message: `At most ${MAX_BODY} characters.` });
     }
     const { values } = await taggedValues(request, "phone", { what: "phone number", max: MAX_NUMBERS });
     return this.messages.sendToAll(request, values, message);

@@ -7,6 +7,7 @@ import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { HttpClient } from "../../lib/http_client";
 import { tryWebhookUrl, WEBHOOK_DRY_RUN_CHECKS } from "../../families/webhook/webhook_preflight";
 import { postDelivery } from "../../families/webhook/webhook_post";
+import { groupDigits } from "../../lib/digits";
 
 export class WebhookIntegration extends FileIntegration {
   readonly name = "webhook";
@@ -57,7 +58,7 @@ export class WebhookIntegration extends FileIntegration {
       signingSecret: request.params.signing_secret || undefined,
       envelope: request.formParams.envelope === "json",
     });
-    const what = request.delivery ? `${result.bytes.toLocaleString("en-US")} bytes` : "an empty delivery";
+    const what = request.delivery ? `${groupDigits(result.bytes)} bytes` : "an empty delivery";
     return ActionResponse.ok(`Sent ${what} to ${result.host} (HTTP ${result.status}).`);
   }
 }
