@@ -7,6 +7,7 @@ import { execSync } from "child_process";
 import * as path from "path";
 import { adsPart } from "./ads";
 import { burstPart } from "./burst";
+import { officialPart } from "./official";
 import { crmPart } from "./crm";
 import { copySpeedPart } from "./push_speed";
 import { rowSpeedPart } from "./row_speed";
@@ -34,6 +35,8 @@ const PARTS: Part[] = [
   copySpeedPart, rowSpeedPart, burstPart, smallPart,
   // Issue 29: write-back to warehouses.
   postgresPart, bigqueryPart,
+  // Issue 30: beside the official hub (needs its checkout; only when named).
+  officialPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "ads", "storage",
