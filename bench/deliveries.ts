@@ -92,14 +92,16 @@ export const pushPart: Part = {
   },
 };
 
-export function executeWithUrl(hub: Hub, downloadUrl: string, csvBytes: number): Promise<Timed> {
+/** A download_url delivery of CSV to `integration` (debug unless told), timed to its answer. */
+export function executeWithUrl(hub: Hub, downloadUrl: string, csvBytes: number, integration = "debug",
+  formParams: Record<string, string> = {}): Promise<Timed> {
   const started = process.hrtime.bigint();
   const body = JSON.stringify({
-    type: "query", data: {}, form_params: { format: "csv" },
+    type: "query", data: {}, form_params: { format: "csv", ...formParams },
     scheduled_plan: { title: "bench", download_url: downloadUrl },
   });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${hub.url}/actions/debug/execute`, {
+    const req = http.request(`${hub.url}/actions/${integration}/execute`, {
       method: "POST", headers: { "Authorization": `Token token="${hub.key}"`, "Content-Type": "application/json" },
     }, (res) => readAnswer(res).then(({ body: answer }) => {
       resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, csvBytes, answer });

@@ -26,6 +26,7 @@ import { smallPart } from "./small";
 import { startupPart } from "./startup";
 import { storagePart } from "./storage";
 import { bigqueryPart, postgresPart } from "./warehouse";
+import { webhookSpeedPart } from "./webhook_speed";
 
 const ROOT = path.join(__dirname, "..");
 const PARTS: Part[] = [
@@ -37,11 +38,13 @@ const PARTS: Part[] = [
   postgresPart, bigqueryPart,
   // Issue 30: beside the official hub (needs its checkout; only when named).
   officialPart,
+  // Issue 30: bytes at the speed the hub reads them.
+  webhookSpeedPart,
 ];
 /** `npm run bench` alone runs these; the 10-minute soak runs only when named. */
 const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email", "segment", "crm", "ads", "storage",
   "load", "drive", "dropbox", "sheets",
-  "copyspeed", "rowspeed", "burst", "small", "postgres", "bigquery"];
+  "copyspeed", "rowspeed", "burst", "small", "postgres", "bigquery", "webhookspeed"];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -1,7 +1,9 @@
 // The benchmark's other side, in its own process so it does not share the probe's event
 // loop: "push" sends an execute body with N MiB of CSV to an integration; "serve" plays a
 // download URL; "segment-api" is a Segment /v1/batch endpoint that only counts messages;
-// "crm-api" plays HubSpot, Marketo, Braze and mParticle, counting records (crm_api.ts).
+// "crm-api" plays HubSpot, Marketo, Braze and mParticle, counting records (crm_api.ts);
+// "hash-receiver" is a webhook receiver that hashes what it gets.
+import { createHash } from "crypto";
 import * as http from "http";
 import { crmApi } from "./crm_api";
 import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
@@ -105,6 +107,25 @@ async function serve(mib: number): Promise<void> {
   });
 }
 
+/**
+ * A webhook receiver that keeps nothing: each request's body is counted and hashed as it
+ * arrives, answered 200, and told over IPC (bytes, SHA-256, how its length was given).
+ */
+function hashReceiver(): void {
+  const server = http.createServer((req, res) => {
+    const hash = createHash("sha256");
+    let bytes = 0;
+    req.on("data", (c: Buffer) => { bytes += c.length; hash.update(c); });
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("ok");
+      process.send!({ bytes, sha256: hash.digest("hex"),
+        framing: req.headers["content-length"] !== undefined ? "content-length" : "chunked" });
+    });
+  });
+  server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
+}
+
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "push") {
   push(args[0], args[1], Number(args[2]), args[3], args[4], args[5]).then(() => process.exit(0));
@@ -112,6 +133,8 @@ if (mode === "push") {
   segmentApi();
 } else if (mode === "crm-api") {
   crmApi();
+} else if (mode === "hash-receiver") {
+  hashReceiver();
 } else {
   serve(Number(args[0]));
 }
