@@ -52,7 +52,8 @@ async function measure(ctx: BenchContext, mib: number, way: Way, sha256: string)
     let ok = /"success":true/.test(result.answer);
     let framing: string | undefined;
     if (received) {
-      const got = await Promise.race([received, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref())]);
+      const late = new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref());
+      const got = await Promise.race([received, late]);
       ok = ok && got?.bytes === result.csvBytes && got.sha256 === sha256;
       framing = got?.framing;
     } else {
@@ -80,13 +81,14 @@ const LABELS: Record<Way, string> = {
   push: "push (JSON string with escapes) → webhook",
 };
 
-async function table(ctx: BenchContext, mib: number, rounds: number, busy: boolean, sha256: string): Promise<string[]> {
+async function table(ctx: BenchContext, mib: number, rounds: number, busy: boolean, sha256: string,
+  ways: Way[]): Promise<string[]> {
   const spin = busy ? spinner() : undefined;
   const best: Partial<Record<Way, Measured>> = {};
   const condition = busy ? "busy" : "quiet";
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const way of ["read", "url", "push"] as const) {
+      for (const way of ways) {
         const m = await measure(ctx, mib, way, sha256);
         ctx.say(`${condition} round ${round} ${way}: ${fmt(m.mibs)} MiB/s, hub CPU ${fmt(m.cpuPerGib, 2)} s/GiB, ` +
           `peak RSS ${fmt(m.peakMb)} MB, worst /status ${fmt(m.worstMs, 1)} ms${m.framing ? `, ${m.framing}` : ""}` +
@@ -105,11 +107,11 @@ async function table(ctx: BenchContext, mib: number, rounds: number, busy: boole
     "| delivery | throughput | hub CPU per GiB | hub peak RSS (≤ 150 MB) | worst GET /status | receiver got | ratio | target |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const way of ["read", "url", "push"] as const) {
+  for (const way of ways) {
     const m = best[way]!;
     const [ratio, target, of] = way === "read" ? [1, 0, ""]
-      : way === "url" ? [m.mibs / best.read!.mibs, URL_TARGET, "of the read speed"]
-        : [m.mibs / best.url!.mibs, PUSH_TARGET, "of url → webhook"];
+      : way === "url" ? [m.mibs / (best.read?.mibs ?? NaN), URL_TARGET, "of the read speed"]
+        : [m.mibs / (best.url?.mibs ?? NaN), PUSH_TARGET, "of url → webhook"];
     const met = way === "read" ? "reference" : verdict(ctx, ratio >= target,
       `${condition}, ${LABELS[way]}: ${fmt(ratio * 100)}% ${of} (target ${target * 100}%)`);
     const rss = verdict(ctx, m.peakMb <= RSS_TARGET_MB, `${condition}, ${LABELS[way]}: peak RSS ${fmt(m.peakMb)} MB`);
@@ -129,6 +131,8 @@ export const webhookSpeedPart: Part = {
     const mib = Number(ctx.option("mb", "1024"));
     const rounds = Number(ctx.option("rounds", "2"));
     const conditions = ctx.option("busy", "no,yes").split(",").filter(Boolean);
+    // `--ways url` (say) runs only some, to profile one (--cpu-prof); ratios need all three.
+    const ways = ctx.option("ways", "read,url,push").split(",").filter(Boolean) as Way[];
     const sha256 = csvSha256(mib);
     const lines = [
       `The same ${fmt(mib)} MiB of CSV three ways (fresh hub each, one worker), ${rounds} round(s); the best of each.`,
@@ -138,7 +142,7 @@ export const webhookSpeedPart: Part = {
       "",
     ];
     for (const condition of conditions) {
-      lines.push(...await table(ctx, mib, rounds, condition === "yes", sha256), "");
+      lines.push(...await table(ctx, mib, rounds, condition === "yes", sha256, ways), "");
     }
     return lines.join("\n").trimEnd();
   },
