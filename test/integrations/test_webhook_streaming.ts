@@ -174,6 +174,21 @@ describe("webhook: the body streamed on the first attempt, a copy for retries", 
     expect(receiver.received).to.have.length(1);
   });
 
+  it("a download slower than the attempt's bound: the attempt ends, the rest is copied and sent whole", async () => {
+    // Half the data, then a pause past HTTP_IDLE_TIMEOUT_SECONDS, then the rest.
+    download = await startDownloadServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/csv", "content-length": String(data.length) });
+      res.write(data.subarray(0, data.length / 2));
+      setTimeout(() => res.end(data.subarray(data.length / 2)), 1500);
+    });
+    const answer = await execute(app({ HTTP_IDLE_TIMEOUT_SECONDS: "1" }), "webhook",
+      urlDelivery(`${download.url}/slow`));
+    expect(answer.looker.success, answer.looker.message).to.equal(true);
+    expect(receiver.cut).to.have.length(1);
+    expect(receiver.received).to.have.length(1);
+    expect(receiver.received[0].body.equals(data)).to.equal(true);
+  });
+
   it("stops at MAX_DELIVERY_BYTES: the receiver never gets a whole body, nothing is retried", async () => {
     const answer = await execute(app({ MAX_DELIVERY_BYTES: "1M" }), "webhook",
       urlDelivery(await serve(data, { chunked: true })));
