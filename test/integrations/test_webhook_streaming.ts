@@ -11,6 +11,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
+import { groupDigits } from "../../src/lib/digits";
 import { DownloadServer, startDownloadServer } from "../fakes/download_server";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { authHeader, buildTestApp } from "../helpers/app";
@@ -89,7 +90,7 @@ describe("webhook: the body streamed on the first attempt, a copy for retries", 
   it("sends a download with its Content-Length, byte-exact, and leaves no file", async () => {
     const answer = await execute(app(), "webhook", urlDelivery(await serve(data)));
     expect(answer.looker).to.deep.include({ success: true,
-      message: `Sent ${data.length.toLocaleString("en-US")} bytes to 127.0.0.1 (HTTP 200).` });
+      message: `Sent ${groupDigits(data.length)} bytes to 127.0.0.1 (HTTP 200).` });
     const got = receiver.received[0];
     expect(got.body.equals(data)).to.equal(true);
     expect(got.headers["content-length"]).to.equal(String(data.length));
