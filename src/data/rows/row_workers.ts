@@ -61,8 +61,8 @@ function startWorker(spoolDir: string): Worker {
   const options = { workerData: { spoolDir }, resourceLimits: RESOURCE_LIMITS, stdout: false, stderr: false };
   const file = path.join(__dirname, `row_worker${path.extname(__filename)}`);
   if (file.endsWith(".ts")) {
-    return new Worker(`require("ts-node/register/transpile-only"); require(${JSON.stringify(file)});`,
-      { ...options, eval: true });
+    const tsNode = require.resolve("ts-node/register/transpile-only");
+    return new Worker(`require(${JSON.stringify(tsNode)}); require(${JSON.stringify(file)});`, { ...options, eval: true });
   }
   return new Worker(file, options);
 }
