@@ -26,19 +26,26 @@ export class SerializedRecord<R> implements NumberedRecord<R> {
 /**
  * `head`, the records' JSON joined by commas, `tail`: the bytes JSON.stringify gives for the
  * records in an array wrapped so (`{"inputs":[` ... `]}`), whichever thread serialised them.
+ * With `around`, each record is wrapped too (`{"create":` ... `}`).
  */
-export function recordsJson<R>(batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string): string | Buffer {
+export function recordsJson<R>(
+  batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, around: [string, string] = ["", ""],
+): string | Buffer {
+  const [before, after] = around;
   if (!batch.some((b) => b instanceof SerializedRecord)) {
-    return `${head}${batch.map((b) => JSON.stringify(b.record)).join(",")}${tail}`;
+    return `${head}${batch.map((b) => `${before}${JSON.stringify(b.record)}${after}`).join(",")}${tail}`;
   }
   const parts = batch.map((b) => b instanceof SerializedRecord ? b : Buffer.from(JSON.stringify(b.record)));
-  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, parts.length - 1);
+  const wrap = Buffer.byteLength(before) + Buffer.byteLength(after);
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, parts.length - 1) + wrap * parts.length;
   for (const part of parts) { size += part.length; }
   const body = Buffer.allocUnsafe(size);
   let at = body.write(head, 0, "utf8");
   parts.forEach((part, i) => {
     if (i > 0) { body[at++] = 0x2c; }
+    if (before) { at += body.write(before, at, "utf8"); }
     at += part instanceof SerializedRecord ? part.copyTo(body, at) : part.copy(body, at);
+    if (after) { at += body.write(after, at, "utf8"); }
   });
   body.write(tail, at, "utf8");
   return body;

@@ -5,7 +5,9 @@
 // its looker_export array; users that do not exist are not created (_update_existing_only).
 import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/rows/detail_fields";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
@@ -57,10 +59,21 @@ export function brazeRetryAfter(response: HttpResponse): number | undefined {
   return Math.max(0, reset * 1000 - Date.now());
 }
 
+export interface BrazeMappingArgs {
+  key: string;
+  segment: string;
+}
+
+/** Braze's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function brazeMapping(args: BrazeMappingArgs): RowMapping<Attributes> {
+  return { prepare: (fields, hidden) => new BrazeMapper(fields, hidden, args.key, args.segment) };
+}
+
 export class BrazeDestination implements RowDestination<Attributes> {
   readonly wording: TallyWording;
   readonly batchSize = BATCH;
   readonly concurrency = 4;
+  readonly recipe: MappingRecipe;
 
   constructor(
     private readonly http: HttpClient, private readonly endpoint: string, private readonly apiKey: string,
@@ -68,17 +81,18 @@ export class BrazeDestination implements RowDestination<Attributes> {
   ) {
     this.wording = { vendor: "Braze", noun: "user",
       accepted: (n) => `Updated ${n} in Braze and added them to "${segment}" (${EXPORT_ATTRIBUTE})` };
+    this.recipe = { module: __filename, factory: "brazeMapping", args: { key, segment } satisfies BrazeMappingArgs };
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<Attributes> {
-    return new BrazeMapper(fields, hidden, this.key, this.segment);
+    return brazeMapping({ key: this.key, segment: this.segment }).prepare(fields, hidden);
   }
 
   async send(batch: Array<NumberedRecord<Attributes>>): Promise<BatchOutcome> {
     const response = await this.http.request({
       url: `${this.endpoint}/users/track`, method: "POST",
       headers: { "authorization": `Bearer ${this.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ attributes: batch.map((b) => b.record) }),
+      body: recordsJson(batch, '{"attributes":[', "]}"),
       who: "Braze", logger: this.logger, vendorRetryAfter: brazeRetryAfter, maxResponseBytes: 64 * 1024,
       acceptStatus: (s) => s < 500 && s !== 429 && s !== 408,
     });

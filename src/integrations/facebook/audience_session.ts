@@ -6,7 +6,9 @@
 // the columns were found.
 import * as crypto from "crypto";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { countOf, TallyWording } from "../../data/rows/row_tally";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { ActionRequest } from "../../hub/action_request";
 import { RetryableError } from "../../lib/errors";
@@ -32,6 +34,28 @@ export interface AudienceTarget {
 
 type Numbered = NumberedRecord<string[]>;
 
+/** The columns found in the fields (Facebook's schema) and each row as its values in that order. */
+function audienceMapper(fields: JsonDetailFields, hidden: Set<string>, hash: boolean):
+  { schema: FacebookKey[]; mapper: RowMapper<string[]> } {
+  const reader = new IdentifierReader(fields, hidden, FACEBOOK_RULES, "Facebook", hash);
+  const schema = reader.keys();
+  return {
+    schema,
+    mapper: {
+      map: (row: JsonDetailRow): Mapped<string[]> => {
+        const read = reader.read(row);
+        if ("rejected" in read) { return { rejected: read.rejected }; }
+        return { record: schema.map((key) => read.values.get(key) ?? "") };
+      },
+    },
+  };
+}
+
+/** Facebook's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function facebookMapping(args: { hash: boolean }): RowMapping<string[]> {
+  return { prepare: (fields, hidden) => audienceMapper(fields, hidden, args.hash).mapper };
+}
+
 export class AudienceSession implements RowDestination<string[]> {
   readonly batchSize: number;
   readonly concurrency = 1;
@@ -42,10 +66,12 @@ export class AudienceSession implements RowDestination<string[]> {
   private invalidEntries = 0;
   private audience?: Promise<{ id: string; name: string }>;
   private audienceName?: string;
+  readonly recipe: MappingRecipe;
 
   constructor(private readonly graph: GraphApi, private readonly request: ActionRequest,
               private readonly target: AudienceTarget, batchSize = FACEBOOK_MAX_BATCH) {
     this.batchSize = Math.min(batchSize, FACEBOOK_MAX_BATCH);
+    this.recipe = { module: __filename, factory: "facebookMapping", args: { hash: target.hash } };
   }
 
   get wording(): TallyWording {
@@ -54,15 +80,9 @@ export class AudienceSession implements RowDestination<string[]> {
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<string[]> {
-    const reader = new IdentifierReader(fields, hidden, FACEBOOK_RULES, "Facebook", this.target.hash);
-    this.schema = reader.keys();
-    return {
-      map: (row: JsonDetailRow): Mapped<string[]> => {
-        const read = reader.read(row);
-        if ("rejected" in read) { return { rejected: read.rejected }; }
-        return { record: this.schema.map((key) => read.values.get(key) ?? "") };
-      },
-    };
+    const { schema, mapper } = audienceMapper(fields, hidden, this.target.hash);
+    this.schema = schema;
+    return mapper;
   }
 
   send(batch: Numbered[], last: boolean): Promise<BatchOutcome> {
@@ -86,10 +106,9 @@ export class AudienceSession implements RowDestination<string[]> {
     const answer = await this.request.oauth!.withAccessToken((token) => this.graph.call(token, {
       method: "POST", path: `${audience.id}/${replace ? "usersreplace" : "users"}`,
       what: `the upload to the audience "${audience.name}"`,
-      json: {
-        session: { session_id: this.sessionId, batch_seq: this.batches, last_batch_flag: last },
-        payload: { schema: this.schema, data: batch.map((b) => b.record) },
-      },
+      // What JSON.stringify made of { session, payload: { schema, data } }, the records as they were serialised.
+      body: recordsJson(batch, `{"session":${JSON.stringify({ session_id: this.sessionId, batch_seq: this.batches,
+        last_batch_flag: last })},"payload":{"schema":${JSON.stringify(this.schema)},"data":[`, "]}}"),
     }));
     const invalid = Number(answer?.num_invalid_entries);
     if (Number.isFinite(invalid) && invalid > 0) { this.invalidEntries += invalid; }

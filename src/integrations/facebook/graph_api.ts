@@ -16,6 +16,8 @@ export interface GraphCall {
   path: string;
   query?: Record<string, string | undefined>;
   json?: unknown;
+  /** The JSON body made already (a row upload's records as a row worker serialised them), instead of `json`. */
+  body?: string | Buffer;
   /** What the call is about, for messages: "the ad account act_123". */
   what: string;
 }
@@ -53,7 +55,7 @@ export class GraphApi {
     if (secret) {
       url.searchParams.set("appsecret_proof", crypto.createHmac("sha256", secret).update(token).digest("hex"));
     }
-    const body = call.json === undefined ? undefined : JSON.stringify(call.json);
+    const body = call.body ?? (call.json === undefined ? undefined : JSON.stringify(call.json));
     const response = await this.http.request({
       url, method: call.method ?? (body ? "POST" : "GET"), body, trusted: true, who: "Facebook", logger: this.logger,
       headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },

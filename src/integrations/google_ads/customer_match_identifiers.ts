@@ -2,7 +2,8 @@
 // as LookML tags first), normalised by Google's formatting guidelines (E.164 phones, trimmed
 // lower-case names) and hashed; country, zip, city and state and mobile ids go as they are. An
 // address is only usable whole: first and last name, country and zip.
-import { Mapped } from "../../data/rows/row_pipeline";
+import type { Mapped } from "../../data/rows/row_pipeline";
+import type { RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { IdentifierReader, IdentifierRule } from "../../families/ads/identifier_columns";
 import { countryCode, email, mobileAdId, Normalized, phoneE164, trimmedLower } from "../../families/ads/normalize";
@@ -77,3 +78,10 @@ export function customerMatchMapper(fields: JsonDetailFields, hidden: Set<string
     return { record: { userIdentifiers: ids } };
   } };
 }
+
+/** Customer Match's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function customerMatchMapping(args: { mobile: boolean; hash: boolean }): RowMapping<UserData> {
+  return { prepare: (fields, hidden) => customerMatchMapper(fields, hidden, args.mobile, args.hash) };
+}
+
+export const CUSTOMER_MATCH_MAPPING_MODULE = __filename;

@@ -7,12 +7,14 @@
 import * as crypto from "crypto";
 import { GoogleAdsSettings } from "../../config/ads";
 import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { ActionRequest } from "../../hub/action_request";
 import { RetryableError, UserError } from "../../lib/errors";
 import { audienceWording } from "../../families/ads/identifier_columns";
-import { customerMatchMapper, UserData } from "./customer_match_identifiers";
+import { CUSTOMER_MATCH_MAPPING_MODULE, customerMatchMapping, UserData } from "./customer_match_identifiers";
 import { adsErrors, codeOf, dashed, GoogleAdsApi } from "./google_ads_api";
 
 /** Operations per addOperations request (Google allows 100,000 identifiers a request, 20 a person). */
@@ -49,6 +51,7 @@ export class CustomerMatchJob implements RowDestination<UserData> {
   readonly batchSize: number;
   readonly concurrency = 1;
   readonly labelRows = true;
+  readonly recipe: MappingRecipe;
   private job?: Promise<{ list: string; job: string }>;
   private listName?: string;
 
@@ -56,6 +59,8 @@ export class CustomerMatchJob implements RowDestination<UserData> {
               private readonly request: ActionRequest, private readonly target: CustomerMatchTarget,
               batchSize = OPERATIONS_PER_REQUEST, private readonly sleep = defaultSleep) {
     this.batchSize = Math.min(batchSize, OPERATIONS_PER_REQUEST);
+    this.recipe = { module: CUSTOMER_MATCH_MAPPING_MODULE, factory: "customerMatchMapping",
+      args: { mobile: target.mobile, hash: target.hash } };
   }
 
   get wording(): TallyWording {
@@ -65,13 +70,13 @@ export class CustomerMatchJob implements RowDestination<UserData> {
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<UserData> {
-    return customerMatchMapper(fields, hidden, this.target.mobile, this.target.hash);
+    return customerMatchMapping({ mobile: this.target.mobile, hash: this.target.hash }).prepare(fields, hidden);
   }
 
   async send(batch: Numbered[]): Promise<BatchOutcome> {
     const { job } = await this.jobOnce();
     const answer = await this.call({ path: `${job}:addOperations`, what: "the upload to the Customer Match job",
-      json: { enablePartialFailure: true, operations: batch.map((b) => ({ create: b.record })) } });
+      body: recordsJson(batch, '{"enablePartialFailure":true,"operations":[', "]}", ['{"create":', "}"]) });
     const rejected = this.partialFailures(batch, answer?.partialFailureError);
     return { accepted: batch.length - rejected.length, rejected };
   }

@@ -15,6 +15,8 @@ export interface AdsCall {
   path: string;
   method?: "GET" | "POST";
   json?: unknown;
+  /** The JSON body made already (a row upload's records as a row worker serialised them), instead of `json`. */
+  body?: string | Buffer;
   /** What the call is about, for messages: "the account 123-456-7890". */
   what: string;
 }
@@ -34,7 +36,7 @@ export class GoogleAdsApi {
               private readonly loginCid: string | undefined, private readonly logger?: Logger) {}
 
   async call<T = any>(token: string, call: AdsCall): Promise<T> {
-    const body = call.json === undefined ? undefined : JSON.stringify(call.json);
+    const body = call.body ?? (call.json === undefined ? undefined : JSON.stringify(call.json));
     const headers: Record<string, string> = { "authorization": `Bearer ${token}`,
       "developer-token": this.settings.developerToken ?? "" };
     if (this.loginCid) { headers["login-customer-id"] = this.loginCid; }

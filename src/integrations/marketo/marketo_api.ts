@@ -40,13 +40,14 @@ export class MarketoApi {
     private readonly clientSecret: string, private readonly options: MarketoApiOptions, private readonly logger: Logger,
   ) {}
 
-  /** Calls `path` under /rest/v1 and answers Marketo's JSON when it says success. */
+  /** Calls `path` under /rest/v1 (`body`: an object, or its JSON made already); answers Marketo's JSON on success. */
   async call<T>(method: "POST" | "DELETE", path: string, body: unknown): Promise<MarketoAnswer<T>> {
     let renewed = false;
     for (let waits = 0; ; ) {
       const token = await this.currentToken();
       const response = await this.http.request({
-        url: `${this.base}/rest/v1/${path}`, method, body: JSON.stringify(body),
+        url: `${this.base}/rest/v1/${path}`, method,
+        body: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
         headers: { "authorization": `Bearer ${token.value}`, "content-type": "application/json" },
         who: "Marketo", logger: this.logger, maxResponseBytes: 256 * 1024,
       });

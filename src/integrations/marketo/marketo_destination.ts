@@ -4,7 +4,9 @@
 // Marketo answers lead by lead: a skipped lead, or one the list step skipped, is a rejected row.
 import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/rows/detail_fields";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
+import { recordsJson } from "../../data/rows/serialized_record";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MarketoApi, MarketoError } from "./marketo_api";
@@ -58,10 +60,16 @@ function reasonOf(reasons: MarketoError[] | undefined, fallback: string): string
   return `${String(first.message ?? "").replace(/\.$/, "").toLowerCase().slice(0, 80)} (${first.code})`;
 }
 
+/** Marketo's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
+export function marketoMapping(args: { lookupField: string }): RowMapping<Lead> {
+  return { prepare: (fields, hidden) => new LeadMapper(fields, hidden, args.lookupField) };
+}
+
 export class MarketoDestination implements RowDestination<Lead> {
   readonly wording: TallyWording;
   readonly batchSize = LEADS_PER_CALL;
   readonly concurrency = 4;
+  readonly recipe: MappingRecipe;
 
   constructor(
     private readonly api: MarketoApi, private readonly lookupField: string, private readonly subaction: Subaction,
@@ -72,25 +80,28 @@ export class MarketoDestination implements RowDestination<Lead> {
       : subaction === "addList" ? ` and added them to list${which}`
         : subaction === "removeList" ? ` and removed them from list${which}` : "";
     this.wording = { vendor: "Marketo", noun: "lead", accepted: (n) => `Created or updated ${n} in Marketo${step}` };
+    this.recipe = { module: __filename, factory: "marketoMapping", args: { lookupField } };
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<Lead> {
-    return new LeadMapper(fields, hidden, this.lookupField);
+    return marketoMapping({ lookupField: this.lookupField }).prepare(fields, hidden);
   }
 
   async send(batch: Array<NumberedRecord<Lead>>): Promise<BatchOutcome> {
-    const answer = await this.api.call<LeadResult>("POST", "leads.json",
-      { action: "createOrUpdate", lookupField: this.lookupField, input: batch.map((b) => b.record) });
+    // The body JSON.stringify makes of { action, lookupField, input }, the records' JSON as they are.
+    const answer = await this.api.call<LeadResult>("POST", "leads.json", recordsJson(batch,
+      `{"action":"createOrUpdate","lookupField":${JSON.stringify(this.lookupField)},"input":[`, "]}"));
     const results = answer.result ?? [];
     const rejected: RowRejection[] = [];
     const rowOfLead = new Map<number, number>();
-    batch.forEach(({ row, record }, i) => {
+    batch.forEach((numbered, i) => {
       const result = results[i];
-      const example = String(record[this.lookupField]);
       if (result && (result.status === "created" || result.status === "updated") && result.id !== undefined) {
-        rowOfLead.set(result.id, row);
+        rowOfLead.set(result.id, numbered.row);
       } else {
-        rejected.push({ row, reason: reasonOf(result?.reasons, "not created or updated"), example });
+        // The record is read only for a rejected lead (a row worker's record is parsed again to be read).
+        const example = String(numbered.record[this.lookupField]);
+        rejected.push({ row: numbered.row, reason: reasonOf(result?.reasons, "not created or updated"), example });
       }
     });
     for (const id of this.ids) {
