@@ -81,6 +81,12 @@ function childPids(pid: number): number[] {
   }
 }
 
+/** How the bench's hubs ran their row work, for the results: the bench's ROW_WORKER_THREADS, or the hub's default. */
+export function rowThreadsSaid(): string {
+  const n = process.env.ROW_WORKER_THREADS;
+  return n === undefined ? "its default row worker threads (ROW_WORKER_THREADS unset)" : `ROW_WORKER_THREADS=${n}`;
+}
+
 /**
  * Starts `dist/src/boot.js` (build first) in production mode on a free loopback port, with
  * one worker unless told otherwise, so that memory figures are of one process.

@@ -4,10 +4,12 @@
 // segment part's (bench/segment.ts): a fresh hub, a counting Segment in a helper process.
 import { Part, verdict } from "./part";
 import { fmt, MB } from "./results";
+import { rowThreadsSaid } from "./hub_process";
 import { readerRate } from "./rows";
 import { segmentDelivery } from "./segment";
 
-const TARGET = 0.6;
+/** Issue 30 (issue 19 asked 0.6 of the one thread that did everything). */
+const TARGET = 0.5;
 
 export const rowSpeedPart: Part = {
   name: "rowspeed", title: "Rows near reader speed: Segment end to end against the reader (issue 19)",
@@ -31,7 +33,8 @@ export const rowSpeedPart: Part = {
       `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
       "before and after the delivery, the faster counts. Segment: the whole hub (one worker), rows pushed to",
       "segment_event and sent to a counting /v1/batch endpoint in a helper process, every message checked.",
-      `Target (issue 19): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run.`,
+      `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run. The hub ran`,
+      `with ${rowThreadsSaid()}.`,
       "",
       "| reader rows/s (before, after) | Segment rows/s | hub CPU per 1M rows | hub peak RSS | Segment received | " +
         "ratio | target |",
