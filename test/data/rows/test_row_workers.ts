@@ -17,7 +17,11 @@ import { ClientGoneError } from "../../../src/lib/abort_scope";
 import { UserError } from "../../../src/lib/errors";
 import { HttpClient } from "../../../src/lib/http_client";
 import { createLogger } from "../../../src/lib/logger";
+import { FakeHubspot, HUBSPOT_TOKEN } from "../../fakes/hubspot_api";
+import { buildTestApp } from "../../helpers/app";
 import { chunkedDelivery } from "../../helpers/deliveries";
+import { testHttpClient } from "../../helpers/http";
+import { cells, crmTestSettings, detail, execute, executeBody, servedDetail } from "../../integrations/crm/helpers";
 import { TEST_MAPPING_MODULE } from "./row_test_mapping";
 
 const logger = createLogger({ level: "error", format: "json" });
@@ -205,5 +209,35 @@ describe("row workers", function () {
     expect(source.destroyed).to.equal(true);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(rowWorkers()!.jobs).to.equal(0);
+  });
+
+  it("give the vendor the same requests through the app, pushed as Looker pushes and at a download URL", async () => {
+    const hubspot = await new FakeHubspot().start();
+    const env = { HUBSPOT_API_URL: hubspot.url };
+    const rows = Array.from({ length: 2_345 }, (_, i) => ({ "u.id": i % 30 === 4 ? null : `id-${i}`,
+      "u.city": ["Zürich", "Oslo \"fjord\"", "東京", "São\nPaulo"][i % 4], "u.count": i * 1.5 }));
+    const payload = detail({ dimensions: [{ name: "u.id", tags: ["hubspot_contact_id"] }, { name: "u.city" }],
+      measures: [{ name: "u.count" }] }, cells(rows));
+    const served = await servedDetail(payload);
+    try {
+      const runs: Array<{ answers: unknown[]; bodies: string[] }> = [];
+      for (const threads of ["0", "2"]) {
+        hubspot.requests.length = 0;
+        const app = buildTestApp([new HubspotContactsIntegration(testHttpClient(env), crmTestSettings(env))],
+          { ROW_WORKER_THREADS: threads });
+        const params = { hubspot_access_token: HUBSPOT_TOKEN };
+        const answers = [await execute(app, "hubspot_contacts", executeBody(payload, { params }))];
+        // The download URL serves once per delivery: a fresh one each time.
+        answers.push(await execute(app, "hubspot_contacts", executeBody(payload, { params, as: { url: served.url } })));
+        runs.push({ answers, bodies: hubspot.requests.map((r) => r.raw) });
+        if (threads === "2") { expect(rowWorkers()!.running).to.be.greaterThan(0); }
+      }
+      expect(runs[0].answers[0]).to.deep.include({ success: true });
+      expect(runs[0].bodies).to.have.length(2 * 23);
+      expect(runs[1]).to.deep.equal(runs[0]);
+    } finally {
+      await served.server.close();
+      await hubspot.stop();
+    }
   });
 });
