@@ -6,6 +6,7 @@
 import type { ActionRequest } from "../../hub/action_request";
 import { BadRequestError, NotFoundError, PayloadTooLargeError, RetryableError, UserError } from "../../lib/errors";
 import { abortReason, onAbort } from "../../lib/abort_scope";
+import { spentBytes } from "../../lib/young_garbage";
 import { hiddenFields } from "./detail_fields";
 import { MappingRecipe, RowMapper, RowMapping } from "./row_mapping";
 import { checkDetailDelivery, detailChunks, unreadableDetail } from "./detail_chunks";
@@ -132,6 +133,8 @@ async function feedFromWorker<R>(
         credit--;
         const { data, offset } = movable(chunk);
         line.post({ type: "chunk", job, data, offset, length: chunk.length }, [data]);
+        // A chunk copied is garbage here now (one transferred left with its memory).
+        if (data !== chunk.buffer) { spentBytes(chunk.length); }
       }
       line.post({ type: "end", job });
     } catch (err) {
@@ -158,6 +161,10 @@ async function feedFromWorker<R>(
       }
       if (item.noted) { delivery.noteRows?.(item.noted); }
       if (!await take(item, feed, hidden, sink)) { return; }
+      // The output's buffer dies with the last batch that copies from it: without a scavenge now
+      // and then, the dead buffers (a byte-copying path allocates little else) pile up to V8's
+      // external-memory limit before a GC comes (src/lib/young_garbage.ts).
+      spentBytes(item.bytes.byteLength);
       if (item.error) { throw rebuilt(item.error); }
       line.post({ type: "ack", job });
     }

@@ -7,6 +7,7 @@ import { Readable } from "stream";
 import { parentPort, workerData } from "worker_threads";
 import type { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
+import { spentBytes } from "../../lib/young_garbage";
 import { setSpoolDirectory } from "../delivery/spool";
 import { mappingOf, RowMapper, RowMapping } from "./row_mapping";
 import { readDetailChunks } from "./detail_chunks";
@@ -119,6 +120,8 @@ class Job {
       }
       this.wanting = this.input.push(chunk);
       post({ type: "more", job: this.start.job });
+      // Read whole at once, then garbage: scavenged now and then, as on the main thread (young_garbage.ts).
+      spentBytes(chunk.length);
     }
   }
 
