@@ -224,8 +224,9 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     headersTimeoutMs: secondsSetting(env, "HEADERS_TIMEOUT_SECONDS", 20) * 1000,
     idleTimeoutMs,
     webConcurrency,
-    // Row work (parse, map, serialise) on threads beside each process's main thread (src/data/rows/row_workers.ts).
-    rowWorkerThreads: intSetting(env, "ROW_WORKER_THREADS", 0, 0),
+    // Row work (parse, map, serialise) on threads beside each process's main thread (src/data/rows/row_workers.ts),
+    // one per core; none in tests, whose processes are measured for memory (test_row_workers.ts sets its own).
+    rowWorkerThreads: intSetting(env, "ROW_WORKER_THREADS", mode === "test" ? 0 : os.availableParallelism(), 0),
     maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
       webConcurrency, os.availableParallelism()),
     slack: {
