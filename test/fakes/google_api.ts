@@ -19,6 +19,8 @@ export interface DriveFile {
   size: number;
   sha256: string;
   bytes?: Buffer;
+  /** Key-value pairs private to the app that set them (the hub's delivery stamp). */
+  appProperties?: Record<string, string>;
 }
 
 export interface GoogleRequest {
@@ -31,7 +33,7 @@ export interface GoogleRequest {
 }
 
 interface Upload {
-  metadata: { name: string; mimeType: string; parents: string[] };
+  metadata: { name: string; mimeType: string; parents: string[]; appProperties?: Record<string, string> };
   received: number;
   hash: crypto.Hash;
   chunks?: Buffer[];
@@ -124,6 +126,13 @@ export class FakeGoogle extends LoopbackServer {
       return this.page(this.folders.filter((f) => f.driveId === driveId).map((f) => ({ id: f.id, name: f.name })),
         url, "files");
     }
+    const stamped = /^appProperties has \{ key='((?:[^'\\]|\\.)*)' and value='((?:[^'\\]|\\.)*)' \} and '([^']*)' in parents and trashed = false$/.exec(q);
+    if (stamped) {
+      const [key, value] = [stamped[1], stamped[2]].map((v) => v.replace(/\\(.)/g, "$1"));
+      const found = [...this.files.values()]
+        .filter((f) => f.appProperties?.[key] === value && f.parents.includes(stamped[3]));
+      return { files: found.map((f) => ({ id: f.id, name: f.name })) };
+    }
     const named = /name = '((?:[^'\\]|\\.)*)' and '([^']*)' in parents and mimeType = '([^']*)'/.exec(q);
     if (!named) { return { files: [] }; }
     const name = named[1].replace(/\\(.)/g, "$1");
@@ -160,7 +169,12 @@ export class FakeGoogle extends LoopbackServer {
         errors: [{ reason: "storageQuotaExceeded" }] } });
     }
     const id = this.newId("up");
-    this.uploads.set(id, { metadata: { name: json.name, mimeType: json.mimeType, parents }, received: 0,
+    const appProperties = json?.appProperties && typeof json.appProperties === "object" ? json.appProperties : undefined;
+    if (appProperties && Object.entries(appProperties).some(([k, v]) => Buffer.byteLength(k + String(v)) > 124)) {
+      return send(400, { error: { code: 400, message: "The limit of 124 bytes for a property's key and value was exceeded.",
+        errors: [{ reason: "invalid" }] } });
+    }
+    this.uploads.set(id, { metadata: { name: json.name, mimeType: json.mimeType, parents, appProperties }, received: 0,
       hash: crypto.createHash("sha256"), chunks: [] });
     send(200, undefined, { location: `${this.url}/upload/drive/v3/files?uploadType=resumable&upload_id=${id}` });
   }

@@ -57,6 +57,22 @@ export class DriveApi {
     return (page.files ?? []).map((f: any) => ({ id: String(f.id), name: String(f.name) }));
   }
 
+  /**
+   * The first file in a folder (not trashed) carrying the app property `key` = `value`: app
+   * properties are private to the app that set them, so only this hub's OAuth client sees and
+   * matches them (Drive API v3, "appProperties has { key=... and value=... }").
+   */
+  async fileWithAppProperty(token: string, key: string, value: string, folderId: string, driveId?: string):
+    Promise<DriveEntry | undefined> {
+    const page = await this.google.json(token, { path: "drive/v3/files", what: "the folder", query: {
+      q: `appProperties has { key='${quote(key)}' and value='${quote(value)}' } and '${quote(folderId)}' in parents ` +
+        "and trashed = false",
+      fields: "files(id,name)", pageSize: "1", spaces: "drive", ...driveScope(driveId),
+    } });
+    const file = (page.files ?? [])[0];
+    return file ? { id: String(file.id), name: String(file.name) } : undefined;
+  }
+
   /** The Google account's email, from Google's tokeninfo endpoint. */
   async email(token: string): Promise<string> {
     const info = await this.google.json(token, { path: "oauth2/v2/tokeninfo", query: { access_token: token },

@@ -21,6 +21,8 @@ export interface DriveFileMetadata {
   name: string;
   mimeType: string;
   parents: string[];
+  /** Key-value pairs private to this app (the delivery's webhook id). */
+  appProperties?: Record<string, string>;
 }
 
 export interface UploadedFile {

@@ -1,5 +1,6 @@
 // Google Drive: Looks and dashboards saved as files in the user's own Drive (My Drive or a shared
 // drive), after the user logs in to Google from the form. Uploads are resumable and streamed.
+import * as crypto from "crypto";
 import { GoogleSettings } from "../../config/oauth";
 import { objectName, requestContentType, wroteMessage } from "../../data/files/file_naming";
 import { ActionForm } from "../../hub/action_form";
@@ -19,6 +20,20 @@ import { DEFAULT_CHUNK_BYTES, openUploadSession, ResumableUpload } from "./drive
 /** Drive's own word on its file names (the family's form is shared with Sheets, which names its own way). */
 const FILENAME_HELP = "The name of the file in Drive, used as typed (add the extension you want, e.g. " +
   "report.csv); {date} and {timestamp} are replaced.";
+
+/** The app property naming the delivery a file was saved by (docs/exactly_once.md). */
+export const DELIVERY_PROPERTY = "looker_webhook_id";
+
+/**
+ * The delivery's value of that property: Looker's webhook id, or its SHA-256 when it is longer than
+ * a property takes (Drive allows 124 bytes for a key and its value together).
+ */
+export function deliveryProperty(request: ActionRequest): string | undefined {
+  const id = request.webhookId;
+  if (!id) { return undefined; }
+  return Buffer.byteLength(id) + DELIVERY_PROPERTY.length <= 124 ? id
+    : crypto.createHash("sha256").update(id).digest("hex");
+}
 
 export class GoogleDriveIntegration extends FileIntegration {
   readonly name = "google_drive";
@@ -64,14 +79,24 @@ export class GoogleDriveIntegration extends FileIntegration {
     const mimeType = requestContentType(request);
     const google = this.google(request);
     const drive = new DriveApi(google);
+    const stamp = deliveryProperty(request);
     // Everything that can refuse (login, domain, folder) is asked before the data is read.
-    const { token, session } = await request.oauth!.withAccessToken(async (accessToken) => {
+    const opened = await request.oauth!.withAccessToken(async (accessToken) => {
       await enforceDomainAllowlist(drive, accessToken, request.params.domain_allowlist, this.label);
-      const url = await openUploadSession(google, accessToken, { name, mimeType, parents: [target.folderId] },
-        mimeType);
-      return { token: accessToken, session: url };
+      // The same delivery sent again finds the file it saved, by the app property naming it.
+      const saved = stamp ? await drive.fileWithAppProperty(accessToken, DELIVERY_PROPERTY, stamp, target.folderId,
+        target.driveId) : undefined;
+      if (saved) { return { saved, token: undefined, session: undefined }; }
+      const url = await openUploadSession(google, accessToken, { name, mimeType, parents: [target.folderId],
+        ...(stamp ? { appProperties: { [DELIVERY_PROPERTY]: stamp } } : {}) }, mimeType);
+      return { saved: undefined, token: accessToken, session: url };
     });
-    const upload = new ResumableUpload(this.http, session, token, request.logger, this.chunkBytes);
+    if (opened.saved) {
+      request.logger.info("delivery already written", { integration: this.name });
+      return ActionResponse.ok(`"${opened.saved.name}" in Google Drive was already saved by this delivery (sent again ` +
+        "with the same Looker webhook id); nothing was written.");
+    }
+    const upload = new ResumableUpload(this.http, opened.session!, opened.token!, request.logger, this.chunkBytes);
     const file = await upload.send(await request.delivery.stream());
     const where = target.driveId ? "a shared drive" : "My Drive";
     return ActionResponse.ok(wroteMessage(file.bytes, `"${file.name}" in Google Drive (${where})`));

@@ -26,7 +26,11 @@ describe("google_drive", () => {
   beforeEach(() => { google.failChunks = []; google.storageFull = false; });
 
   const uploads = () => google.requests.filter((r) => r.path.startsWith("/upload/drive/v3/files"));
-  const execute = (body: Record<string, unknown>) => drive.post("/actions/google_drive/execute", body);
+  // Each execute is another delivery (its own webhook id): the same id again is a re-send, which finds
+  // the file it saved (test/exactly_once/test_google_drive_resend.ts).
+  let deliveries = 0;
+  const execute = (body: Record<string, unknown>) => drive.post("/actions/google_drive/execute", body)
+    .set("X-Looker-Webhook-Id", `wh-drive-test-${++deliveries}`);
   const csvPush = (state: string, formParams: Record<string, string> = {}, params: Record<string, string> = {}) =>
     execute({ type: "query", scheduled_plan: PLAN, data: { state_json: state, ...params },
       form_params: { filename: "orders.csv", ...formParams },
