@@ -74,7 +74,7 @@ export class FakeAirtable extends FakeOAuthServer {
       return tables ? [200, { tables }] : [404, { error: "NOT_FOUND" }];
     }
     const create = /^([^/]+)\/([^/]+)$/.exec(req.path);
-    if (req.method === "POST" && create) {
+    if ((req.method === "POST" || (req.method === "PATCH" && req.body?.performUpsert)) && create) {
       return this.create(decodeURIComponent(create[1]), decodeURIComponent(create[2]), req);
     }
     return [404, { error: "NOT_FOUND" }];
@@ -114,8 +114,35 @@ export class FakeAirtable extends FakeOAuthServer {
     }
     const list = this.created.get(target.id) ?? [];
     this.created.set(target.id, list);
-    list.push(...records.map((r) => r.fields));
-    return [200, { records: records.map((r) => ({ id: `rec${String(++this.recordCount).padStart(14, "0")}`,
-      createdTime: "2026-12-01T12:00:00.000Z", fields: r.fields })) }];
+    const mergeOn: unknown = req.body?.performUpsert?.fieldsToMergeOn;
+    if (req.method === "PATCH") {
+      // performUpsert: 1 to 3 fields of the table, present in every record; a record matching one
+      // existing record on them updates it, else it is created.
+      if (!Array.isArray(mergeOn) || !mergeOn.length || mergeOn.length > 3 ||
+          !mergeOn.every((f) => target.fields.some((t) => t.name === f))) {
+        return [422, { error: { type: "INVALID_REQUEST_UNKNOWN", message: "Invalid fieldsToMergeOn" } }];
+      }
+      if (records.some((r) => mergeOn.some((f) => r.fields?.[f] === undefined))) {
+        return [422, { error: { type: "INVALID_MERGE_FIELDS", message: "Every record needs the fields to merge on" } }];
+      }
+    }
+    const createdIds: string[] = [];
+    const updatedIds: string[] = [];
+    const answered = records.map((r) => {
+      const match = Array.isArray(mergeOn) && req.method === "PATCH"
+        ? list.find((existing) => mergeOn.every((f) => existing[f] === r.fields[f])) : undefined;
+      if (match) {
+        Object.assign(match, r.fields);
+        const id = String(match.__id);
+        updatedIds.push(id);
+        return { id, createdTime: "2026-12-01T12:00:00.000Z", fields: r.fields };
+      }
+      const id = `rec${String(++this.recordCount).padStart(14, "0")}`;
+      list.push(Object.defineProperty({ ...r.fields }, "__id", { value: id, enumerable: false }));
+      createdIds.push(id);
+      return { id, createdTime: "2026-12-01T12:00:00.000Z", fields: r.fields };
+    });
+    return [200, req.method === "PATCH" ? { records: answered, createdRecords: createdIds, updatedRecords: updatedIds }
+      : { records: answered }];
   }
 }

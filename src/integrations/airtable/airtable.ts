@@ -83,7 +83,7 @@ export class AirtableIntegration extends RowIntegration {
       throw new UserError("Choose the Airtable base in the form.", { base: "Choose a base." });
     }
     if (!table) { throw new UserError("Choose the Airtable table in the form.", { table: "Choose a table." }); }
-    return new AirtableRecords(this.api(request), base, table);
+    return new AirtableRecords(this.api(request), base, table, request.webhookId);
   }
 
   private fields(): FormField[] {

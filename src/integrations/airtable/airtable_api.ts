@@ -51,10 +51,17 @@ export class AirtableApi {
       .map((t) => ({ ...t, fields: Array.isArray(t.fields) ? t.fields : [] }));
   }
 
-  /** Creates up to 10 records; a value Airtable refuses (422) is answered, not thrown. */
-  async create(base: string, table: string, records: Array<Record<string, unknown>>): Promise<CreateOutcome> {
-    const response = await this.call("POST", `v0/${encodeURIComponent(base)}/${encodeURIComponent(table)}`,
-      "the new records", base, { records: records.map((fields) => ({ fields })), typecast: true }, true);
+  /**
+   * Creates up to 10 records; with `mergeOn`, upserts them instead (PATCH with performUpsert: a
+   * record whose merge fields match an existing one updates it, the others are created). A value
+   * Airtable refuses (422) is answered, not thrown.
+   */
+  async create(base: string, table: string, records: Array<Record<string, unknown>>, mergeOn?: string[])
+    : Promise<CreateOutcome> {
+    const body = { records: records.map((fields) => ({ fields })), typecast: true,
+      ...(mergeOn ? { performUpsert: { fieldsToMergeOn: mergeOn } } : {}) };
+    const response = await this.call(mergeOn ? "PATCH" : "POST",
+      `v0/${encodeURIComponent(base)}/${encodeURIComponent(table)}`, "the new records", base, body, true);
     if (response.status === 422) {
       const error = errorOf(response);
       if (error.type === "INVALID_VALUE_FOR_COLUMN" || error.type === "INVALID_RECORDS" ||
@@ -71,7 +78,7 @@ export class AirtableApi {
     return { created: records.length };
   }
 
-  private async call(method: "GET" | "POST", path: string, what: string, base?: string, body?: unknown,
+  private async call(method: "GET" | "POST" | "PATCH", path: string, what: string, base?: string, body?: unknown,
                      answer422 = false): Promise<HttpResponse> {
     return this.session.withAccessToken(async (token) => {
       if (base) { await this.gate.take(base); }

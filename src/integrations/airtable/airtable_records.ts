@@ -12,6 +12,14 @@ import { UserError } from "../../lib/errors";
 import { AirtableApi, AirtableTable } from "./airtable_api";
 
 export const RECORDS_PER_REQUEST = 10;
+/**
+ * A text field of this name in the table makes deliveries exactly-once (docs/exactly_once.md): the
+ * hub fills it with `looker-<webhook id>-<row>` and upserts on it, so a re-sent delivery updates
+ * the records it created instead of creating them again.
+ */
+export const DELIVERY_FIELD = "looker_row_id";
+/** Airtable's field types that hold text a merge can match on. */
+const MERGEABLE = new Set(["singleLineText", "email", "url", "phoneNumber", "multilineText"]);
 type Fields = Record<string, unknown>;
 
 /** Field types Airtable computes itself: nothing can be written to them. */
@@ -47,10 +55,16 @@ export class AirtableRecords implements RowDestination<Fields> {
   private checked?: Promise<void>;
   private tableName: string;
 
-  constructor(private readonly api: AirtableApi, private readonly base: string, private readonly table: string) {
+  /** The delivery field, when the table has one and Looker sent a webhook id: records are upserted on it. */
+  private mergeField?: string;
+
+  constructor(private readonly api: AirtableApi, private readonly base: string, private readonly table: string,
+              private readonly webhookId?: string) {
     this.tableName = table;
     this.wording = { vendor: "Airtable", noun: "record",
-      accepted: (n) => `Created ${n} in the Airtable table "${this.tableName}"` };
+      accepted: (n) => this.mergeField
+        ? `Created or updated ${n} in the Airtable table "${this.tableName}" (matched on its ${DELIVERY_FIELD} field)`
+        : `Created ${n} in the Airtable table "${this.tableName}"` };
   }
 
   prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<Fields> {
@@ -63,7 +77,10 @@ export class AirtableRecords implements RowDestination<Fields> {
   async send(batch: Array<NumberedRecord<Fields>>): Promise<BatchOutcome> {
     if (!this.checked) { this.checked = this.checkTable(); }
     await this.checked;
-    const outcome = await this.api.create(this.base, this.table, batch.map((b) => b.record));
+    const merge = this.mergeField;
+    const records = merge ? batch.map((b) => ({ ...b.record, [merge]: `looker-${this.webhookId}-${b.row}` }))
+      : batch.map((b) => b.record);
+    const outcome = await this.api.create(this.base, this.table, records, merge ? [merge] : undefined);
     if ("created" in outcome) { return { accepted: batch.length, rejected: [] }; }
     if (batch.length === 1) {
       return { accepted: 0, rejected: [{ row: batch[0].row, reason: reasonOf(outcome.invalid) }] };
@@ -90,6 +107,10 @@ export class AirtableRecords implements RowDestination<Fields> {
     }
     this.tableName = table.name;
     const byName = new Map(table.fields.map((f) => [f.name, f]));
+    const stamp = byName.get(DELIVERY_FIELD);
+    if (this.webhookId && stamp && MERGEABLE.has(stamp.type) && !this.names.includes(DELIVERY_FIELD)) {
+      this.mergeField = DELIVERY_FIELD;
+    }
     const missing = this.names.filter((n) => !byName.has(n));
     if (missing.length) {
       throw new UserError(`The Airtable table "${table.name}" has no field named ${quoted(missing)}. Add fields with ` +
