@@ -28,12 +28,13 @@ describe("salesforce_campaigns: a re-sent delivery", () => {
     app = buildTestApp([new SalesforceCampaignsIntegration(testHttpClient(env), crmSettings(env).salesforce, 5)], env);
   });
   afterEach(async () => { await sf.stop(); });
-  const send = (payload: unknown, webhookId: string) => {
+  const send = (payload: unknown, webhookId: string, formParams: Record<string, string> =
+  { create_or_append: "append", campaign_name: CAMPAIGN }) => {
     const tokens = sf.issue();
     const state = storedStateFor(new Sealer(TEST_SECRET), NAME, { accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken, extra: { instance_url: sf.url, salesforce_domain: sf.domain } });
     return executeAs(app.app, NAME, executeBody(payload, { params: { salesforce_domain: sf.domain, state_json: state },
-      formParams: { create_or_append: "append", campaign_name: CAMPAIGN } }), webhookId);
+      formParams }), webhookId);
   };
 
   it("with the same webhook id leaves the campaign's members as one send did", async () => {
@@ -50,5 +51,28 @@ describe("salesforce_campaigns: a re-sent delivery", () => {
     await send(people(0, 5), "wh-sf-1");
     await send(people(5, 3), "wh-sf-2");
     expect(sf.members.get(CAMPAIGN)!.size).to.equal(8);
+  });
+
+  // "Create a new campaign": Salesforce takes no idempotency key for a create, so the campaign's
+  // Description carries the delivery's mark and a re-send finds it (docs/exactly_once.md,
+  // "Created lists, audiences and campaigns").
+  const create = { create_or_append: "create", campaign_name: "Winter 2026" };
+  const named = (name: string) => [...sf.campaigns].filter(([, n]) => n === name).map(([id]) => id);
+
+  it("creating: the same webhook id finds the campaign it created and adds to it, its members once", async () => {
+    expect((await send(people(0, 3), "wh-sfc-1", create)).looker.success).to.equal(true);
+    const [id] = named("Winter 2026");
+    expect(sf.descriptions.get(id)).to.equal("[Looker delivery wh-sfc-1]");
+    const again = await send(people(0, 3), "wh-sfc-1", create);
+    expect(again.looker).to.include({ success: true });
+    expect(again.looker.message).to.include("3 of them were members already.");
+    expect(named("Winter 2026")).to.deep.equal([id]);
+    expect(sf.members.get(id)!.size).to.equal(3);
+  });
+
+  it("creating: another delivery creates a campaign of its own, even of the same name", async () => {
+    await send(people(0, 3), "wh-sfc-1", create);
+    await send(people(0, 3), "wh-sfc-2", create);
+    expect(named("Winter 2026")).to.have.length(2);
   });
 });

@@ -210,7 +210,9 @@ export class FakeGoogleAds extends LoopbackServer {
       const keyType = /upload_key_type = '(\w+)'/.exec(query)?.[1];
       const lists = [...this.lists.values()].filter((l) => l.resourceName.startsWith(`customers/${customer}/`) &&
         (!keyType || l.uploadKeyType === keyType));
-      return [200, { results: lists.map((l) => ({ userList: { resourceName: l.resourceName, name: l.name } })) }];
+      const described = /user_list\.description\b[^]*\bFROM\b/i.test(query);
+      return [200, { results: lists.map((l) => ({ userList: { resourceName: l.resourceName, name: l.name,
+        ...(described ? { description: l.description ?? "" } : {}) } })) }];
     }
     if (from === "offline_user_data_job") {
       const name = /resource_name = '([^']+)'/.exec(query)?.[1];

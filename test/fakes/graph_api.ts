@@ -142,7 +142,8 @@ export class FakeGraph extends LoopbackServer {
       if (this.forbiddenAccounts.has(account[1])) { return [403, permissionError()]; }
       if (method === "GET") {
         const list = [...this.audiences.values()].filter((a) => a.account === account[1])
-          .map((a) => ({ id: a.id, name: a.name, subtype: a.subtype }));
+          .map((a) => ({ id: a.id, name: a.name, subtype: a.subtype,
+            ...(String(query.fields ?? "").split(",").includes("description") ? { description: a.description ?? "" } : {}) }));
         return [200, this.page(list, query)];
       }
       if (this.termsNotAccepted.has(account[1])) { return [400, termsError()]; }

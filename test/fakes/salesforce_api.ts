@@ -16,6 +16,8 @@ const STATUSES = [{ active: true, value: "Sent", label: "Sent", defaultValue: tr
 export class FakeSalesforce extends FakeOAuthServer {
   readonly campaigns = new Map<string, string>([["701000000000001AAA", "Autumn Webinar"],
     ["701000000000002AAA", "Spring Launch"], ["701000000000003AAA", "Summer Sale"]]);
+  /** Campaign descriptions by id (a long text area: readable, not filterable in SOQL). */
+  readonly descriptions = new Map<string, string>();
   /** Members by campaign id: person id -> status. */
   readonly members = new Map<string, Map<string, string>>();
   /** Contact or lead ids the org does not have. */
@@ -85,6 +87,7 @@ export class FakeSalesforce extends FakeOAuthServer {
       }
       const id = `701${String(++this.records).padStart(12, "0")}BBB`;
       this.campaigns.set(id, req.body.Name);
+      if (typeof req.body.Description === "string") { this.descriptions.set(id, req.body.Description); }
       return [201, { id, success: true, errors: [] }];
     }
     if (req.method === "POST" && req.path === "composite/sobjects") { return this.composite(req); }
@@ -93,6 +96,13 @@ export class FakeSalesforce extends FakeOAuthServer {
 
   private query(soql: string, from: number): ApiAnswer {
     if (/LIMIT 1$/.test(soql)) { return [200, { totalSize: 1, done: true, records: [] }]; }
+    const named = /^SELECT Id, Name, Description FROM Campaign WHERE Name = '((?:[^'\\]|\\.)*)' LIMIT (\d+)$/.exec(soql);
+    if (named) {
+      const name = named[1].replace(/\\(.)/g, "$1");
+      const records = [...this.campaigns].filter(([, n]) => n === name).slice(0, Number(named[2]))
+        .map(([Id, Name]) => ({ attributes: { type: "Campaign" }, Id, Name, Description: this.descriptions.get(Id) ?? null }));
+      return [200, { totalSize: records.length, done: true, records }];
+    }
     if (soql !== "SELECT Id, Name FROM Campaign ORDER BY Name") {
       return [400, [{ errorCode: "MALFORMED_QUERY", message: "unexpected query" }]];
     }

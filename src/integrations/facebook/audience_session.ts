@@ -14,7 +14,8 @@ import { ActionRequest } from "../../hub/action_request";
 import { RetryableError } from "../../lib/errors";
 import { audienceWording, IdentifierReader } from "../../families/ads/identifier_columns";
 import { FACEBOOK_RULES, FacebookKey } from "./facebook_identifiers";
-import { GraphApi } from "./graph_api";
+import { GraphApi, pages } from "./graph_api";
+import { deliveryMark, withDeliveryMark } from "../../hub/delivery_mark";
 
 /** Facebook's limit of people per request. */
 export const FACEBOOK_MAX_BATCH = 10_000;
@@ -127,9 +128,18 @@ export class AudienceSession implements RowDestination<string[]> {
     const { adAccountId, audienceId, name, description } = this.target;
     return this.request.oauth!.withAccessToken(async (token) => {
       if (this.target.operation === "create_audience") {
+        // A re-sent delivery finds the audience it created: of this name, its description marked with the delivery.
+        const mark = deliveryMark(this.request);
+        if (mark) {
+          const audiences = await pages(this.graph, token, `act_${adAccountId}/customaudiences`, "name,description",
+            `the audiences of the ad account ${adAccountId}`);
+          const made = audiences.find((a) => a?.name === name && String(a?.description ?? "").includes(mark));
+          if (made && /^\d+$/.test(String(made.id))) { return { id: String(made.id), name: name! }; }
+        }
         const created = await this.graph.call(token, { method: "POST", path: `act_${adAccountId}/customaudiences`,
           what: `a new audience in the ad account ${adAccountId}`,
-          json: { name, description, customer_file_source: "USER_PROVIDED_ONLY", subtype: "CUSTOM" } });
+          json: { name, description: withDeliveryMark(description ?? "", mark), customer_file_source: "USER_PROVIDED_ONLY",
+            subtype: "CUSTOM" } });
         if (!/^\d+$/.test(String(created?.id ?? ""))) {
           throw new RetryableError("Facebook did not say which audience it created (no id in its answer). " +
             "Nothing was uploaded; try again later.");

@@ -5,10 +5,7 @@ import { FormField, FormOption } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { UserError } from "../../lib/errors";
 import { AudienceOperation, AudienceTarget } from "./audience_session";
-import { GraphApi } from "./graph_api";
-
-/** Pages of 100 read at most per list (10,000 entries). */
-const MAX_PAGES = 100;
+import { GraphApi, pages } from "./graph_api";
 
 const OPERATIONS: FormOption[] = [
   { name: "create_audience", label: "Create a new audience" },
@@ -20,19 +17,6 @@ const HASHING: FormOption[] = [
   { name: "do_hashing", label: "Yes: normalise and hash the values (already hashed ones are kept)" },
   { name: "do_no_hashing", label: "No: the values are SHA-256 hashes already" },
 ];
-
-/** Every entry of a paged Graph list (`paging.cursors.after`). */
-async function pages(graph: GraphApi, token: string, path: string, fields: string, what: string): Promise<any[]> {
-  const all: any[] = [];
-  let after: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await graph.call(token, { path, query: { fields, limit: "100", after }, what });
-    all.push(...(Array.isArray(answer.data) ? answer.data : []));
-    after = answer.paging?.next ? answer.paging?.cursors?.after : undefined;
-    if (!after) { break; }
-  }
-  return all;
-}
 
 /** The ad account id without Facebook's "act_" prefix. */
 export const accountId = (value: string) => value.trim().replace(/^act_/, "");

@@ -103,3 +103,20 @@ export function graphFailure(status: number, error: GraphError | undefined, what
   return new UserError(`Facebook refused ${what} (code ${code || status}${said(e)}). Check the form's choices ` +
     "and try again.");
 }
+
+/** Pages of 100 read at most per list (10,000 entries). */
+const MAX_PAGES = 100;
+
+/** Every entry of a paged Graph list (`paging.cursors.after`). */
+export async function pages(graph: GraphApi, token: string, path: string, fields: string, what: string)
+    : Promise<any[]> {
+  const all: any[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await graph.call(token, { path, query: { fields, limit: "100", after }, what });
+    all.push(...(Array.isArray(answer.data) ? answer.data : []));
+    after = answer.paging?.next ? answer.paging?.cursors?.after : undefined;
+    if (!after) { break; }
+  }
+  return all;
+}

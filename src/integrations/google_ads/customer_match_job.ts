@@ -4,6 +4,7 @@
 // counted per row); after the last one the job is run and watched until Google says it finished,
 // so the answer is the job's real outcome (and its match rate when Google gives one). A job that
 // is still running after GOOGLE_ADS_JOB_WAIT_SECONDS is answered as such, with its name.
+import { deliveryMark, withDeliveryMark } from "../../hub/delivery_mark";
 import * as crypto from "crypto";
 import { GoogleAdsSettings } from "../../config/ads";
 import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
@@ -134,10 +135,17 @@ export class CustomerMatchJob implements RowDestination<UserData> {
   private async createJob(): Promise<{ list: string; job: string }> {
     const t = this.target;
     let list = t.userList;
-    if (!list) {
+    const mark = deliveryMark(this.request);
+    // A re-sent delivery finds the list it created (its name, its description marked with the delivery).
+    const made = !list && mark ? await this.markedList(mark) : undefined;
+    if (made) {
+      list = made.resourceName;
+      this.listName = made.name;
+    } else if (!list) {
       const name = `${t.newListName} (from Looker ${new Date().toISOString().replace(/\.\d+Z$/, "Z")})`;
       const created = await this.call({ path: `customers/${t.targetCid}/userLists:mutate`, what: "a new Customer Match list",
-        json: { operations: [{ create: { name, description: t.newListDescription ?? "", membershipStatus: "OPEN",
+        json: { operations: [{ create: { name, description: withDeliveryMark(t.newListDescription ?? "", mark),
+          membershipStatus: "OPEN",
           membershipLifeSpan: 540, crmBasedUserList: { uploadKeyType: t.mobile ? "MOBILE_ADVERTISING_ID" : "CONTACT_INFO",
             dataSourceType: "FIRST_PARTY", ...(t.mobile ? { appId: t.mobileAppId } : {}) } } }] } });
       list = created?.results?.[0]?.resourceName;
@@ -155,6 +163,18 @@ export class CustomerMatchJob implements RowDestination<UserData> {
       throw new RetryableError("Google Ads did not name the job it made; nothing was uploaded. Try again later.");
     }
     return { list, job: job.resourceName };
+  }
+
+  /** The list this delivery created, if it was sent before: its name from the form, its description marked. */
+  private async markedList(mark: string): Promise<{ resourceName: string; name: string } | undefined> {
+    const t = this.target;
+    const rows = await this.request.oauth!.withAccessToken((token) => this.api.search(token, t.targetCid,
+      "SELECT user_list.resource_name, user_list.name, user_list.description FROM user_list WHERE user_list.type = " +
+      `'CRM_BASED' AND user_list.crm_based_user_list.upload_key_type = '${t.mobile ? "MOBILE_ADVERTISING_ID" :
+        "CONTACT_INFO"}'`, `the Customer Match lists of ${dashed(t.targetCid)}`));
+    const found = rows.map((r) => r?.userList).find((l) => typeof l?.resourceName === "string" &&
+      String(l.name ?? "").startsWith(`${t.newListName} (from Looker `) && String(l.description ?? "").includes(mark));
+    return found ? { resourceName: found.resourceName, name: String(found.name) } : undefined;
   }
 
   private call(call: Parameters<GoogleAdsApi["call"]>[1]): Promise<any> {

@@ -59,6 +59,8 @@ export class CampaignMembers implements RowDestination<Member> {
   constructor(
     private readonly api: SalesforceApi, private readonly target: CampaignTarget,
     private readonly status: string | undefined, readonly batchSize: number,
+    /** The delivery's mark (hub/delivery_mark.ts) a created campaign carries in its Description. */
+    private readonly mark?: string,
   ) {
     this.campaignName = "create" in target ? target.create : target.append;
     this.wording = { vendor: "Salesforce", noun: "campaign member",
@@ -104,10 +106,16 @@ export class CampaignMembers implements RowDestination<Member> {
       "were members"} already.`;
   }
 
+  /** The campaign this delivery creates: the one it made already when it is sent again (its mark), else a new one. */
+  private async createdOnce(name: string): Promise<Campaign> {
+    const mark = this.mark;
+    return (mark && await this.api.markedCampaign(name, mark)) || this.api.createCampaign(name, mark);
+  }
+
   /** The campaign, created or looked up once, by the first chunk. */
   private theCampaign(): Promise<Campaign> {
     if (!this.campaign) {
-      this.campaign = ("create" in this.target ? this.api.createCampaign(this.target.create)
+      this.campaign = ("create" in this.target ? this.createdOnce(this.target.create)
         : this.api.campaign(this.target.append)).then((c) => { this.campaignName = c.name; return c; });
     }
     return this.campaign;

@@ -60,10 +60,26 @@ export class SalesforceApi {
     return { id, name: found.Name ?? id };
   }
 
-  /** Creates a campaign; sent once (Salesforce offers no idempotency key for it). */
-  async createCampaign(name: string): Promise<Campaign> {
+  /**
+   * The campaign of this name whose Description carries `mark` (the delivery that created it), if
+   * any: Description is a long text area, which SOQL cannot filter on, so the name is queried and
+   * the mark compared here.
+   */
+  async markedCampaign(name: string, mark: string): Promise<Campaign | undefined> {
+    const soql = `SELECT Id, Name, Description FROM Campaign WHERE Name = '${soqlText(name)}' LIMIT 200`;
+    const page: { records?: Array<{ Id: string; Name: string; Description?: string | null }> } =
+      await this.call(`query?q=${encodeURIComponent(soql)}`, "the campaigns of that name");
+    const found = (page.records ?? []).find((r) => String(r.Description ?? "").includes(mark));
+    return found ? { id: found.Id, name: found.Name } : undefined;
+  }
+
+  /**
+   * Creates a campaign, its Description marked with the delivery when given; sent once (Salesforce
+   * offers no idempotency key for it, so a re-send looks for the mark first: markedCampaign).
+   */
+  async createCampaign(name: string, mark?: string): Promise<Campaign> {
     const created: { id?: string } = await this.call("sobjects/Campaign", `the new campaign "${name}"`,
-      { method: "POST", body: { Name: name }, maxAttempts: 1 });
+      { method: "POST", body: { Name: name, ...(mark ? { Description: mark } : {}) }, maxAttempts: 1 });
     if (typeof created?.id !== "string") {
       throw new UserError(`Salesforce did not say which campaign it created for "${name}". Check the campaigns in ` +
         "Salesforce before you send again.");
@@ -156,4 +172,9 @@ export function salesforceFailure(response: HttpResponse, what: string): UserErr
     return new UserError(`Salesforce could not find ${what}: ${said}. Choose the campaign again in the form.`);
   }
   return new UserError(`Salesforce refused ${what}: ${said}. Check the form's choices, and try again.`);
+}
+
+/** A value inside SOQL's single quotes: backslashes and quotes escaped. */
+function soqlText(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
 }

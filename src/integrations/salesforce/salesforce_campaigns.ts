@@ -3,6 +3,7 @@
 // admin's Salesforce domain). The official hub's names: param salesforce_domain; form
 // create_or_append, campaign_name, member_status, surface_sfdc_errors; tags sfdc_contact_id,
 // sfdc_lead_id. Members go through the shared row pipeline in Composite API chunks.
+import { deliveryMark } from "../../hub/delivery_mark";
 import { SalesforceSettings } from "../../config/crm_logins";
 import { maxRejectedPercent } from "../../data/rows/rejection_threshold";
 import { deliverRows } from "../../data/rows/row_pipeline";
@@ -91,7 +92,8 @@ export class SalesforceCampaignsIntegration extends RowIntegration {
 
   protected destination(request: ActionRequest): CampaignMembers {
     const status = request.formParams.member_status?.trim() || undefined;
-    return new CampaignMembers(this.api(request), campaignTarget(request.formParams), status, this.settings.chunkSize);
+    return new CampaignMembers(this.api(request), campaignTarget(request.formParams), status, this.settings.chunkSize,
+      deliveryMark(request));
   }
 
   private fields(): FormField[] {

@@ -62,8 +62,12 @@ describe("Facebook Custom Audiences", function() {
     graph.pageSize = 100;
   });
 
+  // Each call is another delivery (its own webhook id): the same id again is a re-send, which finds
+  // the audience it created (test/exactly_once/test_created_resend.ts).
+  let deliveries = 0;
   const post = (route: string, body: Record<string, unknown>) => request(hub.app).post(`/actions/${NAME}/${route}`)
-    .set("Authorization", authHeader()).set(LOOKER_HEADERS).send(body);
+    .set("Authorization", authHeader()).set({ ...LOOKER_HEADERS, "X-Looker-Webhook-Id": `wh-fb-${++deliveries}` })
+    .send(body);
   const state = (token = graph.issue()) => storedStateFor(new Sealer(TEST_SECRET), NAME,
     { accessToken: token, expiresAt: Date.now() + 50 * 86_400_000 });
   const run = async (payload: unknown, form: Record<string, string>, data: Record<string, unknown> = {}) => {
@@ -171,7 +175,8 @@ describe("Facebook Custom Audiences", function() {
     expect(answer.success).to.equal(true);
     expect(graph.audiences.size).to.equal(before + 1);
     const created = [...graph.audiences.values()].pop()!;
-    expect(created).to.include({ account: "1001", name: "VIPs", description: "From Looker", subtype: "CUSTOM" });
+    expect(created).to.include({ account: "1001", name: "VIPs", subtype: "CUSTOM" });
+    expect(created.description, "the form's description, marked with the delivery").to.match(/^From Looker\n\[Looker delivery wh-fb-\d+\]$/);
     const [upload] = graph.uploads;
     expect(upload).to.deep.include({ audience: created.id, replace: false });
     expect(upload.session).to.include({ batch_seq: 1, last_batch_flag: true });

@@ -66,8 +66,12 @@ describe("Google Ads Customer Match", function() {
     ads.outcome = { status: "SUCCESS", matchRateRange: "MATCH_RATE_RANGE_51_TO_60" };
   });
 
+  // Each call is another delivery (its own webhook id): the same id again is a re-send, which finds
+  // the list it created (test/exactly_once/test_created_resend.ts).
+  let deliveries = 0;
   const post = (route: string, body: Record<string, unknown>) => request(hub.app).post(`/actions/${NAME}/${route}`)
-    .set("Authorization", authHeader()).set(LOOKER_HEADERS).send(body);
+    .set("Authorization", authHeader()).set({ ...LOOKER_HEADERS, "X-Looker-Webhook-Id": `wh-gads-${++deliveries}` })
+    .send(body);
   const login = () => {
     const tokens = oauth.issue();
     return storedStateFor(new Sealer(TEST_SECRET), NAME, { ...tokens, expiresAt: Date.now() + 3_600_000 });
@@ -167,7 +171,7 @@ describe("Google Ads Customer Match", function() {
     const job = lastJob();
     expect(job).to.deep.include({ customer: "2222222222", status: "SUCCESS",
       consent: { adUserData: "GRANTED", adPersonalization: "DENIED" } });
-    expect(ads.lists.get(job.userList)).to.deep.include({ uploadKeyType: "CONTACT_INFO", description: "From Looker",
+    expect(ads.lists.get(job.userList)).to.deep.include({ uploadKeyType: "CONTACT_INFO", description: `From Looker\n[Looker delivery wh-gads-${deliveries}]`,
       membershipLifeSpan: 540, members: 2 });
     expect(job.requests).to.deep.equal([PEOPLE.map((p) => ({ create: { userIdentifiers: p.identifiers } }))]);
     const last = ads.headers[ads.headers.length - 1];

@@ -92,7 +92,9 @@ describe("Salesforce Campaigns", () => {
     expect(answer).to.include({ success: true,
       message: "Added 450 campaign members to the Salesforce campaign \"Winter 2026\"." });
     const created = sf.api.filter((r) => r.path === "sobjects/Campaign");
-    expect(created.map((r) => r.body)).to.deep.equal([{ Name: "Winter 2026" }]);
+    // Its Description marks the delivery, so a re-send finds it (test/exactly_once/test_created_resend.ts).
+    expect(created.map((r) => r.body)).to.deep.equal([{ Name: "Winter 2026",
+      Description: "[Looker delivery 3f6c2a9e1b7d4e5f]" }]);
     const id = [...sf.campaigns].find(([, n]) => n === "Winter 2026")![0];
     expect(sf.chunks.map((c) => c.length)).to.have.members([200, 200, 50]);
     const all = sf.chunks.flat();
