@@ -1,12 +1,13 @@
 // The `sendgrid` integration through the real app against a local fake of SendGrid's v3 API,
 // which decodes the attachment and answers SendGrid's error shapes.
 import { expect } from "chai";
+import request from "supertest";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SendgridIntegration, sendgridAttachmentLimit } from "../../src/integrations/sendgrid/sendgrid";
 import { FakeSendgrid, sendgridErrors } from "../fakes/sendgrid_api";
-import { buildTestApp, testConfig } from "../helpers/app";
+import { authHeader, buildTestApp, testConfig } from "../helpers/app";
 import { execute, form, PLAN } from "../helpers/execute";
 import { testHttpClient } from "../helpers/http";
 
@@ -236,5 +237,19 @@ describe("sendgrid integration", () => {
     expect(ok.looker).to.deep.include({ success: true, message: "Connected to SendGrid; the API key may send email." });
     const bad = await execute(app(), "sendgrid", { type: "query", data: { sendgrid_api_key: "SG.nope", test: true } });
     expect(bad.looker.message).to.contain("SendGrid refused the API key");
+  });
+
+  // docs/dry_run.md: the key is tried as the connection test tries it (GET /v3/scopes), nothing sent.
+  it("a dry run tries the API key with GET /v3/scopes and sends no mail; a refused key fails it", async () => {
+    const dry = (data: Record<string, unknown>) => request(app()).post("/actions/sendgrid/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true").send(payload({}, { data }))
+      .then((res) => res.body.looker);
+    const ok = await dry({ sendgrid_api_key: fake.apiKey });
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to SendGrid: SendGrid took the API key and it may send mail \(GET \/v3\/scopes\); it would get Looker's csv data, 70 bytes, 2 rows\./);
+    const bad = await dry({ sendgrid_api_key: "SG.nope" });
+    expect(bad.success).to.equal(false);
+    expect(bad.message).to.contain("SendGrid refused the API key");
+    expect(fake.sent).to.have.length(0);
   });
 });

@@ -66,12 +66,21 @@ export class SendgridIntegration extends FileIntegration {
     return request.isTest ? new ActionForm() : this.form(request);
   }
 
+  readonly dryRunChecks = "the API key, read as Looker's connection test reads it (GET /v3/scopes: the key works " +
+    "and may send mail); the From and the form's addresses; and the data Looker sent (bytes, rows, the first row " +
+    "with its values masked)";
+
+  /** The key, tried with the connection test's read; the sender and addresses checked. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const key = this.key(request);
+    readHeaders(request, false);
+    this.sender(request);
+    await this.connectionTest(request, key);
+    return "SendGrid took the API key and it may send mail (GET /v3/scopes)";
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
-    const key = (request.params.sendgrid_api_key ?? "").trim();
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new UserError("The SendGrid API Key of the SendGrid action has spaces or characters an API key " +
-        "cannot have. Ask your Looker admin to paste it again.");
-    }
+    const key = this.key(request);
     if (request.isTest) { return this.connectionTest(request, key); }
     const headers = readHeaders(request, false);
     const from = this.sender(request);
@@ -98,6 +107,15 @@ export class SendgridIntegration extends FileIntegration {
     } finally {
       await prepared.dispose();
     }
+  }
+
+  private key(request: ActionRequest): string {
+    const key = (request.params.sendgrid_api_key ?? "").trim();
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      throw new UserError("The SendGrid API Key of the SendGrid action has spaces or characters an API key " +
+        "cannot have. Ask your Looker admin to paste it again.");
+    }
+    return key;
   }
 
   /**
