@@ -18,6 +18,8 @@ export class AnyVendor extends LoopbackServer {
    * that nothing but GET and HEAD came, and the SQL statements its guard lets through).
    */
   calls: Array<{ method: string; path: string; body?: string }> = [];
+  /** When set, the "ok" answer also carries an access token, as a token endpoint answers (the dry-run suite). */
+  tokens = false;
   /** Requests held unanswered right now (mood "hang"), until the client gives up. */
   held = 0;
 
@@ -36,7 +38,8 @@ export class AnyVendor extends LoopbackServer {
         // Shapes several vendors accept as success (Slack's ok, upload URLs, Segment's success).
         const body = JSON.stringify({ ok: true, success: true, channels: [], members: [],
           upload_url: `${this.url}/upload`, file_id: "F123", channel: { id: "D123" },
-          response_metadata: { next_cursor: "" }, status: "success" });
+          response_metadata: { next_cursor: "" }, status: "success",
+          ...(this.tokens ? { access_token: "any-vendor-token", token_type: "Bearer", expires_in: 3600 } : {}) });
         res.writeHead(200, { "content-type": "application/json" }).end(body);
         return;
       }

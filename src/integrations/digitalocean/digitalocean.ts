@@ -38,6 +38,15 @@ export class DigitalOceanDropletIntegration extends Integration {
 
   constructor(private readonly http: HttpClient, private readonly apiUrl: string) { super(); }
 
+  readonly dryRunChecks = "the settings; the API key, read as Looker's connection test reads it (GET /v2/account: " +
+    "a refused key fails the dry run); and the data Looker sent (bytes, rows, the first row with its values masked)";
+
+  /** The key, tried with the connection test's read; no droplet is touched. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    await this.connectionTest(request, request.params.digitalocean_api_key.trim());
+    return "DigitalOcean took the API key (GET /v2/account)";
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
     const token = request.params.digitalocean_api_key.trim();
     if (request.isTest) { return this.connectionTest(request, token); }

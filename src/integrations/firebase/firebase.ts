@@ -41,6 +41,16 @@ export class FirebaseIntegration extends Integration {
 
   constructor(private readonly options: FirebaseOptions) { super(); }
 
+  readonly dryRunChecks = "the settings; the service account, signed in as Looker's connection test signs it in (an " +
+    "access token minted, which writes nothing); and the data Looker sent (bytes, rows, the first row with its " +
+    "values masked)";
+
+  /** The service account, signed in as the connection test signs it in; no notification is sent. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    await this.accessToken(request);
+    return "Firebase's service account signs in";
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
     // Looker's connection test carries no alert; minting a token proves the service account.
     if (request.isTest) {

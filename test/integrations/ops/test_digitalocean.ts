@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import { DigitalOceanDropletIntegration } from "../../../src/integrations/digitalocean/digitalocean";
 import { DigitalOceanFake, DO_TOKEN } from "../../fakes/digitalocean_api";
-import { buildTestApp } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp } from "../../helpers/app";
 import { execute } from "../../helpers/execute";
 import { testHttpClient } from "../../helpers/http";
 import { cellPayload, queryPayload } from "./ops_payloads";
@@ -103,6 +104,19 @@ describe("digitalocean_droplet integration", () => {
   it("answers Looker's connection test by reading the account", async () => {
     const answer = await execute(hub.app, "digitalocean_droplet", { data: { ...params, test: true } });
     expect(answer.looker).to.deep.include({ success: true, message: "Connected to DigitalOcean as ops@example.com." });
+  });
+
+  it("a dry run tries the key with the connection test's GET /v2/account and powers nothing off", async () => {
+    const dry = (p: Record<string, string>) => request(hub.app).post("/actions/digitalocean_droplet/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(queryPayload(p, {}, { tag: TAG, values: ["101"] })).then((res) => res.body.looker);
+    const ok = await dry(params);
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to DigitalOcean - Stop Droplet: DigitalOcean took the API key \(GET \/v2\/account\); it would get/);
+    const bad = await dry({ digitalocean_api_key: "wrong" });
+    expect(bad.success).to.equal(false);
+    expect(bad.message).to.match(/DigitalOcean refused the API key/);
+    expect(fake.poweredOff).to.deep.equal([]);
   });
 
   it("logs no token", async () => {

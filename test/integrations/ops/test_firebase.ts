@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { allIntegrations } from "../../../src/integrations";
 import { collapseId } from "../../../src/integrations/firebase/fcm_messages";
 import { FCM_PROJECT, FcmFake, fcmError } from "../../fakes/fcm_api";
-import { buildTestApp, testConfig } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp, testConfig } from "../../helpers/app";
 import { execute, PLAN } from "../../helpers/execute";
 import { testHttpClient } from "../../helpers/http";
 import { FIREBASE_SETTINGS, firebaseHub } from "./firebase_setup";
@@ -26,6 +27,16 @@ describe("firebase integration", () => {
     attachment: { mimetype: "application/json", extension: "json", data: { fields: {}, data: [] } },
     form_params: { title: "Revenue dropped", data: JSON.stringify({ alert_id: 42, dashboard_name: "Sales" }),
       deviceIds: JSON.stringify(DEVICES), ...formParams },
+  });
+
+  it("a dry run signs the service account in (a token minted) and sends no notification", async () => {
+    const res = await request(hub.app).post("/actions/firebase/execute").set("Authorization", authHeader())
+      .set("X-Hub-Dry-Run", "true").send({ type: "query", scheduled_plan: PLAN, data: {},
+        attachment: { mimetype: "application/json", extension: "json", data: { fields: {}, data: [] } },
+        form_params: { title: "Revenue dropped", deviceIds: JSON.stringify(DEVICES) } });
+    expect(res.body.looker.success, res.body.looker.message).to.equal(true);
+    expect(res.body.looker.message).to.match(/^Dry run, nothing was sent to .*: Firebase's service account signs in; /);
+    expect(fake.messages).to.have.length(0);
   });
 
   it("is listed only when FIREBASE_PROJECT_ID, FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are set", () => {
