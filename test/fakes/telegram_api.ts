@@ -40,11 +40,21 @@ export class TelegramFake extends HttpReceiver {
     this.handler = (r) => this.route(r);
   }
 
+  /** getChat: the chat the bot sees, or Telegram's refusal as for a message to it. */
+  private getChat(chat: string): Reply {
+    if (!chat) { return failure(400, "Bad Request: chat_id is empty"); }
+    if (chat === KICKED_FROM) { return failure(403, "Forbidden: bot was kicked from the supergroup chat"); }
+    if (chat !== CHAT && chat !== "@looker_reports") { return failure(400, "Bad Request: chat not found"); }
+    return { status: 200, headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ok: true, result: { id: Number(CHAT), type: "supergroup", title: "Reports" } }) };
+  }
+
   private route(r: Received): Reply {
-    const match = /^\/bot([^/]+)\/(\w+)$/.exec(r.path);
+    const match = /^\/bot([^/]+)\/(\w+)(?:\?.*)?$/.exec(r.path);
     if (!match || !/^\d+:[\w-]{30,}$/.test(match[1])) { return failure(404, "Not Found"); }
     if (match[1] !== BOT_TOKEN) { return failure(401, "Unauthorized"); }
     const method = match[2];
+    if (method === "getChat") { return this.getChat(new URL(r.path, "http://x").searchParams.get("chat_id") ?? ""); }
     if (method !== "sendMessage" && method !== "sendDocument") { return failure(404, "Not Found: method not found"); }
     let call: TelegramCall;
     try { call = read(method, r); } catch { return failure(400, "Bad Request: can't parse request body"); }

@@ -5,7 +5,8 @@ import { TelegramIntegration } from "../../src/integrations/telegram/telegram";
 import {
   BOT_TOKEN, CHAT, failure, KICKED_FROM, OLD_GROUP, TelegramFake, tooManyRequests,
 } from "../fakes/telegram_api";
-import { buildTestApp } from "../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp } from "../helpers/app";
 import { execute, form, PLAN } from "../helpers/execute";
 import { testHttpClient } from "../helpers/http";
 
@@ -123,6 +124,21 @@ describe("telegram integration", () => {
     const answer = await execute(hub(), "telegram", body());
     expect(answer.looker.message).to.equal("Telegram refused the message (HTTP 400: \"Bad Request: wrong file " +
       "identifier/HTTP URL specified\"). Check the chat id and the message, then send again.");
+  });
+
+  // docs/dry_run.md: the token and the chat are read with getChat (a GET); nothing is posted.
+  it("a dry run reads the chat with getChat; a wrong token, an unknown chat or a kicked bot fail it", async () => {
+    const dry = (fields: Record<string, string> = {}, token = BOT_TOKEN) => request(hub()).post("/actions/telegram/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true").send(body(fields, CSV, token))
+      .then((res) => res.body.looker);
+    const ok = await dry();
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to Telegram: Telegram's bot sees the chat \(getChat\); it would get/);
+    expect((await dry({}, `${BOT_TOKEN.split(":")[0]}:${"x".repeat(35)}`)).message).to.match(/Telegram refused the bot token/);
+    expect((await dry({ chat_id: "-1000000000001" })).message).to.match(/Telegram cannot find this chat for the bot/);
+    expect((await dry({ chat_id: KICKED_FROM })).message).to.match(/Telegram will not let the bot post in this chat/);
+    expect(telegram.received.map((r) => r.method)).to.deep.equal(["GET", "GET", "GET", "GET"]);
+    expect(telegram.received[0].path).to.equal(`/bot${BOT_TOKEN}/getChat?chat_id=${encodeURIComponent(CHAT)}`);
   });
 
   it("never logs the bot token: success, refusals, a vendor down and a connection refused", async () => {

@@ -28,6 +28,17 @@ export interface TelegramSettings {
   maxFileBytes: number;
 }
 
+/** The form's chat: a numeric id or a public channel's @username. */
+function chatIdOf(request: ActionRequest): string {
+  const id = (request.formParams.chat_id ?? "").trim();
+  if (!CHAT_ID.test(id)) {
+    const message = "The Chat ID must be a chat's numeric id (such as -1001234567890) or a public channel's " +
+      "@username.";
+    throw new UserError(message, { chat_id: message });
+  }
+  return id;
+}
+
 export class TelegramIntegration extends FileIntegration {
   // Wire names (name, param and field names) are stored by Looker: never rename them once shipped.
   readonly name = "telegram";
@@ -54,14 +65,20 @@ export class TelegramIntegration extends FileIntegration {
     }]);
   }
 
+  readonly dryRunChecks = "the settings and the form's values; the bot token and the chat, read with Telegram's " +
+    "getChat (a GET, which sends nothing: a wrong token, or a chat the bot cannot see or post in, fails the dry run as " +
+    "it would fail the delivery); and the data Looker sent (bytes, rows, the first row with its values masked)";
+
+  /** The token and the chat, read with getChat; nothing is posted. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const bot = new TelegramBot(this.http, this.settings.apiUrl, request.params.bot_token, request.logger);
+    await bot.read("getChat", { chat_id: chatIdOf(request) });
+    return "Telegram's bot sees the chat (getChat)";
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
     const bot = new TelegramBot(this.http, this.settings.apiUrl, request.params.bot_token, request.logger);
-    const chatId = (request.formParams.chat_id ?? "").trim();
-    if (!CHAT_ID.test(chatId)) {
-      const message = "The Chat ID must be a chat's numeric id (such as -1001234567890) or a public channel's " +
-        "@username.";
-      throw new UserError(message, { chat_id: message });
-    }
+    const chatId = chatIdOf(request);
     if (request.type === "cell") {
       const text = cellLines(request, typedMessage(request, "Telegram", MAX_TEXT)).join("\n").slice(0, MAX_TEXT);
       await bot.call("sendMessage", JSON.stringify({ chat_id: chatId, text,

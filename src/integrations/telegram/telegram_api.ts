@@ -33,13 +33,21 @@ export class TelegramBot {
     }
   }
 
+  /** A Bot API method that only reads (getChat), sent as a GET with its parameters in the query. */
+  read(method: string, query: Record<string, string>): Promise<any> {
+    return this.call(method, undefined, undefined, query);
+  }
+
   /** Calls a Bot API method; answers its `result`, or throws a UserError worded from Telegram's answer. */
-  async call(method: string, body: HttpBody, contentType: string): Promise<any> {
+  async call(method: string, body: HttpBody | undefined, contentType: string | undefined,
+             query?: Record<string, string>): Promise<any> {
     let result;
     try {
+      const search = query ? `?${new URLSearchParams(query)}` : "";
       result = await requestJson(this.http, {
-        url: `${this.apiUrl}bot${this.token}/${method}`, method: "POST", trusted: true, who: "Telegram",
-        headers: { "content-type": contentType }, body, logger: this.logger, vendorRetryAfter: telegramRetryAfter,
+        url: `${this.apiUrl}bot${this.token}/${method}${search}`, method: query ? "GET" : "POST", trusted: true,
+        who: "Telegram", headers: contentType ? { "content-type": contentType } : {}, body, logger: this.logger,
+        vendorRetryAfter: telegramRetryAfter,
       });
     } catch (err) {
       throw this.withoutToken(err);
