@@ -21,6 +21,15 @@ export class TwilioFake extends HttpReceiver {
     this.handler = (r) => this.route(r);
   }
 
+  /** Fetch an Account: the account, for its own SID and Auth Token. */
+  private fetchAccount(r: Received, sid: string): Reply {
+    const auth = Buffer.from(String(r.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();
+    if (auth !== `${TWILIO_SID}:${TWILIO_TOKEN}`) { return error(401, 20003, "Authenticate"); }
+    if (sid !== TWILIO_SID) { return error(404, 20404, "The requested resource was not found"); }
+    return { status: 200, headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sid, friendly_name: "Looker hub", status: "active", type: "Full" }) };
+  }
+
   /** The messages Twilio accepted: To, From, Body. */
   get sent(): Array<Record<string, string>> {
     return this.accepted;
@@ -28,6 +37,8 @@ export class TwilioFake extends HttpReceiver {
   private accepted: Array<Record<string, string>> = [];
 
   private route(r: Received): Reply {
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(r.path);
+    if (account && r.method === "GET") { return this.fetchAccount(r, account[1]); }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(r.path);
     if (r.method !== "POST" || !match) { return error(404, 20404, "The requested resource was not found"); }
     const auth = Buffer.from(String(r.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();

@@ -105,6 +105,18 @@ function reason(status: number, answer: any): { detail: string; stopAll?: boolea
 export class TwilioMessages {
   constructor(private readonly http: HttpClient, private readonly apiUrl: string) {}
 
+  /** The account, read with Twilio's Fetch an Account (a GET, which sends nothing); a refusal in words. */
+  async checkAccount(request: ActionRequest): Promise<void> {
+    const account = twilioAccount(request);
+    const result = await requestJson(this.http, {
+      url: `${this.apiUrl}2010-04-01/Accounts/${encodeURIComponent(account.sid)}.json`, trusted: true, who: "Twilio",
+      logger: request.logger,
+      headers: { authorization: `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString("base64")}` },
+    });
+    if (result.unavailable) { throw new UserError("Twilio did not answer; try again later."); }
+    if (result.status >= 300) { throw new UserError(`${reason(result.status, result.answer).detail}.`); }
+  }
+
   private async sendOne(request: ActionRequest, account: TwilioAccount, to: string, body: string): Promise<Attempt> {
     const form = new URLSearchParams({ To: to, Body: body });
     form.set(account.from.startsWith("MG") ? "MessagingServiceSid" : "From", account.from);
@@ -163,5 +175,15 @@ export abstract class TwilioAction extends Integration {
   constructor(http: HttpClient, apiUrl: string) {
     super();
     this.messages = new TwilioMessages(http, apiUrl);
+  }
+
+  readonly dryRunChecks = "the settings and the form's values; the Account SID and Auth Token, read with Twilio's " +
+    "Fetch an Account (a GET, which sends nothing: refused credentials fail the dry run); and the data Looker sent " +
+    "(bytes, rows, the first row with its values masked)";
+
+  /** The account's credentials, read with a GET; no message is sent. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    await this.messages.checkAccount(request);
+    return "Twilio took the Account SID and Auth Token (Fetch an Account)";
   }
 }

@@ -4,7 +4,8 @@ import { TwilioIntegration } from "../../../src/integrations/twilio/twilio";
 import { twilioAddress } from "../../../src/integrations/twilio/twilio_api";
 import { TwilioMessageIntegration } from "../../../src/integrations/twilio/twilio_message";
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from "../../fakes/twilio_api";
-import { buildTestApp } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp } from "../../helpers/app";
 import { execute, form, PLAN } from "../../helpers/execute";
 import { testHttpClient } from "../../helpers/http";
 import { cellPayload, queryPayload } from "./ops_payloads";
@@ -24,6 +25,22 @@ describe("twilio integrations", () => {
   const phones = (numbers: Array<string | null>, formParams: Record<string, string> = { message: "Server down" },
     params: Record<string, string> = PARAMS) =>
     execute(hub.app, "twilio_message", queryPayload(params, formParams, { tag: "phone", values: numbers }));
+
+  // docs/dry_run.md: the credentials are read with Fetch an Account (a GET); no message is sent.
+  it("a dry run reads the account with the credentials; refused credentials fail it; nothing is sent", async () => {
+    const dry = (params: Record<string, string>) => request(hub.app).post("/actions/twilio_message/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(queryPayload(params, { message: "Server down" }, { tag: "phone", values: ["+15550100001"] }))
+      .then((res) => res.body.looker);
+    const ok = await dry(PARAMS);
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to .*: Twilio took the Account SID and Auth Token \(Fetch an Account\); it would get/);
+    const bad = await dry({ ...PARAMS, authToken: "wrong" });
+    expect(bad.success).to.equal(false);
+    expect(bad.message).to.match(/^Twilio refused the Account SID and Auth Token; ask your Looker admin to check them\. \(ref /);
+    expect(fake.received.map((r) => r.method)).to.deep.equal(["GET", "GET"]);
+    expect(fake.sent).to.have.length(0);
+  });
 
   it("declares the official names, params, forms and tag", async () => {
     for (const name of ["twilio", "twilio_message"]) {
