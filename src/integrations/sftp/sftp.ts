@@ -12,6 +12,7 @@ import { FileIntegration, iconBeside, Param } from "../../hub/integration";
 import { UserError } from "../../lib/errors";
 import { UrlGuard } from "../../lib/url_guard";
 import { normaliseFingerprint, parseSftpAddress } from "./sftp_address";
+import type { SftpTarget } from "./sftp_upload";
 
 const FIELDS: FormField[] = [{
   name: "address", label: "Address", type: "string", required: true,
@@ -52,7 +53,33 @@ export class SftpIntegration extends FileIntegration {
 
   async form(): Promise<ActionForm> { return new ActionForm(FIELDS); }
 
+  readonly dryRunChecks = "the settings and the form's values; the server, as a delivery reaches it: the address " +
+    "through the private-address guard, the host key against the admin's fingerprint, the login, and the folder, " +
+    "read (stat) but not written, so that the user may write there is not proven; and the data Looker sent (bytes, " +
+    "rows, the first row with its values masked)";
+
+  /** Connects, logs in and reads the folder, writing nothing (sftp_upload.ts, sftpCheck). */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const { sftpCheck } = await import("./sftp_upload");
+    await sftpCheck(await this.target(request, ""));
+    return "the SFTP server took the login and has the folder (read, not written)";
+  }
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
+    const address = parseSftpAddress(request.formParams.address);
+    const target = await this.target(request, "");
+    // The official hub never listed SFTP, so no schedule moves over: names keep this hub's rules.
+    const file = await openDeliveryFile(request,
+      requestFileName(request, request.formParams.filename?.trim() || undefined));
+    // ssh2 is loaded on first use: start-up time counts, and many hubs never use SFTP.
+    const { sftpUpload } = await import("./sftp_upload");
+    const { bytes, path } = await sftpUpload({ ...target, fileName: file.name }, file.stream, request.logger);
+    const port = address.port === 22 ? "" : `:${address.port}`;
+    return ActionResponse.ok(wroteMessage(bytes, `sftp://${address.host}${port}${path.startsWith("/") ? "" : "/~/"}${path}`));
+  }
+
+  /** Where and how to log in, from the form and the admin's params; the address checked by the guard. */
+  private async target(request: ActionRequest, fileName: string): Promise<SftpTarget> {
     const address = parseSftpAddress(request.formParams.address);
     const privateKey = (request.params.sftp_private_key ?? "").replace(/\\n/g, "\n").trim() || undefined;
     const password = request.formParams.password ?? "";
@@ -61,20 +88,12 @@ export class SftpIntegration extends FileIntegration {
         { password: "Password is required." });
     }
     const fingerprint = (request.params.sftp_host_key_fingerprint ?? "").trim();
-    const connectTo = await this.checkedAddress(address.host);
-    // The official hub never listed SFTP, so no schedule moves over: names keep this hub's rules.
-    const file = await openDeliveryFile(request,
-      requestFileName(request, request.formParams.filename?.trim() || undefined));
-    // ssh2 is loaded on first use: start-up time counts, and many hubs never use SFTP.
-    const { sftpUpload } = await import("./sftp_upload");
-    const { bytes, path } = await sftpUpload({
-      address: connectTo, port: address.port, directory: address.directory,
-      fileName: file.name, username: (request.formParams.username ?? "").trim(), password, privateKey,
+    return {
+      address: await this.checkedAddress(address.host), port: address.port, directory: address.directory, fileName,
+      username: (request.formParams.username ?? "").trim(), password, privateKey,
       fingerprint: fingerprint ? normaliseFingerprint(fingerprint) : undefined, timeoutMs: this.timeoutMs,
       totalTimeoutMs: this.totalTimeoutMs,
-    }, file.stream, request.logger);
-    const port = address.port === 22 ? "" : `:${address.port}`;
-    return ActionResponse.ok(wroteMessage(bytes, `sftp://${address.host}${port}${path.startsWith("/") ? "" : "/~/"}${path}`));
+    };
   }
 
   /** The address to connect to: the host resolved once, every address checked like a user's URL. */

@@ -38,13 +38,9 @@ const FAILURE = 4;
 
 class HostKeyMismatch extends UserError {}
 
-/** Connects, writes `body` to `directory/fileName` through a temporary name; answers the bytes. */
-export async function sftpUpload(
-  target: SftpTarget, body: Readable, logger?: Logger,
-): Promise<{ bytes: number; path: string }> {
+/** Connects and logs in, the host key checked against the admin's fingerprint; the client, ready. */
+async function connected(target: SftpTarget): Promise<Client> {
   const client = new Client();
-  let closed = false;
-  client.once("close", () => { closed = true; });
   let presented: string | undefined;
   const config: ConnectConfig = {
     host: target.address, port: target.port, username: target.username, password: target.password || undefined,
@@ -56,6 +52,7 @@ export async function sftpUpload(
   };
   try {
     await connect(client, config);
+    return client;
   } catch (err) {
     client.end();
     if (target.fingerprint && presented && presented !== target.fingerprint) {
@@ -65,6 +62,47 @@ export async function sftpUpload(
     }
     throw connectProblem(err, target);
   }
+}
+
+/**
+ * A dry run's check (docs/dry_run.md): connects, logs in and reads the folder's attributes (stat),
+ * writing nothing. Whether the user may write there is not proven: only a write would prove it.
+ */
+export async function sftpCheck(target: SftpTarget): Promise<void> {
+  const client = await connected(target);
+  const limitMs = target.totalTimeoutMs ?? 900_000;
+  const dog = watchdog(limitMs, () => tooSlow(limitMs), currentSignal());
+  dog.signal.addEventListener("abort", () => client.destroy(), { once: true });
+  try {
+    const sftp = await dog.guard(new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((e, s) => e ? reject(e) : resolve(s))));
+    const stats = await dog.guard(new Promise<{ isDirectory(): boolean }>((resolve, reject) =>
+      sftp.stat(target.directory || ".", (e, found) => e ? reject(e) : resolve(found))));
+    if (!stats.isDirectory()) {
+      throw new UserError("The folder in \"Address\" is a file on the SFTP server, not a folder. Fix the folder in " +
+        "the address.", { address: "Not a folder on the server." });
+    }
+  } catch (err) {
+    if (err instanceof UserError) { throw err; }
+    const code = (err as { code?: unknown }).code;
+    if (code === PERMISSION_DENIED) {
+      throw new UserError("The user in \"Username\" may not read the folder in \"Address\". Give the user access to " +
+        "that folder, or choose another one.");
+    }
+    throw typeof code === "number" ? fileProblem(err, "write") : connectProblem(err, target);
+  } finally {
+    dog.stop();
+    client.end();
+  }
+}
+
+/** Connects, writes `body` to `directory/fileName` through a temporary name; answers the bytes. */
+export async function sftpUpload(
+  target: SftpTarget, body: Readable, logger?: Logger,
+): Promise<{ bytes: number; path: string }> {
+  const client = await connected(target);
+  let closed = false;
+  client.once("close", () => { closed = true; });
   const finalPath = `${target.directory}${target.fileName}`;
   const tempPath = `${target.directory}.${target.fileName}.${crypto.randomBytes(6).toString("hex")}.part`;
   // Every SFTP request must be answered within the deadline (ssh2 has no timeout once connected, and

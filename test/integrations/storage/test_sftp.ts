@@ -8,7 +8,8 @@ import { parseSftpAddress } from "../../../src/integrations/sftp/sftp_address";
 import { startDownloadServer } from "../../fakes/download_server";
 import { CuttingTcpProxy } from "../../fakes/fault_proxy";
 import { sharedSshd, Sshd } from "../../fakes/sshd";
-import { TestApp } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, TestApp } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
 import { csvBuffer, csvBytes, FIXTURE_CSV, lookerRequest, storageApp } from "../../helpers/storage";
 
@@ -141,6 +142,25 @@ describe("sftp (OpenSSH sshd)", () => {
     const refused = await execute(guarded.app, "sftp", lookerRequest("query_csv_push", params, fields()));
     expect(refused.looker.message).to.match(/127\.0\.0\.1, a loopback address/);
     expect(files()).to.deep.equal([]);
+  });
+
+  // docs/dry_run.md: the dry run logs in and reads the folder (stat), as a delivery would reach it, writing nothing.
+  it("a dry run logs in and reads the folder, writing nothing; a wrong login or folder fails it", async () => {
+    const dry = (p: Record<string, string>, f: Record<string, string>) => request(hub.app).post("/actions/sftp/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true").send(lookerRequest("query_csv_push", p, f))
+      .then((res) => res.body.looker);
+    const ok = await dry(params, fields());
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to SFTP: the SFTP server took the login and has the folder \(read, not written\); it would get/);
+    expect((await dry(params, fields({}, sshd.port, `${sshd.root}/missing`))).message)
+      .to.match(/^The folder in "Address" does not exist on the SFTP server\. Create it, or fix the folder/);
+    fs.writeFileSync(path.join(sshd.root, "plain"), "x");
+    // A file where the folder should be: the folder's stat fails (OpenSSH) or finds no folder.
+    expect((await dry(params, fields({}, sshd.port, `${sshd.root}/plain`))).message)
+      .to.match(/does not exist on the SFTP server|is a file on the SFTP server, not a folder/);
+    const password = await dry({ sftp_host_key_fingerprint: sshd.hostFingerprint }, fields({ password: "guess" }));
+    expect(password.message).to.match(/refused the login of the user in "Username" with the password/);
+    expect(files()).to.deep.equal(["plain"]);
   });
 
   it("parses addresses", () => {
