@@ -40,6 +40,14 @@ export class OpsgenieFake extends HttpReceiver {
   private route(r: Received): Reply {
     const status = /^\/v2\/alerts\/requests\/([^/?]+)$/.exec(r.path);
     if (r.method === "GET" && status) { return this.requestStatus(r, decodeURIComponent(status[1])); }
+    // List alerts: any key with Read Access (both keys here have it).
+    if (r.method === "GET" && /^\/v2\/alerts(\?.*)?$/.test(r.path)) {
+      const key = String(r.headers.authorization ?? "");
+      if (key !== `GenieKey ${API_KEY}` && key !== `GenieKey ${READ_ONLY_KEY}`) {
+        return json(401, { message: "Could not authenticate" });
+      }
+      return json(200, { data: [...this.open.values()].slice(0, 1), took: 0.01, requestId: "r-list" });
+    }
     if (r.method !== "POST" || r.path !== "/v2/alerts") { return json(404, { message: "Not found" }); }
     const auth = String(r.headers.authorization ?? "");
     if (auth === `GenieKey ${READ_ONLY_KEY}`) {

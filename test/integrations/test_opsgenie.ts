@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { opsgenieBaseUrl, OpsgenieIntegration } from "../../src/integrations/opsgenie/opsgenie";
 import { API_KEY, OpsgenieFake, READ_ONLY_KEY, tooManyRequests } from "../fakes/opsgenie_api";
-import { buildTestApp } from "../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp } from "../helpers/app";
 import { execute, form, PLAN } from "../helpers/execute";
 import { testHttpClient } from "../helpers/http";
 
@@ -140,6 +141,23 @@ describe("opsgenie integration", () => {
     expect(answer.looker.success, answer.looker.message).to.equal(true);
     expect(opsgenie.alerts[0].details.rows).to.equal("200000");
     expect(opsgenie.alerts[0].description).to.include("(first 10 of 200,000 rows)");
+  });
+
+  // docs/dry_run.md: the key is read with List alerts (a GET); nothing is created.
+  it("a dry run reads the alerts with the key; a refused key, or one without Read Access, fails it", async () => {
+    const dry = (key: string) => request(hub()).post("/actions/opsgenie/execute").set("Authorization", authHeader())
+      .set("X-Hub-Dry-Run", "true").send(query({}, 3, key)).then((res) => res.body.looker);
+    const ok = await dry(API_KEY);
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to Opsgenie: Opsgenie took the API key \(List alerts\); it would get/);
+    expect((await dry("not-a-key")).message).to.match(/^Opsgenie refused the API key \(HTTP 401/);
+    const route = opsgenie.handler!;
+    opsgenie.handler = (r) => r.method === "GET" ? { status: 403, headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "You are not authorized to perform this operation.", took: 0, requestId: "x" }) }
+      : route(r);
+    expect((await dry(API_KEY)).message).to.match(/may not read alerts \(HTTP 403\): give the API integration Read Access/);
+    expect(opsgenie.received.map((r) => r.method)).to.deep.equal(["GET", "GET", "GET"]);
+    expect(opsgenie.open.size).to.equal(0);
   });
 
   it("uses the region's host, or OPSGENIE_API_URL over both", () => {

@@ -56,10 +56,37 @@ export class OpsgenieIntegration extends Integration {
     return new ActionForm(request.type === "cell" ? fields : [...fields, DEDUPLICATE_FIELD]);
   }
 
-  async execute(request: ActionRequest): Promise<ActionResponse> {
+  readonly dryRunChecks = "the settings and the form's values; the API key and the region, read with Opsgenie's List " +
+    "alerts (a GET, which creates nothing: a refused key, a key of the other region, or one without the Read Access " +
+    "the hub uses to confirm a create, fails the dry run; its Create access is not proven, since only a create would " +
+    "prove it); and the data Looker sent (bytes, rows, the first row with its values masked)";
+
+  /** The key, read with List alerts (limit 1); nothing is created. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    const { baseUrl, key } = this.account(request);
+    const result = await requestJson(this.http, {
+      url: `${baseUrl}v2/alerts?limit=1`, method: "GET", trusted: true, who: "Opsgenie", logger: request.logger,
+      headers: { authorization: `GenieKey ${key}` },
+    });
+    if (result.unavailable) { throw new UserError("Opsgenie's Alert API did not answer. Try again later."); }
+    if (result.status === 403) {
+      throw new UserError("Opsgenie's API key may not read alerts (HTTP 403): give the API integration Read Access, " +
+        "which the hub uses to confirm that an alert was created.");
+    }
+    if (result.status >= 300) { throw refusal(result.status, result.answer); }
+    return "Opsgenie took the API key (List alerts)";
+  }
+
+  /** The region's Alert API and the admin's key. */
+  private account(request: ActionRequest): { baseUrl: string; key: string } {
     const baseUrl = opsgenieBaseUrl(request.params.region, this.apiUrl);
     const key = (request.params.api_key ?? "").trim();
     if (!key) { throw new UserError("The Opsgenie API key is missing: ask your Looker admin to set it."); }
+    return { baseUrl, key };
+  }
+
+  async execute(request: ActionRequest): Promise<ActionResponse> {
+    const { baseUrl, key } = this.account(request);
     const priority = (request.formParams.priority ?? "P3").toUpperCase() as Priority;
     if (!PRIORITIES.includes(priority)) {
       throw new UserError("Priority must be one of P1 to P5.", { priority: "Pick a priority." });
