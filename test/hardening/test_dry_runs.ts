@@ -20,10 +20,11 @@ const READING = new Set(["GET", "HEAD"]);
 const NOT_HTTP = new Set(["email", "sftp", "postgres"]);
 
 /**
- * A service account's token request (Google's token endpoint, which the suite points at the vendor's
- * /token): it mints an access token and writes nothing at the vendor; the client marks it read-only.
+ * A token request (Google's token endpoint, which the suite points at the vendor's /token, and
+ * Marketo's identity service): it mints an access token and writes nothing at the vendor; the
+ * client marks it read-only.
  */
-const MINTS_TOKEN = /^POST \/token$/;
+const MINTS_TOKEN = /^POST \/(identity\/oauth\/)?token$/;
 
 /** A statement to a POST-only SQL API that the dry-run guard lets through (SELECT 1, DESCRIBE TABLE). */
 function readOnlyStatement(body: string | undefined): boolean {

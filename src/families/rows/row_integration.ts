@@ -38,11 +38,13 @@ export abstract class RowIntegration extends DetailRowsIntegration {
 
   /** Every row read and mapped as `execute` would, no batch sent: the records that would go and those rejected. */
   async dryRun(request: ActionRequest): Promise<ActionResponse> {
+    // The credentials first, where the vendor has a call that only reads (Integration.dryRunPreflight).
+    const tried = this.dryRunPreflight ? `${(await this.dryRunPreflight(request)).replace(/\.$/, "")}; ` : "";
     const outcome = await rowsOutcome(request, this.destination(request),
       maxRejectedPercent(request, this.defaultMaxRejectedPercent));
     const first = outcome.firstRecord === undefined ? "" :
       ` First record (values masked): ${JSON.stringify(masked(outcome.firstRecord))}.`;
-    return ActionResponse.dryRun(`Dry run, nothing was sent to ${this.label}: ${outcome.message}${first} ` +
+    return ActionResponse.dryRun(`Dry run, nothing was sent to ${this.label}: ${tried}${outcome.message}${first} ` +
       `Checked: ${this.dryRunChecks}.`, {
       integration: this.name, checked: this.dryRunChecks, format: request.format, rows: outcome.rows,
       would_send: outcome.accepted, would_reject: outcome.rejected,

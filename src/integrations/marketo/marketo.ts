@@ -5,7 +5,7 @@ import { CrmSettings } from "../../config/crm";
 import { ActionForm, FormField } from "../../hub/action_form";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param } from "../../hub/integration";
-import { RowIntegration } from "../../families/rows/row_integration";
+import { ROW_DRY_RUN_CHECKS, RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { MarketoApi, MarketoApiOptions } from "./marketo_api";
@@ -41,12 +41,24 @@ export class MarketoIntegration extends RowIntegration {
     return new ActionForm(formFields(false));
   }
 
+  readonly dryRunChecks: string = `${ROW_DRY_RUN_CHECKS}; before that, the Client ID and Client Secret, signed ` +
+    "in with Marketo's identity service (a token minted, which writes nothing)";
+
+  /** The Client ID and Secret, signed in with the identity service; no lead is touched. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    await this.api(request).signIn();
+    return "Marketo's identity service took the Client ID and Client Secret";
+  }
+
   protected destination(request: ActionRequest): MarketoDestination {
     const { subaction, ids } = membershipStep(request.formParams);
     const lookupField = request.formParams.lookupField?.trim() || "email";
-    const api = new MarketoApi(this.http, instanceUrl(request.params.url), request.params.clientID.trim(),
+    return new MarketoDestination(this.api(request), lookupField, subaction, ids);
+  }
+
+  private api(request: ActionRequest): MarketoApi {
+    return new MarketoApi(this.http, instanceUrl(request.params.url), request.params.clientID.trim(),
       request.params.clientSecret.trim(), this.apiOptions, request.logger);
-    return new MarketoDestination(api, lookupField, subaction, ids);
   }
 }
 

@@ -72,6 +72,11 @@ export class MarketoApi {
     }
   }
 
+  /** Signs in (the identity service mints a token), as a dry run's check of the Client ID and Secret. */
+  async signIn(): Promise<void> {
+    await this.currentToken();
+  }
+
   private currentToken(): Promise<Token> {
     if (!this.token) { this.token = this.tokenFromMarketo(); }
     return this.token.then((t) => (t.expiresAt - EXPIRY_MARGIN_MS > Date.now() ? t : this.replace(t)));
@@ -100,7 +105,8 @@ export class MarketoApi {
       const response = await this.http.request({
         url: `${this.base}/identity/oauth/token`, method: "POST", body: form,
         headers: { "content-type": "application/x-www-form-urlencoded", "accept": "application/json" },
-        who: "Marketo", logger: this.logger,
+        // Minting a token writes nothing at Marketo: allowed in a dry run (src/lib/dry_run.ts).
+        who: "Marketo", logger: this.logger, readOnly: true,
       });
       let json: { access_token?: string; expires_in?: number } = {};
       try { json = response.json(); } catch { json = {}; }

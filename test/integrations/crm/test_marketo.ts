@@ -4,6 +4,8 @@ import { CrmSettings } from "../../../src/config/crm";
 import { MarketoIntegration } from "../../../src/integrations/marketo/marketo";
 import { HttpClient } from "../../../src/lib/http_client";
 import { FakeMarketo, MARKETO_CLIENT } from "../../fakes/marketo_api";
+import request from "supertest";
+import { authHeader } from "../../helpers/app";
 import { cells, crmApp, detail, execute, executeBody, form, servedDetail } from "./helpers";
 
 const build = (http: HttpClient, settings: CrmSettings) =>
@@ -53,6 +55,22 @@ describe("Marketo", () => {
     const triggers = fake.to(/trigger\.json$/);
     expect(triggers.map((t) => t.body.input.leads.length)).to.deep.equal([100, 100, 50]);
     expect(new Set(fake.triggered.map((t) => t.lead)).size).to.equal(250);
+  });
+
+  // docs/dry_run.md: the Client ID and Secret are signed in (a token minted); no lead is touched.
+  it("a dry run signs in with the identity service and maps the rows; a refused secret fails it", async () => {
+    const dry = (extra: Record<string, string> = {}) => request(app.app).post("/actions/marketo/execute")
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(executeBody(people(3), { params: { ...params(), ...extra }, formParams: { lookupField: "email",
+        subaction: "addCampaign", campaignId: "1001" } })).then((res) => res.body.looker);
+    const ok = await dry();
+    expect(ok.success, ok.message).to.equal(true);
+    expect(ok.message).to.match(/^Dry run, nothing was sent to Marketo: Marketo's identity service took the Client ID and Client Secret; /);
+    const bad = await dry({ clientSecret: "wrong" });
+    expect(bad.success).to.equal(false);
+    expect(bad.message).to.match(/^Marketo refused the Client ID and Client Secret/);
+    expect(fake.to(/\/rest\//)).to.have.length(0);
+    expect(fake.leads.size).to.equal(0);
   });
 
   it("sends leads in batches of 300 from a download URL, and several campaigns", async () => {
