@@ -92,6 +92,10 @@ export class Ec2Fake extends HttpReceiver {
     }
     const denied = ids.filter((id) => this.forbidden.has(id));
     if (denied.length) { return xmlError(403, "UnauthorizedOperation", "You are not authorized to perform this operation."); }
+    // DryRun: the call is checked and nothing is stopped; EC2 answers DryRunOperation when it would have succeeded.
+    if (form.DryRun === "true") {
+      return xmlError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+    }
     const terminated = ids.filter((id) => this.instances.get(id) === "terminated");
     if (terminated.length) {
       return xmlError(400, "IncorrectInstanceState",

@@ -26,6 +26,9 @@ const NOT_HTTP = new Set(["email", "sftp", "postgres"]);
  */
 const MINTS_TOKEN = /^POST \/(identity\/oauth\/)?token$/;
 
+/** A call carrying the vendor's own dry-run flag (EC2's DryRun=true): the vendor checks it and acts on nothing. */
+const VENDOR_DRY_RUN = /(^|&)DryRun=true(&|$)/;
+
 /** A statement to a POST-only SQL API that the dry-run guard lets through (SELECT 1, DESCRIBE TABLE). */
 function readOnlyStatement(body: string | undefined): boolean {
   try {
@@ -93,7 +96,8 @@ describe("dry runs: every integration answers what it would send and writes noth
       const looker = JSON.parse(res.text).looker;
       const writes = vendor.calls.slice(before)
         .filter((call) => !READING.has(call.method) && !formCalls.has(`${call.method} ${call.path}`) &&
-          !readOnlyStatement(call.body) && !MINTS_TOKEN.test(`${call.method} ${call.path}`));
+          !readOnlyStatement(call.body) && !MINTS_TOKEN.test(`${call.method} ${call.path}`) &&
+          !VENDOR_DRY_RUN.test(call.body ?? ""));
       if (writes.length) { failures.push(`${c.label}: wrote ${JSON.stringify(writes.map((call) => ({ method: call.method, path: call.path })))}`); }
       if (res.status !== 200 || typeof looker?.message !== "string" || /internal error/i.test(looker.message)) {
         failures.push(`${c.label}: HTTP ${res.status} ${JSON.stringify(looker)}`);

@@ -5,8 +5,9 @@
 import { ActionRequest, ActionType } from "../../hub/action_request";
 import { ActionResponse } from "../../hub/action_response";
 import { DownloadSetting, Format, iconBeside, Integration, Param, RequiredField } from "../../hub/integration";
-import { Attempt, outcomesResponse, tryEach } from "../../hub/target_outcomes";
+import { Attempt, outcomesResponse, TargetOutcome, tryEach } from "../../hub/target_outcomes";
 import { taggedValues } from "../../data/rows/tagged_values";
+import { groupDigits } from "../../lib/digits";
 import { UserError } from "../../lib/errors";
 import { Ec2Options, ec2Client, stopInstance } from "./ec2_stop";
 
@@ -37,7 +38,34 @@ export class AwsEc2StopInstanceIntegration extends Integration {
 
   constructor(private readonly options: Ec2Options) { super(); }
 
+  readonly dryRunChecks = "the settings; the tagged instance IDs; and each instance's stop, sent with EC2's own " +
+    "DryRun flag (EC2 checks the key, the permission and the instance, and stops nothing)";
+
   async execute(request: ActionRequest): Promise<ActionResponse> {
+    const { outcomes, region } = await this.stopEach(request, false);
+    request.logger.info("ec2 stop requests", {
+      instances: outcomes.length, failed: outcomes.filter((o) => !o.ok).length,
+    });
+    return outcomesResponse(outcomes, {
+      done: (t) => `Stopped ${t}`, verb: "stop", noun: "instance", where: ` in ${region}`,
+    });
+  }
+
+  /** Each tagged instance's stop sent with EC2's DryRun: what would be stopped and what refused. */
+  async dryRun(request: ActionRequest): Promise<ActionResponse> {
+    const { outcomes, region } = await this.stopEach(request, true);
+    const allowed = outcomes.filter((o) => o.ok).length;
+    const refused = outcomes.find((o) => !o.ok);
+    return ActionResponse.dryRun(`Dry run, nothing was sent to ${this.label}: EC2's DryRun says the key may stop ` +
+      `${groupDigits(allowed)} of ${groupDigits(outcomes.length)} instance${outcomes.length === 1 ? "" : "s"} in ` +
+      `${region}${refused ? `; ${refused.target}: ${refused.detail}` : ""}. Checked: ${this.dryRunChecks}.`,
+    { integration: this.name, checked: this.dryRunChecks, format: request.format, rows: outcomes.length,
+      would_send: allowed, would_reject: outcomes.length - allowed });
+  }
+
+  /** Stops (or, with `dryRun`, asks EC2's DryRun about) every tagged instance, a few at a time. */
+  private async stopEach(request: ActionRequest, dryRun: boolean)
+    : Promise<{ outcomes: TargetOutcome[]; region: string }> {
     const region = request.params.region.trim().toLowerCase();
     if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
       throw new UserError("The Region setting is not an AWS region; ask your Looker admin to set one such as " +
@@ -52,14 +80,9 @@ export class AwsEc2StopInstanceIntegration extends Integration {
         if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) {
           return { target: `"${id}"`, ok: false, detail: "not an EC2 instance ID (i- and 8 or 17 hex digits)" };
         }
-        return stopInstance(client, id, region);
+        return stopInstance(client, id, region, dryRun);
       });
-      request.logger.info("ec2 stop requests", {
-        instances: outcomes.length, failed: outcomes.filter((o) => !o.ok).length,
-      });
-      return outcomesResponse(outcomes, {
-        done: (t) => `Stopped ${t}`, verb: "stop", noun: "instance", where: ` in ${region}`,
-      });
+      return { outcomes, region };
     } finally {
       client.destroy();
     }

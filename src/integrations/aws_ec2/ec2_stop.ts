@@ -77,11 +77,16 @@ export function ec2Reason(err: unknown, region: string): { detail: string; stopA
   return { detail: `AWS answered ${code || "an error"}${said ? `: ${said}` : ""}; check the instance and try again` };
 }
 
-/** Asks EC2 to stop one instance: the outcome names the state it was in and the one it is in now. */
-export async function stopInstance(client: EC2Client, id: string, region: string): Promise<Attempt> {
+/**
+ * Asks EC2 to stop one instance: the outcome names the state it was in and the one it is in now.
+ * With `dryRun`, EC2's own DryRun flag: EC2 checks the call and stops nothing, answering
+ * DryRunOperation when the key may stop the instance (a dry run's outcome, docs/dry_run.md).
+ */
+export async function stopInstance(client: EC2Client, id: string, region: string, dryRun = false): Promise<Attempt> {
   try {
     const ec2 = await sdk!;
-    const answer = await client.send(new ec2.StopInstancesCommand({ InstanceIds: [id] }));
+    const answer = await client.send(new ec2.StopInstancesCommand({ InstanceIds: [id],
+      ...(dryRun ? { DryRun: true } : {}) }));
     const change = answer.StoppingInstances?.find((s) => s.InstanceId === id);
     if (!change) {
       return { target: id, ok: false, detail: "AWS EC2 did not confirm the stop; check the instance and try again" };
@@ -91,6 +96,8 @@ export async function stopInstance(client: EC2Client, id: string, region: string
     const detail = was && now && was !== now ? `was ${was}, now ${now}` : was ? `was already ${was}` : undefined;
     return { target: id, ok: true, detail };
   } catch (err) {
+    const code = (err as { Code?: string; name?: string }).Code ?? (err as { name?: string }).name;
+    if (dryRun && code === "DryRunOperation") { return { target: id, ok: true, detail: "the key may stop it" }; }
     return { target: id, ok: false, ...ec2Reason(err, region) };
   }
 }

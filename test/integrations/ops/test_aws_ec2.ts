@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { AwsEc2StopInstanceIntegration } from "../../../src/integrations/aws_ec2/aws_ec2";
 import { AWS_KEY_ID, AWS_SECRET, Ec2Fake, xmlError } from "../../fakes/ec2_api";
-import { buildTestApp, testConfig } from "../../helpers/app";
+import request from "supertest";
+import { authHeader, buildTestApp, testConfig } from "../../helpers/app";
 import { execute } from "../../helpers/execute";
 import { FAST_HTTP_ENV } from "../../helpers/http";
 import { cellPayload, queryPayload } from "./ops_payloads";
@@ -22,6 +23,7 @@ describe("aws_ec2_stop_instance integration", () => {
   afterEach(() => fake.stop());
   const query = (values: Array<string | null>, params: Record<string, string> = PARAMS) =>
     execute(hub.app, "aws_ec2_stop_instance", queryPayload(params, {}, { tag: TAG, values }));
+  const snapshotStates = () => Object.fromEntries(fake.instances);
   const cell = (value: string, params: Record<string, string> = PARAMS) =>
     execute(hub.app, "aws_ec2_stop_instance", cellPayload(params, {}, value));
 
@@ -43,6 +45,21 @@ describe("aws_ec2_stop_instance integration", () => {
       new RegExp(`^AWS4-HMAC-SHA256 Credential=${AWS_KEY_ID}/\\d{8}/us-east-1/ec2/aws4_request, SignedHeaders=`));
     expect(fake.calls[0]).to.deep.include({ Action: "StopInstances", Version: "2016-11-15",
       "InstanceId.1": "i-0abc1234def567890" });
+  });
+
+  // docs/dry_run.md: each stop goes with EC2's own DryRun flag; EC2 checks it and stops nothing.
+  it("a dry run sends each stop with EC2's DryRun flag: what the key may stop, what is refused, nothing stopped", async () => {
+    fake.forbidden.add("i-0abc1234def567891");
+    const before = snapshotStates();
+    const res = await request(hub.app).post("/actions/aws_ec2_stop_instance/execute").set("Authorization", authHeader())
+      .set("X-Hub-Dry-Run", "true")
+      .send(queryPayload(PARAMS, {}, { tag: TAG, values: ["i-0abc1234def567890", "i-0abc1234def567891"] }));
+    const looker = res.body.looker;
+    expect(looker.success, looker.message).to.equal(true);
+    expect(looker.message).to.match(/^Dry run, nothing was sent to .*: EC2's DryRun says the key may stop 1 of 2 instances in us-east-1; i-0abc1234def567891: the access key is not allowed to stop it/);
+    expect(looker.dry_run).to.deep.include({ rows: 2, would_send: 1, would_reject: 1 });
+    expect(fake.calls.map((c) => c.DryRun)).to.deep.equal(["true", "true"]);
+    expect(snapshotStates()).to.deep.equal(before);
   });
 
   it("stops every distinct instance of a query and answers with the count", async () => {
