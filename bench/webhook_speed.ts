@@ -30,7 +30,9 @@ interface Received { bytes: number; sha256: string; framing: string; }
 const HUB_ENV = { ALLOW_HTTP_URLS: "true", ALLOW_PRIVATE_URLS: "true" };
 
 async function measure(ctx: BenchContext, mib: number, way: Way, sha256: string): Promise<Measured> {
-  const hub = await startHub(ctx.root, { env: HUB_ENV });
+  // `--hub-env K=V,K2=V2` adds to the hub's environment (experiments: HTTP_MAX_ATTEMPTS=1, ...).
+  const extra = Object.fromEntries(ctx.option("hub-env", "").split(",").filter(Boolean).map((kv) => kv.split("=", 2)));
+  const hub = await startHub(ctx.root, { env: { ...HUB_ENV, ...extra } });
   const source = way === "push" ? undefined : sender("serve", [String(mib)]);
   const receiver = way === "read" ? undefined : sender("hash-receiver", []);
   try {
