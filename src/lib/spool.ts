@@ -116,8 +116,8 @@ export function spoolFileName(dir: string): string {
  * A new private file, opened at once: a stream that opens its file later could create it after
  * a failure's clean-up had already run, leaving it behind.
  */
-export function privateWriteStream(file: string, highWaterMark?: number): fs.WriteStream {
-  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true, highWaterMark });
+function privateWriteStream(file: string): fs.WriteStream {
+  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true });
 }
 
 function waitForDrain(out: fs.WriteStream): Promise<void> {

@@ -10,13 +10,12 @@
 // disk; a redirect after the data went then fails, saying so.
 //
 // Backpressure: a chunk is taken from the source only when the request wants more and the
-// spool file has at most `SPOOL_BUFFER` bytes waiting to be written.
+// copy has no more than a batch waiting behind the write in flight (batched_file.ts).
 import * as fs from "fs";
 import { Readable } from "stream";
 import { UserError } from "./errors";
-import { privateWriteStream, spoolFileName } from "./spool";
-
-const SPOOL_BUFFER = 1024 * 1024;
+import { BatchedFile } from "./batched_file";
+import { spoolFileName } from "./spool";
 
 export interface TeeOptions {
   /** Where the copy for later sends is written. */
@@ -39,14 +38,12 @@ export class BodyLengthError extends UserError {
 export class TeeBody {
   private readonly chunks: AsyncIterator<Buffer>;
   private readonly file: string | undefined;
-  private writer: fs.WriteStream | undefined;
+  private copy: BatchedFile | undefined;
   private opened = false;
   private ended = false;
   private bytes = 0;
   /** The chunk being taken, so that the rest is spooled only after it. */
   private taking: Promise<unknown> = Promise.resolve();
-  /** Why the spool file cannot serve a later send (the disk failed); the first send goes on. */
-  private copyLost: Error | undefined;
   /** Why the source failed: no send can succeed. */
   failure: Error | undefined;
 
@@ -54,8 +51,7 @@ export class TeeBody {
     this.chunks = source[Symbol.asyncIterator]();
     if (options.keepCopy) {
       this.file = spoolFileName(options.dir);
-      this.writer = privateWriteStream(this.file, SPOOL_BUFFER);
-      this.writer.on("error", (err) => { this.copyLost = err; });
+      this.copy = new BatchedFile(fs.openSync(this.file, "wx", 0o600));
     }
   }
 
@@ -73,14 +69,11 @@ export class TeeBody {
         "and the server asked for it again.");
     }
     while (!this.ended) { await this.take(); }
-    if (this.writer) {
-      const writer = this.writer;
-      this.writer = undefined;
-      await new Promise<void>((resolve) => writer.end(() => resolve()));
-    }
-    if (this.copyLost) {
+    await this.copy?.finish();
+    const lost = this.copy?.lost;
+    if (lost) {
       throw new UserError(`The copy of the data kept for a second send could not be written (${
-        (this.copyLost as NodeJS.ErrnoException).code ?? this.copyLost.message}). Try again later.`);
+        (lost as NodeJS.ErrnoException).code ?? lost.message}). Try again later.`);
     }
   }
 
@@ -102,8 +95,7 @@ export class TeeBody {
   /** Stops the source (a download still running) and removes the copy. */
   async dispose(): Promise<void> {
     if (!this.ended && !this.source.destroyed) { this.source.destroy(); }
-    this.writer?.destroy();
-    this.writer = undefined;
+    this.copy?.close();
     if (this.file) { await fs.promises.rm(this.file, { force: true }); }
   }
 
@@ -112,7 +104,7 @@ export class TeeBody {
     if (this.failure) { throw this.failure; }
     if (this.ended) { return null; }
     try {
-      if (this.writer?.writableNeedDrain && !this.copyLost) { await drained(this.writer); }
+      if (this.copy?.crowded) { await this.copy.room(); }
       const next = await this.chunks.next();
       const announced = this.options.size;
       if (next.done) {
@@ -127,26 +119,11 @@ export class TeeBody {
       if (announced !== undefined && this.bytes > announced) {
         throw new BodyLengthError(announced, this.bytes, false);
       }
-      if (!this.copyLost) { this.writer?.write(chunk); }
+      this.copy?.add(chunk);
       return chunk;
     } catch (err) {
       this.failure ??= err as Error;
       throw err;
     }
   }
-}
-
-/** Waits until the writer has room again, or has failed (its error is kept by the caller). */
-function drained(writer: fs.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      writer.off("drain", done);
-      writer.off("error", done);
-      writer.off("close", done);
-      resolve();
-    };
-    writer.once("drain", done);
-    writer.once("error", done);
-    writer.once("close", done);
-  });
 }
