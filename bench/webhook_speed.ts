@@ -104,7 +104,7 @@ async function table(ctx: BenchContext, mib: number, rounds: number, busy: boole
   }
   const lines = [
     busy ? "**With a second process busy** (`node -e 'for(;;){}'` at nice 0 for the whole table):"
-      : "**Quiet** (only the bench's own processes):",
+      : "**Without the spinner** (the bench's own processes, and whatever else the load average above shows):",
     "",
     "| delivery | throughput | hub CPU per GiB | hub peak RSS (≤ 150 MB) | worst GET /status | receiver got | ratio | target |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
