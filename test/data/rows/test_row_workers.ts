@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { Readable } from "stream";
 import { StreamDelivery } from "../../../src/data/delivery/read_once";
 import { deliverRows, NumberedRecord, RowDestination } from "../../../src/data/rows/row_pipeline";
-import { configureRowWorkers, rowWorkers } from "../../../src/data/rows/row_workers";
+import { closeRowWorkers, configureRowWorkers, rowWorkers } from "../../../src/data/rows/row_workers";
 import { recordsJson, SerializedRecord } from "../../../src/data/rows/serialized_record";
 import { ActionRequest } from "../../../src/hub/action_request";
 import { Integration } from "../../../src/hub/integration";
@@ -239,5 +239,20 @@ describe("row workers", function () {
       await served.server.close();
       await hubspot.stop();
     }
+  });
+
+  it("shutdown terminates the pool, and a delivery still reading fails clearly", async () => {
+    configureRowWorkers(1);
+    const source = new Readable({ read() { /* the rest never comes */ } });
+    source.push(Buffer.from(detailDocument(50).slice(0, -2)));
+    const batches: string[] = [];
+    const done = deliverRows(request(new StreamDelivery("push", "json_detail", undefined, () => source), {}),
+      destination(batches), 10).then(() => undefined, (err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await closeRowWorkers();
+    const error = await done;
+    expect(error).to.be.instanceOf(UserError);
+    expect((error as Error).message).to.match(/^The hub's row worker stopped while it read this delivery/);
+    expect(rowWorkers()).to.equal(undefined);
   });
 });
