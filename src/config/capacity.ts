@@ -47,3 +47,15 @@ export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, work
     1);
 }
 
+
+/**
+ * Row worker threads per process by default (ROW_WORKER_THREADS): the cores the worker processes
+ * leave to each, less the one its main thread runs on. A thread pays only on a core nobody else
+ * uses: on 2 cores filled by the hub, the bench's sender and its vendor, one thread per delivery
+ * gave ±10% rows/s (within the spread of runs), no lower GET /status latency in a burst, and 40 MB
+ * more peak RSS per process (bench/RESULTS.md, issue 30). 2 cores: one process, 1 thread; two
+ * processes (production's default), none; 16 cores and 4 processes, 3 each.
+ */
+export function defaultRowWorkerThreads(cores: number, workers: number): number {
+  return Math.max(0, Math.floor(Math.max(1, cores) / Math.max(1, workers)) - 1);
+}

@@ -11,7 +11,7 @@ import {
 } from "./values";
 import { AdsSettings, adsSettings } from "./ads";
 import { CrmSettings, crmSettings } from "./crm";
-import { maxConcurrentDeliveries, usableMemory } from "./capacity";
+import { defaultRowWorkerThreads, maxConcurrentDeliveries, usableMemory } from "./capacity";
 import {
   DropboxSettings, dropboxSettings, GoogleSettings, googleSettings, OAuthClientSetting, oauthClientSetting,
 } from "./oauth";
@@ -225,8 +225,10 @@ export function loadConfig(env: Env, defaultMode: Mode = "production"): Config {
     idleTimeoutMs,
     webConcurrency,
     // Row work (parse, map, serialise) on threads beside each process's main thread (src/data/rows/row_workers.ts),
-    // one per core; none in tests, whose processes are measured for memory (test_row_workers.ts sets its own).
-    rowWorkerThreads: intSetting(env, "ROW_WORKER_THREADS", mode === "test" ? 0 : os.availableParallelism(), 0),
+    // on the cores the processes leave; none in tests, whose processes are measured for memory (test_row_workers.ts
+    // sets its own).
+    rowWorkerThreads: intSetting(env, "ROW_WORKER_THREADS",
+      mode === "test" ? 0 : defaultRowWorkerThreads(os.availableParallelism(), webConcurrency), 0),
     maxConcurrentDeliveries: maxConcurrentDeliveries(env, usableMemory(os.totalmem(), process.constrainedMemory?.()),
       webConcurrency, os.availableParallelism()),
     slack: {

@@ -4,6 +4,7 @@
 // far ahead as the vendor takes it; Looker hanging up ends the worker's job.
 import { expect } from "chai";
 import { Readable } from "stream";
+import { defaultRowWorkerThreads } from "../../../src/config/capacity";
 import { StreamDelivery } from "../../../src/data/delivery/read_once";
 import { deliverRows, NumberedRecord, RowDestination } from "../../../src/data/rows/row_pipeline";
 import { closeRowWorkers, configureRowWorkers, rowWorkers } from "../../../src/data/rows/row_workers";
@@ -18,7 +19,7 @@ import { UserError } from "../../../src/lib/errors";
 import { HttpClient } from "../../../src/lib/http_client";
 import { createLogger } from "../../../src/lib/logger";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../../fakes/hubspot_api";
-import { buildTestApp } from "../../helpers/app";
+import { buildTestApp, testConfig } from "../../helpers/app";
 import { chunkedDelivery } from "../../helpers/deliveries";
 import { testHttpClient } from "../../helpers/http";
 import { cells, crmTestSettings, detail, execute, executeBody, servedDetail } from "../../integrations/crm/helpers";
@@ -254,5 +255,17 @@ describe("row workers", function () {
     expect(error).to.be.instanceOf(UserError);
     expect((error as Error).message).to.match(/^The hub's row worker stopped while it read this delivery/);
     expect(rowWorkers()).to.equal(undefined);
+  });
+});
+
+describe("ROW_WORKER_THREADS", () => {
+  it("defaults to the cores the worker processes leave, none in tests, and takes a whole number from 0", () => {
+    expect(defaultRowWorkerThreads(2, 1)).to.equal(1);
+    expect(defaultRowWorkerThreads(2, 2)).to.equal(0);
+    expect(defaultRowWorkerThreads(16, 4)).to.equal(3);
+    expect(defaultRowWorkerThreads(1, 1)).to.equal(0);
+    expect(testConfig().rowWorkerThreads).to.equal(0);
+    expect(testConfig({ ROW_WORKER_THREADS: "3" }).rowWorkerThreads).to.equal(3);
+    expect(() => testConfig({ ROW_WORKER_THREADS: "-1" })).to.throw(/ROW_WORKER_THREADS/);
   });
 });
