@@ -60,9 +60,7 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
     if (response.status === 200 || response.status === 201 || response.status === 204) {
       return { accepted: batch.length, rejected: [] };
     }
-    let body: unknown;
-    try { body = response.json(); } catch { body = undefined; }
-    const problems = problemsOf(body as Parameters<typeof problemsOf>[0]);
+    const problems = this.problems(response);
     if (response.status === 401 || response.status === 403) { throw this.refused(response.status, problems); }
     const fatal = problems.find(isRequestProblem);
     if (fatal) { throw this.requestProblem(fatal); }
@@ -74,13 +72,37 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
     throw new UserError(`HubSpot refused a batch of ${this.kind.plural} (HTTP ${response.status}${said}).`);
   }
 
-  private async post(batch: Numbered[]): Promise<HttpResponse> {
+  private post(batch: Numbered[]): Promise<HttpResponse> {
+    return this.call(`/crm/v3/objects/${this.kind.type}/batch/update`, "POST", recordsJson(batch, '{"inputs":[', "]}"));
+  }
+
+  /**
+   * The access token tried with HubSpot's read of one record (`GET /crm/v3/objects/<type>?limit=1`),
+   * which changes nothing: a token HubSpot refuses (401) fails with HubSpot's reason. A 403 means
+   * HubSpot knew the token but its private app may not read these records: the token is real, its
+   * write scope unproven, and the answer says so rather than failing a token that may well write.
+   */
+  async tryToken(): Promise<string> {
+    const response = await this.call(`/crm/v3/objects/${this.kind.type}?limit=1`, "GET");
+    if (response.status === 200) { return `HubSpot took the access token (a read of one ${this.kind.noun})`; }
+    const problems = this.problems(response);
+    if (response.status === 401) { throw this.refused(401, problems); }
+    if (response.status === 403) {
+      return `HubSpot knew the access token, but its private app may not read ${this.kind.plural} (HTTP 403, no ` +
+        `crm.objects.${this.kind.type}.read scope), so whether it may write them is not proven`;
+    }
+    const said = problems[0]?.message ? `: ${problems[0].message.slice(0, 200)}` : "";
+    throw new UserError(`HubSpot refused a read of one ${this.kind.noun} with the access token (HTTP ` +
+      `${response.status}${said}).`);
+  }
+
+  private async call(path: string, method: "GET" | "POST", body?: string | Buffer): Promise<HttpResponse> {
     try {
       return await this.http.request({
-        url: `${this.apiUrl}/crm/v3/objects/${this.kind.type}/batch/update`,
-        method: "POST",
-        headers: { "authorization": `Bearer ${this.token}`, "content-type": "application/json" },
-        body: recordsJson(batch, '{"inputs":[', "]}"),
+        url: `${this.apiUrl}${path}`,
+        method,
+        headers: { "authorization": `Bearer ${this.token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body,
         trusted: true,
         who: "HubSpot",
         logger: this.logger,
@@ -96,6 +118,12 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
       }
       throw err;
     }
+  }
+
+  private problems(response: HttpResponse): HubspotProblem[] {
+    let body: unknown;
+    try { body = response.json(); } catch { body = undefined; }
+    return problemsOf(body as Parameters<typeof problemsOf>[0]);
   }
 
   /** 207: some records failed; HubSpot lists their ids. */

@@ -1,10 +1,10 @@
 // What HubSpot Contacts and HubSpot Companies declare alike and their one way to execute:
 // rows keyed by a tagged id field, every other visible field a property, sent with CRM v3
-// batch update through the shared row pipeline.
+// batch update through the shared row pipeline. A dry run first tries the token with a read of one record.
 import { CrmSettings } from "../../config/crm";
 import { ActionRequest } from "../../hub/action_request";
 import { iconBeside, Param, RequiredField } from "../../hub/integration";
-import { RowIntegration } from "../../families/rows/row_integration";
+import { ROW_DRY_RUN_CHECKS, RowIntegration } from "../../families/rows/row_integration";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HUBSPOT_MAX_BATCH, HubspotDestination, HubspotObjectKind } from "./hubspot_destination";
@@ -30,6 +30,15 @@ export abstract class HubspotIntegration extends RowIntegration {
       required: false,
       sensitive: false,
     }]);
+  }
+
+  readonly dryRunChecks: string = `${ROW_DRY_RUN_CHECKS}; before that, the access token, tried with HubSpot's read ` +
+    "of one record (GET /crm/v3/objects/contacts or companies?limit=1, which changes nothing: a refused token fails " +
+    "the dry run with HubSpot's reason; a token whose app may read nothing is known, its write scope not proven)";
+
+  /** The access token, tried with a read of one record; nothing is updated. */
+  async dryRunPreflight(request: ActionRequest): Promise<string> {
+    return this.destination(request).tryToken();
   }
 
   protected destination(request: ActionRequest): HubspotDestination {

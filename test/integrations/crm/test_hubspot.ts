@@ -4,6 +4,8 @@ import { CrmSettings } from "../../../src/config/crm";
 import { HubspotCompaniesIntegration, HubspotContactsIntegration } from "../../../src/integrations/hubspot/hubspot";
 import { HttpClient } from "../../../src/lib/http_client";
 import { FakeHubspot, HUBSPOT_TOKEN } from "../../fakes/hubspot_api";
+import supertest from "supertest";
+import { authHeader } from "../../helpers/app";
 import { cells, crmApp, detail, execute, executeBody, servedDetail } from "./helpers";
 
 const build = (http: HttpClient, settings: CrmSettings) =>
@@ -164,5 +166,44 @@ describe("HubSpot Contacts and Companies", () => {
     expect(answer.success).to.equal(false);
     expect(answer.message).to.include('"HubSpot Batch Update Size" must be a whole number from 1 to 100');
     expect(fake.requests).to.have.length(0);
+  });
+  // docs/dry_run.md: the token is tried with a read of one record; no batch is sent.
+  describe("dry run", () => {
+    const dry = (name: string, token = HUBSPOT_TOKEN) => supertest(app.app).post(`/actions/${name}/execute`)
+      .set("Authorization", authHeader()).set("X-Hub-Dry-Run", "true")
+      .send(executeBody(contacts(3), { params: params({ hubspot_access_token: token }) }))
+      .then((res) => res.body.looker);
+
+    it("reads one contact with the token, maps the rows, and updates nothing", async () => {
+      const answer = await dry("hubspot_contacts");
+      expect(answer.success, answer.message).to.equal(true);
+      expect(answer.message).to.match(/^Dry run, nothing was sent to Hubspot Contacts: HubSpot took the access token \(a read of one contact\); /);
+      expect(answer.dry_run).to.include({ rows: 3, would_send: 3, would_reject: 0 });
+      const [read] = fake.requests;
+      expect(fake.requests).to.have.length(1);
+      expect(read).to.include({ method: "GET", path: "/crm/v3/objects/contacts" });
+      expect(read.query.get("limit")).to.equal("1");
+      expect(read.headers.authorization).to.equal(`Bearer ${HUBSPOT_TOKEN}`);
+      expect(fake.updated).to.have.length(0);
+    });
+
+    it("a token HubSpot refuses fails the dry run with HubSpot's reason and what to fix", async () => {
+      const answer = await dry("hubspot_companies", "pat-na1-wrong");
+      expect(answer.success).to.equal(false);
+      expect(answer.message.startsWith("HubSpot refused the access token (HTTP 401: Authentication credentials " +
+        "not found.). Check the HubSpot Access Token under Admin > Actions > Hubspot Companies: it must be the " +
+        "access token of a HubSpot private app."), answer.message).to.equal(true);
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["GET /crm/v3/objects/companies"]);
+    });
+
+    it("a token whose app may not read contacts is known, not failed: the answer says its write scope is unproven",
+      async () => {
+        fake.readScope = false;
+        const answer = await dry("hubspot_contacts");
+        expect(answer.success, answer.message).to.equal(true);
+        expect(answer.message).to.contain("HubSpot knew the access token, but its private app may not read contacts " +
+          "(HTTP 403, no crm.objects.contacts.read scope), so whether it may write them is not proven");
+        expect(fake.batches).to.have.length(0);
+      });
   });
 });
