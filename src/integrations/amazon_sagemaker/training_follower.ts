@@ -9,9 +9,11 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { DescribeTrainingJobCommandOutput, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { detached } from "../../lib/abort_scope";
 import type { Logger } from "../../lib/logger";
-import { s3SmallObjects } from "../../lib/object_stores/s3";
 import { sageMakerProblem, sageMakerSdk } from "./sagemaker_client";
 import { Mail, Mailer, MailSettings, sendStatusMail } from "./training_mail";
+
+/** The S3 module (and with it the AWS SDK) loads when a training is followed, not when the hub starts. */
+const smallObjects = async () => (await import("../../lib/object_stores/s3")).s3SmallObjects;
 
 export const MARKER_PREFIX = "looker-hub-pending/";
 /** After the job's maximum runtime, how long the hub still looks before giving up. */
@@ -52,7 +54,7 @@ export class TrainingFollowers {
 
   /** Writes the job's marker, then follows it in the background. */
   async start(record: TrainingRecord, means: FollowMeans): Promise<void> {
-    await s3SmallObjects.put(means.s3, record.bucket, markerKey(record.jobName), JSON.stringify(record));
+    await (await smallObjects()).put(means.s3, record.bucket, markerKey(record.jobName), JSON.stringify(record));
     this.follow(record, means);
   }
 
@@ -61,14 +63,14 @@ export class TrainingFollowers {
     Promise<number> {
     let keys: string[];
     try {
-      keys = await s3SmallObjects.list(means.s3, bucket, MARKER_PREFIX, MAX_RESUMED);
+      keys = await (await smallObjects()).list(means.s3, bucket, MARKER_PREFIX, MAX_RESUMED);
     } catch (err) {
       means.logger.warn("sagemaker: could not list the bucket's pending training jobs", { code: errorCode(err) });
       return 0;
     }
     let taken = 0;
     for (const key of keys) {
-      const record = parseRecord(await s3SmallObjects.get(means.s3, bucket, key).catch(() => undefined));
+      const record = parseRecord(await (await smallObjects()).get(means.s3, bucket, key).catch(() => undefined));
       if (!record || record.bucket !== bucket || this.following.has(followKey(record))) { continue; }
       this.follow(record, { ...means, sagemaker: await sagemakerFor(record.region) });
       taken++;
@@ -177,7 +179,7 @@ export class TrainingFollowers {
   }
 
   private async done(record: TrainingRecord, means: FollowMeans): Promise<void> {
-    await s3SmallObjects.remove(means.s3, record.bucket, markerKey(record.jobName)).catch((err) => {
+    await (await smallObjects()).remove(means.s3, record.bucket, markerKey(record.jobName)).catch((err) => {
       means.logger.warn("sagemaker: could not remove a finished job's marker", { code: errorCode(err) });
     });
   }

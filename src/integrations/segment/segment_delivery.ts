@@ -8,7 +8,6 @@ import { SerializedRecord } from "../../data/rows/serialized_record";
 import { countOf } from "../../data/rows/row_tally";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
-import { AnalyticsNodeSender } from "./analytics_node_sender";
 import { BatchSender } from "./batch_sender";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
 import { SEGMENT_MAPPING_MODULE, segmentMapping, SegmentMappingArgs } from "./segment_mapping";
@@ -33,9 +32,13 @@ export interface SegmentSettings {
 
 const count = (n: number, what: string) => countOf(n, what);
 
-function createSender(settings: SegmentSettings, writeKey: string, logger: Logger): SegmentSender {
+async function createSender(settings: SegmentSettings, writeKey: string, logger: Logger): Promise<SegmentSender> {
   const options = { ...settings.sender, writeKey, host: settings.apiHost };
-  if (settings.senderKind === "analytics-node") { return new AnalyticsNodeSender(options); }
+  if (settings.senderKind === "analytics-node") {
+    // Loaded only for SEGMENT_SENDER=analytics-node: Segment's SDK is not needed otherwise.
+    const { AnalyticsNodeSender } = await import("./analytics_node_sender");
+    return new AnalyticsNodeSender(options);
+  }
   return new BatchSender({
     ...options, http: settings.http!, logger, library: { name: settings.appName, version: settings.appVersion },
   });
@@ -46,7 +49,7 @@ export async function deliverToSegment(
   request: ActionRequest, call: SegmentCall, settings: SegmentSettings,
 ): Promise<ActionResponse> {
   const dry = request.dryRun ? new DryRunSender() : undefined;
-  const sender = dry ?? createSender(settings, request.params.segment_write_key.trim(), request.logger);
+  const sender = dry ?? await createSender(settings, request.params.segment_write_key.trim(), request.logger);
   const args: SegmentMappingArgs = {
     call, event: request.formParams.event?.trim() || undefined,
     app: { name: settings.appName, version: settings.appVersion },

@@ -1,7 +1,7 @@
 // One Slack Web API client per request (the token arrives with each request). Every call goes
 // through `call()`, which waits out rate limits as Slack's Retry-After says and turns
 // whatever went wrong into a `SlackCallError` that slack_errors.ts explains in words.
-import { ErrorCode, LogLevel, Logger as SlackLogger, WebClient } from "@slack/web-api";
+import type { LogLevel, Logger as SlackLogger, WebClient, WebClientOptions } from "@slack/web-api";
 import { abortableSleep, currentSignal } from "../../lib/abort_scope";
 import { Logger } from "../../lib/logger";
 import { networkFailure } from "../../lib/network_errors";
@@ -26,6 +26,14 @@ export interface SlackApiOptions {
   maxResponseBytes?: number;
 }
 
+type SlackModule = typeof import("@slack/web-api");
+let slackModule: Promise<SlackModule> | undefined;
+/**
+ * Slack's SDK loads at a process's first Slack call, not when the hub starts: a hub that never
+ * delivers to Slack keeps about 6 MB less resident (bench/RESULTS.md, issue 29).
+ */
+const slackWebApi = () => (slackModule = slackModule ?? import("@slack/web-api"));
+
 /** A page of 1000 channels or people runs to a few MB; far beyond is not a Web API answer. */
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
@@ -46,8 +54,8 @@ export class SlackCallError extends Error {
 }
 
 /** Slack's client logs request bodies at debug level (channels, comments): only warnings pass, as text. */
-function quietLogger(logger: Logger): SlackLogger {
-  let level = LogLevel.WARN;
+function quietLogger(logger: Logger, warn: LogLevel): SlackLogger {
+  let level = warn;
   const text = (msg: unknown[]) => msg.filter((m) => typeof m === "string").join(" ");
   return {
     debug: () => undefined,
@@ -67,17 +75,31 @@ function withDelivery(signal: AbortSignal): AbortSignal {
 }
 
 export class SlackApi {
-  readonly client: WebClient;
+  private client?: { sdk: SlackModule; web: WebClient };
   private readonly rateLimitRetries: number;
   private readonly maxRetryAfterSeconds: number;
 
-  constructor(token: string, readonly options: SlackApiOptions, private readonly logger: Logger) {
+  constructor(private readonly token: string, readonly options: SlackApiOptions, private readonly logger: Logger) {
+    this.rateLimitRetries = options.rateLimitRetries ?? 5;
+    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 120;
+  }
+
+  /** The SDK's client, made at the first call. */
+  private async webClient(): Promise<{ sdk: SlackModule; web: WebClient }> {
+    if (this.client) { return this.client; }
+    const sdk = await slackWebApi();
+    this.client = this.client ?? { sdk, web: new sdk.WebClient(this.token, this.clientOptions(sdk)) };
+    return this.client;
+  }
+
+  private clientOptions(sdk: SlackModule): WebClientOptions {
+    const options = this.options;
     const minRetryMs = options.minRetryMs ?? 1000;
     const totalTimeoutMs = options.totalTimeoutMs ?? 900_000;
     const maxContentLength = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.client = new WebClient(token, {
+    return {
       slackApiUrl: options.apiUrl,
-      logger: quietLogger(logger),
+      logger: quietLogger(this.logger, sdk.LogLevel.WARN),
       // Rate limits are handled in call() so the wait is bounded and logged without the URL.
       rejectRateLimitedCalls: true,
       retryConfig: {
@@ -94,18 +116,17 @@ export class SlackApi {
       requestInterceptor: (config) => ({
         ...config, maxContentLength, signal: withDelivery(AbortSignal.timeout(totalTimeoutMs)),
       }),
-    });
-    this.rateLimitRetries = options.rateLimitRetries ?? 5;
-    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 120;
+    };
   }
 
   /** Runs one Web API call, waiting out rate limits; failures become `SlackCallError`. */
   async call<T>(method: string, run: (client: WebClient) => Promise<T>): Promise<T> {
+    const { sdk, web } = await this.webClient();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await run(this.client);
+        return await run(web);
       } catch (err) {
-        const failure = toCallError(err, method);
+        const failure = toCallError(err, method, sdk.ErrorCode);
         const wait = failure.details.retryAfter;
         if (failure.kind === "rate_limited" && wait !== undefined && attempt < this.rateLimitRetries &&
             wait <= this.maxRetryAfterSeconds) {
@@ -141,7 +162,7 @@ function networkCause(original: { code?: string; message?: string } | undefined)
   return { cause: "the connection failed" };
 }
 
-function toCallError(err: unknown, method: string): SlackCallError {
+function toCallError(err: unknown, method: string, ErrorCode: SlackModule["ErrorCode"]): SlackCallError {
   if (err instanceof SlackCallError) { return err; }
   const e = err as {
     code?: string; data?: { error?: unknown; needed?: string }; retryAfter?: number; statusCode?: number;
