@@ -71,6 +71,12 @@ export async function serviceAccountToken(
   });
   let answer: any;
   try { answer = response.json(); } catch { answer = {}; }
+  if (response.status === 200 && typeof answer.access_token !== "string") {
+    // A 200 without a token is no refusal of the key: whatever answered is not Google's token endpoint.
+    throw new UserError(`The token endpoint answered the service account's sign-in with HTTP 200 but no access ` +
+      `token, so nothing was sent to ${who}. It does not answer as Google's token endpoint does: ask the hub's ` +
+      "admin to check GOOGLE_OAUTH_TOKEN_URL (Google's is https://oauth2.googleapis.com/token).");
+  }
   if (response.status !== 200 || typeof answer.access_token !== "string") {
     const error = String(answer.error ?? "");
     const detail = String(answer.error_description ?? "").slice(0, 200);

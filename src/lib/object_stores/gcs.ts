@@ -129,6 +129,13 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
   const bucket = ctx.bucket !== undefined ? `the bucket named in "${ctx.bucketSetting ?? "Bucket"}"` : "the bucket";
   const theBucket = bucket.charAt(0).toUpperCase() + bucket.slice(1);
   const permission = ctx.action === "list" ? "storage.buckets.list" : "storage.objects.create";
+  if (res.status < 300) {
+    // A success status where Cloud Storage answers otherwise (an upload's start without its Location):
+    // whatever answered is not Cloud Storage's JSON API.
+    return new UserError(`${WHO} answered with HTTP ${res.status} but not as Cloud Storage does` +
+      `${ctx.action === "write" ? " (no upload address), so nothing was written" : ""}. Ask the hub's admin to ` +
+      "check GCS_API_URL (Cloud Storage's is https://storage.googleapis.com).");
+  }
   switch (res.status) {
     case 401:
       return new UserError(`${WHO} refused the service account's access token${detail ? ` (${detail})` : ""}. ` +
@@ -168,5 +175,6 @@ export function gcsProblem(res: HttpResponse, ctx: ProblemContext): UserError {
     return new RetryableError(`${WHO} kept failing (HTTP ${res.status}) even after retries. Nothing was written; ` +
       "the next run may succeed.");
   }
-  return new UserError(`${WHO} refused the request (HTTP ${res.status})${detail ? `: ${detail}` : ""}.`);
+  return new UserError(`${WHO} refused the request (HTTP ${res.status})${detail ? `: ${detail}` : ""}. Nothing was ` +
+    "written; check the service account, the bucket and its permissions, and try again.");
 }

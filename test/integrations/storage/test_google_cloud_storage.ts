@@ -2,6 +2,8 @@
 // and Cloud Storage's JSON API, which accepts only tokens minted from the test key.
 import { expect } from "chai";
 import * as crypto from "crypto";
+import * as http from "http";
+import { AddressInfo } from "net";
 import { startDownloadServer } from "../../fakes/download_server";
 import { FakeGcs } from "../../fakes/gcs_api";
 import { TestApp } from "../../helpers/app";
@@ -109,5 +111,32 @@ describe("google_cloud_storage (fake JSON API and token endpoint)", () => {
     const notPem = await execute(hub.app, "google_cloud_storage",
       lookerRequest("query_csv_push", { ...params, private_key: "abc" }, { bucket: "alpha" }));
     expect(notPem.looker.message).to.match(/is not a PEM private key/);
+  });
+  it("an address that answers 200 oddly (a token without access_token, an upload start without Location) is named, " +
+    "with the setting to check", async () => {
+    const odd = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{\"ok\":true}"));
+    });
+    await new Promise<void>((resolve) => odd.listen(0, "127.0.0.1", resolve));
+    const oddUrl = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
+    try {
+      const body = lookerRequest("query_csv_push", params, { bucket: "alpha", filename: "odd.csv" });
+      const token = await execute(storageApp({ GCS_API_URL: gcs.url, GOOGLE_OAUTH_TOKEN_URL: `${oddUrl}/token` }).app,
+        "google_cloud_storage", body);
+      expect(token.looker.message).to.match(new RegExp("^The token endpoint answered the service account's sign-in " +
+        "with HTTP 200 but no access token, so nothing was sent to Google Cloud Storage\\. .*check " +
+        "GOOGLE_OAUTH_TOKEN_URL \\(Google's is https://oauth2\\.googleapis\\.com/token\\)\\."));
+      const upload = await execute(storageApp({ GCS_API_URL: oddUrl, GOOGLE_OAUTH_TOKEN_URL: gcs.tokenUrl }).app,
+        "google_cloud_storage", body);
+      expect(upload.looker.message).to.match(new RegExp("^Google Cloud Storage answered with HTTP 200 but not as " +
+        "Cloud Storage does \\(no upload address\\), so nothing was written\\. Ask the hub's admin to check " +
+        "GCS_API_URL \\(Cloud Storage's is https://storage\\.googleapis\\.com\\)\\."));
+      expect(upload.looker.success).to.equal(false);
+      expect(gcs.object("alpha", "odd.csv")).to.equal(undefined);
+    } finally {
+      odd.closeAllConnections();
+      await new Promise((resolve) => odd.close(resolve));
+    }
   });
 });
