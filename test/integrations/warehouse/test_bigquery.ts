@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { allIntegrations } from "../../../src/integrations";
 import { FakeBigQuery } from "../../fakes/bigquery_api";
+import { BIGQUERY_CHUNK_BYTES } from "../../../src/integrations/bigquery/bigquery_load";
 import request from "supertest";
 import { authHeader, buildTestApp, TestApp, testConfig } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
@@ -135,7 +136,7 @@ describe("bigquery (a fake of BigQuery's REST API)", function () {
     expect(bq.jobs.has(job)).to.equal(false);
   });
 
-  it("streams a large delivery in 8 MiB chunks of the resumable upload", async () => {
+  it("streams a large delivery in 4 MiB chunks of the resumable upload", async () => {
     const name = table();
     const fields = detailFields([["orders.id", "number"], ["users.name", "string"]]);
     const { body, server } = await streamedDelivery(fields, 200_000,
@@ -151,7 +152,7 @@ describe("bigquery (a fake of BigQuery's REST API)", function () {
     }
     const sizes = bq.chunkSizes.slice(chunks);
     expect(sizes.length).to.be.greaterThan(1);
-    expect(sizes.slice(0, -1).every((s) => s === 8 * 1024 * 1024)).to.equal(true);
+    expect(sizes.slice(0, -1).every((s) => s === BIGQUERY_CHUNK_BYTES && s === 4 * 1024 * 1024)).to.equal(true);
     expect(bq.table("staging", name)!.count).to.equal(200_000);
   });
 
