@@ -11,8 +11,8 @@
 import * as crypto from "crypto";
 import * as http from "http";
 import * as jwt from "jsonwebtoken";
-import * as net from "net";
 import { readAll } from "../helpers/deliveries";
+import { LoopbackServer } from "./loopback_server";
 
 export interface SfColumn { name: string; type: string; }
 export interface SfTable { columns: SfColumn[]; rows: unknown[][]; transient: boolean; }
@@ -89,8 +89,7 @@ function converted(value: unknown, column: SfColumn): unknown {
   return text;
 }
 
-export class FakeSnowflake {
-  readonly server: http.Server;
+export class FakeSnowflake extends LoopbackServer {
   readonly account = "TESTORG-TESTACCOUNT";
   readonly user = "LOOKER_HUB";
   readonly keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -105,27 +104,14 @@ export class FakeSnowflake {
   /** The next statement's HTTP status and body, once. */
   nextReply?: { status: number; body: unknown };
   private handles = new Map<string, { body: unknown; gets: number }>();
-  private sockets = new Set<net.Socket>();
 
-  constructor() {
-    this.server = http.createServer((req, res) => { this.handle(req, res).catch(() => res.destroy()); });
-    this.server.on("connection", (s) => { this.sockets.add(s); s.on("close", () => this.sockets.delete(s)); });
+  protected answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.handle(req, res).catch(() => res.destroy());
   }
 
-  get url(): string { return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`; }
   get privateKeyPem(): string { return this.keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(); }
   /** SNOWFLAKE_API_URL for the hub: the account goes in the path, so one fake serves any account. */
   get apiUrlTemplate(): string { return `${this.url}/{account}`; }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) { s.destroy(); }
-    await new Promise((resolve) => this.server.close(resolve));
-  }
 
   table(name: string): SfTable | undefined { return this.tables.get(name); }
 
