@@ -22,7 +22,11 @@ export interface ResumableUpload {
   who: string;
   /** The session's address, from `sessionAddress`. */
   sessionUrl: string;
-  body: Readable;
+  /**
+   * The bytes: a stream, or pieces each of which is copied into the chunk before the next is asked
+   * for (so a producer may hand the same buffer again, refilled: nothing is held between pieces).
+   */
+  body: Readable | AsyncIterable<Buffer>;
   /** Bytes per PUT, rounded to a multiple of 256 KiB; default 8 MiB. */
   chunkSize?: number;
   /** Attempts per chunk; default 5. */
@@ -48,7 +52,7 @@ export function sessionAddress(location: string, apiUrl: string, who: string): s
 /** Streams the body through the session; answers the bytes sent and the last chunk's answer (the resource). */
 export async function uploadResumable(u: ResumableUpload): Promise<{ bytes: number; last: HttpResponse }> {
   const chunkSize = Math.max(QUANTUM, Math.floor((u.chunkSize ?? 8 * 1024 * 1024) / QUANTUM) * QUANTUM);
-  const counted = countBytes(u.body);
+  const counted = counting(u.body);
   const buffer = Buffer.allocUnsafe(chunkSize);
   let filled = 0;
   let offset = 0;
@@ -74,6 +78,20 @@ export async function uploadResumable(u: ResumableUpload): Promise<{ bytes: numb
     throw counted.sourceError() ?? (err instanceof UserError ? err : networkProblem(err, u.who) ?? err);
   }
   return { bytes: counted.bytes(), last: last! };
+}
+
+/** The body's pieces, counted; a stream's failure kept apart from the upload's own. */
+function counting(body: Readable | AsyncIterable<Buffer>):
+    { stream: AsyncIterable<Buffer>; bytes(): number; sourceError(): Error | undefined } {
+  if (body instanceof Readable) { return countBytes(body); }
+  let bytes = 0;
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for await (const piece of body) {
+      bytes += piece.length;
+      yield piece;
+    }
+  }
+  return { stream: pieces(), bytes: () => bytes, sourceError: () => undefined };
 }
 
 /**

@@ -3,7 +3,6 @@
 // JSON streamed through the resumable upload a chunk at a time, then the job followed until
 // BigQuery says DONE. A load job is atomic: on any bad row (maxBadRecords 0) nothing is written.
 import * as crypto from "crypto";
-import { Readable } from "stream";
 import type { ColumnType, WarehouseColumn } from "../../families/warehouse/warehouse_columns";
 import type { WarehouseRows } from "../../families/warehouse/warehouse_rows";
 import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_values";
@@ -41,17 +40,34 @@ function jsonValue(value: WarehouseValue, type: ColumnType): string {
   return JSON.stringify(value);
 }
 
-/** The rows as newline-delimited JSON, a buffer per batch. */
+/** Bytes of rows handed to the upload at a time. */
+const PIECE_BYTES = 256 * 1024;
+
+/**
+ * The rows as newline-delimited JSON, written into one buffer that is handed to the upload when
+ * full and then refilled: the upload copies each piece into its chunk before asking for the next
+ * (uploadResumable), so no batch's text or buffer is kept or made (issue 29: a million rows' peak).
+ */
 async function* ndjson(rows: WarehouseRows): AsyncGenerator<Buffer> {
   const keys = rows.columns.map((c) => `${JSON.stringify(c.name)}:`);
   const types = rows.columns.map((c) => c.type);
+  let piece = Buffer.allocUnsafeSlow(PIECE_BYTES);
+  let length = 0;
   for await (const batch of rows.batches) {
-    let text = "";
     for (const row of batch) {
-      text += `{${row.map((v, i) => keys[i] + jsonValue(v, types[i])).join(",")}}\n`;
+      const line = `{${row.map((v, i) => keys[i] + jsonValue(v, types[i])).join(",")}}\n`;
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      if (length + line.length * 3 > piece.length) {
+        if (length > 0) {
+          yield piece.subarray(0, length);
+          length = 0;
+        }
+        if (line.length * 3 > piece.length) { piece = Buffer.allocUnsafeSlow(line.length * 3); }
+      }
+      length += piece.write(line, length, "utf8");
     }
-    yield Buffer.from(text);
   }
+  if (length > 0) { yield piece.subarray(0, length); }
 }
 
 export interface LoadTarget {
@@ -108,7 +124,7 @@ export async function loadRows(s: BigQuerySession, target: LoadTarget, rows: War
   const where = `${s.project}.${target.dataset}.${target.table}`;
   const sessionUrl = await openLoadSession(s, loadJob(s.project, target, rows.columns));
   const { last } = await uploadResumable({
-    http: s.http, logger: s.logger, who: WHO, sessionUrl, body: Readable.from(ndjson(rows), { objectMode: false }),
+    http: s.http, logger: s.logger, who: WHO, sessionUrl, body: ndjson(rows),
     chunkSize: BIGQUERY_CHUNK_BYTES,
     maxAttempts: settings.maxAttempts, retryBaseDelayMs: settings.retryBaseDelayMs,
     refused: (res) => bigqueryFailure(res, `load into ${where}`),
