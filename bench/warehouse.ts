@@ -125,7 +125,7 @@ export const bigqueryPart: Part = {
     return warehouseRun(ctx, await bigqueryTarget(), count, [
       "The hub (one worker, production mode) gets a url execute of generated json_detail_lite_stream rows (six",
       "columns) served by the bench process, and streams them as newline-delimited JSON through a BigQuery load job's",
-      "resumable upload (8 MiB chunks) to the fake of BigQuery's REST API (test/fakes/bigquery_api.ts, in the bench",
+      "resumable upload (4 MiB chunks) to the fake of BigQuery's REST API (test/fakes/bigquery_api.ts, in the bench",
       "process: it writes the upload to a file, then checks and counts every row), replacing the table, and follows",
       "the job until DONE. Peak RSS is the hub's VmHWM.",
     ].join("\n"));
