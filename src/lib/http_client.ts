@@ -54,7 +54,7 @@ export type { HttpBody, StreamBody } from "./http_parts";
 
 export { HttpResponse } from "./http_request";
 export type { HttpRequestOptions } from "./http_request";
-import { HttpRequestOptions, HttpResponse } from "./http_request";
+import { HttpRequestOptions, HttpResponse, streamedOf } from "./http_request";
 
 export interface HttpClientOptions {
   /** The hub's version, for the User-Agent. */
@@ -104,7 +104,8 @@ export class HttpClient {
     const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
     checkDryRunCall(options.method ?? (body ? "POST" : "GET"), hostOf(url), options.readOnly);
     const source = body instanceof Readable ? body : undefined;
-    if (source && options.streamed) { return this.streamedRequest(url, options, source, options.streamed.size); }
+    const streamed = source && (options.streamed ?? streamedOf(source));
+    if (source && streamed) { return this.streamedRequest(url, options, source, streamed.size); }
     let spooled: SpooledBody | undefined;
     if (source) {
       const stopSpooling = onAbort(signal, (reason) => source.destroy(reason));
@@ -147,8 +148,14 @@ export class HttpClient {
       let response: HttpResponse | undefined;
       let failure: HttpFailure;
       try {
+        const chunked = body !== undefined && body.size === undefined;
         response = await this.followRedirects(url, options, body);
         answered = true;
+        if (response.status === 411 && chunked && attempt < policy.maxAttempts) {
+          // Length Required: a vendor that refuses a chunked body gets the kept copy, with its length.
+          options.logger?.info("outbound request resent with a length", { host, attempt });
+          continue;
+        }
         options.logger?.debug("outbound request", {
           method: options.method ?? (body ? "POST" : "GET"), host, status: response.status, attempt,
           ms: Date.now() - started,

@@ -1,6 +1,7 @@
 // What one outbound request says (its options) and what it gets back (the response), for the
 // shared HTTP client (http_client.ts) and every caller that builds a request.
 import * as http from "http";
+import type { Readable } from "stream";
 import type { HttpBody } from "./http_parts";
 import type { Logger } from "./logger";
 
@@ -51,4 +52,21 @@ export class HttpResponse {
   ) {}
   text(): string { return this.body.toString("utf8"); }
   json<T = any>(): T { return JSON.parse(this.text()); }
+}
+
+const sentAsRead = new WeakSet<Readable>();
+
+/**
+ * Marks a stream body to be sent as it is read (as `streamed: {}` asks) by whichever vendor
+ * wrapper passes it on: the helper that makes the body (multipart_file.ts) knows the request can
+ * go chunked, the wrappers that send it need not.
+ */
+export function sendAsRead<T extends Readable>(body: T): T {
+  sentAsRead.add(body);
+  return body;
+}
+
+/** The `streamed` a body asks for (sendAsRead), when the request does not say. */
+export function streamedOf(body: Readable): { size?: number } | undefined {
+  return sentAsRead.has(body) ? {} : undefined;
 }

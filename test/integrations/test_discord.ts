@@ -34,6 +34,8 @@ describe("discord integration", () => {
     const got = discord.received[0];
     expect(got.path).to.equal(`${WEBHOOK_PATH}?wait=true`);
     expect(got.headers.host).to.equal(`discord.com:${discord.port}`);
+    // Sent as it is read (issue 30: no pass through disk first), a copy kept for a retry.
+    expect(got.headers["transfer-encoding"]).to.equal("chunked");
     const [message] = discord.messages;
     expect(message.payload).to.deep.equal({ content: "Weekly orders @everyone", allowed_mentions: { parse: [] },
       attachments: [{ id: 0, filename: message.files[0].fileName }] });
@@ -76,7 +78,7 @@ describe("discord integration", () => {
     expect(discord.received).to.have.length(0);
   });
 
-  it("refuses a file over the upload limit before sending anything", async () => {
+  it("refuses a file over the upload limit: the request is cut before its end, Discord keeps nothing", async () => {
     const answer = await execute(hub(1000), "discord", body({}, `a,b\n${"1,2\n".repeat(2000)}`));
     expect(answer.looker.success).to.equal(false);
     expect(answer.looker.message).to.include("larger than 1000 bytes, the largest file this hub posts to a Discord");

@@ -65,35 +65,6 @@ describe("http client", () => {
     expect(fs.readdirSync(spoolDir)).to.deep.equal([]);
   });
 
-  it("streamed: sends a stream as it is read, and a 307 resends it from the copy with its length", async () => {
-    const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
-    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
-    receiver.reply({ status: 307, headers: { location: receiver.url("/moved") } });
-    const res = await http.request({ url: receiver.url(), method: "POST",
-      body: Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), streamed: {} });
-    expect(res.status).to.equal(200);
-    const [first, second] = receiver.received;
-    expect(first.headers["transfer-encoding"]).to.equal("chunked");
-    expect(second.path).to.equal("/moved");
-    expect(second.headers["content-length"]).to.equal(String(bytes.length));
-    expect(first.body.equals(bytes) && second.body.equals(bytes)).to.equal(true);
-    expect(fs.readdirSync(spoolDir)).to.deep.equal([]);
-  });
-
-  it("streamed: a stream longer or shorter than its announced size fails, with no whole request and no retry", async () => {
-    const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
-    for (const [size, got] of [[10, 12], [14, 12]]) {
-      const err = await failure(http.request({ url: receiver.url(), method: "POST",
-        body: Readable.from([Buffer.alloc(6, "a"), Buffer.alloc(6, "b")]), streamed: { size } }));
-      expect(err.name).to.equal("BodyLengthError");
-      expect(err.message).to.contain(`${got} bytes, not the ${size} bytes announced`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(receiver.received).to.have.length(0);
-    expect(receiver.cut.length).to.be.at.most(2);
-    expect(fs.readdirSync(spoolDir)).to.deep.equal([]);
-  });
-
   it("sends a string body as its UTF-8 bytes, the same again on a retry", async () => {
     receiver.reply({ status: 503, body: "busy" });
     const text = JSON.stringify({ name: "Zoë 😀", rows: Array.from({ length: 2_000 }, (_, i) => `row ${i} é`) });

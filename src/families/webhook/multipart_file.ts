@@ -1,11 +1,13 @@
 // A delivery as the `file` part of a multipart/form-data body, the way chat and ticket vendors
 // take an attached file (Jira's attachments, Discord's and Slack-like webhooks): streamed from
-// Looker's data as it is sent, never whole in memory. The HTTP client spools a stream body, so a
-// retry sends the same bytes.
+// Looker's data as it is sent, never whole in memory. The body goes chunked as it is read (the
+// HTTP client's `streamed`: no pass through disk before the first send) while a copy is kept for
+// a retry, which sends the same bytes, with their length (also to a vendor that answers 411).
 import * as crypto from "crypto";
 import { PassThrough, Readable } from "stream";
 import { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
+import { sendAsRead } from "../../lib/http_request";
 
 /** A filename for a multipart header: quotes and line breaks dropped, non-ASCII in filename*. */
 function dispositionName(name: string): string {
@@ -26,8 +28,8 @@ export interface MultipartOptions {
   /** Text parts sent before the file, e.g. a message as JSON (Discord's `payload_json`). */
   fields?: Record<string, string>;
   /**
-   * The vendor's limit on the file: past it the body fails with `tooLarge` (a UserError) while the
-   * HTTP client spools it, so nothing is sent to the vendor and no more of the data is read.
+   * The vendor's limit on the file: past it the body fails with `tooLarge` (a UserError), no more of
+   * the data is read and the request is cut before its end, so the vendor keeps nothing.
    */
   maxFileBytes?: number;
   /** The refusal when the file passes `maxFileBytes`, worded for the Looker user. */
@@ -49,7 +51,7 @@ export async function multipartFile(delivery: Delivery, fileName: string, fileTy
     `${dispositionName(fileName)}\r\nContent-Type: ${fileType}\r\n\r\n`;
   const source = await delivery.stream();
   let bytes = 0;
-  const body = new PassThrough();
+  const body = sendAsRead(new PassThrough());
   body.write(head);
   const limit = options.maxFileBytes;
   source.on("data", (chunk: Buffer) => {
