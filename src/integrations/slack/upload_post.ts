@@ -1,10 +1,15 @@
-// Sends a spooled file's bytes to the upload URL Slack handed out (files.getUploadURLExternal),
-// through the hub's shared HTTP client: its timeouts, retries (the file on disk is sent again)
-// and bounded reading of the answer apply as to every other vendor call.
+// Sends a file's bytes to the upload URL Slack handed out (files.getUploadURLExternal), through
+// the hub's shared HTTP client: its timeouts, retries (a spooled file is sent again; a stream of
+// a known length goes as it is read, its copy sent again) and bounded reading of the answer
+// apply as to every other vendor call.
+import { Readable } from "stream";
 import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
 import { SpooledBody } from "../../lib/spool";
+
+/** The bytes: a spooled file, or a stream of exactly the length Slack was told. */
+export type UploadBody = SpooledBody | Readable;
 
 export interface UploadPostOptions {
   http: HttpClient;
@@ -28,12 +33,15 @@ function checkedUrl(uploadUrl: string, apiUrl: string): URL {
 }
 
 /** POSTs the file's bytes to Slack's upload URL; failures come back as the client's user errors. */
-export async function postFileToUploadUrl(uploadUrl: string, file: SpooledBody, options: UploadPostOptions) {
+export async function postFileToUploadUrl(uploadUrl: string, file: UploadBody, size: number,
+                                          options: UploadPostOptions) {
   await options.http.request({
     url: checkedUrl(uploadUrl, options.apiUrl),
     method: "POST",
     headers: { "content-type": "application/octet-stream" },
     body: file,
+    // A stream of another length than Slack was told fails (BodyLengthError) rather than send it.
+    ...(file instanceof Readable ? { streamed: { size } } : {}),
     // The address comes from Slack's answer to a call on the operator-configured SLACK_API_URL.
     trusted: true,
     who: "Slack's file upload",

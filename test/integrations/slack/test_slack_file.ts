@@ -45,6 +45,26 @@ describe("slack: files", () => {
     }
   });
 
+  it("uploads a download of unknown length (chunked) through a temporary file, with its length", async () => {
+    const download = await startDownloadServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/csv" });
+      res.write(CSV.slice(0, 10));
+      res.end(CSV.slice(10));
+    });
+    try {
+      const body = queryBody(h.fake, { attachment: null, formParams: { format: "csv" } });
+      (body.scheduled_plan as any).download_url = `${download.url}/once/chunked`;
+      const res = await h.post("execute", body).expect(200);
+      expect(res.body.looker).to.include({ success: true });
+      expect(h.fake.callsOf("files.getUploadURLExternal")[0].args.length).to.equal(String(Buffer.byteLength(CSV)));
+      expect(h.fake.uploads[0].contentLength).to.equal(String(Buffer.byteLength(CSV)));
+      expect(h.fake.uploads[0].body!.toString("utf8")).to.equal(CSV);
+      expect(h.leftovers()).to.deep.equal([]);
+    } finally {
+      await download.close();
+    }
+  });
+
   it("names a dashboard PDF after the schedule's title and sends the decoded bytes", async () => {
     const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(3000)]);
     const body = queryBody(h.fake, {
@@ -167,5 +187,23 @@ describe("slack: size limit", () => {
     expect(res.body.looker.message).to.match(/larger than Slack accepts \(1000 bytes at most/);
     expect(h.fake.calls).to.have.length(0);
     expect(h.leftovers()).to.deep.equal([]);
+  });
+
+  it("refuses a download whose length is over the limit without reading it or asking Slack", async () => {
+    const download = await startDownloadServer((_req, res) => {
+      res.writeHead(200, { "content-length": "5000" });
+      res.write("x,y\n");
+    });
+    try {
+      const body = queryBody(h.fake, { attachment: null, formParams: { format: "csv" } });
+      (body.scheduled_plan as any).download_url = `${download.url}/once/big`;
+      const res = await h.post("execute", body).expect(200);
+      expect(res.body.looker.success).to.equal(false);
+      expect(res.body.looker.message).to.match(/larger than Slack accepts \(1000 bytes at most; this one is over 4\.9 KB/);
+      expect(h.fake.calls).to.have.length(0);
+      expect(h.leftovers()).to.deep.equal([]);
+    } finally {
+      await download.close();
+    }
   });
 });
