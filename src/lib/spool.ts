@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Readable, Transform } from "stream";
 import { pipeline } from "stream/promises";
+import { spentFileStream } from "./young_garbage";
 
 export class SpooledBody {
   constructor(
@@ -17,7 +18,7 @@ export class SpooledBody {
 
   /** A fresh stream of the bytes; call once per attempt. */
   open(): Readable {
-    return fs.createReadStream(this.file);
+    return spentFileStream(this.file);
   }
 
   /** Removes the file; safe to call more than once. */

@@ -16,6 +16,7 @@ import { Readable } from "stream";
 import { UserError } from "./errors";
 import { BatchedFile } from "./batched_file";
 import { spoolFileName } from "./spool";
+import { spentFileStream } from "./young_garbage";
 
 export interface TeeOptions {
   /** Where the copy for later sends is written. */
@@ -79,7 +80,7 @@ export class TeeBody {
 
   /** The first send's stream reads the source; later ones read the spooled copy (after `prepare`). */
   open(): Readable {
-    if (this.opened) { return fs.createReadStream(this.file!, { highWaterMark: 256 * 1024 }); }
+    if (this.opened) { return spentFileStream(this.file!, { highWaterMark: 256 * 1024 }); }
     this.opened = true;
     const tee = this;
     return new Readable({

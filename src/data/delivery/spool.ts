@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable, Writable } from "stream";
 import { v4 as uuidv4 } from "uuid";
+import { spentFileStream } from "../../lib/young_garbage";
 
 let spoolDirectory = os.tmpdir();
 
@@ -73,7 +74,7 @@ export class Spool {
     if (this.readFd === undefined) { throw new Error("The spool was already read or disposed."); }
     const fd = this.readFd;
     this.readFd = undefined;
-    return fs.createReadStream("", { fd, start: 0, autoClose: true, highWaterMark: 256 * 1024 });
+    return spentFileStream("", { fd, start: 0, autoClose: true, highWaterMark: 256 * 1024 });
   }
 
   /** Frees everything not yet handed out; safe to call more than once. */
