@@ -1,11 +1,12 @@
 // The benchmark's other side, in its own process so it does not share the probe's event
 // loop: "push" sends an execute body with N MiB of CSV to an integration; "serve" plays a
-// download URL; "segment-api" is a Segment /v1/batch endpoint that only counts messages;
+// download URL; "segment-api" is a Segment /v1/batch endpoint that checks and counts messages (segment_api.ts);
 // "crm-api" plays HubSpot, Marketo, Braze and mParticle, counting records (crm_api.ts);
 // "hash-receiver" is a webhook receiver that hashes what it gets.
 import { createHash } from "crypto";
 import * as http from "http";
 import { crmApi } from "./crm_api";
+import { segmentApi } from "./segment_api";
 import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
 
 function escapedBlock(): Buffer {
@@ -67,29 +68,6 @@ async function push(url: string, key: string, mib: number, integration = "debug"
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const csvBytes = blocks * blockCsvBytes + CSV_HEADER.length;
   process.send!({ ms, csvBytes, status, answer: answer.trim() });
-}
-
-/** Counts the messages of each batch (any write key accepted); tells the count when asked over IPC. */
-function segmentApi(): void {
-  let messages = 0;
-  let batches = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      try {
-        messages += JSON.parse(Buffer.concat(chunks).toString("utf8")).batch.length;
-        batches++;
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"success":true}');
-      } catch {
-        res.writeHead(400, { "content-type": "application/json" });
-        res.end('{"success":false,"message":"Invalid JSON"}');
-      }
-    });
-  });
-  server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
-  process.on("message", () => process.send!({ messages, batches }));
 }
 
 async function serve(mib: number): Promise<void> {
