@@ -48,6 +48,14 @@ export class BatchSender implements SegmentSender {
    * bytes, `count` messages. Its tail is written when it is sent, in the room kept for it.
    */
   private body?: Buffer;
+  /**
+   * Bodies whose requests are over, written again for later batches: a new 500 KB body per batch
+   * (a gigabyte of memory a million rows) made V8 collect its whole heap every few dozen batches,
+   * more CPU than the sending (bench/RESULTS.md). At most the window's requests and the one being
+   * built exist, so this holds no more than they did. A request is over when the HTTP client
+   * answers or fails: its body is then written or, by a connection it destroyed, never sent again.
+   */
+  private readonly spare: Buffer[] = [];
   private length = 0;
   private count = 0;
   private readonly json: SegmentMessageJson;
@@ -89,7 +97,7 @@ export class BatchSender implements SegmentSender {
 
   private append(json: string | SerializedRecord<SegmentMessage>): Promise<void> | void {
     if (!this.body) {
-      this.body = Buffer.allocUnsafe(this.maxBytes);
+      this.body = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.maxBytes);
       this.length = this.body.write(HEAD, 0, "latin1");
     }
     if (this.count > 0) { this.body[this.length++] = COMMA; }
@@ -124,7 +132,11 @@ export class BatchSender implements SegmentSender {
     // sentAt lets Segment correct the clock of the sender; a retry resends the same bytes.
     await this.window.submit(async () => {
       length += buffer.write(`],"sentAt":"${new Date().toISOString()}"}`, length, "latin1");
-      await this.post(buffer.subarray(0, length));
+      try {
+        await this.post(buffer.subarray(0, length));
+      } finally {
+        this.spare.push(buffer);
+      }
       this.sent += count;
     });
   }

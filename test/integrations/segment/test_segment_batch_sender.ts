@@ -32,6 +32,27 @@ describe("Segment batch sender", () => {
     }
   });
 
+  it("writes later requests into the bodies of requests that are over, every message intact", async () => {
+    // Seven messages a request, three requests in flight, the second refused once and retried:
+    // each body is written again once its request is over (answered, or failed for good).
+    fake.script.push({ status: 200, delayMs: 20 }, { status: 503, body: { message: "busy" } }, { status: 200, delayMs: 10 });
+    const app = segmentApp(fake, "batch", { batchSize: 7, maxPendingBatches: 3 });
+    const answer = await execute(app, "segment_event", executeBody(wideRows(100, 30)));
+    expect(answer.looker).to.include({ success: true, message: "Sent 100 rows to Segment as identify calls." });
+    expect(fake.batches.map((b) => b.status).filter((s) => s !== 200)).to.deep.equal([503]);
+    expect(fake.batches).to.have.length(16);
+    const retried = fake.batches.find((b) => b.status === 503)!;
+    expect(fake.batches.filter((b) => JSON.stringify(b.body) === JSON.stringify(retried.body))).to.have.length(2);
+    const messages = fake.batches.filter((b) => b.status === 200).flatMap((b) => b.body.batch);
+    expect(messages).to.have.length(100);
+    for (const m of messages) {
+      const i = Number(m.messageId.split("-").pop()) - 1;
+      expect(m).to.deep.include({ userId: `user-${i}` });
+      expect(m.traits).to.deep.equal({ "u.note": "x".repeat(30) });
+    }
+    expect(new Set(messages.map((m) => m.userId)).size).to.equal(100);
+  });
+
   it("refuses a row over Segment's 32 KB per call before sending it, naming the row", async () => {
     const payload = wideRows(3, 10);
     (payload.data[2] as any)["u.note"] = { value: "y".repeat(40_000) };
