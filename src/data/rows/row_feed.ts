@@ -36,6 +36,12 @@ export interface RowFeed<R> {
   labelRows?: boolean;
   /** False when the consumer needs the records themselves (a sender that takes objects). */
   serialized?: boolean;
+  /**
+   * True when the sink copies a SerializedRecord's bytes before its record() call (or the promise
+   * it answers) ends and keeps no reference to it: a worker's output then goes back to the worker
+   * to be written again, instead of new memory for every chunk of rows (see BatchSender's spare).
+   */
+  copiesRecords?: boolean;
 }
 
 /** Reads, maps and hands over every row of the request's delivery. */
@@ -161,11 +167,15 @@ async function feedFromWorker<R>(
       }
       if (item.noted) { delivery.noteRows?.(item.noted); }
       if (!await take(item, feed, hidden, sink)) { return; }
+      if (item.error) { throw rebuilt(item.error); }
+      if (feed.copiesRecords && item.bytes.byteLength > 0) {
+        line.post({ type: "ack", job, spare: item.bytes }, [item.bytes]);
+        continue;
+      }
       // The output's buffer dies with the last batch that copies from it: without a scavenge now
       // and then, the dead buffers (a byte-copying path allocates little else) pile up to V8's
       // external-memory limit before a GC comes (src/lib/young_garbage.ts).
       spentBytes(item.bytes.byteLength);
-      if (item.error) { throw rebuilt(item.error); }
       line.post({ type: "ack", job });
     }
   } finally {

@@ -30,13 +30,18 @@ const FIRST_BYTES = 96 * 1024;
 
 /** A chunk's records, written into one buffer that grows as needed, with their rows and ends. */
 class OutputBuilder {
-  // Its own memory (not Node's shared pool), so that it can be transferred.
-  private bytes = EMPTY;
+  // Its own memory (not Node's shared pool), so that it can be transferred: an output the main
+  // thread handed back, or new.
+  private bytes: Buffer;
   private length = 0;
   private rows = new Uint32Array(256);
   private ends = new Uint32Array(256);
   private count = 0;
   readonly events: OutputEvent[] = [];
+
+  constructor(spare?: ArrayBuffer) {
+    this.bytes = spare ? Buffer.from(spare) : EMPTY;
+  }
 
   get size(): number { return this.count; }
 
@@ -82,6 +87,8 @@ class Job {
   private ackWaiter?: () => void;
   private aborted = false;
   private noted = 0;
+  /** Outputs' memory the main thread handed back, written again (at most the outputs in flight). */
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(private readonly start: Extract<ToWorker, { type: "start" }>) {
     this.input = new Readable({ read: () => { this.wanting = true; this.feed(); } });
@@ -97,7 +104,8 @@ class Job {
     this.feed();
   }
 
-  ack(): void {
+  ack(spare?: ArrayBuffer): void {
+    if (spare) { this.spares.push(spare); }
     this.unacked--;
     const wake = this.ackWaiter;
     this.ackWaiter = undefined;
@@ -147,7 +155,7 @@ class Job {
       };
       for await (const chunk of readDetailChunks(delivery)) {
         if (this.aborted) { return; }
-        out = new OutputBuilder();
+        out = new OutputBuilder(this.spares.pop());
         for (const item of chunk) {
           if (item.kind === "fields") {
             prepare(item.fields);
@@ -204,7 +212,7 @@ port.on("message", (message: ToWorker) => {
   } else if (message.type === "end") {
     job.end();
   } else if (message.type === "ack") {
-    job.ack();
+    job.ack(message.spare);
   } else {
     job.abort();
     jobs.delete(message.job);

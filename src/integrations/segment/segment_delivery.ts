@@ -77,6 +77,8 @@ export async function deliverToSegment(
       vendor: "Segment", mapping: segmentMapping(args),
       recipe: { module: SEGMENT_MAPPING_MODULE, factory: "segmentMapping", args },
       serialized: sender instanceof BatchSender,
+      // The batch sender copies each message into its request before taking the next one.
+      copiesRecords: true,
     }, sink);
     if (!sender.failed) { await sender.finish(); }
   } catch (err) {

@@ -97,10 +97,10 @@ const CASES: Case[] = [
 ];
 
 /** What the vendor got and what Looker was answered, with the pool at `threads`. */
-async function deliver(threads: number, c: Case, delivery: ActionRequest["delivery"]) {
+async function deliver(threads: number, c: Case, delivery: ActionRequest["delivery"], http = recordingHttp) {
   configureRowWorkers(threads);
   const bodies: string[] = [];
-  const integration = c.build(recordingHttp(bodies));
+  const integration = c.build(http(bodies));
   const answer = await integration.execute(request(delivery, c.params, c.form)).catch((err: Error) => err.message);
   // Segment's sentAt is the clock at sending.
   return { answer, bodies: bodies.map((b) => b.replace(/"sentAt":"[^"]*"/, '"sentAt":""')
@@ -125,6 +125,22 @@ describe("row workers", function () {
       expect(rowWorkers()!.running).to.be.greaterThan(0);
     });
   }
+
+  it("hand Segment's outputs back to the worker to be written again, every request still the main thread's", async () => {
+    // Many outputs (a chunk of 4 KiB each) and a vendor slower than the worker: outputs are
+    // written into memory handed back while later ones wait to be taken.
+    const doc = detailDocument(6_000);
+    const slowHttp = (bodies: string[]): HttpClient => ({
+      request: async (options: { body?: string | Buffer }) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return recordingHttp(bodies).request(options as never);
+      },
+    }) as unknown as HttpClient;
+    const inThread = await deliver(0, CASES[2], chunkedDelivery(doc, "json_detail", 4096), slowHttp);
+    const onWorker = await deliver(1, CASES[2], ownedChunks(doc, 4096), slowHttp);
+    expect(inThread.bodies.length).to.be.greaterThan(50);
+    expect(onWorker).to.deep.equal(inThread);
+  });
 
   /** A destination of the test mapping, recording its batches; `send` may wait for `gate`. */
   function destination(batches: string[], gate?: Promise<void>, crashAt?: number): RowDestination<{ id: string }> {
