@@ -5,6 +5,8 @@ import { JsonSyntaxError } from "./json_string_decoder";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+/** Bytes of a string looked at one by one before indexOf looks for its end. */
+const SHORT_STRING = 32;
 
 export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -58,6 +60,22 @@ export class ValueEnd {
     while (i < n) {
       if (this.inString) {
         if (this.escaped) { this.escaped = false; i++; continue; }
+        // A short string's bytes one by one: a call to indexOf costs more than they do (rows'
+        // values are mostly short); a longer one goes on below, through indexOf.
+        const near = Math.min(n, i + SHORT_STRING);
+        while (i < near) {
+          const c = buf[i];
+          if (c === QUOTE) { break; }
+          i += c === BACKSLASH ? 2 : 1;
+        }
+        if (i > n) { this.escaped = true; return -1; }
+        if (i < n && buf[i] === QUOTE) {
+          i++;
+          this.inString = false;
+          if (this.depth === 0) { return i; }
+          continue;
+        }
+        if (i === n) { return -1; }
         let q = buf.indexOf(QUOTE, i);
         for (;;) {
           const b = this.nextBackslash(buf, i);

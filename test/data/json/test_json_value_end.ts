@@ -13,11 +13,15 @@ function endOf(doc: Buffer, cuts: number[]): number {
   return -1;
 }
 
-/** Strings short and long (indexOf finds the quote), escapes of every kind at the start, inside and at the end. */
+/**
+ * Strings short (looked at byte by byte) and long (indexOf finds the quote), either side of the
+ * 32 bytes between the two, escapes of every kind at the start, inside, at that edge and at the end.
+ */
 function strings(): string[] {
-  const out = ["", "a", "value", "100000", "x".repeat(23), "x".repeat(24), "x".repeat(25), "y".repeat(300)];
+  const out = ["", "a", "value", "100000", "x".repeat(23), "x".repeat(24), "x".repeat(25), "x".repeat(31),
+    "x".repeat(32), "x".repeat(33), "y".repeat(300)];
   for (const escape of ["\"", "\\", "\n", "\u0001", "é", "😀"]) {
-    for (const at of [0, 1, 22, 23, 24, 25, 40]) { out.push(`${"s".repeat(at)}${escape}${"t".repeat(5)}`); }
+    for (const at of [0, 1, 22, 23, 24, 25, 30, 31, 32, 33, 40]) { out.push(`${"s".repeat(at)}${escape}${"t".repeat(5)}`); }
     out.push(escape.repeat(30));
   }
   return out;
