@@ -8,14 +8,17 @@ import * as os from "os";
 import * as path from "path";
 import { Worker } from "worker_threads";
 import { UserError } from "../../lib/errors";
+import { startWithOwnYoungGeneration } from "../../lib/worker_young_generation";
 import type { FromWorker, ToWorker } from "./row_worker_protocol";
 
 /**
  * A worker's heap: a job holds a few chunks of rows and their records at a time (about 1 MB),
  * the mapping's state, and the reader's spool buffers; 48 MB of old space leaves ample room, and
- * a runaway delivery fails alone instead of growing the process.
+ * a runaway delivery fails alone instead of growing the process. Its young generation (honoured
+ * only since startWithOwnYoungGeneration: before, the hub's --max-semi-space-size gave it 16 MB)
+ * is 4 MB: 1M rows to HubSpot peaked 8-12 MB lower than with 16, at the same rows/s (bench/RESULTS.md).
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 };
+export const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4, stackSizeMb: 4 };
 
 /** What a job hears from its worker. */
 export interface JobListener {
@@ -56,15 +59,21 @@ class PoolWorker {
   }
 }
 
-/** The worker's script: compiled, the .js beside this file; under ts-node, the .ts through ts-node. */
+/**
+ * The worker's script: compiled, the .js beside this file; under ts-node, the .ts through ts-node.
+ * Its young generation is its own (RESOURCE_LIMITS), not the main thread's.
+ */
 function startWorker(spoolDir: string): Worker {
   const options = { workerData: { spoolDir }, resourceLimits: RESOURCE_LIMITS, stdout: false, stderr: false };
   const file = path.join(__dirname, `row_worker${path.extname(__filename)}`);
-  if (file.endsWith(".ts")) {
-    const tsNode = require.resolve("ts-node/register/transpile-only");
-    return new Worker(`require(${JSON.stringify(tsNode)}); require(${JSON.stringify(file)});`, { ...options, eval: true });
-  }
-  return new Worker(file, options);
+  return startWithOwnYoungGeneration(() => {
+    if (file.endsWith(".ts")) {
+      const tsNode = require.resolve("ts-node/register/transpile-only");
+      return new Worker(`require(${JSON.stringify(tsNode)}); require(${JSON.stringify(file)});`,
+        { ...options, eval: true });
+    }
+    return new Worker(file, options);
+  });
 }
 
 /** A job's line to its worker. */
