@@ -10,15 +10,16 @@ import type { Worker } from "worker_threads";
 
 const FLAG = "--max-semi-space-size";
 
-/** The semi-space size in MB the process was started with (the last one given), 0 when none (V8's default). */
-export function givenSemiSpaceMb(execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? ""): number {
-  const args = [...nodeOptions.split(/\s+/).filter(Boolean), ...execArgv];
+/**
+ * The semi-space size in MB the process was started with (the last one given on its command line),
+ * 0 when none (V8's default). Only later isolates read it back: the main thread's heap is made.
+ */
+export function givenSemiSpaceMb(execArgv: readonly string[] = process.execArgv): number {
   let given = 0;
-  args.forEach((arg, i) => {
+  execArgv.forEach((arg, i) => {
     const [name, value] = arg.split("=", 2);
     if (name.replace(/_/g, "-") !== FLAG) { return; }
-    const mb = Number(value ?? args[i + 1]);
+    const mb = Number(value ?? execArgv[i + 1]);
     if (Number.isInteger(mb) && mb >= 0) { given = mb; }
   });
   return given;
