@@ -48,8 +48,12 @@ class OutputBuilder {
   event(event: Omit<OutputEvent, "at">): void { this.events.push({ at: this.count, ...event }); }
 
   record(row: number, json: string): void {
-    // Each UTF-16 unit is at most 3 bytes of UTF-8.
-    if (this.length + json.length * 3 > this.bytes.length) { this.grow(this.length + json.length * 3); }
+    // Each UTF-16 unit is at most 3 bytes of UTF-8; only when that bound does not fit is the exact
+    // length counted, and the buffer grown (a copy, the old one garbage) only when that does not fit.
+    if (this.length + json.length * 3 > this.bytes.length) {
+      const exact = this.length + Buffer.byteLength(json, "utf8");
+      if (exact > this.bytes.length) { this.grow(exact); }
+    }
     this.length += this.bytes.write(json, this.length, "utf8");
     if (this.count === this.rows.length) {
       const rows = new Uint32Array(this.count * 2);
