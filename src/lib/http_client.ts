@@ -1,38 +1,21 @@
-// The shared outbound HTTP client. Every integration that speaks HTTP to a vendor uses it.
-//
-//   const http = createHttpClient(config);             // once, in src/integrations/index.ts
-//   const res = await http.request({
-//     url,                      // string or URL
-//     method: "POST",           // default GET, or POST when there is a body
-//     headers: {"content-type": "application/json"},
-//     body,                     // string | Buffer | Readable | SpooledBody (spool.ts) | StreamBody
-//     trusted: false,           // false (default): a URL a user typed, checked by the UrlGuard;
-//                               // true: a vendor base URL the operator configured
-//     who: "Zapier",            // names the destination in failure messages
-//     logger: request.logger,   // per-request logger; lines carry host, status, attempt, ms only
-//     signal,                   // optional AbortSignal; default: the delivery's (abort_scope.ts)
-//   });
-//   res.status; res.headers; res.body (Buffer, first `maxResponseBytes`); res.truncated; res.text(); res.json()
+// The shared outbound HTTP client. Every integration that speaks HTTP to a vendor uses it:
+// `createHttpClient(config)` once (src/integrations/index.ts), then `http.request({ url, method,
+// headers, body, trusted, who, logger, signal })`; docs/http_client.md is its manual.
 //
 // What it does for the caller:
-// - Timeouts per attempt: connect, idle (no byte either way), total (HTTP_*_TIMEOUT_SECONDS); a User-Agent.
+// - Timeouts per attempt (connect, idle, total: HTTP_*_TIMEOUT_SECONDS) and a User-Agent.
 // - Retries on network errors, timeouts, 408, 429 and 5xx (not 501/505): exponential backoff
-//   with jitter, at least the vendor's Retry-After, at most HTTP_MAX_ATTEMPTS attempts. Every
-//   attempt sends the same bytes: a Readable body is spooled to a temporary file first
-//   (removed afterwards), or with `streamed` sent as it is read while a copy is spooled for
-//   later attempts (tee_body.ts). Retrying a POST may deliver twice when a connection breaks after
-//   the vendor got it; receivers deduplicate by an id header (the webhook id).
-// - Redirects: 307/308 are followed with the same method and body; 301/302/303 are followed
-//   as GET only for GET/HEAD (for other methods the data would be lost, so it fails clearly).
-//   Authorization and cookies are dropped when a redirect leaves the origin.
-// - The UrlGuard (url_guard.ts) for untrusted URLs: checked before the request, on the
-//   address actually connected, and on every redirect.
-// - Answers outside 2xx (or `acceptStatus`) end in HttpStatusError (permanent) or
-//   HttpUnavailableError (retries exhausted), both UserErrors whose message carries the
-//   status and a short safe excerpt of the answer; see http_errors.ts.
-// - An abort signal (`signal`, else the ambient one of the delivery: aborted when Looker hangs
-//   up) ends the attempt in flight, the wait before a retry and the spooling, with its reason.
-// Nothing about the request beyond method, host, status and timing is ever logged.
+//   with jitter, at least the vendor's Retry-After, at most HTTP_MAX_ATTEMPTS attempts, every one
+//   with the same bytes: a Readable body is spooled first, or with `streamed` (or `sendAsRead`)
+//   sent as it is read while a copy is kept for later attempts and for a 411 (tee_body.ts).
+// - Redirects: 307/308 with the same method and body; 301/302/303 as GET for GET/HEAD only;
+//   Authorization and cookies dropped when a redirect leaves the origin.
+// - The UrlGuard (url_guard.ts) for untrusted URLs: before the request, on the address actually
+//   connected, and on every redirect.
+// - Answers outside 2xx (or `acceptStatus`) end in HttpStatusError or HttpUnavailableError,
+//   UserErrors carrying the status and a short safe excerpt (http_errors.ts).
+// - An abort signal (`signal`, else the delivery's: Looker hung up) ends the attempt, the wait
+//   and the spooling. Nothing beyond method, host, status and timing is ever logged.
 import * as http from "http";
 import * as https from "https";
 import { Readable } from "stream";
