@@ -119,9 +119,11 @@ function messagesOf(body: Buffer): Array<Record<string, unknown>> {
 /** The endpoint (any write key accepted); tells the tally over IPC when asked. */
 export function segmentApi(): void {
   const checker = new SegmentChecker();
-  // One buffer for every body, each checked at once when it has come (bodies are at most 500 KB).
-  let body = Buffer.allocUnsafeSlow(1024 * 1024);
+  // A body's bytes go into a buffer of its own, taken back when it has been checked (the hub sends
+  // a few requests at once, bodies of at most 500 KB): no new memory for each request.
+  const spare: Buffer[] = [];
   const server = http.createServer((req, res) => {
+    let body = spare.pop() ?? Buffer.allocUnsafeSlow(1024 * 1024);
     let length = 0;
     req.on("data", (c: Buffer) => {
       if (length + c.length > body.length) {
@@ -139,6 +141,7 @@ export function segmentApi(): void {
         ok = false;
         checker.tally.faults++;
       }
+      spare.push(body);
       res.writeHead(ok ? 200 : 400, { "content-type": "application/json" });
       res.end(ok ? '{"success":true}' : '{"success":false,"message":"Invalid JSON"}');
     });
