@@ -32,7 +32,8 @@ export const rowSpeedPart: Part = {
     const lines = [
       `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
       "before and after the delivery, the faster counts. Segment: the whole hub (one worker), rows pushed to",
-      "segment_event and sent to a counting /v1/batch endpoint in a helper process, every message checked.",
+      "segment_event and sent to a counting /v1/batch endpoint in a helper process (bench/segment_api.ts): every",
+      "message's messageId found and each row's counted once, one body in 16 parsed whole.",
       `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run. The hub ran`,
       `with ${rowThreadsSaid()}.`,
       "",
