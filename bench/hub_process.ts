@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { withHubNodeFlags } from "../src/process/node_flags";
+import { HUB_MALLOC_ENV, withHubNodeFlags } from "../src/process/node_flags";
 import { generateApiKey } from "../src/server/auth";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";
@@ -98,6 +98,8 @@ export async function startHub(root: string, options: HubOptions = {}): Promise<
     PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
     BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: BENCH_SECRET,
     DEBUG_INTEGRATION: "true", LOG_LEVEL: "warn",
+    // The malloc settings the start commands set, as the flags below.
+    ...HUB_MALLOC_ENV,
     // The bench's own ROW_WORKER_THREADS, when set, to compare row deliveries with and without row workers.
     ...(process.env.ROW_WORKER_THREADS === undefined ? {} : { ROW_WORKER_THREADS: process.env.ROW_WORKER_THREADS }),
     ...options.env,

@@ -1,7 +1,7 @@
 // The `startup` part: how soon the compiled hub answers after `node dist/src/boot.js` starts.
 // Each run spawns a fresh hub (production mode, one worker) and polls GET /status every 5 ms;
 // the time is from the spawn to the first 200, the memory the hub's RSS at that moment.
-import { HUB_NODE_FLAGS } from "../src/process/node_flags";
+import { HUB_MALLOC_ENV, HUB_NODE_FLAGS } from "../src/process/node_flags";
 import { Part } from "./part";
 import { freePort, getStatus, procMemory } from "./hub_process";
 import { ChildProcess, spawn } from "child_process";
@@ -15,7 +15,7 @@ async function startOnce(root: string, workers: number): Promise<Start> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
     BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: "bench-secret-0123456789abcdef",
-    LOG_LEVEL: "warn", WEB_CONCURRENCY: String(workers),
+    LOG_LEVEL: "warn", WEB_CONCURRENCY: String(workers), ...HUB_MALLOC_ENV,
   };
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, [...HUB_NODE_FLAGS, path.join(root, "dist/src/boot.js")], {

@@ -1,19 +1,41 @@
-// The node flags every hub process runs with: the start commands (Procfile, Dockerfile,
-// `npm start`) pass them, the cluster primary hands them to its workers, and the benchmark
-// starts its hubs with them (test/process/test_node_flags.ts keeps the start commands in step).
+// The node flags (and malloc settings) every hub process runs with: the start commands (Procfile,
+// Dockerfile, `npm start`) pass them, the cluster primary hands the flags to its workers (which
+// inherit its environment), and the benchmark starts its hubs with both
+// (test/process/test_node_flags.ts keeps the start commands in step).
 //
 // A delivery streams, so little of it is live at once (15-30 MB), but a row delivery makes
 // garbage fast (rows parsed, mapped and serialised), and V8's defaults for a large machine let
 // that garbage take the memory:
-// - --max-semi-space-size=8: the young generation, where nearly all of it is born and dies,
+// - --max-semi-space-size=4: the young generation, where nearly all of it is born and dies,
 //   defaults to 16 MB semi-spaces on 64-bit, which that allocation rate keeps resident. 8 MB took
-//   1M people to Facebook and Google Ads from 168 and 177 MB peak RSS to 148 and 138 MB.
+//   1M people to Facebook and Google Ads from 168 and 177 MB peak RSS to 148 and 138 MB; 4 took 1M
+//   rows to HubSpot and mParticle from 127-130 to 115-122 MB on the main thread, and with a row
+//   thread (which the main thread only feeds) from 151-172 to 148-161 MB, at the same rows/s.
+//   Row worker threads get their own young generation (row_workers.ts, worker_young_generation.ts).
 // - --heap-growing-percent=25: after each full collection V8 lets the heap grow to a multiple
 //   of what was live before collecting again, approaching 4 on a machine with gigabytes. At 1.25,
 //   1M rows to Braze peaked at 114-116 MB where V8's factor left 158-167 MB, for about 5% more
 //   CPU (set at run time with v8.setFlagsFromString it did not hold: 158-167 MB).
 // Both only work on the command line (bench/RESULTS.md has the runs).
-export const HUB_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8", "--heap-growing-percent=25"];
+export const HUB_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=4", "--heap-growing-percent=25"];
+
+/**
+ * glibc's malloc settings the start commands give every hub process (a cluster's workers inherit
+ * them), for the memory outside V8's heaps: buffers, and V8's and Node's own allocations.
+ * - MALLOC_ARENA_MAX=2: glibc gives each thread that allocates an arena of its own (up to 8 a
+ *   core), and an arena keeps what it once held; the main thread, a row worker and V8's and
+ *   libuv's helper threads held 40-45 MB of malloc memory at a 1M-row peak, of which V8 counted
+ *   15-30 MB as buffers or its own allocations.
+ * - MALLOC_MMAP_THRESHOLD_=65536: buffers of 64 KiB and more (socket reads, a row worker's
+ *   outputs) get pages of their own, returned when freed, instead of growing an
+ *   arena that a later small allocation pins.
+ * Together, 1M rows to HubSpot and mParticle with a row thread peaked at 138-148 MB against
+ * 148-161 without them, at the same rows/s (bench/RESULTS.md, issue 30). Other C libraries ignore them.
+ */
+export const HUB_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "65536",
+};
 
 /** `execArgv` with each hub flag whose option it does not already set (a flag given by hand wins). */
 export function withHubNodeFlags(execArgv: readonly string[]): string[] {

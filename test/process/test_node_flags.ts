@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { HUB_NODE_FLAGS, withHubNodeFlags } from "../../src/process/node_flags";
+import { HUB_MALLOC_ENV, HUB_NODE_FLAGS, withHubNodeFlags } from "../../src/process/node_flags";
 
 const ROOT = path.join(__dirname, "../..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 describe("the node flags the hub runs with", () => {
-  it("are on every start command: Procfile, Dockerfile and npm start", () => {
+  it("are on every start command with the malloc settings: Procfile, Dockerfile and npm start", () => {
     const procfile = read("Procfile").split("\n").find((line) => line.startsWith("web:"))!;
     const start = JSON.parse(read("package.json")).scripts.start as string;
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read("Dockerfile"))![1]) as string[];
@@ -15,6 +15,12 @@ describe("the node flags the hub runs with", () => {
       expect(procfile.split(/\s+/), "Procfile").to.include(flag);
       expect(start.split(/\s+/), "npm start").to.include(flag);
       expect(cmd, "Dockerfile CMD").to.include(flag);
+    }
+    for (const [name, value] of Object.entries(HUB_MALLOC_ENV)) {
+      const setting = `${name}=${value}`;
+      expect(procfile.split(/\s+/), "Procfile").to.include(setting);
+      expect(start.split(/\s+/), "npm start").to.include(setting);
+      expect(/^ENV (.*)$/m.exec(read("Dockerfile"))![1].split(/\s+/), "Dockerfile ENV").to.include(setting);
     }
     expect(procfile).to.match(/ dist\/src\/boot\.js$/);
     expect(cmd[cmd.length - 1]).to.equal("dist/src/boot.js");
