@@ -1,31 +1,19 @@
-// The shared client against local receivers on loopback: retries, timeouts, redirects, the guard.
+// The shared client against local receivers on loopback: retries, timeouts, redirects, logging.
+// The guard on user URLs is in test_http_client_guard.ts, the abort signal in test_http_client_abort.ts.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as sinon from "sinon";
 import { PassThrough, Readable } from "stream";
-import { ClientGoneError, withSignal } from "../../src/lib/abort_scope";
 import {
   HttpStatusError, HttpUnavailableError, redactVendorText, unmarkVendorText,
 } from "../../src/lib/http_errors";
 import { createLogger } from "../../src/lib/logger";
-import { UrlRefusedError } from "../../src/lib/url_guard";
 import { AnyVendor } from "../fakes/any_vendor";
 import { HttpReceiver } from "../fakes/http_receiver";
+import { failureOf as failure } from "../helpers/failure";
 import { testHttpClient } from "../helpers/http";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("the request succeeded");
-}
-
-/** The guard as in production, except that 127.0.0.1 (and only it) is allowed for the receiver. */
-const GUARDED = { ALLOW_PRIVATE_URLS: "false", PRIVATE_URL_ALLOWLIST: "127.0.0.1" };
 
 describe("http client", () => {
   let receiver: HttpReceiver;
@@ -217,124 +205,4 @@ describe("http client", () => {
     expect(logged).to.contain("\"host\":\"127.0.0.1\"");
     expect(logged).not.to.match(/SECRET/);
   });
-
-  describe("the guard on user URLs (only 127.0.0.1 allowlisted)", () => {
-    let canary: HttpReceiver;
-    beforeEach(async () => { canary = await new HttpReceiver("127.0.0.2").start(); });
-    afterEach(async () => { await canary.stop(); });
-
-    it("reaches the allowlisted receiver", async () => {
-      await testHttpClient(GUARDED).request({ url: receiver.url() });
-      expect(receiver.received).to.have.length(1);
-    });
-
-    it("refuses a loopback address with no request made", async () => {
-      const err = await failure(testHttpClient(GUARDED).request({ url: canary.url(), method: "POST", body: "d" }));
-      expect(err).to.be.instanceOf(UrlRefusedError);
-      expect(err.message).to.contain("127.0.0.2, a loopback address");
-      expect(canary.received).to.have.length(0);
-    });
-
-    it("refuses the IPv6 loopback with no request made", async () => {
-      let v6: HttpReceiver | undefined;
-      try {
-        v6 = await new HttpReceiver("::1").start();
-      } catch {
-        v6 = undefined; // no IPv6 loopback on this machine: the refusal is still checked below
-      }
-      const url = v6 ? v6.url() : "http://[::1]:9/hook";
-      const err = await failure(testHttpClient(GUARDED).request({ url }));
-      expect(err.message).to.contain("::1, a loopback address");
-      if (v6) { expect(v6.received).to.have.length(0); await v6.stop(); }
-    });
-
-    it("refuses a DNS name resolving to a blocked address with no request made", async () => {
-      const lookup = async () => [{ address: "127.0.0.2", family: 4 }];
-      const http = testHttpClient(GUARDED, lookup);
-      const err = await failure(http.request({ url: canary.url("/x", "hooks.example.com") }));
-      expect(err.message).to.contain("hooks.example.com resolves to 127.0.0.2, a loopback address");
-      expect(canary.received).to.have.length(0);
-    });
-
-    it("refuses an address that changes between the check and the connection (DNS rebinding)", async () => {
-      const lookup = sinon.stub();
-      lookup.onFirstCall().resolves([{ address: "127.0.0.1", family: 4 }]);
-      lookup.resolves([{ address: "127.0.0.2", family: 4 }]);
-      const err = await failure(testHttpClient(GUARDED, lookup as any).request({
-        url: canary.url("/x", "rebind.example.com"),
-      }));
-      expect(err).to.be.instanceOf(UrlRefusedError);
-      expect(err.message).to.contain("127.0.0.2, a loopback address");
-      expect(canary.received).to.have.length(0);
-    });
-
-    it("refuses redirects to blocked addresses with no request made there", async () => {
-      const lookup = sinon.stub().callsFake(async (host: string) =>
-        [{ address: host === "internal.example.com" ? "192.168.0.10" : "127.0.0.1", family: 4 }]);
-      const http = testHttpClient(GUARDED, lookup as any);
-      const targets: Array<[string, RegExp]> = [
-        [canary.url(), /127\.0\.0\.2, a loopback address/],
-        ["http://10.0.0.1/hook", /10\.0\.0\.1, a private network address/],
-        ["http://169.254.169.254/latest/meta-data/", /cloud metadata address/],
-        ["http://internal.example.com/hook", /internal\.example\.com resolves to 192\.168\.0\.10/],
-      ];
-      for (const [location, message] of targets) {
-        receiver.reply({ status: 307, headers: { Location: location } });
-        const err = await failure(http.request({ url: receiver.url(), method: "POST", body: "d" }));
-        expect(err).to.be.instanceOf(UrlRefusedError);
-        expect(err.message).to.match(message);
-      }
-      expect(receiver.received).to.have.length(targets.length);
-      expect(canary.received).to.have.length(0);
-    });
-  });
-
-  describe("abort signal (issue 11)", () => {
-    let vendor: AnyVendor;
-    beforeEach(async () => { vendor = await new AnyVendor().start(); });
-    afterEach(async () => { await vendor.stop(); });
-
-    it("ends the attempt in flight with the signal's reason", async () => {
-      vendor.mood = "hang";
-      const abort = new AbortController();
-      const pending = failure(testHttpClient({}).request({ url: vendor.url, trusted: true, signal: abort.signal }));
-      await eventuallyTrue(() => vendor.requests === 1);
-      abort.abort(new ClientGoneError());
-      expect(await pending).to.be.instanceOf(ClientGoneError);
-    });
-
-    it("stops retrying, and picks up the ambient signal of the delivery it runs in", async () => {
-      vendor.mood = "error";
-      const abort = new AbortController();
-      const client = testHttpClient({ HTTP_MAX_ATTEMPTS: "50", HTTP_RETRY_BASE_DELAY_MS: "100",
-        HTTP_RETRY_MAX_DELAY_MS: "100" });
-      const pending = failure(withSignal(abort.signal, () => client.request({ url: vendor.url, trusted: true })));
-      await eventuallyTrue(() => vendor.requests >= 2);
-      abort.abort(new ClientGoneError());
-      expect(await pending).to.be.instanceOf(ClientGoneError);
-      const seen = vendor.requests;
-      await new Promise((r) => setTimeout(r, 400));
-      expect(vendor.requests).to.equal(seen);
-    });
-
-    it("refuses to start when the signal already aborted, and stops spooling a stream body", async () => {
-      const abort = new AbortController();
-      abort.abort(new ClientGoneError());
-      expect(await failure(testHttpClient({}).request({ url: vendor.url, trusted: true, signal: abort.signal })))
-        .to.be.instanceOf(ClientGoneError);
-      const live = new AbortController();
-      const body = new PassThrough();
-      body.write("a".repeat(1000));
-      const pending = failure(testHttpClient({})
-        .request({ url: vendor.url, trusted: true, body, signal: live.signal }));
-      live.abort(new ClientGoneError());
-      expect(await pending).to.be.instanceOf(ClientGoneError);
-      expect(vendor.requests).to.equal(0);
-    });
-  });
 });
-
-async function eventuallyTrue(test: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !test(); i++) { await new Promise((r) => setTimeout(r, 25)); }
-  expect(test()).to.equal(true);
-}
