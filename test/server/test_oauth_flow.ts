@@ -1,83 +1,16 @@
 // The login machinery through the real app: both flows against a fake OAuth server and a fake
-// Looker, refresh, refusals, the check route and the "needs setup" listing.
+// Looker, refresh, the check route and the "needs setup" listing; nothing secret logged. The
+// refusals shown in the browser are in test_oauth_refusals.ts, the shared set-up in
+// test/helpers/oauth_login.ts.
 import { expect } from "chai";
-import { PassThrough } from "stream";
 import request from "supertest";
-import { createApp } from "../../src/server/app";
-import { Integration } from "../../src/hub/integration";
-import { OAuthHub } from "../../src/hub/oauth/oauth_hub";
-import { Registry } from "../../src/hub/registry";
-import { Sealer } from "../../src/hub/oauth/sealing";
-import { createLogger } from "../../src/lib/logger";
-import { FakeLooker } from "../fakes/fake_looker";
-import { FakeOAuthServer } from "../fakes/oauth_server";
-import { authHeader, testConfig } from "../helpers/app";
-import { LOOKER_HEADERS } from "../helpers/execute";
-import { testHttpClient } from "../helpers/http";
-import { OAuthTestIntegration } from "../helpers/oauth_integration";
-
-const BASE = "https://hub.example.test";
+import { authHeader } from "../helpers/app";
+import {
+  BASE, clock, expectNoSecretsLogged, local, login, loginLink, looker, oauthHub as hub, post, useOAuthFakes, vendor,
+} from "../helpers/oauth_login";
 
 describe("per-user login (OAuth machinery)", () => {
-  let vendor: FakeOAuthServer;
-  let looker: FakeLooker;
-  let clock: number;
-  let logs = "";
-
-  before(async () => {
-    vendor = await new FakeOAuthServer().start();
-    looker = await new FakeLooker().start();
-  });
-  after(async () => { await vendor.stop(); await looker.stop(); });
-  beforeEach(() => {
-    clock = Date.now();
-    vendor.accessTokenTtl = 3600;
-    looker.stateUrlStatus = 200;
-  });
-
-  function hub(integrations?: Integration[], secret?: string) {
-    const http = testHttpClient();
-    const list = integrations ?? [
-      new OAuthTestIntegration(vendor, http),
-      new OAuthTestIntegration(vendor, http, { name: "oauth_v1_only", tokenUrlFlow: false }),
-      new OAuthTestIntegration(vendor, http, { name: "oauth_pkce", pkce: true, clientAuthentication: "basic" }),
-      new OAuthTestIntegration(vendor, http, { name: "oauth_unset", configured: false }),
-    ];
-    const config = testConfig(secret ? { INTEGRATION_SERVICE_SECRET: secret } : {});
-    const registry = new Registry(list, config.label, config.baseUrl);
-    const sink = new PassThrough();
-    sink.on("data", (c) => { logs += c.toString(); });
-    const logger = createLogger({ level: "debug", format: "json", stream: sink });
-    const oauth = new OAuthHub(new Sealer(config.secret, () => clock), config.baseUrl, () => clock);
-    return createApp({ config, registry, logger, oauth });
-  }
-
-  const post = (app: any, path: string, body: unknown, secret?: string) =>
-    request(app).post(path).set("Authorization", authHeader(secret)).set(LOOKER_HEADERS).send(body as object);
-
-  /** The path and query of an absolute hub URL, for supertest. */
-  const local = (url: string) => {
-    const u = new URL(url);
-    expect(u.origin).to.equal(BASE);
-    return u.pathname + u.search;
-  };
-
-  async function loginLink(app: any, name: string, data: Record<string, unknown>, secret?: string): Promise<string> {
-    const form = await post(app, `/actions/${name}/form`, { type: "query", data, form_params: {} }, secret);
-    expect(form.status).to.equal(200);
-    const field = form.body.fields[0];
-    expect(field).to.include({ name: "login", type: "oauth_link" });
-    return field.oauth_url;
-  }
-
-  /** Runs a login from the form's link to the hub's redirect; answers the hub's last response. */
-  async function login(app: any, name: string, data: Record<string, unknown>) {
-    const link = await loginLink(app, name, data);
-    const start = await request(app).get(local(link));
-    expect(start.status).to.equal(302);
-    const back = vendor.consent(start.headers.location);
-    return request(app).get(local(back));
-  }
+  useOAuthFakes();
 
   it("declares uses_oauth, and token_url for the v2 flow", async () => {
     const app = hub();
@@ -257,75 +190,6 @@ describe("per-user login (OAuth machinery)", () => {
     expect(JSON.parse(form.body.state.data).sealed).to.match(/^lis1\./);
   });
 
-  describe("refusals in the browser are small HTML pages", () => {
-    async function refused(app: any, path: string, pattern: RegExp) {
-      const res = await request(app).get(path);
-      expect(res.status, res.text).to.equal(400);
-      expect(res.type).to.equal("text/html");
-      expect(res.text).to.match(pattern);
-      expect(res.text).to.match(/start the login again from the form in Looker/i);
-      expect(res.text).to.not.match(/\{"|at .*\.ts:\d+/);
-    }
-
-    it("a tampered state", async () => {
-      const app = hub();
-      const link = await loginLink(app, "oauth_test", { state_url: looker.stateUrl("t") });
-      const state = decodeURIComponent(link.split("state=")[1]);
-      const bytes = Buffer.from(state.split(".")[2], "base64url");
-      bytes[bytes.length - 3] ^= 0x10;
-      const tampered = `${state.split(".").slice(0, 2).join(".")}.${bytes.toString("base64url")}`;
-      await refused(app, `/actions/oauth_test/oauth?state=${encodeURIComponent(tampered)}`, /altered/);
-      await refused(app, `/actions/oauth_test/oauth_redirect?code=c&state=${encodeURIComponent(tampered)}`, /altered/);
-      await refused(app, "/actions/oauth_test/oauth?state=garbage", /incomplete or damaged/);
-      await refused(app, "/actions/oauth_test/oauth", /incomplete or damaged/);
-    });
-
-    it("an expired state (10 minutes)", async () => {
-      const app = hub();
-      const link = await loginLink(app, "oauth_test", { state_url: looker.stateUrl("e") });
-      clock += 10 * 60 * 1000 + 1;
-      await refused(app, local(link), /expired/);
-    });
-
-    it("a state made for another integration", async () => {
-      const app = hub();
-      const link = await loginLink(app, "oauth_v1_only", { state_url: looker.stateUrl("c") });
-      await refused(app, local(link).replace("oauth_v1_only", "oauth_test"), /another integration \(oauth_v1_only\)/);
-      const start = await request(app).get(local(link));
-      const back = local(vendor.consent(start.headers.location));
-      await refused(app, back.replace("oauth_v1_only", "oauth_test"), /another integration/);
-    });
-
-    it("a state sealed under another secret", async () => {
-      const previous = "a-previous-secret-0123456789";
-      const link = await loginLink(hub(undefined, previous), "oauth_test",
-        { state_url: looker.stateUrl("s") }, previous);
-      await refused(hub(), local(link), /another hub, or before this hub&#39;s secret changed/);
-    });
-
-    it("the user choosing Deny at the vendor", async () => {
-      const app = hub();
-      const link = await loginLink(app, "oauth_test", { state_url: looker.stateUrl("d") });
-      const start = await request(app).get(local(link));
-      await refused(app, local(vendor.consent(start.headers.location, "deny")), /did not allow/);
-    });
-
-    it("an unknown integration or one without OAuth", async () => {
-      const res = await request(hub()).get("/actions/nope/oauth?state=x");
-      expect(res.status).to.equal(404);
-      expect(res.type).to.equal("text/html");
-    });
-
-    it("Looker refusing the v1 state", async () => {
-      const app = hub();
-      looker.stateUrlStatus = 410;
-      const done = await login(app, "oauth_test", { state_url: looker.stateUrl("gone") });
-      expect(done.status).to.equal(502);
-      expect(done.type).to.equal("text/html");
-      expect(done.text).to.match(/Looker answered HTTP 410/);
-    });
-  });
-
   it("oauth_check answers whether the stored login works, with a vendor call", async () => {
     const app = hub();
     const stored = await storedLogin(app);
@@ -340,17 +204,6 @@ describe("per-user login (OAuth machinery)", () => {
   });
 
   it("never logs tokens, codes, states or Looker's state URLs", async () => {
-    const secrets = [
-      ...vendor.tokenRequests.flatMap((r) => [r.fields.code, r.fields.refresh_token, r.fields.code_verifier]),
-      ...vendor.bearers, ...looker.stored.values(), ...vendor.authorizeRequests.map((r) => r.state),
-      vendor.clientSecret, "token=one-time",
-    ].filter((s): s is string => !!s && s.length > 6);
-    expect(secrets.length).to.be.greaterThan(10);
-    expect(logs.length).to.be.greaterThan(0);
-    for (const secret of secrets) { expect(logs.includes(secret), secret).to.equal(false); }
-    for (const secret of secrets) {
-      const inner = secret.startsWith("{") ? JSON.parse(secret).sealed : secret;
-      expect(logs.includes(inner), inner).to.equal(false);
-    }
+    expectNoSecretsLogged(10);
   });
 });
