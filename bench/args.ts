@@ -8,15 +8,20 @@ export interface BenchArgs {
   options: Map<string, string>;
   /** True only with `--write` (`--no-write`, the default, is accepted too). */
   write: boolean;
+  /** `--help` or `-h`: print the parts and stop (running every part is `npm run bench` alone). */
+  help: boolean;
 }
 
 export function parseBenchArgs(args: string[]): BenchArgs {
   const names: string[] = [];
   const options = new Map<string, string>();
   let write = false;
+  let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--write" || arg === "--no-write") {
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+    } else if (arg === "--write" || arg === "--no-write") {
       write = arg === "--write";
     } else if (arg.startsWith("--")) {
       const [key, inline] = arg.slice(2).split("=", 2);
@@ -25,5 +30,5 @@ export function parseBenchArgs(args: string[]): BenchArgs {
       names.push(ALIASES[arg] ?? arg);
     }
   }
-  return { names, options, write };
+  return { names, options, write, help };
 }

@@ -48,7 +48,14 @@ const DEFAULT_PARTS = ["startup", "list", "push", "url", "rows", "slack", "email
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const { names, options, write } = parseBenchArgs(args);
+  const { names, options, write, help } = parseBenchArgs(args);
+  if (help) {
+    process.stdout.write("npm run bench -- [part ...] [--write] [--note \"...\"] [--<option> <value> ...]\n" +
+      "Without a part: every default part, a long run. Options per part: bench/README.md.\n\n" +
+      PARTS.map((p) => `  ${p.name.padEnd(13)} ${p.title}${DEFAULT_PARTS.includes(p.name) ? "" : " (only when named)"}`)
+        .join("\n") + "\n");
+    return;
+  }
   const unknown = names.filter((n) => !PARTS.some((p) => p.name === n));
   if (unknown.length) {
     throw new Error(`Unknown part(s): ${unknown.join(", ")}. Parts: ${PARTS.map((p) => p.name).join(", ")}.`);

@@ -52,7 +52,7 @@ export function maxConcurrentDeliveries(env: Env, totalMemoryBytes: number, work
  * Row worker threads per process by default (ROW_WORKER_THREADS): the cores the worker processes
  * leave to each, less the one its main thread runs on. A thread pays only on a core nobody else
  * uses: on 2 cores filled by the hub, the bench's sender and its vendor, one thread per delivery
- * gave ±10% rows/s (within the spread of runs), no lower GET /status latency in a burst, and 40 MB
+ * gave ±10% rows/s (within the spread of runs), no lower GET /status latency in a burst, and about 30 MB
  * more peak RSS per process (bench/RESULTS.md, issue 30). 2 cores: one process, 1 thread; two
  * processes (production's default), none; 16 cores and 4 processes, 3 each.
  */

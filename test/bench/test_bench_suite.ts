@@ -20,6 +20,13 @@ describe("bench suite", () => {
     expect(written.options.get("runs")).to.equal("3");
   });
 
+  it("--help (or -h) asks for the list of parts, never for a run of every part", () => {
+    expect(parseBenchArgs(["--help"])).to.include({ help: true });
+    expect(parseBenchArgs(["-h", "crm"])).to.include({ help: true });
+    expect(parseBenchArgs(["--help"]).options.size).to.equal(0);
+    expect(parseBenchArgs(["crm"]).help).to.equal(false);
+  });
+
   describe("writeSection", () => {
     let dir: string;
     let file: string;
