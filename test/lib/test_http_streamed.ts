@@ -2,36 +2,16 @@
 // as read, resent from the kept copy with their length (a redirect, a 411), held to their size.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { PassThrough, Readable } from "stream";
 import { sendAsRead } from "../../src/lib/http_request";
-import { HttpReceiver } from "../fakes/http_receiver";
-import { testHttpClient } from "../helpers/http";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("the request succeeded");
-}
+import { failureOf as failure } from "../helpers/failure";
+import { receiverAndSpool, testHttpClient } from "../helpers/http";
 
 describe("http client: streamed bodies", () => {
-  let receiver: HttpReceiver;
-  let spoolDir: string;
-
-  beforeEach(async () => {
-    receiver = await new HttpReceiver().start();
-    spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), "lis-test-spool-"));
-  });
-  afterEach(async () => {
-    await receiver.stop();
-    fs.rmSync(spoolDir, { recursive: true, force: true });
-  });
+  const made = receiverAndSpool();
 
   it("streamed: sends a stream as it is read, and a 307 resends it from the copy with its length", async () => {
+    const { receiver, spoolDir } = made;
     const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
     const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
     receiver.reply({ status: 307, headers: { location: receiver.url("/moved") } });
@@ -47,6 +27,7 @@ describe("http client: streamed bodies", () => {
   });
 
   it("streamed: a stream longer or shorter than its announced size fails, with no whole request and no retry", async () => {
+    const { receiver, spoolDir } = made;
     const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
     for (const [size, got] of [[10, 12], [14, 12]]) {
       const err = await failure(http.request({ url: receiver.url(), method: "POST",
@@ -61,6 +42,7 @@ describe("http client: streamed bodies", () => {
   });
 
   it("a vendor that answers 411 to a chunked body gets the kept copy with its length, at once", async () => {
+    const { receiver, spoolDir } = made;
     const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir, HTTP_RETRY_BASE_DELAY_MS: "60000" });
     const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 253));
     receiver.reply({ status: 411, body: "Length Required" });
@@ -76,6 +58,7 @@ describe("http client: streamed bodies", () => {
   });
 
   it("a 411 is not resent when no copy is kept (one attempt)", async () => {
+    const { receiver, spoolDir } = made;
     const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
     receiver.reply({ status: 411, body: "Length Required" });
     const err = await failure(http.request({ url: receiver.url(), method: "POST", maxAttempts: 1,
@@ -84,6 +67,7 @@ describe("http client: streamed bodies", () => {
   });
 
   it("a body marked with sendAsRead goes as it is read without the streamed option", async () => {
+    const { receiver, spoolDir } = made;
     const http = testHttpClient({ HTTP_SPOOL_DIR: spoolDir });
     const body = sendAsRead(new PassThrough());
     body.end(Buffer.alloc(70_000, "x"));
