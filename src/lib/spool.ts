@@ -114,11 +114,16 @@ export function spoolFileName(dir: string): string {
 }
 
 /**
- * A new private file, opened at once: a stream that opens its file later could create it after
- * a failure's clean-up had already run, leaving it behind.
+ * A new private file (mode 600, refused if the name exists), opened at once for writing: a stream
+ * that opens its file later could create it after a failure's clean-up had already run, leaving
+ * it behind. Answers its descriptor.
  */
+export function openPrivateFile(file: string): number {
+  return fs.openSync(file, "wx", 0o600);
+}
+
 function privateWriteStream(file: string): fs.WriteStream {
-  return fs.createWriteStream("", { fd: fs.openSync(file, "wx", 0o600), autoClose: true });
+  return fs.createWriteStream("", { fd: openPrivateFile(file), autoClose: true });
 }
 
 function waitForDrain(out: fs.WriteStream): Promise<void> {

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import { Readable } from "stream";
 import { UserError } from "./errors";
 import { BatchedFile } from "./batched_file";
-import { spoolFileName } from "./spool";
+import { openPrivateFile, spoolFileName } from "./spool";
 import { spentFileStream } from "./young_garbage";
 
 export interface TeeOptions {
@@ -52,7 +52,7 @@ export class TeeBody {
     this.chunks = source[Symbol.asyncIterator]();
     if (options.keepCopy) {
       this.file = spoolFileName(options.dir);
-      this.copy = new BatchedFile(fs.openSync(this.file, "wx", 0o600));
+      this.copy = new BatchedFile(openPrivateFile(this.file));
     }
   }
 

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable, Writable } from "stream";
 import { v4 as uuidv4 } from "uuid";
+import { openPrivateFile } from "../../lib/spool";
 import { spentFileStream } from "../../lib/young_garbage";
 
 let spoolDirectory = os.tmpdir();
@@ -24,7 +25,7 @@ export class Spool {
 
   private constructor(dir: string) {
     const file = path.join(dir, `lis-spool-${uuidv4()}`);
-    const writeFd = fs.openSync(file, "wx", 0o600);
+    const writeFd = openPrivateFile(file);
     this.filePath = file;
     try {
       this.readFd = fs.openSync(file, "r");
