@@ -4,11 +4,27 @@
 // which is rare; sending costs a copy of its bytes.
 import type { NumberedRecord } from "./row_pipeline";
 
+/** Whoever lent a record's memory: told once per record when the record is no longer read. */
+export interface RecordHold {
+  release(): void;
+}
+
 export class SerializedRecord<R> implements NumberedRecord<R> {
   private parsed?: R;
 
   constructor(readonly row: number, private readonly bytes: Buffer, private readonly start: number,
-    private readonly end: number) {}
+    private readonly end: number, private hold?: RecordHold) {}
+
+  /**
+   * Says the record's bytes will not be read again (its batch's request is over): their memory may
+   * then be written again (row_feed.ts hands a worker's output back once all its records said so).
+   * Once only; the record must not be copied after it.
+   */
+  release(): void {
+    const hold = this.hold;
+    this.hold = undefined;
+    hold?.release();
+  }
 
   get length(): number { return this.end - this.start; }
 
@@ -30,6 +46,7 @@ export class SerializedRecord<R> implements NumberedRecord<R> {
  */
 export function recordsJson<R>(
   batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, around: [string, string] = ["", ""],
+  memory: (size: number) => Buffer = Buffer.allocUnsafe,
 ): string | Buffer {
   const [before, after] = around;
   if (!batch.some((b) => b instanceof SerializedRecord)) {
@@ -39,7 +56,7 @@ export function recordsJson<R>(
   const wrap = Buffer.byteLength(before) + Buffer.byteLength(after);
   let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, parts.length - 1) + wrap * parts.length;
   for (const part of parts) { size += part.length; }
-  const body = Buffer.allocUnsafe(size);
+  const body = memory(size).subarray(0, size);
   let at = body.write(head, 0, "utf8");
   parts.forEach((part, i) => {
     if (i > 0) { body[at++] = 0x2c; }
@@ -49,4 +66,11 @@ export function recordsJson<R>(
   });
   body.write(tail, at, "utf8");
   return body;
+}
+
+/** Releases every serialised record of a batch whose request is over (SerializedRecord.release). */
+export function releaseRecords<R>(batch: ReadonlyArray<NumberedRecord<R>>): void {
+  for (const numbered of batch) {
+    if (numbered instanceof SerializedRecord) { numbered.release(); }
+  }
 }

@@ -7,7 +7,7 @@ import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField }
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
 import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
-import { recordsJson } from "../../data/rows/serialized_record";
+import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
@@ -74,6 +74,7 @@ export class BrazeDestination implements RowDestination<Attributes> {
   readonly batchSize = BATCH;
   readonly concurrency = 4;
   readonly recipe: MappingRecipe;
+  private readonly bodies = new RecordBodies();
 
   constructor(
     private readonly http: HttpClient, private readonly endpoint: string, private readonly apiKey: string,
@@ -89,13 +90,12 @@ export class BrazeDestination implements RowDestination<Attributes> {
   }
 
   async send(batch: Array<NumberedRecord<Attributes>>): Promise<BatchOutcome> {
-    const response = await this.http.request({
+    const response = await this.bodies.post(batch, '{"attributes":[', "]}", (body) => this.http.request({
       url: `${this.endpoint}/users/track`, method: "POST",
       headers: { "authorization": `Bearer ${this.apiKey}`, "content-type": "application/json" },
-      body: recordsJson(batch, '{"attributes":[', "]}"),
-      who: "Braze", logger: this.logger, vendorRetryAfter: brazeRetryAfter, maxResponseBytes: 64 * 1024,
+      body, who: "Braze", logger: this.logger, vendorRetryAfter: brazeRetryAfter, maxResponseBytes: 64 * 1024,
       acceptStatus: (s) => s < 500 && s !== 429 && s !== 408,
-    });
+    }));
     let body: { message?: string; errors?: Array<{ type?: string; input_array?: string; index?: number }> } = {};
     try { body = response.json(); } catch { body = {}; }
     if (response.status >= 300) { throw this.refused(response.status, body.message); }

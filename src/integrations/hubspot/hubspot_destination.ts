@@ -6,7 +6,7 @@
 import { NumberedRecord, BatchOutcome, RowDestination } from "../../data/rows/row_pipeline";
 import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
-import { recordsJson } from "../../data/rows/serialized_record";
+import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { RetryableError, UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
@@ -38,6 +38,7 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   readonly recipe: MappingRecipe;
   private readonly mapping: RowMapping<HubspotInput>;
   private mapper?: HubspotMapper;
+  private readonly bodies = new RecordBodies();
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, private readonly token: string,
@@ -73,7 +74,8 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   }
 
   private post(batch: Numbered[]): Promise<HttpResponse> {
-    return this.call(`/crm/v3/objects/${this.kind.type}/batch/update`, "POST", recordsJson(batch, '{"inputs":[', "]}"));
+    return this.bodies.post(batch, '{"inputs":[', "]}",
+      (body) => this.call(`/crm/v3/objects/${this.kind.type}/batch/update`, "POST", body));
   }
 
   /**

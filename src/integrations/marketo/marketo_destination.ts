@@ -6,7 +6,7 @@ import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/rows
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
 import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
-import { recordsJson } from "../../data/rows/serialized_record";
+import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MarketoApi, MarketoError } from "./marketo_api";
@@ -70,6 +70,7 @@ export class MarketoDestination implements RowDestination<Lead> {
   readonly batchSize = LEADS_PER_CALL;
   readonly concurrency = 4;
   readonly recipe: MappingRecipe;
+  private readonly bodies = new RecordBodies();
 
   constructor(
     private readonly api: MarketoApi, private readonly lookupField: string, private readonly subaction: Subaction,
@@ -89,8 +90,9 @@ export class MarketoDestination implements RowDestination<Lead> {
 
   async send(batch: Array<NumberedRecord<Lead>>): Promise<BatchOutcome> {
     // The body JSON.stringify makes of { action, lookupField, input }, the records' JSON as they are.
-    const answer = await this.api.call<LeadResult>("POST", "leads.json", recordsJson(batch,
-      `{"action":"createOrUpdate","lookupField":${JSON.stringify(this.lookupField)},"input":[`, "]}"));
+    const answer = await this.bodies.post(batch,
+      `{"action":"createOrUpdate","lookupField":${JSON.stringify(this.lookupField)},"input":[`, "]}",
+      (body) => this.api.call<LeadResult>("POST", "leads.json", body));
     const results = answer.result ?? [];
     const rejected: RowRejection[] = [];
     const rowOfLead = new Map<number, number>();

@@ -4,7 +4,7 @@
 // made from the Looker webhook id and the row, so a retried request is not counted twice.
 import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
 import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
-import { recordsJson } from "../../data/rows/serialized_record";
+import { RecordBodies } from "../../data/rows/record_bodies";
 import { TallyWording } from "../../data/rows/row_tally";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
@@ -24,6 +24,7 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   private readonly authorization: string;
   readonly recipe: MappingRecipe;
   private readonly mapping: RowMapping<MparticleBatch>;
+  private readonly bodies = new RecordBodies();
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, apiKey: string, apiSecret: string,
@@ -44,12 +45,11 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
 
   async send(batch: Array<NumberedRecord<MparticleBatch>>): Promise<BatchOutcome> {
     try {
-      await this.http.request({
+      await this.bodies.post(batch, "[", "]", (body) => this.http.request({
         url: `${this.apiUrl}/s2s/v2/bulkevents`, method: "POST",
         headers: { "authorization": this.authorization, "content-type": "application/json" },
-        body: recordsJson(batch, "[", "]"),
-        trusted: true, who: "mParticle", logger: this.logger, maxResponseBytes: 64 * 1024,
-      });
+        body, trusted: true, who: "mParticle", logger: this.logger, maxResponseBytes: 64 * 1024,
+      }));
     } catch (err) {
       const status = err instanceof HttpStatusError ? err.failure.status : undefined;
       if (status === 401 || status === 403) {

@@ -1,0 +1,44 @@
+// The request bodies of a row destination's batches (recordsJson's bytes, when a row worker
+// serialised the records), written into memory used again once a request is over. A new body
+// per request (25-40 KB, 10,000-13,000 of them a million rows to HubSpot, mParticle, Marketo or
+// Braze) was a fresh ArrayBuffer for each on a thread that allocates little else: V8 collects its
+// heap for them, and malloc's arena holds their churn (bench/RESULTS.md, issue 30 part 2). Segment's
+// batch sender does the same for its own bodies (src/integrations/segment/batch_sender.ts).
+import type { NumberedRecord } from "./row_pipeline";
+import { recordsJson } from "./serialized_record";
+
+/** Bodies kept for reuse at most: a destination's requests in flight, and a split batch's halves. */
+const KEPT = 8;
+
+export class RecordBodies {
+  private readonly spare: Buffer[] = [];
+
+  /**
+   * Calls `post` with the batch's body as recordsJson makes it (`head`, the records' JSON joined
+   * by commas, `tail`; each record wrapped in `around`); a body in reused memory is taken back
+   * when `post`'s promise settles, so `post` must be the whole request (every attempt of it), and
+   * keep no reference to the body after. Answers what `post` answers.
+   */
+  async post<T>(
+    batch: ReadonlyArray<NumberedRecord<unknown>>, head: string, tail: string,
+    post: (body: string | Buffer) => Promise<T>, around?: [string, string],
+  ): Promise<T> {
+    let lent: Buffer | undefined;
+    const body = recordsJson(batch, head, tail, around, (size) => {
+      lent = this.take(size);
+      return lent;
+    });
+    try {
+      return await post(body);
+    } finally {
+      if (lent && this.spare.length < KEPT) { this.spare.push(lent); }
+    }
+  }
+
+  /** A kept body with room for `size` bytes, or a new one with some to spare (batches' sizes vary). */
+  private take(size: number): Buffer {
+    const kept = this.spare.pop();
+    if (kept && kept.length >= size) { return kept; }
+    return Buffer.allocUnsafeSlow(Math.ceil(size * 1.25 / 4096) * 4096);
+  }
+}
