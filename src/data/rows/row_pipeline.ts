@@ -10,6 +10,7 @@ import { BatchWindow } from "./batch_window";
 import { feedRows, RowSink } from "./row_feed";
 import type { MappingRecipe, RowMapper } from "./row_mapping";
 import type { JsonDetailFields } from "./rows";
+import { releaseRecords } from "./serialized_record";
 import { formatCount, RowRejection, RowTally, TallyWording } from "./row_tally";
 
 export type { Mapped, RowMapper } from "./row_mapping";
@@ -38,6 +39,8 @@ export interface RowDestination<R> {
   /**
    * Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery.
    * `last` is true for the last batch when the destination `marksLastBatch`, else always false.
+   * The batch's records are read only until its promise settles: a row worker's records are then
+   * released, and their memory written again with later rows (row_feed.ts), so keep none past it.
    */
   send(batch: Array<NumberedRecord<R>>, last: boolean): Promise<BatchOutcome>;
   /**
@@ -112,9 +115,13 @@ export async function rowsOutcome<R>(
       return;
     }
     await window.submit(async () => {
-      const outcome = await destination.send(full, last);
-      tally.accepted += outcome.accepted;
-      for (const rejection of outcome.rejected) { tally.reject(rejection); }
+      try {
+        const outcome = await destination.send(full, last);
+        tally.accepted += outcome.accepted;
+        for (const rejection of outcome.rejected) { tally.reject(rejection); }
+      } finally {
+        releaseRecords(full);
+      }
     });
   };
   const add = (numbered: NumberedRecord<R>): Promise<void> | void => {
@@ -136,7 +143,7 @@ export async function rowsOutcome<R>(
   };
   await feedRows(request, {
     vendor: wording().vendor, mapping: { prepare: (fields, hidden) => destination.prepare(fields, hidden) },
-    recipe: destination.recipe, labelRows: destination.labelRows,
+    recipe: destination.recipe, labelRows: destination.labelRows, releasesRecords: true,
   }, sink);
   if (batch.length > 0 && !window.failed) { await dispatch(holdsFullBatch); }
   await window.drain();

@@ -27,6 +27,8 @@ export function crossed(err: unknown): CrossedError {
 const EMPTY = Buffer.alloc(0);
 /** What a chunk's records take at first: most chunks are 64 KiB of rows, their records about as much. */
 const FIRST_BYTES = 96 * 1024;
+/** Handed-back outputs kept for a job at most: more than the outputs it can have in flight. */
+const SPARES_KEPT = 2 * OUTPUTS_AHEAD + 4;
 
 /** A chunk's records, written into one buffer that grows as needed, with their rows and ends. */
 class OutputBuilder {
@@ -109,11 +111,16 @@ class Job {
   }
 
   ack(spare?: ArrayBuffer): void {
-    if (spare) { this.spares.push(spare); }
+    if (spare) { this.spare(spare); }
     this.unacked--;
     const wake = this.ackWaiter;
     this.ackWaiter = undefined;
     wake?.();
+  }
+
+  /** An output's memory handed back (at most one per output sent, so the list stays short). */
+  spare(bytes: ArrayBuffer): void {
+    if (this.spares.length < SPARES_KEPT) { this.spares.push(bytes); }
   }
 
   abort(): void {
@@ -217,6 +224,8 @@ port.on("message", (message: ToWorker) => {
     job.end();
   } else if (message.type === "ack") {
     job.ack(message.spare);
+  } else if (message.type === "spare") {
+    job.spare(message.spare);
   } else {
     job.abort();
     jobs.delete(message.job);
