@@ -66,3 +66,10 @@ export function spentFileStream(file: string, options: { fd?: number; start?: nu
   };
   return stream;
 }
+
+/** A full collection now (V8's `gc({ type: "major" })`); false where gc could not be had. */
+export function majorCollection(): boolean {
+  const collect = scavenger();
+  collect?.({ type: "major" });
+  return collect !== null;
+}

@@ -13,6 +13,7 @@ import { mappingOf, RowMapper, RowMapping } from "./row_mapping";
 import { readDetailChunks } from "./detail_chunks";
 import type { CrossedError, FromWorker, OutputEvent, ToWorker, WorkerOutput } from "./row_worker_protocol";
 import { OUTPUTS_AHEAD } from "./row_worker_protocol";
+import { boundOldSpace } from "./worker_old_space";
 
 const port = parentPort!;
 setSpoolDirectory((workerData as { spoolDir: string }).spoolDir);
@@ -184,6 +185,7 @@ class Job {
         }
         this.send(out);
         out = new OutputBuilder();
+        boundOldSpace();
         if (++this.unacked >= OUTPUTS_AHEAD) {
           await new Promise<void>((resolve) => { this.ackWaiter = resolve; });
         }
