@@ -50,17 +50,16 @@ export async function warehouseRows(request: ActionRequest, naming: ColumnNaming
   }
   let count = 0;
   async function* batches(): AsyncGenerator<WarehouseValue[][]> {
-    const values = (rows: Iterable<JsonDetailRow>) => {
-      const batch: WarehouseValue[][] = [];
-      for (const row of rows) { batch.push(rowValues(row, columns, ++count)); }
-      return batch;
-    };
     try {
-      if (early.length) { yield values(early.splice(0)); }
+      if (early.length) { yield early.splice(0).map((row) => rowValues(row, columns, ++count)); }
       for await (const chunk of chunks) {
-        const batch = values(function* () {
-          for (const item of chunk) { if (item.kind === "row") { yield item.row; } }
-        }());
+        // The chunk's items taken in a plain loop: a generator around them here (one per chunk) had
+        // a tenth of each scavenge promoted to the old space, and cost a third of the delivery's CPU
+        // (bench/RESULTS.md, issue 29's 150 MB).
+        const batch: WarehouseValue[][] = [];
+        for (const item of chunk) {
+          if (item.kind === "row") { batch.push(rowValues(item.row, columns, ++count)); }
+        }
         if (batch.length) { yield batch; }
       }
     } finally {

@@ -1,6 +1,6 @@
-// Rows into PostgreSQL with COPY ... FROM STDIN in its text format (one line a row whatever
-// the values hold, so the line PostgreSQL names in an error is the row), streamed: one chunk of
-// lines written at a time, the next read from the delivery only when the server took the last
+// Rows into PostgreSQL with COPY ... FROM STDIN in its text format (copy_text.ts: one line a row
+// whatever the values hold, so the line PostgreSQL names in an error is the row), streamed: one
+// piece of lines written at a time, the next made only when the server took the last
 // (backpressure), so any row count passes in constant memory. A failure on either side ends the COPY: the server's
 // error is thrown as it came; a failure reading the rows sends CopyFail first, so the server
 // drops what it took and the connection stays usable for ROLLBACK.
@@ -8,22 +8,7 @@ import { once } from "events";
 import type { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { WarehouseValue } from "../../families/warehouse/warehouse_values";
-
-const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** A value as a field of COPY's text format: NULL is \N; backslash, newline, return and tab escaped. */
-function textField(value: WarehouseValue): string {
-  if (value === null) { return "\\N"; }
-  if (typeof value === "boolean") { return value ? "t" : "f"; }
-  return value.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]);
-}
-
-/** Rows as lines of COPY's text format. */
-export function textLines(rows: WarehouseValue[][]): string {
-  let text = "";
-  for (const row of rows) { text += `${row.map(textField).join("\t")}\n`; }
-  return text;
-}
+import { CopyTextWriter } from "./copy_text";
 
 /** Streams `batches` into the COPY statement `sql`; answers the rows the server took. */
 export async function copyRows(client: Client, sql: string, batches: AsyncIterable<WarehouseValue[][]>):
@@ -34,19 +19,22 @@ export async function copyRows(client: Client, sql: string, batches: AsyncIterab
     copy.on("error", (err: Error) => { serverError ??= err; reject(err); });
   });
   failed.catch(() => undefined);
-  /** Settles when the server took `text` or failed; a late failure of the write itself is the server's. */
-  const write = (text: string) => {
+  /** Settles when the server took `piece` or failed; a late failure of the write itself is the server's. */
+  const write = (piece: Buffer) => {
     const written = new Promise<void>((resolve, reject) => {
-      copy.write(text, (err) => (err ? reject(err) : resolve()));
+      copy.write(piece, (err) => (err ? reject(err) : resolve()));
     });
     written.catch(() => undefined);
     return Promise.race([written, failed]);
   };
+  const text = new CopyTextWriter();
   try {
     for await (const batch of batches) {
-      // One chunk in flight at a time: nothing waits in the stream's buffer when the server fails.
-      if (batch.length) { await write(textLines(batch)); }
+      // One piece in flight at a time: nothing waits in the stream's buffer when the server fails.
+      for (const piece of text.rows(batch)) { await write(piece); }
     }
+    const rest = text.end();
+    if (rest.length) { await write(rest); }
     const done = once(copy, "finish");
     done.catch(() => undefined);
     copy.end();
