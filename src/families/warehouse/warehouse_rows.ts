@@ -19,7 +19,11 @@ export interface WarehouseRows {
 }
 
 function rowValues(row: JsonDetailRow, columns: WarehouseColumn[], number: number): WarehouseValue[] {
-  return columns.map((column) => columnValue(cellValue(row[column.field]), column, number));
+  const values: WarehouseValue[] = new Array(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    values[i] = columnValue(cellValue(row[columns[i].field]), columns[i], number);
+  }
+  return values;
 }
 
 /**

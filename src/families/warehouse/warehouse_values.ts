@@ -54,14 +54,55 @@ function number(value: unknown, integer: boolean): string | undefined {
   return (integer ? INTEGER : NUMBER).test(text) ? text : undefined;
 }
 
+const ZERO = 0x30;
+
+/** The number the ASCII digits of `text` from `from` to `to` make, or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) { return -1; }
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when `text` starts with a valid YYYY-MM-DD (year 100 and later, as validDate has them),
+ * read from its characters: the common form, without the regular expression's match and a Date.
+ */
+function canonicalDate(text: string): boolean {
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) { return false; }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (year < 100 || month < 1 || month > 12 || day < 1) { return false; }
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS[month - 1]);
+}
+
+/** True when `text` is YYYY-MM-DD HH:MM:SS with a valid date and time, as Looker writes a timestamp. */
+function canonicalTimestamp(text: string): boolean {
+  if (text.length !== 19 || text.charCodeAt(10) !== 0x20 || text.charCodeAt(13) !== 0x3a ||
+      text.charCodeAt(16) !== 0x3a || !canonicalDate(text)) { return false; }
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+}
+
 function date(value: unknown): string | undefined {
   if (typeof value !== "string") { return undefined; }
+  if (value.length === 10 && canonicalDate(value)) { return value; }
   const match = DATE.exec(value.trim());
   return match && validDate(match[1], match[2], match[3]) ? match[0] : undefined;
 }
 
 function timestamp(value: unknown): string | undefined {
   if (typeof value !== "string") { return undefined; }
+  if (canonicalTimestamp(value)) { return value; }
   const match = TIMESTAMP.exec(value.trim());
   if (!match) { return date(value) ? `${value.trim()} 00:00:00` : undefined; }
   const [, day, hour, minute = "00", second = "00", fraction = "", zone] = match;

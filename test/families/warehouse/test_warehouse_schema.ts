@@ -48,4 +48,23 @@ describe("write-back family: names, types and values", () => {
       expect((caught as RowError).logMessage).not.to.include(JSON.stringify(value));
     }
   });
+
+  it("reads dates and timestamps in Looker's own form the same as any other (leap years, the calendar's ends)", () => {
+    const column = (type: WarehouseColumn["type"]): WarehouseColumn => ({ field: "f.x", name: "f_x", label: "X", type });
+    const taken = (value: string, type: WarehouseColumn["type"]) => {
+      try { return columnValue(value, column(type), 1); } catch { return "refused"; }
+    };
+    const dates: Array<[string, string]> = [["2024-02-29", "2024-02-29"], ["2000-02-29", "2000-02-29"],
+      ["1900-02-29", "refused"], ["2023-02-29", "refused"], ["2024-04-31", "refused"], ["2024-12-31", "2024-12-31"],
+      ["2024-13-01", "refused"], ["2024-00-10", "refused"], ["2024-01-00", "refused"], ["0100-01-01", "0100-01-01"],
+      ["0099-12-31", "refused"], ["9999-12-31", "9999-12-31"], [" 2024-01-02 ", "2024-01-02"], ["2024-1-02", "refused"],
+      ["２０２４-01-02", "refused"]];
+    for (const [value, expected] of dates) { expect(taken(value, "date"), value).to.equal(expected); }
+    const timestamps: Array<[string, string]> = [["2024-02-29 23:59:59", "2024-02-29 23:59:59"],
+      ["2024-02-30 10:00:00", "refused"], ["2024-01-01 24:00:00", "refused"], ["2024-01-01 10:60:00", "refused"],
+      ["2024-01-01 10:00:60", "refused"], ["2024-01-01 00:00:00", "2024-01-01 00:00:00"],
+      ["2024-01-01T10:11:12", "2024-01-01 10:11:12"], ["2024-01-01 10:11:12.5", "2024-01-01 10:11:12.5"],
+      ["2024-01-01 1a:11:12", "refused"], ["2024-01-01", "2024-01-01 00:00:00"]];
+    for (const [value, expected] of timestamps) { expect(taken(value, "timestamp"), value).to.equal(expected); }
+  });
 });
