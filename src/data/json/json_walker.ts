@@ -5,6 +5,7 @@
 import { JsonStringDecoder, JsonSyntaxError } from "./json_string_decoder";
 import { Collector, isSpace, ValueEnd, where } from "./json_value_end";
 import { RowRuns } from "./row_runs";
+import { RawRun, rawRows } from "./raw_rows";
 
 export { JsonSyntaxError } from "./json_string_decoder";
 
@@ -31,6 +32,11 @@ export interface WalkHandler {
   element?(path: JsonPath, value: unknown): void;
   /** `elementBytes` only: several elements at once, parsed. */
   elements?(path: JsonPath, values: unknown[]): void;
+  /**
+   * `elementBytes` only: several elements at once (json_detail rows), as byte ranges (raw_rows.ts);
+   * with it, rows lying whole in a chunk come so, the others as `element` or `elements`.
+   */
+  rawElements?(path: JsonPath, run: RawRun): void;
   /** A `string`/`raw` value begins; `decoded` is true for a string's decoded bytes. */
   start?(path: JsonPath, decoded: boolean): void;
   bytes?(path: JsonPath, chunk: Buffer): void;
@@ -165,6 +171,13 @@ export class JsonWalker {
     }
     if (c === 0x5d && frame.state === 0) { this.closeFrame(); return i + 1; }
     frame.state = 4;
+    if (frame.elements === "elementBytes" && this.handler.rawElements) {
+      const raw = rawRows(buf, i);
+      if (raw) {
+        this.handler.rawElements(frame.path, raw.run);
+        return raw.end;
+      }
+    }
     if (frame.elements === "elementBytes" && this.runs) {
       const run = this.runs.take(buf, i, this.offset);
       if (run) {

@@ -4,7 +4,7 @@ import type { ActionRequest } from "../../hub/action_request";
 import type { Delivery } from "../../hub/delivery";
 import { HubError, UserError } from "../../lib/errors";
 import { labelRowItems } from "./label_rows";
-import { jsonDetailChunks, JsonDetailItem } from "./rows";
+import { jsonDetailChunks, JsonDetailItem, JsonDetailPart, jsonDetailRawChunks } from "./rows";
 
 const DETAIL_FORMATS = ["json_detail", "json_detail_lite_stream"];
 
@@ -36,6 +36,15 @@ export function unreadableDetail(err: unknown): unknown {
 export async function* readDetailChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailItem>> {
   try {
     yield* jsonDetailChunks(delivery);
+  } catch (err) {
+    throw unreadableDetail(err);
+  }
+}
+
+/** The same with rows as byte ranges where they lie whole in a chunk (jsonDetailRawChunks). */
+export async function* readDetailRawChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailPart>> {
+  try {
+    yield* jsonDetailRawChunks(delivery);
   } catch (err) {
     throw unreadableDetail(err);
   }

@@ -4,12 +4,26 @@
 // loads that module and calls the factory. The in-thread pipeline calls the same factory, so
 // both ways map and serialise alike, byte for byte.
 import type { JsonDetailFields, JsonDetailRow } from "./rows";
+import type { RawRun } from "../json/raw_rows";
 
 /** One row as the vendor's record, or why it cannot become one. */
 export type Mapped<R> = { record: R } | { rejected: string; example?: string };
 
 export interface RowMapper<R> {
   map(row: JsonDetailRow, rowNumber: number): Mapped<R>;
+  /**
+   * Writes row `index` of `run` (its bytes unparsed, raw_rows.ts) as the record's JSON into `out`,
+   * the same bytes serialize(map(row)) would give; answers false, having written nothing, for a
+   * row it leaves to map (a value it cannot copy, a row that is rejected or needs more).
+   */
+  writeRaw?(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean;
+}
+
+/** Where writeRaw writes: room for `bytes` more at `end`, then commit(row, new end). */
+export interface RawOutput {
+  room(bytes: number): Buffer;
+  readonly end: number;
+  commit(row: number, end: number): void;
 }
 
 /** What a destination's factory builds for one delivery. */
@@ -20,6 +34,8 @@ export interface RowMapping<R> {
   ranAt?(ranAt: string): void;
   /** The record's JSON as it goes into the vendor's request: JSON.stringify unless said. */
   serialize?(record: R): string;
+  /** True when its mappers have writeRaw: a row worker then reads rows as byte ranges where it can. */
+  rawRows?: boolean;
 }
 
 /**

@@ -9,8 +9,9 @@ import type { Delivery } from "../../hub/delivery";
 import { UserError } from "../../lib/errors";
 import { spentBytes } from "../../lib/young_garbage";
 import { setSpoolDirectory } from "../delivery/spool";
-import { mappingOf, RowMapper, RowMapping } from "./row_mapping";
-import { readDetailChunks } from "./detail_chunks";
+import { mappingOf, RawOutput, RowMapper, RowMapping } from "./row_mapping";
+import { readDetailChunks, readDetailRawChunks } from "./detail_chunks";
+import type { JsonDetailPart, JsonDetailRow } from "./rows";
 import type { CrossedError, FromWorker, OutputEvent, ToWorker, WorkerOutput } from "./row_worker_protocol";
 import { OUTPUTS_AHEAD } from "./row_worker_protocol";
 import { boundOldSpace } from "./worker_old_space";
@@ -32,7 +33,7 @@ const FIRST_BYTES = 96 * 1024;
 const SPARES_KEPT = 2 * OUTPUTS_AHEAD + 4;
 
 /** A chunk's records, written into one buffer that grows as needed, with their rows and ends. */
-class OutputBuilder {
+class OutputBuilder implements RawOutput {
   // Its own memory (not Node's shared pool), so that it can be transferred: an output the main
   // thread handed back, or new.
   private bytes: Buffer;
@@ -57,7 +58,20 @@ class OutputBuilder {
       const exact = this.length + Buffer.byteLength(json, "utf8");
       if (exact > this.bytes.length) { this.grow(exact); }
     }
-    this.length += this.bytes.write(json, this.length, "utf8");
+    this.commit(row, this.length + this.bytes.write(json, this.length, "utf8"));
+  }
+
+  /** The buffer, with room for `bytes` more at `end` (a record a mapping writes itself). */
+  room(bytes: number): Buffer {
+    if (this.length + bytes > this.bytes.length) { this.grow(this.length + bytes); }
+    return this.bytes;
+  }
+
+  get end(): number { return this.length; }
+
+  /** The record of `row` is what was written up to `end`. */
+  commit(row: number, end: number): void {
+    this.length = end;
     if (this.count === this.rows.length) {
       const rows = new Uint32Array(this.count * 2);
       const ends = new Uint32Array(this.count * 2);
@@ -165,7 +179,17 @@ class Job {
         mapper = mapping.prepare(fields, hidden);
         return mapper;
       };
-      for await (const chunk of readDetailChunks(delivery)) {
+      const mapRow = (row: JsonDetailRow, rowNumber: number) => {
+        const mapped = (mapper ?? prepare({})).map(row, rowNumber);
+        if ("rejected" in mapped) {
+          out.event({ rejected: { row: rowNumber, reason: mapped.rejected, example: mapped.example } });
+        } else {
+          out.record(rowNumber, serialize(mapped.record));
+        }
+      };
+      const chunks: AsyncGenerator<Iterable<JsonDetailPart>> = mapping.rawRows ? readDetailRawChunks(delivery)
+        : readDetailChunks(delivery);
+      for await (const chunk of chunks) {
         if (this.aborted) { return; }
         out = new OutputBuilder(this.spares.pop());
         for (const item of chunk) {
@@ -173,14 +197,15 @@ class Job {
             prepare(item.fields);
           } else if (item.kind === "ran_at") {
             mapping.ranAt?.(item.ranAt);
-          } else {
-            const row = ++rows;
-            const mapped = (mapper ?? prepare({})).map(item.row, row);
-            if ("rejected" in mapped) {
-              out.event({ rejected: { row, reason: mapped.rejected, example: mapped.example } });
-            } else {
-              out.record(row, serialize(mapped.record));
+          } else if (item.kind === "raw") {
+            // Rows as byte ranges: written by the mapper from their bytes, or parsed and mapped.
+            const rowMapper = mapper ?? prepare({});
+            for (let k = 0; k < item.run.count; k++) {
+              const row = ++rows;
+              if (!rowMapper.writeRaw?.(item.run, k, row, out)) { mapRow(item.run.row(k) as JsonDetailRow, row); }
             }
+          } else {
+            mapRow(item.row, ++rows);
           }
         }
         this.send(out);

@@ -6,6 +6,7 @@ import { pipeline, Readable } from "stream";
 import { Delivery } from "../../hub/delivery";
 import { HubError, UserError } from "../../lib/errors";
 import { ParsedRun, parsedRows } from "../json/row_bytes";
+import type { RawRun } from "../json/raw_rows";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "../json/json_walker";
 import { Spool } from "../delivery/spool";
 
@@ -47,6 +48,9 @@ export type JsonDetailItem =
   | { kind: "fields"; fields: JsonDetailFields }
   | { kind: "row"; row: JsonDetailRow }
   | { kind: "ran_at"; ranAt: string };
+
+/** With jsonDetailRawChunks: rows lying whole in a chunk, as byte ranges (src/data/json/raw_rows.ts). */
+export type JsonDetailPart = JsonDetailItem | { kind: "raw"; run: RawRun };
 
 function invalid(what: string, err: unknown): unknown {
   if (err instanceof HubError) { return err; }
@@ -166,17 +170,30 @@ export async function* jsonDetailItems(delivery: Delivery): AsyncGenerator<JsonD
  * The rows lying whole in the chunk come parsed at once (row_runs.ts: at most a chunk, at most
  * 1 MiB of them); a row cut by the chunk's edge waits as its bytes and is parsed when taken.
  */
-export async function* jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailItem>> {
+export function jsonDetailChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailItem>> {
+  return detailParts(delivery, false) as AsyncGenerator<Iterable<JsonDetailItem>>;
+}
+
+/**
+ * The same, with the rows lying whole in a chunk as byte ranges (`raw` parts) for a destination
+ * that builds its records from their bytes; the others (cut by a chunk's edge, before the
+ * fields, nested too deep) come parsed. Rows are counted (noteRows) as they are read.
+ */
+export function jsonDetailRawChunks(delivery: Delivery): AsyncGenerator<Iterable<JsonDetailPart>> {
+  return detailParts(delivery, true);
+}
+
+async function* detailParts(delivery: Delivery, raw: boolean): AsyncGenerator<Iterable<JsonDetailPart>> {
   const what = delivery.format ?? "json_detail";
-  for await (const queued of jsonDetailParts(delivery, what)) { yield expandRows(delivery, queued, what); }
+  for await (const queued of jsonDetailParts(delivery, what, raw)) { yield expandRows(delivery, queued, what); }
 }
 
 /** A part as queued: a row's JSON bytes until it is taken, or rows parsed at once. */
-type QueuedPart = JsonDetailItem | Buffer | ParsedRun;
+type QueuedPart = JsonDetailPart | Buffer | ParsedRun;
 
-function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Generator<JsonDetailItem> {
+function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Generator<JsonDetailPart> {
   try {
-    yield* parsedRows<JsonDetailItem>(queued, (row) => {
+    yield* parsedRows<JsonDetailPart>(queued, (row) => {
       delivery.noteRows?.(1);
       return { kind: "row", row: row as JsonDetailRow };
     });
@@ -185,7 +202,7 @@ function* expandRows(delivery: Delivery, queued: QueuedPart[], what: string): Ge
   }
 }
 
-async function* jsonDetailParts(delivery: Delivery, what: string): AsyncGenerator<QueuedPart[]> {
+async function* jsonDetailParts(delivery: Delivery, what: string, raw: boolean): AsyncGenerator<QueuedPart[]> {
   let fieldsSeen = false;
   let ranAt: string | undefined;
   let ranAtQueued = false;
@@ -226,6 +243,11 @@ async function* jsonDetailParts(delivery: Delivery, what: string): AsyncGenerato
       liveRows += rows.length;
       push(new ParsedRun(rows));
     },
+    rawElements: raw ? (_path, run) => {
+      liveRows += run.count;
+      delivery.noteRows?.(run.count);
+      push({ kind: "raw", run });
+    } : undefined,
     start() { spool = spool ?? Spool.create(); },
     bytes(_path, chunk) { spool!.write(chunk); },
   });

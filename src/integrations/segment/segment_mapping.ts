@@ -5,6 +5,7 @@ import type { RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import type { JsonDetailFields } from "../../data/rows/rows";
 import { fieldRoles, MessageSettings, rowToMessage, SegmentCall, SegmentMessage } from "./segment_mapper";
 import { SegmentMessageJson } from "./segment_message_json";
+import { SegmentRawWriter } from "./segment_raw_writer";
 
 export interface SegmentMappingArgs {
   call: SegmentCall;
@@ -26,13 +27,20 @@ export function segmentMapping(args: SegmentMappingArgs): RowMapping<SegmentMess
   return {
     prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<SegmentMessage> {
       const roles = fieldRoles(fields, [...hidden], args.call);
+      // On a row worker, rows lying whole in a chunk come as their bytes: messages written from them.
+      const raw = SegmentRawWriter.for({
+        call: args.call, event: args.event, roles, json, context: settings.context, idPrefix: args.idPrefix,
+        timestamp: () => timestamp,
+      });
       return {
         map(row, rowNumber) {
           const mapped = rowToMessage(row, roles, settings, timestamp, args.idPrefix + rowNumber, uuidv4);
           return "skipped" in mapped ? { rejected: mapped.skipped } : { record: mapped.message };
         },
+        writeRaw: raw && ((run, index, rowNumber, out) => raw.write(run, index, rowNumber, out)),
       };
     },
+    rawRows: true,
     ranAt(ranAt: string) {
       const at = new Date(ranAt);
       if (!Number.isNaN(at.getTime())) { timestamp = at; }

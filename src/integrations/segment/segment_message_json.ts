@@ -13,17 +13,28 @@ export class SegmentMessageJson {
 
   constructor(private readonly library: { name: string; version: string }) {}
 
+  /** `{"type":"<call>","context":{...}` (segment_raw_writer.ts writes the rest of a message itself). */
+  head(call: SegmentCall, context: object): string {
+    if (this.headOf?.call !== call || this.headOf.context !== context) {
+      this.headOf = { call, context };
+      this.messageHead = `{"type":${JSON.stringify(call)},"context":${JSON.stringify({ ...context, library: this.library })}`;
+    }
+    return this.messageHead;
+  }
+
+  /** The timestamp's JSON. */
+  time(timestamp: Date): string {
+    if (timestamp !== this.timeOf) {
+      this.timeOf = timestamp;
+      this.timeJson = JSON.stringify(timestamp) ?? "null";
+    }
+    return this.timeJson;
+  }
+
   /** Same JSON as JSON.stringify of the message with `type` and `context.library` added. */
   serialize(call: SegmentCall, message: SegmentMessage): string {
-    if (this.headOf?.call !== call || this.headOf.context !== message.context) {
-      this.headOf = { call, context: message.context };
-      const context = { ...message.context, library: this.library };
-      this.messageHead = `{"type":${JSON.stringify(call)},"context":${JSON.stringify(context)}`;
-    }
-    if (message.timestamp !== this.timeOf) {
-      this.timeOf = message.timestamp;
-      this.timeJson = JSON.stringify(message.timestamp) ?? "null";
-    }
+    this.head(call, message.context);
+    this.time(message.timestamp);
     // The row's own keys in one JSON.stringify (a call a key cost a third more), in the order
     // rowToMessage sets them; undefined ones are left out, as JSON.stringify leaves them out.
     // Its type lists every key of SegmentMessage but context and timestamp: a new key fails to compile here.

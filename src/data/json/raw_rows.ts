@@ -1,0 +1,351 @@
+// Rows of json_detail's `data` read as byte ranges, not parsed: for each row, each cell's key and,
+// for a cell `{"value": v, ...}`, where v lies and what kind of value it is. A destination that
+// builds its records from those bytes (the Segment messages, segment_raw_writer.ts) copies them
+// instead of JSON.parse of the row, its objects and JSON.stringify of the record: a third of the
+// CPU. The scan is strict JSON (what JSON.parse refuses, it refuses, and the walker then reads
+// the row its usual way, to the same error); a value copied as it is must print as
+// JSON.stringify prints it, else it is marked OTHER and the row goes the parsed way.
+import { isSpace } from "./json_value_end";
+
+/** What a cell's value is, as far as copying its bytes goes. */
+export const enum RawKind {
+  /** Not copyable as is: an object or list, a pivot, a cell without `value`, an escape JSON.stringify writes otherwise. */
+  OTHER = 0,
+  /** A string whose bytes are what JSON.stringify writes (quotes included). */
+  STRING = 1,
+  /** A number written as JSON.stringify writes it. */
+  NUMBER = 2,
+  TRUE = 3,
+  FALSE = 4,
+  NULL = 5,
+}
+
+/** A cell's fields in RawRun.cells: key start and end (inside the quotes), value start and end, kind. */
+const CELL = 5;
+/** A key whose bytes are not its name (an escape in it): the row goes the parsed way. */
+export const ESCAPED_KEY = 8;
+
+/** Rows lying whole in one buffer, read as byte ranges. */
+export class RawRun {
+  count = 0;
+  /** Per row: its start, its end, its first cell; per cell (CELL ints): see CELL. */
+  rows: Int32Array;
+  cells: Int32Array;
+  private cellCount = 0;
+
+  constructor(readonly bytes: Buffer) {
+    this.rows = new Int32Array(3 * 128);
+    this.cells = new Int32Array(CELL * 1024);
+  }
+
+  rowStart(k: number): number { return this.rows[3 * k]; }
+  rowEnd(k: number): number { return this.rows[3 * k + 1]; }
+  /** Cells of row k: indexes [firstCell(k), firstCell(k + 1)). */
+  firstCell(k: number): number { return k < this.count ? this.rows[3 * k + 2] : this.cellCount; }
+  keyStart(c: number): number { return this.cells[CELL * c]; }
+  keyEnd(c: number): number { return this.cells[CELL * c + 1]; }
+  valueStart(c: number): number { return this.cells[CELL * c + 2]; }
+  valueEnd(c: number): number { return this.cells[CELL * c + 3]; }
+  /** RawKind, plus ESCAPED_KEY when the key has an escape. */
+  kind(c: number): number { return this.cells[CELL * c + 4]; }
+
+  /** Row k parsed, as the walker's other ways give it. */
+  row(k: number): unknown {
+    return JSON.parse(this.bytes.toString("utf8", this.rowStart(k), this.rowEnd(k)));
+  }
+
+  addCell(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number, kind: number): void {
+    let at = CELL * this.cellCount;
+    if (at + CELL > this.cells.length) { this.cells = grown(this.cells); }
+    const cells = this.cells;
+    cells[at++] = keyStart; cells[at++] = keyEnd; cells[at++] = valueStart; cells[at++] = valueEnd; cells[at] = kind;
+    this.cellCount++;
+  }
+
+  /** Keeps the row begun at `firstCell` cells (its cells added since), from `start` to `end`. */
+  addRow(start: number, end: number, firstCell: number): void {
+    if (3 * this.count + 3 > this.rows.length) { this.rows = grown(this.rows); }
+    this.rows[3 * this.count] = start;
+    this.rows[3 * this.count + 1] = end;
+    this.rows[3 * this.count + 2] = firstCell;
+    this.count++;
+  }
+
+  get cellsSoFar(): number { return this.cellCount; }
+  /** Drops cells added after `count` (a row that did not end in the buffer). */
+  dropCells(count: number): void { this.cellCount = count; }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
+const OPEN = 0x7b, CLOSE = 0x7d, OPEN_LIST = 0x5b, CLOSE_LIST = 0x5d;
+const ZERO = 0x30, NINE = 0x39, MINUS = 0x2d, DOT = 0x2e;
+/** Containers nested deeper are left to the walker (and to JSON.parse). */
+const MAX_DEPTH = 32;
+const VALUE = Buffer.from("value");
+const TRUE = Buffer.from("true"), FALSE = Buffer.from("false"), NULL = Buffer.from("null");
+
+/** A strict JSON scan of one buffer: each method answers the index past what it read, or -1. */
+class Scan {
+  /** Set by string() and number(): whether the value prints as it is written. */
+  copyable = true;
+  /** Set by string(): whether it had an escape (a key's bytes are then not its name). */
+  escape = false;
+
+  constructor(private readonly b: Buffer) {}
+
+  space(i: number): number {
+    const b = this.b;
+    while (i < b.length && isSpace(b[i])) { i++; }
+    return i;
+  }
+
+  /** Past the string at `i` (its opening quote), or -1. Sets `copyable`: no escape JSON.stringify writes otherwise, valid UTF-8. */
+  string(i: number): number {
+    const b = this.b, n = b.length;
+    this.escape = false;
+    let copyable = true;
+    i++;
+    while (i < n) {
+      const c = b[i];
+      if (c === QUOTE) { this.copyable = copyable; return i + 1; }
+      if (c < 0x20) { return -1; }
+      if (c === BACKSLASH) {
+        this.escape = true;
+        if (i + 1 >= n) { return -1; }
+        const e = b[i + 1];
+        if (e === 0x75) { // \uXXXX: valid JSON, but JSON.stringify writes most of them as the character
+          if (i + 5 >= n || !hex(b[i + 2]) || !hex(b[i + 3]) || !hex(b[i + 4]) || !hex(b[i + 5])) { return -1; }
+          copyable = false;
+          i += 6;
+          continue;
+        }
+        if (e === 0x2f) { copyable = false; } else if (e !== QUOTE && e !== BACKSLASH && e !== 0x62 && e !== 0x66 &&
+          e !== 0x6e && e !== 0x72 && e !== 0x74) { return -1; }
+        i += 2;
+        continue;
+      }
+      if (c >= 0x80) {
+        const next = utf8End(b, i);
+        if (next < 0) { copyable = false; i++; } else { i = next; }
+        continue;
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  /** Past the number at `i`, or -1. Sets `copyable`: written as JSON.stringify writes it. */
+  number(i: number): number {
+    const b = this.b, n = b.length;
+    const negative = b[i] === MINUS;
+    if (negative) { i++; }
+    const intStart = i;
+    if (i < n && b[i] === ZERO) { i++; } else {
+      if (i >= n || b[i] < 0x31 || b[i] > NINE) { return -1; }
+      while (i < n && b[i] >= ZERO && b[i] <= NINE) { i++; }
+    }
+    const intDigits = i - intStart;
+    let fracDigits = 0, leadingZeros = 0, lastZero = false;
+    if (i < n && b[i] === DOT) {
+      i++;
+      const fracStart = i;
+      while (i < n && b[i] >= ZERO && b[i] <= NINE) { i++; }
+      fracDigits = i - fracStart;
+      if (fracDigits === 0) { return -1; }
+      while (leadingZeros < fracDigits && b[fracStart + leadingZeros] === ZERO) { leadingZeros++; }
+      lastZero = b[i - 1] === ZERO;
+    }
+    let exponent = false;
+    if (i < n && (b[i] === 0x65 || b[i] === 0x45)) {
+      exponent = true;
+      i++;
+      if (i < n && (b[i] === 0x2b || b[i] === MINUS)) { i++; }
+      const expStart = i;
+      while (i < n && b[i] >= ZERO && b[i] <= NINE) { i++; }
+      if (i === expStart) { return -1; }
+    }
+    if (i >= n) { return -1; } // it may go on in the next chunk
+    const zeroInt = b[intStart] === ZERO;
+    // Up to 15 significant digits print back as written (no trailing zero, no exponent, not -0,
+    // not below 1e-6, where JavaScript switches to exponents).
+    this.copyable = !exponent && !lastZero && (zeroInt
+      ? (fracDigits > 0 ? leadingZeros <= 5 && fracDigits - leadingZeros <= 15 : !negative)
+      : intDigits + fracDigits <= 15);
+    return i;
+  }
+
+  /** Past the literal `word` at `i`, or -1. */
+  literal(i: number, word: Buffer): number {
+    const b = this.b;
+    if (i + word.length > b.length) { return -1; }
+    for (let k = 0; k < word.length; k++) { if (b[i + k] !== word[k]) { return -1; } }
+    return i + word.length;
+  }
+
+  /** Past any JSON value at `i`, or -1; `kind` gets its RawKind. */
+  value(i: number, depth: number): number {
+    const c = this.b[i];
+    this.kind = RawKind.OTHER;
+    if (c === QUOTE) { const e = this.string(i); if (this.copyable) { this.kind = RawKind.STRING; } return e; }
+    if (c === OPEN || c === OPEN_LIST) {
+      const e = c === OPEN ? this.object(i, depth + 1) : this.list(i, depth + 1);
+      this.kind = RawKind.OTHER;
+      return e;
+    }
+    if (c === 0x74) { this.kind = RawKind.TRUE; return this.literal(i, TRUE); }
+    if (c === 0x66) { this.kind = RawKind.FALSE; return this.literal(i, FALSE); }
+    if (c === 0x6e) { this.kind = RawKind.NULL; return this.literal(i, NULL); }
+    const e = this.number(i);
+    if (e >= 0 && this.copyable) { this.kind = RawKind.NUMBER; }
+    return e;
+  }
+
+  kind: RawKind = RawKind.OTHER;
+
+  private object(i: number, depth: number): number {
+    if (depth > MAX_DEPTH) { return -1; }
+    const b = this.b;
+    i = this.space(i + 1);
+    if (b[i] === CLOSE) { return i + 1; }
+    for (;;) {
+      if (b[i] !== QUOTE) { return -1; }
+      i = this.string(i);
+      if (i < 0) { return -1; }
+      i = this.space(i);
+      if (b[i] !== COLON) { return -1; }
+      i = this.value(this.space(i + 1), depth);
+      if (i < 0) { return -1; }
+      i = this.space(i);
+      if (b[i] === CLOSE) { return i + 1; }
+      if (b[i] !== COMMA) { return -1; }
+      i = this.space(i + 1);
+    }
+  }
+
+  private list(i: number, depth: number): number {
+    if (depth > MAX_DEPTH) { return -1; }
+    const b = this.b;
+    i = this.space(i + 1);
+    if (b[i] === CLOSE_LIST) { return i + 1; }
+    for (;;) {
+      i = this.value(i, depth);
+      if (i < 0) { return -1; }
+      i = this.space(i);
+      if (b[i] === CLOSE_LIST) { return i + 1; }
+      if (b[i] !== COMMA) { return -1; }
+      i = this.space(i + 1);
+    }
+  }
+
+  /** Past the cell at `i` (a row's value), or -1; adds it to `run`. */
+  cell(i: number, run: RawRun, keyStart: number, keyEnd: number, keyFlag: number): number {
+    const b = this.b;
+    if (b[i] !== OPEN) {
+      const e = this.value(i, 1);
+      if (e >= 0) { run.addCell(keyStart, keyEnd, i, e, RawKind.OTHER | keyFlag); }
+      return e;
+    }
+    // `{"value": v, ...}`: v's place and kind; any other key is read past.
+    let valueStart = -1, valueEnd = -1, kind: RawKind = RawKind.OTHER, escapedKey = false;
+    i = this.space(i + 1);
+    if (b[i] !== CLOSE) {
+      for (;;) {
+        if (b[i] !== QUOTE) { return -1; }
+        const ks = i + 1;
+        i = this.string(i);
+        if (i < 0) { return -1; }
+        // An escaped key may be "value" too: JSON.parse would take it, so the cell is left to it.
+        escapedKey ||= this.escape || !this.copyable;
+        const isValue = i - 1 - ks === VALUE.length && b[ks] === 0x76 && this.literal(ks, VALUE) > 0;
+        i = this.space(i);
+        if (b[i] !== COLON) { return -1; }
+        const vs = this.space(i + 1);
+        i = this.value(vs, 2);
+        if (i < 0) { return -1; }
+        if (isValue) { valueStart = vs; valueEnd = i; kind = this.kind; }
+        i = this.space(i);
+        if (b[i] === CLOSE) { break; }
+        if (b[i] !== COMMA) { return -1; }
+        i = this.space(i + 1);
+      }
+    }
+    run.addCell(keyStart, keyEnd, valueStart, valueEnd, (valueStart < 0 || escapedKey ? RawKind.OTHER : kind) | keyFlag);
+    return i + 1;
+  }
+
+  /** Past the row (an object) at `i`, its cells added to `run`, or -1. */
+  row(i: number, run: RawRun): number {
+    const b = this.b;
+    if (b[i] !== OPEN) { return -1; }
+    i = this.space(i + 1);
+    if (b[i] === CLOSE) { return i + 1; }
+    for (;;) {
+      if (b[i] !== QUOTE) { return -1; }
+      const ks = i + 1;
+      i = this.string(i);
+      if (i < 0) { return -1; }
+      const keyFlag = this.copyable && !this.escape ? 0 : ESCAPED_KEY;
+      const ke = i - 1;
+      i = this.space(i);
+      if (b[i] !== COLON) { return -1; }
+      i = this.cell(this.space(i + 1), run, ks, ke, keyFlag);
+      if (i < 0) { return -1; }
+      i = this.space(i);
+      if (b[i] === CLOSE) { return i + 1; }
+      if (b[i] !== COMMA) { return -1; }
+      i = this.space(i + 1);
+    }
+  }
+}
+
+function hex(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+/** Past the UTF-8 sequence at `i` when it is one Node decodes as it is (no U+FFFD), else -1. */
+function utf8End(b: Buffer, i: number): number {
+  const c = b[i];
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => k < b.length && b[k] >= lo && b[k] <= hi;
+  if (c >= 0xc2 && c <= 0xdf) { return cont(i + 1) ? i + 2 : -1; }
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80, hi = c === 0xed ? 0x9f : 0xbf;
+    return cont(i + 1, lo, hi) && cont(i + 2) ? i + 3 : -1;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80, hi = c === 0xf4 ? 0x8f : 0xbf;
+    return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? i + 4 : -1;
+  }
+  return -1;
+}
+
+/**
+ * The rows lying whole in `buf` from `from` (a row's start), one after another, read as byte
+ * ranges, and the index just past the last one's "}", or undefined when not even the first row
+ * could be read so (it goes on past the buffer, is not JSON, or nests deeper than MAX_DEPTH).
+ */
+export function rawRows(buf: Buffer, from: number): { run: RawRun; end: number } | undefined {
+  const scan = new Scan(buf);
+  const run = new RawRun(buf);
+  let i = from, end = -1;
+  for (;;) {
+    const first = run.cellsSoFar;
+    const e = scan.row(i, run);
+    if (e < 0) {
+      run.dropCells(first);
+      break;
+    }
+    run.addRow(i, e, first);
+    end = e;
+    const next = scan.space(e);
+    if (next >= buf.length || buf[next] !== COMMA) { break; }
+    i = scan.space(next + 1);
+    if (i >= buf.length || buf[i] !== OPEN) { break; }
+  }
+  return run.count > 0 ? { run, end } : undefined;
+}
