@@ -9,7 +9,7 @@ import { isSpace } from "./json_value_end";
 
 /** What a cell's value is, as far as copying its bytes goes. */
 export const enum RawKind {
-  /** Not copyable as is: an object or list, a pivot, a cell without `value`, an escape JSON.stringify writes otherwise. */
+  /** Not copyable: an object or list, a pivot, a cell without `value`, an escape JSON.stringify writes otherwise. */
   OTHER = 0,
   /** A string whose bytes are what JSON.stringify writes (quotes included). */
   STRING = 1,
@@ -33,9 +33,22 @@ export class RawRun {
   cells: Int32Array;
   private cellCount = 0;
 
+  /** Its arrays: those of a run released (release()), else room for as many as the largest run had. */
   constructor(readonly bytes: Buffer) {
-    this.rows = new Int32Array(3 * 128);
-    this.cells = new Int32Array(CELL * 1024);
+    const reused = spare;
+    spare = undefined;
+    this.rows = reused?.rows ?? new Int32Array(3 * rowsHint);
+    this.cells = reused?.cells ?? new Int32Array(CELL * cellsHint);
+  }
+
+  /**
+   * Says the run will not be read again: its arrays serve the next run (a new pair for each chunk
+   * of rows was a third of the scan's cost, with the collections it caused).
+   */
+  release(): void {
+    spare = { rows: this.rows, cells: this.cells };
+    this.count = 0;
+    this.cellCount = 0;
   }
 
   rowStart(k: number): number { return this.rows[3 * k]; }
@@ -105,7 +118,10 @@ class Scan {
     return i;
   }
 
-  /** Past the string at `i` (its opening quote), or -1. Sets `copyable`: no escape JSON.stringify writes otherwise, valid UTF-8. */
+  /**
+   * Past the string at `i` (its opening quote), or -1. Sets `copyable`: no escape JSON.stringify
+   * writes otherwise, valid UTF-8.
+   */
   string(i: number): number {
     const b = this.b, n = b.length;
     this.escape = false;
@@ -275,7 +291,8 @@ class Scan {
         i = this.space(i + 1);
       }
     }
-    run.addCell(keyStart, keyEnd, valueStart, valueEnd, (valueStart < 0 || escapedKey ? RawKind.OTHER : kind) | keyFlag);
+    const copyable = valueStart >= 0 && !escapedKey;
+    run.addCell(keyStart, keyEnd, valueStart, valueEnd, (copyable ? kind : RawKind.OTHER) | keyFlag);
     return i + 1;
   }
 
@@ -347,5 +364,14 @@ export function rawRows(buf: Buffer, from: number): { run: RawRun; end: number }
     i = scan.space(next + 1);
     if (i >= buf.length || buf[i] !== OPEN) { break; }
   }
-  return run.count > 0 ? { run, end } : undefined;
+  if (run.count === 0) { return undefined; }
+  rowsHint = Math.min(Math.max(rowsHint, run.count), 4096);
+  cellsHint = Math.min(Math.max(cellsHint, run.cellsSoFar), 65536);
+  return { run, end };
 }
+
+/** The most rows and cells a run held (at most 4096 and 65536): a new run has room for them. */
+let rowsHint = 64;
+let cellsHint = 512;
+/** The arrays of the run released last. */
+let spare: { rows: Int32Array; cells: Int32Array } | undefined;

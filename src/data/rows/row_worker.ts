@@ -204,6 +204,7 @@ class Job {
               const row = ++rows;
               if (!rowMapper.writeRaw?.(item.run, k, row, out)) { mapRow(item.run.row(k) as JsonDetailRow, row); }
             }
+            item.run.release();
           } else {
             mapRow(item.row, ++rows);
           }

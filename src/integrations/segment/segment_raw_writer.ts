@@ -15,16 +15,21 @@ const KIND = 7;
 /** Ranges this long and longer are copied with Buffer.copy; shorter ones byte by byte (its call costs more). */
 const SHORT = 24;
 
-function copy(src: Uint8Array, from: number, to: number, dst: Buffer, at: number): number {
-  if (to - from >= SHORT) {
-    dst.set(src.subarray(from, to), at);
-    return at + to - from;
-  }
+function copy(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
+  if (to - from >= SHORT) { return at + src.copy(dst, at, from, to); }
   for (let k = from; k < to; k++) { dst[at++] = src[k]; }
   return at;
 }
 
-const put = (part: Buffer, dst: Buffer, at: number) => copy(part, 0, part.length, dst, at);
+/** A part the same in every message (no Buffer made for it, as subarray would). */
+function put(part: Buffer, dst: Buffer, at: number): number {
+  if (part.length >= SHORT) {
+    dst.set(part, at);
+    return at + part.length;
+  }
+  for (const byte of part) { dst[at++] = byte; }
+  return at;
+}
 
 export interface RawWriterArgs {
   call: SegmentCall;
@@ -155,7 +160,8 @@ export class SegmentRawWriter {
     if (c < 0) { return NONE; }
     const kind = run.kind(c) & KIND;
     if (kind === RawKind.OTHER) { return OTHER; }
-    if (kind === RawKind.NULL || (kind === RawKind.STRING && run.valueEnd(c) - run.valueStart(c) === 2)) { return NONE; }
+    const empty = kind === RawKind.STRING && run.valueEnd(c) - run.valueStart(c) === 2;
+    if (kind === RawKind.NULL || empty) { return NONE; }
     return c;
   }
 
