@@ -9,6 +9,7 @@ import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_val
 import type { WriteMode } from "../../families/warehouse/write_target";
 import { UserError } from "../../lib/errors";
 import { uploadResumable } from "../../lib/google_resumable";
+import { PieceWriter } from "../../lib/piece_writer";
 import { abortableSleep } from "../../lib/abort_scope";
 import { BigQuerySession, bigqueryFailure, getJob, openLoadSession, WHO } from "./bigquery_api";
 
@@ -31,43 +32,73 @@ export function bigqueryColumnName(field: string): string {
 }
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
-
-function jsonValue(value: WarehouseValue, type: ColumnType): string {
-  if (value === null || typeof value === "boolean") { return String(value); }
-  if ((type === "integer" || type === "number") && JSON_NUMBER.test(value)) { return value; }
-  // DATETIME takes microseconds at most.
-  if (type === "timestamp") { return JSON.stringify(value.replace(/(\.\d{6})\d+$/, "$1")); }
-  return JSON.stringify(value);
-}
+/** Text JSON.stringify would change inside its quotes: quotes, backslashes, controls, surrogates. */
+const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+const QUOTE = 0x22;
+const CLOSE = Buffer.from("}\n");
+const NULL_VALUE = Buffer.from("null");
+const TRUE_VALUE = Buffer.from("true");
+const FALSE_VALUE = Buffer.from("false");
 
 /** Bytes of rows handed to the upload at a time. */
 const PIECE_BYTES = 256 * 1024;
 
 /**
- * The rows as newline-delimited JSON, written into one buffer that is handed to the upload when
- * full and then refilled: the upload copies each piece into its chunk before asking for the next
- * (uploadResumable), so no batch's text or buffer is kept or made (issue 29: a million rows' peak).
+ * Rows as newline-delimited JSON objects keyed by the columns' names, written into pieces
+ * (PieceWriter) value by value: the keys' bytes made once, text between quotes as it is unless
+ * JSON needs to escape it. The upload copies each piece into its chunk before asking for the
+ * next (uploadResumable), so each is given back and filled again: no batch's text or buffer is
+ * kept or made (issue 29: a million rows' peak).
  */
-async function* ndjson(rows: WarehouseRows): AsyncGenerator<Buffer> {
-  const keys = rows.columns.map((c) => `${JSON.stringify(c.name)}:`);
-  const types = rows.columns.map((c) => c.type);
-  let piece = Buffer.allocUnsafeSlow(PIECE_BYTES);
-  let length = 0;
-  for await (const batch of rows.batches) {
-    for (const row of batch) {
-      const line = `{${row.map((v, i) => keys[i] + jsonValue(v, types[i])).join(",")}}\n`;
-      // A UTF-16 unit is at most 3 bytes of UTF-8.
-      if (length + line.length * 3 > piece.length) {
-        if (length > 0) {
-          yield piece.subarray(0, length);
-          length = 0;
-        }
-        if (line.length * 3 > piece.length) { piece = Buffer.allocUnsafeSlow(line.length * 3); }
+export class NdjsonWriter extends PieceWriter {
+  /** `{"first":`, then `,"next":` for each other column. */
+  private readonly keys: Buffer[];
+  private readonly types: ColumnType[];
+
+  constructor(columns: readonly WarehouseColumn[], pieceBytes = PIECE_BYTES) {
+    super(pieceBytes);
+    this.keys = columns.map((c, i) => Buffer.from(`${i ? "," : "{"}${JSON.stringify(c.name)}:`));
+    this.types = columns.map((c) => c.type);
+  }
+
+  /** Writes the rows; answers the pieces they filled, in order. */
+  rows(rows: readonly (readonly WarehouseValue[])[]): Buffer[] {
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) {
+        this.bytes(this.keys[i]);
+        this.value(row[i], this.types[i]);
       }
-      length += piece.write(line, length, "utf8");
+      // A delivery has one column at least (warehouseColumns), so the first key opened the object.
+      this.bytes(CLOSE);
+    }
+    return this.take();
+  }
+
+  private value(value: WarehouseValue, type: ColumnType): void {
+    if (value === null) { this.bytes(NULL_VALUE); return; }
+    if (value === true) { this.bytes(TRUE_VALUE); return; }
+    if (value === false) { this.bytes(FALSE_VALUE); return; }
+    if ((type === "integer" || type === "number") && JSON_NUMBER.test(value)) { this.text(value); return; }
+    // DATETIME takes microseconds at most.
+    const text = type === "timestamp" ? value.replace(/(\.\d{6})\d+$/, "$1") : value;
+    if (JSON_SPECIAL.test(text)) { this.text(JSON.stringify(text)); return; }
+    this.byte(QUOTE);
+    this.text(text);
+    this.byte(QUOTE);
+  }
+}
+
+/** The rows' pieces for the upload, each given back to be filled again once the upload took it. */
+async function* ndjson(rows: WarehouseRows): AsyncGenerator<Buffer> {
+  const writer = new NdjsonWriter(rows.columns);
+  for await (const batch of rows.batches) {
+    for (const piece of writer.rows(batch)) {
+      yield piece;
+      writer.reuse(piece);
     }
   }
-  if (length > 0) { yield piece.subarray(0, length); }
+  const rest = writer.end();
+  if (rest.length) { yield rest; }
 }
 
 export interface LoadTarget {
