@@ -101,6 +101,7 @@ const ZERO = 0x30, NINE = 0x39, MINUS = 0x2d, DOT = 0x2e;
 /** Containers nested deeper are left to the walker (and to JSON.parse). */
 const MAX_DEPTH = 32;
 const VALUE = Buffer.from("value");
+const VALUE_KEY = Buffer.from('"value":');
 const TRUE = Buffer.from("true"), FALSE = Buffer.from("false"), NULL = Buffer.from("null");
 
 /** A strict JSON scan of one buffer: each method answers the index past what it read, or -1. */
@@ -273,15 +274,21 @@ class Scan {
     if (b[i] !== CLOSE) {
       for (;;) {
         if (b[i] !== QUOTE) { return -1; }
-        const ks = i + 1;
-        i = this.string(i);
-        if (i < 0) { return -1; }
-        // An escaped key may be "value" too: JSON.parse would take it, so the cell is left to it.
-        escapedKey ||= this.escape || !this.copyable;
-        const isValue = i - 1 - ks === VALUE.length && b[ks] === 0x76 && this.literal(ks, VALUE) > 0;
-        i = this.space(i);
-        if (b[i] !== COLON) { return -1; }
-        const vs = this.space(i + 1);
+        let isValue = this.literal(i, VALUE_KEY) > 0; // as Looker writes it: at once
+        if (isValue) {
+          i += VALUE_KEY.length;
+        } else {
+          const ks = i + 1;
+          i = this.string(i);
+          if (i < 0) { return -1; }
+          // An escaped key may be "value" too: JSON.parse would take it, so the cell is left to it.
+          escapedKey ||= this.escape || !this.copyable;
+          isValue = i - 1 - ks === VALUE.length && b[ks] === 0x76 && this.literal(ks, VALUE) > 0;
+          i = this.space(i);
+          if (b[i] !== COLON) { return -1; }
+          i++;
+        }
+        const vs = this.space(i);
         i = this.value(vs, 2);
         if (i < 0) { return -1; }
         if (isValue) { valueStart = vs; valueEnd = i; kind = this.kind; }
@@ -364,7 +371,10 @@ export function rawRows(buf: Buffer, from: number): { run: RawRun; end: number }
     i = scan.space(next + 1);
     if (i >= buf.length || buf[i] !== OPEN) { break; }
   }
-  if (run.count === 0) { return undefined; }
+  if (run.count === 0) {
+    run.release();
+    return undefined;
+  }
   rowsHint = Math.min(Math.max(rowsHint, run.count), 4096);
   cellsHint = Math.min(Math.max(cellsHint, run.cellsSoFar), 65536);
   return { run, end };
