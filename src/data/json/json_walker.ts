@@ -5,7 +5,8 @@
 import { JsonStringDecoder, JsonSyntaxError } from "./json_string_decoder";
 import { Collector, isSpace, ValueEnd, where } from "./json_value_end";
 import { RowRuns } from "./row_runs";
-import { RawRun, rawRows } from "./raw_rows";
+import { rawRows } from "./raw_rows";
+import { RawRun } from "./raw_run";
 
 export { JsonSyntaxError } from "./json_string_decoder";
 

@@ -4,7 +4,7 @@
 // loads that module and calls the factory. The in-thread pipeline calls the same factory, so
 // both ways map and serialise alike, byte for byte.
 import type { JsonDetailFields, JsonDetailRow } from "./rows";
-import type { RawRun } from "../json/raw_rows";
+import type { RawRun } from "../json/raw_run";
 
 /** One row as the vendor's record, or why it cannot become one. */
 export type Mapped<R> = { record: R } | { rejected: string; example?: string };

@@ -6,7 +6,7 @@ import { pipeline, Readable } from "stream";
 import { Delivery } from "../../hub/delivery";
 import { HubError, UserError } from "../../lib/errors";
 import { ParsedRun, parsedRows } from "../json/row_bytes";
-import type { RawRun } from "../json/raw_rows";
+import type { RawRun } from "../json/raw_run";
 import { JsonPath, JsonSyntaxError, JsonWalker, ValueMode, WalkHandler } from "../json/json_walker";
 import { Spool } from "../delivery/spool";
 

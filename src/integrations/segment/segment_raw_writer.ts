@@ -4,7 +4,7 @@
 // its CPU, bench/RESULTS.md). A value is copied only when its bytes are what JSON.stringify
 // writes for it (raw_rows.ts says which); any other row (a value it cannot copy, no id, an
 // escaped key, a pivot) is left to rowToMessage, so every message is what it was.
-import { ESCAPED_KEY, RawKind, RawRun } from "../../data/json/raw_rows";
+import { ESCAPED_KEY, RawKind, RawRun } from "../../data/json/raw_run";
 import type { RawOutput } from "../../data/rows/row_mapping";
 import type { FieldRoles, SegmentCall } from "./segment_mapper";
 import type { SegmentMessageJson } from "./segment_message_json";
