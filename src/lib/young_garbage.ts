@@ -25,7 +25,7 @@ let gc: Gc | null | undefined;
 let spent = 0;
 let last = 0;
 
-function scavenger(): Gc | null {
+function exposedGc(): Gc | null {
   if (gc === undefined) {
     gc = (globalThis as { gc?: Gc }).gc ?? null;
     if (!gc) {
@@ -48,7 +48,7 @@ export function spentBytes(bytes: number): void {
   if (now - last < MIN_INTERVAL_MS) { return; }
   spent = 0;
   last = now;
-  scavenger()?.({ type: "minor" });
+  exposedGc()?.({ type: "minor" });
 }
 
 /**
@@ -69,7 +69,7 @@ export function spentFileStream(file: string, options: { fd?: number; start?: nu
 
 /** A full collection now (V8's `gc({ type: "major" })`); false where gc could not be had. */
 export function majorCollection(): boolean {
-  const collect = scavenger();
+  const collect = exposedGc();
   collect?.({ type: "major" });
   return collect !== null;
 }
