@@ -5,7 +5,7 @@
 // heap for them, and malloc's arena holds their churn (bench/RESULTS.md, issue 30 part 2). Segment's
 // batch sender does the same for its own bodies (src/integrations/segment/batch_sender.ts).
 import type { NumberedRecord } from "./row_pipeline";
-import { recordsJson } from "./serialized_record";
+import { CountedHold, recordsJson } from "./serialized_record";
 
 /** Bodies kept for reuse at most: a destination's requests in flight, and a split batch's halves. */
 const KEPT = 8;
@@ -15,23 +15,29 @@ export class RecordBodies {
 
   /**
    * Calls `post` with the batch's body as recordsJson makes it (`head`, the records' JSON joined
-   * by commas, `tail`; each record wrapped in `around`); a body in reused memory is taken back
-   * when `post`'s promise settles, so `post` must be the whole request (every attempt of it), and
-   * keep no reference to the body after. Answers what `post` answers.
+   * by commas, `tail`; each record wrapped in `around`). A row worker's records move into the body
+   * (the pipeline's copies of them are then written again at once) and are read there until they
+   * are released; the body, in reused memory, is taken back once `post`'s promise settled and every
+   * record in it was released. So `post` must be the whole request (every attempt of it), and keep
+   * no reference to the body after. Answers what `post` answers.
    */
   async post<T>(
     batch: ReadonlyArray<NumberedRecord<unknown>>, head: string, tail: string,
     post: (body: string | Buffer) => Promise<T>, around?: [string, string],
   ): Promise<T> {
-    let lent: Buffer | undefined;
+    // Held by the request, and by each record moved into the body until it is released or moves on.
+    let lent: CountedHold | undefined;
     const body = recordsJson(batch, head, tail, around, (size) => {
-      lent = this.take(size);
-      return lent;
-    });
+      const bytes = this.take(size);
+      lent = new CountedHold(() => {
+        if (this.spare.length < KEPT) { this.spare.push(bytes); }
+      });
+      return bytes;
+    }, () => lent!.hold());
     try {
       return await post(body);
     } finally {
-      if (lent && this.spare.length < KEPT) { this.spare.push(lent); }
+      lent?.release();
     }
   }
 

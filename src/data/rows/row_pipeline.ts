@@ -10,7 +10,8 @@ import { BatchWindow } from "./batch_window";
 import { feedRows, RowSink } from "./row_feed";
 import type { MappingRecipe, RowMapper } from "./row_mapping";
 import type { JsonDetailFields } from "./rows";
-import { releaseRecords } from "./serialized_record";
+import { RecordCopies } from "./record_copies";
+import { releaseRecords, SerializedRecord } from "./serialized_record";
 import { formatCount, RowRejection, RowTally, TallyWording } from "./row_tally";
 
 export type { Mapped, RowMapper } from "./row_mapping";
@@ -40,7 +41,8 @@ export interface RowDestination<R> {
    * Sends one batch; throws (a UserError saying why) for a failure that must stop the delivery.
    * `last` is true for the last batch when the destination `marksLastBatch`, else always false.
    * The batch's records are read only until its promise settles: a row worker's records are then
-   * released, and their memory written again with later rows (row_feed.ts), so keep none past it.
+   * released, and their memory (record_copies.ts, or the body RecordBodies moved them into)
+   * written again with later rows, so keep none past it.
    */
   send(batch: Array<NumberedRecord<R>>, last: boolean): Promise<BatchOutcome>;
   /**
@@ -106,6 +108,8 @@ export async function rowsOutcome<R>(
   const window = new BatchWindow(destination.concurrency);
   let batch: Array<NumberedRecord<R>> = [];
   const holdsFullBatch = destination.marksLastBatch === true;
+  // A row worker's records, copied as they arrive: its outputs go straight back (record_copies.ts).
+  const copies = new RecordCopies();
   const dispatch = async (last: boolean) => {
     const full = batch;
     batch = [];
@@ -126,7 +130,7 @@ export async function rowsOutcome<R>(
   };
   const add = (numbered: NumberedRecord<R>): Promise<void> | void => {
     if (window.failed) { return; }
-    batch.push(numbered);
+    batch.push(numbered instanceof SerializedRecord ? copies.copy(numbered) : numbered);
     if (!holdsFullBatch && batch.length >= destination.batchSize) { return dispatch(false); }
   };
   const sink: RowSink<R> = {
@@ -143,7 +147,7 @@ export async function rowsOutcome<R>(
   };
   await feedRows(request, {
     vendor: wording().vendor, mapping: { prepare: (fields, hidden) => destination.prepare(fields, hidden) },
-    recipe: destination.recipe, labelRows: destination.labelRows, releasesRecords: true,
+    recipe: destination.recipe, labelRows: destination.labelRows, copiesRecords: true,
   }, sink);
   if (batch.length > 0 && !window.failed) { await dispatch(holdsFullBatch); }
   await window.drain();

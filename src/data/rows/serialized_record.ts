@@ -9,11 +9,28 @@ export interface RecordHold {
   release(): void;
 }
 
+/** Memory lent to several: `back` is called once every hold taken (one at first) was released. */
+export class CountedHold implements RecordHold {
+  private holds = 1;
+
+  constructor(private readonly back: () => void) {}
+
+  /** One more hold (a record written into the memory); answers this. */
+  hold(): this {
+    this.holds++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.holds === 0) { this.back(); }
+  }
+}
+
 export class SerializedRecord<R> implements NumberedRecord<R> {
   private parsed?: R;
 
-  constructor(readonly row: number, private readonly bytes: Buffer, private readonly start: number,
-    private readonly end: number, private hold?: RecordHold) {}
+  constructor(readonly row: number, private bytes: Buffer, private start: number, private end: number,
+    private hold?: RecordHold) {}
 
   /**
    * Says the record's bytes will not be read again (its batch's request is over): their memory may
@@ -33,6 +50,21 @@ export class SerializedRecord<R> implements NumberedRecord<R> {
     return this.parsed;
   }
 
+  /**
+   * Moves the record's JSON into `target` at `at`, whose memory `hold` lends from now on: its old
+   * memory is not read again, and its old hold is released. Answers the JSON's length.
+   */
+  moveTo(target: Buffer, at: number, hold: RecordHold): number {
+    const length = this.bytes.copy(target, at, this.start, this.end);
+    const old = this.hold;
+    this.bytes = target;
+    this.start = at;
+    this.end = at + length;
+    this.hold = hold;
+    old?.release();
+    return length;
+  }
+
   /** Writes the JSON into `target` at `at`; answers its length. */
   copyTo(target: Buffer, at: number): number {
     return this.bytes.copy(target, at, this.start, this.end);
@@ -42,11 +74,12 @@ export class SerializedRecord<R> implements NumberedRecord<R> {
 /**
  * `head`, the records' JSON joined by commas, `tail`: the bytes JSON.stringify gives for the
  * records in an array wrapped so (`{"inputs":[` ... `]}`), whichever thread serialised them.
- * With `around`, each record is wrapped too (`{"create":` ... `}`).
+ * With `around`, each record is wrapped too (`{"create":` ... `}`). With `lend`, each serialised
+ * record moves into the body (SerializedRecord.moveTo), its memory then lent by what `lend` answers.
  */
 export function recordsJson<R>(
   batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, around: [string, string] = ["", ""],
-  memory: (size: number) => Buffer = Buffer.allocUnsafe,
+  memory: (size: number) => Buffer = Buffer.allocUnsafe, lend?: () => RecordHold,
 ): string | Buffer {
   const [before, after] = around;
   if (!batch.some((b) => b instanceof SerializedRecord)) {
@@ -61,7 +94,11 @@ export function recordsJson<R>(
   parts.forEach((part, i) => {
     if (i > 0) { body[at++] = 0x2c; }
     if (before) { at += body.write(before, at, "utf8"); }
-    at += part instanceof SerializedRecord ? part.copyTo(body, at) : part.copy(body, at);
+    if (part instanceof SerializedRecord) {
+      at += lend ? part.moveTo(body, at, lend()) : part.copyTo(body, at);
+    } else {
+      at += part.copy(body, at);
+    }
     if (after) { at += body.write(after, at, "utf8"); }
   });
   body.write(tail, at, "utf8");
