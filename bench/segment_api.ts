@@ -1,4 +1,4 @@
-// Segment's /v1/batch for the bench, in a helper process (bench/sender.ts segment-api): checks
+// Segment's /v1/batch for the bench, in a helper process (plain_stand_in.ts): checks
 // every message it gets and tells the tallies over IPC when asked. It shares the machine's two
 // cores with the hub, so it checks without parsing every byte as JSON (JSON.parse of every
 // body cost it 2-2.7 CPU seconds a million messages, a third of the hub's own): each body is
