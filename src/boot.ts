@@ -6,7 +6,7 @@ import { runPrimary } from "./process/cluster";
 import { Config, ConfigError, processConfig } from "./config";
 import { DeliveryPolicy } from "./hub/policy";
 import { allIntegrations } from "./integrations";
-import { closeRowWorkers } from "./data/rows/row_workers";
+import { closeRowWorkers, rowWorkers } from "./data/rows/row_workers";
 import { Registry } from "./hub/registry";
 import { createLogger, Logger } from "./lib/logger";
 import { createApp } from "./server/app";
@@ -32,6 +32,7 @@ export function startHub(config: Config, logger: Logger): Promise<RunningHub> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {
+      rowWorkers()?.prestart();
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : config.port;
       resolve({

@@ -103,6 +103,15 @@ export class RowWorkerPool {
     };
   }
 
+  /**
+   * Starts the first worker ahead of the first delivery (the hub calls it once it listens): making
+   * its isolate and loading its modules cost the first row delivery of every fresh process about
+   * 0.1-0.2 CPU s otherwise. It waits idle, unreferenced, as any worker between deliveries.
+   */
+  prestart(): void {
+    if (!this.closed && this.workers.length === 0) { this.pick(); }
+  }
+
   /** Workers running now. */
   get running(): number { return this.workers.length; }
 

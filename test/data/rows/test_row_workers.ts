@@ -258,6 +258,20 @@ describe("row workers", function () {
     }
   });
 
+  it("start one worker ahead of the first delivery when the hub asks, once, and it takes that delivery", async () => {
+    configureRowWorkers(0);
+    configureRowWorkers(2);
+    const pool = rowWorkers()!;
+    pool.prestart();
+    pool.prestart();
+    expect(pool.running).to.equal(1);
+    const batches: string[] = [];
+    const answer = await deliverRows(request(chunkedDelivery(detailDocument(3_000), "json_detail", 2048), {}),
+      destination(batches), 20);
+    expect(answer).to.equal("Updated 2,571 contacts in Acme; 429 rejected: 429 no id (first: row 4, \"4\").");
+    expect(pool.running).to.equal(1);
+  });
+
   it("shutdown terminates the pool, and a delivery still reading fails clearly", async () => {
     configureRowWorkers(1);
     const source = new Readable({ read() { /* the rest never comes */ } });
