@@ -14,7 +14,7 @@ import type { NumberedRecord } from "./row_pipeline";
 import type { RowRejection } from "./row_tally";
 import { CHUNKS_AHEAD, CrossedError, FromWorker, WorkerOutput } from "./row_worker_protocol";
 import { rowWorkers, RowWorkerPool } from "./row_workers";
-import { RecordHold, SerializedRecord } from "./serialized_record";
+import { SerializedRecord } from "./serialized_record";
 
 /** Where the rows go. */
 export interface RowSink<R> {
@@ -42,13 +42,6 @@ export interface RowFeed<R> {
    * to be written again, instead of new memory for every chunk of rows (see BatchSender's spare).
    */
   copiesRecords?: boolean;
-  /**
-   * True when the sink calls release() on each SerializedRecord it was given once it reads it no
-   * more (its batch's request is over): an output whose records are all released goes back to the
-   * worker then (a "spare"), so that the records' memory is written again instead of new memory
-   * for every chunk of rows. A record never released only keeps its output from going back.
-   */
-  releasesRecords?: boolean;
 }
 
 /** Reads, maps and hands over every row of the request's delivery. */
@@ -173,22 +166,11 @@ async function feedFromWorker<R>(
         return;
       }
       if (item.noted) { delivery.noteRows?.(item.noted); }
-      const hold = feed.releasesRecords && !feed.copiesRecords && item.bytes.byteLength > 0
-        ? new OutputHold(item.bytes, item.count, (bytes) => {
-          // After the job, the worker has no use for it: garbage here.
-          if (finished) { spentBytes(bytes.byteLength); } else { line.post({ type: "spare", job, spare: bytes }, [bytes]); }
-        })
-        : undefined;
-      const going = await take(item, feed, hidden, sink, hold);
-      hold?.release();
+      const going = await take(item, feed, hidden, sink);
       if (!going) { return; }
       if (item.error) { throw rebuilt(item.error); }
       if (feed.copiesRecords && item.bytes.byteLength > 0) {
         line.post({ type: "ack", job, spare: item.bytes }, [item.bytes]);
-        continue;
-      }
-      if (hold) {
-        line.post({ type: "ack", job });
         continue;
       }
       // The output's buffer dies with the last batch that copies from it: without a scavenge now
@@ -211,7 +193,7 @@ async function feedFromWorker<R>(
 
 /** Hands an output's records and events to the sink in order; false when the sink stopped. */
 async function take<R>(
-  output: WorkerOutput, feed: RowFeed<R>, hidden: Set<string>, sink: RowSink<R>, hold?: RecordHold,
+  output: WorkerOutput, feed: RowFeed<R>, hidden: Set<string>, sink: RowSink<R>,
 ): Promise<boolean> {
   const bytes = Buffer.from(output.bytes);
   const { events, rows, ends, count } = output;
@@ -224,31 +206,12 @@ async function take<R>(
       if (rejected) { sink.rejected(rejected); }
     }
     if (i === count) { break; }
-    const wait = sink.record(new SerializedRecord<R>(rows[i], bytes, start, ends[i], hold));
+    const wait = sink.record(new SerializedRecord<R>(rows[i], bytes, start, ends[i]));
     start = ends[i];
     if (wait) { await wait; }
     if (sink.stopped) { return false; }
   }
   return true;
-}
-
-/**
- * A worker's output while the sink holds its records: `back` gets its memory once every record
- * given out and the taking itself have released it (the taking counts as one more). Records a
- * stopped sink never got keep it here, garbage with them.
- */
-class OutputHold implements RecordHold {
-  private left: number;
-
-  constructor(
-    private readonly bytes: ArrayBuffer, records: number, private readonly back: (bytes: ArrayBuffer) => void,
-  ) {
-    this.left = records + 1;
-  }
-
-  release(): void {
-    if (--this.left === 0) { this.back(this.bytes); }
-  }
 }
 
 /**

@@ -133,8 +133,8 @@ class Job {
     wake?.();
   }
 
-  /** An output's memory handed back (at most one per output sent, so the list stays short). */
-  spare(bytes: ArrayBuffer): void {
+  /** An output's memory handed back with its ack (at most one per output sent, so the list stays short). */
+  private spare(bytes: ArrayBuffer): void {
     if (this.spares.length < SPARES_KEPT) { this.spares.push(bytes); }
   }
 
@@ -252,8 +252,6 @@ port.on("message", (message: ToWorker) => {
     job.end();
   } else if (message.type === "ack") {
     job.ack(message.spare);
-  } else if (message.type === "spare") {
-    job.spare(message.spare);
   } else {
     job.abort();
     jobs.delete(message.job);

@@ -1,9 +1,7 @@
 // The messages between the main thread and a row worker (row_worker.ts), one delivery a job.
 // Main: start, then the delivery's bytes a chunk at a time (each chunk's memory transferred when
 // the chunk owns it), end; ack for each output taken (with its bytes handed back, when the consumer
-// copied every record, for the worker's next outputs), or, when the consumer holds the records
-// until their requests are over, spare with the output's bytes once it released all of them;
-// abort to drop the job. Worker: one output
+// copied every record, for the worker's next outputs); abort to drop the job. Worker: one output
 // per chunk of rows read (its records' JSON in one transferred buffer), more after each chunk it
 // took, then done, or an error. Both sides keep what is in flight bounded (row_workers.ts).
 import type { MappingRecipe } from "./row_mapping";
@@ -20,7 +18,6 @@ export type ToWorker =
   | { type: "chunk"; job: number; data: ArrayBuffer; offset: number; length: number }
   | { type: "end"; job: number }
   | { type: "ack"; job: number; spare?: ArrayBuffer }
-  | { type: "spare"; job: number; spare: ArrayBuffer }
   | { type: "abort"; job: number };
 
 /** Something that happened before record `at` of an output: the fields came, or a row was rejected. */
