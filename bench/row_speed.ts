@@ -31,9 +31,12 @@ export const rowSpeedPart: Part = {
     const ratio = segment.rate / reference;
     const lines = [
       `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
-      "before and after the delivery, the faster counts. Segment: the whole hub (one worker), rows pushed to",
-      "segment_event and sent to a counting /v1/batch endpoint in a helper process (bench/segment_api.ts): every",
-      "message's messageId found and each row's counted once, one body in 16 parsed whole.",
+      "before and after the delivery, the faster counts. Segment: the whole hub (one worker), the body made before",
+      "the clock starts and pushed to segment_event, sent to a counting /v1/batch endpoint in a helper process",
+      "(bench/segment_api.ts, plain JavaScript, nice 10). It checks every body's frame (`{\"batch\":[{` ... ",
+      "`],\"sentAt\":\"<ISO time>\"}`), finds every message's messageId, all of one delivery's prefix, each row",
+      "1..n exactly once (a bitmap), and parses one body in 16 whole (the first included): its messages counted",
+      "again, each with a type, context, timestamp and messageId. The run fails unless every row came once.",
       `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run. The hub ran`,
       `with ${rowThreadsSaid()}.`,
       "",
