@@ -7,6 +7,14 @@
 // RSS 151-152 MB without this, 130-131 MB with a scavenge every few MiB copied. A scavenge
 // of a young generation of dead buffers takes well under a millisecond.
 //
+// A chunk still in use at a scavenge (waiting for its socket or file write) is moved to the old
+// generation, and only a full collection frees it. V8 starts those on its heap's growth, which
+// such chunks hardly add to (their bytes lie outside it), so with the start flags' marking
+// triggers (src/process/node_flags.ts) they piled up towards the external-memory limit: a 1 GiB
+// download to SFTP peaked at 167-172 MB, the burst's one-at-a-time run at 175-184 MB. A full
+// collection every COLLECT_EVERY_BYTES of spent data (32 a GiB, a few ms each on a heap this
+// small) keeps them at 120-125 and 147-149 MB, as without the triggers (bench/RESULTS.md, issue 30).
+//
 // The scavenge is V8's own `gc({ type: "minor" })`, exposed at run time the way Jest's leak
 // detector does it (`--expose-gc` set, then `gc` read from a fresh context); where that is
 // refused, nothing happens and V8 collects as it always does.
@@ -20,9 +28,12 @@ type Gc = (options?: { type: "minor" | "major" }) => void;
 export const SCAVENGE_EVERY_BYTES = 4 * 1024 * 1024;
 /** At most one scavenge this often, however many deliveries copy at once (a cap on its CPU). */
 const MIN_INTERVAL_MS = 10;
+/** Bytes of spent data between two full collections (for the chunks a scavenge found in use). */
+export const COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
 
 let gc: Gc | null | undefined;
 let spent = 0;
+let spentSinceFull = 0;
 let last = 0;
 
 function exposedGc(): Gc | null {
@@ -46,9 +57,12 @@ export function spentBytes(bytes: number): void {
   if (spent < SCAVENGE_EVERY_BYTES) { return; }
   const now = Date.now();
   if (now - last < MIN_INTERVAL_MS) { return; }
+  spentSinceFull += spent;
   spent = 0;
   last = now;
-  exposedGc()?.({ type: "minor" });
+  const full = spentSinceFull >= COLLECT_EVERY_BYTES;
+  if (full) { spentSinceFull = 0; }
+  exposedGc()?.({ type: full ? "major" : "minor" });
 }
 
 /**

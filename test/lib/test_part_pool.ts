@@ -2,11 +2,9 @@
 // size with the last one marked, never more buffers than asked for (the stream waits), and an
 // upload that stops reading at the first failure and throws only once no part is in flight.
 import { expect } from "chai";
-import * as v8 from "v8";
 import * as crypto from "crypto";
 import { Readable } from "stream";
 import { PooledPart, pooledParts, uploadInParts } from "../../src/lib/part_pool";
-import { SCAVENGE_EVERY_BYTES, spentBytes } from "../../src/lib/young_garbage";
 
 function pieces(data: Buffer, piece: number): Readable {
   const out: Buffer[] = [];
@@ -128,23 +126,5 @@ describe("part pool", () => {
     expect((await stopped).message).to.equal("Looker hung up");
     expect(given).to.equal(controller.signal);
     expect(endless.destroyed).to.equal(true);
-  });
-
-  it("spent bytes trigger a scavenge, which empties the young generation", async () => {
-    const newSpaceUsed = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space")!.space_used_size;
-    const pastInterval = () => new Promise((resolve) => setTimeout(resolve, 20));
-    // Whatever ran before: a scavenge now sets the count of spent bytes back to 0.
-    await pastInterval();
-    spentBytes(SCAVENGE_EVERY_BYTES);
-    await pastInterval();
-    let young: unknown[] = [];
-    for (let i = 0; i < 20_000; i++) { young.push({ i }); }
-    young = [];
-    const before = newSpaceUsed();
-    for (let i = 1; i < SCAVENGE_EVERY_BYTES / (1024 * 1024); i++) { spentBytes(1024 * 1024); }
-    expect(newSpaceUsed(), "below the threshold: no scavenge").to.be.at.least(before);
-    spentBytes(1024 * 1024);
-    expect(newSpaceUsed(), "at the threshold: scavenged").to.be.below(before / 2);
-    expect(young).to.have.length(0);
   });
 });

@@ -32,5 +32,7 @@ describe("the node flags the hub runs with", () => {
     expect(withHubNodeFlags(["--max-semi-space-size=32"]))
       .to.deep.equal(["--max-semi-space-size=32", ...HUB_NODE_FLAGS.filter((f) => !f.startsWith("--max-semi"))]);
     expect(HUB_NODE_FLAGS).to.include("--heap-growing-percent=25");
+    expect(HUB_NODE_FLAGS).to.include.members(
+      ["--incremental-marking-soft-trigger=25", "--incremental-marking-hard-trigger=90"]);
   });
 });
