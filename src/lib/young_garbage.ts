@@ -11,9 +11,11 @@
 // generation, and only a full collection frees it. V8 starts those on its heap's growth, which
 // such chunks hardly add to (their bytes lie outside it), so with the start flags' marking
 // triggers (src/process/node_flags.ts) they piled up towards the external-memory limit: a 1 GiB
-// download to SFTP peaked at 167-172 MB, the burst's one-at-a-time run at 175-184 MB. A full
-// collection every COLLECT_EVERY_BYTES of spent data (32 a GiB, a few ms each on a heap this
-// small) keeps them at 120-125 and 147-149 MB, as without the triggers (bench/RESULTS.md, issue 30).
+// download to SFTP peaked at 167-172 MB, the burst's one-at-a-time run at 175-184 MB. So after
+// each scavenge the Buffers' memory is looked at, and once it stands EXTERNAL_GROWTH_BYTES above
+// the lowest seen since the last full collection, one is asked for (bench/RESULTS.md, issue 30).
+// A full collection every 32 MiB instead kept those peaks but cost Segment's rows 0.6-0.8 CPU s a
+// million, where V8's own collections free the chunks anyway.
 //
 // The scavenge is V8's own `gc({ type: "minor" })`, exposed at run time the way Jest's leak
 // detector does it (`--expose-gc` set, then `gc` read from a fresh context); where that is
@@ -28,13 +30,13 @@ type Gc = (options?: { type: "minor" | "major" }) => void;
 export const SCAVENGE_EVERY_BYTES = 4 * 1024 * 1024;
 /** At most one scavenge this often, however many deliveries copy at once (a cap on its CPU). */
 const MIN_INTERVAL_MS = 10;
-/** Bytes of spent data between two full collections (for the chunks a scavenge found in use). */
-export const COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
+/** Growth of the Buffers' memory past its lowest since the last full collection that asks for one. */
+export const EXTERNAL_GROWTH_BYTES = 12 * 1024 * 1024;
 
 let gc: Gc | null | undefined;
 let spent = 0;
-let spentSinceFull = 0;
 let last = 0;
+let externalFloor = Infinity;
 
 function exposedGc(): Gc | null {
   if (gc === undefined) {
@@ -57,12 +59,15 @@ export function spentBytes(bytes: number): void {
   if (spent < SCAVENGE_EVERY_BYTES) { return; }
   const now = Date.now();
   if (now - last < MIN_INTERVAL_MS) { return; }
-  spentSinceFull += spent;
   spent = 0;
   last = now;
-  const full = spentSinceFull >= COLLECT_EVERY_BYTES;
-  if (full) { spentSinceFull = 0; }
-  exposedGc()?.({ type: full ? "major" : "minor" });
+  const collect = exposedGc();
+  if (!collect) { return; }
+  collect({ type: "minor" });
+  const external = v8.getHeapStatistics().external_memory;
+  externalFloor = Math.min(externalFloor, external);
+  if (external - externalFloor < EXTERNAL_GROWTH_BYTES) { return; }
+  majorCollection();
 }
 
 /**
@@ -85,5 +90,7 @@ export function spentFileStream(file: string, options: { fd?: number; start?: nu
 export function majorCollection(): boolean {
   const collect = exposedGc();
   collect?.({ type: "major" });
+  // What it left (or more, until V8's sweeper frees the collected Buffers' memory: the next looks lower it).
+  externalFloor = v8.getHeapStatistics().external_memory;
   return collect !== null;
 }
