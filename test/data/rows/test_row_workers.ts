@@ -287,7 +287,6 @@ describe("row workers", function () {
     expect(rowWorkers()).to.equal(undefined);
   });
 });
-
 describe("ROW_WORKER_THREADS", () => {
   it("defaults to the cores the worker processes leave, none in tests, and takes a whole number from 0", () => {
     expect(defaultRowWorkerThreads(2, 1)).to.equal(1);
