@@ -41,16 +41,16 @@ export class RawRun {
     this.cells = reused?.cells ?? new Int32Array(CELL * cellsHint);
   }
 
-  /**
-   * Says the run will not be read again: its arrays serve the next run (a new pair for each chunk
-   * of rows was a third of the scan's cost, with the collections it caused).
-   */
   /** A run that was kept: the next runs start with room for as many rows and cells. */
   noteSize(): void {
     rowsHint = Math.min(Math.max(rowsHint, this.count), 4096);
     cellsHint = Math.min(Math.max(cellsHint, this.cellCount), 65536);
   }
 
+  /**
+   * Says the run will not be read again: its arrays serve the next run (a new pair for each chunk
+   * of rows was a third of the scan's cost, with the collections it caused).
+   */
   release(): void {
     spare = { rows: this.rows, cells: this.cells };
     this.count = 0;
