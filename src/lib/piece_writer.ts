@@ -43,12 +43,14 @@ export class PieceWriter {
     }
   }
 
-  protected byte(b: number): void {
+  /** Writes one byte. */
+  byte(b: number): void {
     if (this.length === this.piece.length) { this.next(); }
     this.piece[this.length++] = b;
   }
 
-  protected bytes(b: Buffer): void {
+  /** Writes `b`'s bytes. */
+  bytes(b: Buffer): void {
     let from = 0;
     while (from < b.length) {
       if (this.length === this.piece.length) { this.next(); }
@@ -59,7 +61,7 @@ export class PieceWriter {
   }
 
   /** `text` as UTF-8. */
-  protected text(text: string): void {
+  text(text: string): void {
     // A UTF-16 unit is at most 3 bytes of UTF-8: when that fits, encode in place.
     if (text.length * 3 <= this.piece.length - this.length) {
       this.length += this.piece.write(text, this.length, "utf8");

@@ -3,13 +3,13 @@
 // JSON streamed through the resumable upload a chunk at a time, then the job followed until
 // BigQuery says DONE. A load job is atomic: on any bad row (maxBadRecords 0) nothing is written.
 import * as crypto from "crypto";
+import { PieceOut, RowTextEncoder, RowTextWriter } from "../../families/warehouse/row_text_writer";
 import type { ColumnType, WarehouseColumn } from "../../families/warehouse/warehouse_columns";
 import type { WarehouseRows } from "../../families/warehouse/warehouse_rows";
-import { RowError, WarehouseValue } from "../../families/warehouse/warehouse_values";
+import { RowError } from "../../families/warehouse/warehouse_values";
 import type { WriteMode } from "../../families/warehouse/write_target";
 import { UserError } from "../../lib/errors";
 import { uploadResumable } from "../../lib/google_resumable";
-import { PieceWriter } from "../../lib/piece_writer";
 import { abortableSleep } from "../../lib/abort_scope";
 import { BigQuerySession, bigqueryFailure, getJob, openLoadSession, WHO } from "./bigquery_api";
 
@@ -44,47 +44,51 @@ const FALSE_VALUE = Buffer.from("false");
 const PIECE_BYTES = 256 * 1024;
 
 /**
- * Rows as newline-delimited JSON objects keyed by the columns' names, written into pieces
- * (PieceWriter) value by value: the keys' bytes made once, text between quotes as it is unless
- * JSON needs to escape it. The upload copies each piece into its chunk before asking for the
- * next (uploadResumable), so each is given back and filled again: no batch's text or buffer is
- * kept or made (issue 29: a million rows' peak).
+ * Newline-delimited JSON objects keyed by the columns' names: the keys' bytes made once, text
+ * between quotes as it is unless JSON needs to escape it.
  */
-export class NdjsonWriter extends PieceWriter {
+class NdjsonEncoder implements RowTextEncoder {
   /** `{"first":`, then `,"next":` for each other column. */
   private readonly keys: Buffer[];
   private readonly types: ColumnType[];
+  readonly nullValue = NULL_VALUE;
+  readonly trueValue = TRUE_VALUE;
+  readonly falseValue = FALSE_VALUE;
 
-  constructor(columns: readonly WarehouseColumn[], pieceBytes = PIECE_BYTES) {
-    super(pieceBytes);
+  constructor(columns: readonly WarehouseColumn[]) {
     this.keys = columns.map((c, i) => Buffer.from(`${i ? "," : "{"}${JSON.stringify(c.name)}:`));
     this.types = columns.map((c) => c.type);
   }
 
-  /** Writes the rows; answers the pieces they filled, in order. */
-  rows(rows: readonly (readonly WarehouseValue[])[]): Buffer[] {
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) {
-        this.bytes(this.keys[i]);
-        this.value(row[i], this.types[i]);
-      }
-      // A delivery has one column at least (warehouseColumns), so the first key opened the object.
-      this.bytes(CLOSE);
-    }
-    return this.take();
+  before(out: PieceOut, column: number): void {
+    out.bytes(this.keys[column]);
   }
 
-  private value(value: WarehouseValue, type: ColumnType): void {
-    if (value === null) { this.bytes(NULL_VALUE); return; }
-    if (value === true) { this.bytes(TRUE_VALUE); return; }
-    if (value === false) { this.bytes(FALSE_VALUE); return; }
-    if ((type === "integer" || type === "number") && JSON_NUMBER.test(value)) { this.text(value); return; }
+  text(out: PieceOut, value: string, column: number): void {
+    const type = this.types[column];
+    if ((type === "integer" || type === "number") && JSON_NUMBER.test(value)) { out.text(value); return; }
     // DATETIME takes microseconds at most.
     const text = type === "timestamp" ? value.replace(/(\.\d{6})\d+$/, "$1") : value;
-    if (JSON_SPECIAL.test(text)) { this.text(JSON.stringify(text)); return; }
-    this.byte(QUOTE);
-    this.text(text);
-    this.byte(QUOTE);
+    if (JSON_SPECIAL.test(text)) { out.text(JSON.stringify(text)); return; }
+    out.byte(QUOTE);
+    out.text(text);
+    out.byte(QUOTE);
+  }
+
+  end(out: PieceOut): void {
+    // A delivery has one column at least (warehouseColumns), so the first key opened the object.
+    out.bytes(CLOSE);
+  }
+}
+
+/**
+ * Rows as newline-delimited JSON (NdjsonEncoder) written into pieces. The upload copies each
+ * piece into its chunk before asking for the next (uploadResumable), so each is given back and
+ * filled again: no batch's text or buffer is kept or made (issue 29: a million rows' peak).
+ */
+export class NdjsonWriter extends RowTextWriter {
+  constructor(columns: readonly WarehouseColumn[], pieceBytes = PIECE_BYTES) {
+    super(new NdjsonEncoder(columns), pieceBytes);
   }
 }
 
