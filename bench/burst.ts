@@ -6,12 +6,13 @@
 // RSS is sampled. `--busy 1` keeps a second process spinning on a core throughout (the issue's
 // "with a second process busy"). Then the same work one delivery at a time on a fresh hub.
 // Targets: all succeed exactly, hub peak RSS < 300 MB, p99 of those answers < 100 ms.
-import { ChildProcess, fork, spawn } from "child_process";
+import { fork } from "child_process";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { defaultMaxConcurrentDeliveries } from "../src/config/capacity";
 import { BurstPlan, BurstSent } from "./burst_sender";
+import { spinOnCores } from "./busy";
 import { Arrived, VendorPorts } from "./burst_vendors";
 import { getStatus, Hub, procMemory, rowThreadsSaid, startHub } from "./hub_process";
 import { postList } from "./other_hub";
@@ -152,7 +153,7 @@ export const burstPart: Part = {
     const processes = workers === "default" ? os.availableParallelism() : workers;
     const effectiveLimit = limit ? Number(limit)
       : defaultMaxConcurrentDeliveries(os.totalmem(), processes, os.availableParallelism());
-    const busy = busyCores(Number(ctx.option("busy", "0")));
+    const busy = spinOnCores(Number(ctx.option("busy", "0")));
     const child = standIn(fork(path.join(__dirname, "burst_vendors.ts"), [], { execArgv: EXEC_ARGV }));
     try {
       const ports = await new Promise<VendorPorts>((resolve) => {
@@ -216,10 +217,3 @@ export const burstPart: Part = {
     }
   },
 };
-
-/** `count` processes at nice 0 each spinning on a core (the issue's "second process busy"). */
-function busyCores(count: number): { count: number; stop(): void } {
-  const spinners: ChildProcess[] = Array.from({ length: count }, () =>
-    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
-  return { count, stop: () => spinners.forEach((s) => s.kill("SIGKILL")) };
-}

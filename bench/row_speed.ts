@@ -1,7 +1,9 @@
 // Part "rowspeed" (issue 19): Segment end to end against the json_detail_lite_stream reader's own
-// rate, in one run. The reader runs in the bench process on generated rows (no HTTP), before and
-// after the Segment delivery; the faster of the two is the reference. The delivery is the
+// rate, in one run, quiet and beside a busy process (`--busy no,yes`). The reader runs in the
+// bench process on generated rows (no HTTP), before and after the Segment delivery; the faster of
+// the two is the reference. The delivery is the
 // segment part's (bench/segment.ts): a fresh hub, a counting Segment in a helper process.
+import { BUSY_SAID, busyConditions, maybeBusy } from "./busy";
 import { Part, verdict } from "./part";
 import { fmt, MB } from "./results";
 import { rowThreadsSaid } from "./hub_process";
@@ -16,20 +18,32 @@ export const rowSpeedPart: Part = {
   needsBuild: true,
   async run(ctx) {
     const rows = Number(ctx.option("rows", "1000000"));
-    const reader = async () => {
+    const reader = async (condition: string) => {
       const r = await readerRate("json_detail_lite_stream", rows);
-      ctx.say(`reader: ${fmt(r.rows / r.seconds)} rows/s`);
+      ctx.say(`${condition} reader: ${fmt(r.rows / r.seconds)} rows/s`);
       return r.rows / r.seconds;
     };
-    const before = await reader();
-    const segment = await segmentDelivery(ctx, rows);
-    ctx.say(`segment: ${fmt(segment.rate)} rows/s, hub CPU ${fmt(segment.cpuSeconds, 1)} s, ` +
-      `peak RSS ${fmt(segment.peak / MB)} MB${segment.ok ? "" : `, FAILED: ${segment.answer.body.slice(0, 160)}`}`);
-    if (!segment.ok) { ctx.fail(`rowspeed: the Segment delivery failed: ${segment.answer.body.slice(0, 120)}`); }
-    const after = await reader();
-    const reference = Math.max(before, after);
-    const ratio = segment.rate / reference;
-    const lines = [
+    const table: string[] = [];
+    for (const busy of busyConditions(ctx, "no,yes")) {
+      const condition = busy ? "busy" : "quiet";
+      const { before, segment, after } = await maybeBusy(busy, async () => {
+        const first = await reader(condition);
+        const delivered = await segmentDelivery(ctx, rows);
+        ctx.say(`${condition} segment: ${fmt(delivered.rate)} rows/s, hub CPU ${fmt(delivered.cpuSeconds, 1)} s, ` +
+          `peak RSS ${fmt(delivered.peak / MB)} MB` +
+          `${delivered.ok ? "" : `, FAILED: ${delivered.answer.body.slice(0, 160)}`}`);
+        return { before: first, segment: delivered, after: await reader(condition) };
+      });
+      if (!segment.ok) { ctx.fail(`rowspeed: the Segment delivery failed: ${segment.answer.body.slice(0, 120)}`); }
+      const ratio = segment.rate / Math.max(before, after);
+      table.push(`| ${condition} | ${fmt(before)}, ${fmt(after)} | ${fmt(segment.rate)} | ` +
+        `${fmt(segment.cpuSeconds / (rows / 1e6), 1)} s | ${fmt(segment.peak / MB)} MB | ` +
+        `${fmt(segment.received.messages)} in ${fmt(segment.received.batches)} batches | ${fmt(ratio, 2)} | ` +
+        `${verdict(ctx, ratio >= TARGET, `rowspeed, ${condition}: ${fmt(ratio * 100)}% of the reader ` +
+          `(target ${TARGET * 100}%)`)} |`);
+      ctx.say(table[table.length - 1]);
+    }
+    return [
       `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
       "before and after the delivery, the faster counts. Segment: the whole hub (one worker), the body made before",
       "the clock starts and pushed to segment_event, sent to a counting /v1/batch endpoint in a helper process",
@@ -37,18 +51,14 @@ export const rowSpeedPart: Part = {
       "`],\"sentAt\":\"<ISO time>\"}`), finds every message's messageId, all of one delivery's prefix, each row",
       "1..n exactly once (a bitmap), and parses one body in 16 whole (the first included): its messages counted",
       "again, each with a type, context, timestamp and messageId. The run fails unless every row came once.",
-      `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run. The hub ran`,
+      `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run, quiet and`,
+      `with ${BUSY_SAID} (\`--busy no,yes\`, the default; the readers then run beside it too). The hub ran`,
       `with ${rowThreadsSaid()}.`,
       "",
-      "| reader rows/s (before, after) | Segment rows/s | hub CPU per 1M rows | hub peak RSS | Segment received | " +
-        "ratio | target |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
-      `| ${fmt(before)}, ${fmt(after)} | ${fmt(segment.rate)} | ${fmt(segment.cpuSeconds / (rows / 1e6), 1)} s | ` +
-        `${fmt(segment.peak / MB)} MB | ${fmt(segment.received.messages)} in ${fmt(segment.received.batches)} ` +
-        `batches | ${fmt(ratio, 2)} | ${verdict(ctx, ratio >= TARGET, `rowspeed: ${fmt(ratio * 100)}% of the ` +
-        `reader (target ${TARGET * 100}%)`)} |`,
-    ];
-    ctx.say(lines[lines.length - 1]);
-    return lines.join("\n");
+      "| machine | reader rows/s (before, after) | Segment rows/s | hub CPU per 1M rows | hub peak RSS | " +
+        "Segment received | ratio | target |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...table,
+    ].join("\n");
   },
 };

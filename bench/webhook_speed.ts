@@ -6,7 +6,7 @@
 // /status, and the ratios the issue sets: url to webhook ≥ 60% of the read speed, push ≥ 80% of
 // url. With `--busy no,yes` (the default) the three run again beside a second process spinning
 // at normal priority (`node -e 'for(;;){}'`), so both conditions are in one run.
-import { ChildProcess, spawn } from "child_process";
+import { BUSY_SAID, busyConditions, spinOnCores } from "./busy";
 import { probeStatus, startHub } from "./hub_process";
 import { executeWithUrl, sender } from "./deliveries";
 import { BenchContext, Part, verdict } from "./part";
@@ -72,11 +72,6 @@ async function measure(ctx: BenchContext, mib: number, way: Way, sha256: string)
   }
 }
 
-/** A process spinning at normal priority, the "second process busy" of the issue's targets. */
-function spinner(): ChildProcess {
-  return spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
-}
-
 const LABELS: Record<Way, string> = {
   read: "download_url → debug (the hub's read speed)",
   url: "download_url → webhook",
@@ -85,7 +80,7 @@ const LABELS: Record<Way, string> = {
 
 async function table(ctx: BenchContext, mib: number, rounds: number, busy: boolean, sha256: string,
   ways: Way[]): Promise<string[]> {
-  const spin = busy ? spinner() : undefined;
+  const spin = spinOnCores(busy ? 1 : 0);
   const best: Partial<Record<Way, Measured>> = {};
   const condition = busy ? "busy" : "quiet";
   try {
@@ -100,10 +95,10 @@ async function table(ctx: BenchContext, mib: number, rounds: number, busy: boole
       }
     }
   } finally {
-    spin?.kill();
+    spin.stop();
   }
   const lines = [
-    busy ? "**With a second process busy** (`node -e 'for(;;){}'` at nice 0 for the whole table):"
+    busy ? `**With ${BUSY_SAID}:**`
       : "**Without the spinner** (the bench's own processes, and whatever else the load average above shows):",
     "",
     "| delivery | throughput | hub CPU per GiB | hub peak RSS (≤ 150 MB) | worst GET /status | receiver got | ratio | target |",
@@ -132,7 +127,7 @@ export const webhookSpeedPart: Part = {
   async run(ctx) {
     const mib = Number(ctx.option("mb", "1024"));
     const rounds = Number(ctx.option("rounds", "2"));
-    const conditions = ctx.option("busy", "no,yes").split(",").filter(Boolean);
+    const conditions = busyConditions(ctx, "no,yes");
     // `--ways url` (say) runs only some, to profile one (--cpu-prof); ratios need all three.
     const ways = ctx.option("ways", "read,url,push").split(",").filter(Boolean) as Way[];
     const sha256 = csvSha256(mib);
@@ -144,7 +139,7 @@ export const webhookSpeedPart: Part = {
       "",
     ];
     for (const condition of conditions) {
-      lines.push(...await table(ctx, mib, rounds, condition === "yes", sha256, ways), "");
+      lines.push(...await table(ctx, mib, rounds, condition, sha256, ways), "");
     }
     return lines.join("\n").trimEnd();
   },
