@@ -4,32 +4,13 @@
 // its CPU, bench/RESULTS.md). A value is copied only when its bytes are what JSON.stringify
 // writes for it (raw_rows.ts says which); any other row (a value it cannot copy, no id, an
 // escaped key, a pivot) is left to rowToMessage, so every message is what it was.
-import { ESCAPED_KEY, RawKind, RawRun } from "../../data/json/raw_run";
+import { RawKind, RawRun } from "../../data/json/raw_run";
+import { copyRange as copy, KIND, putBytes as put, RawFieldSlots } from "../../data/rows/raw_fields";
 import type { RawOutput } from "../../data/rows/row_mapping";
 import type { FieldRoles, SegmentCall } from "./segment_mapper";
 import type { SegmentMessageJson } from "./segment_message_json";
 
 const QUOTE = 0x22, COMMA = 0x2c, CLOSE = 0x7d;
-const KIND = 7;
-
-/** Ranges this long and longer are copied with Buffer.copy; shorter ones byte by byte (its call costs more). */
-const SHORT = 24;
-
-function copy(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
-  if (to - from >= SHORT) { return at + src.copy(dst, at, from, to); }
-  for (let k = from; k < to; k++) { dst[at++] = src[k]; }
-  return at;
-}
-
-/** A part the same in every message: set() of a whole Buffer costs as much as copying 8 bytes one by one. */
-function put(part: Buffer, dst: Buffer, at: number): number {
-  if (part.length > 8) {
-    dst.set(part, at);
-    return at + part.length;
-  }
-  for (const byte of part) { dst[at++] = byte; }
-  return at;
-}
 
 export interface RawWriterArgs {
   call: SegmentCall;
@@ -43,19 +24,14 @@ export interface RawWriterArgs {
 }
 
 export class SegmentRawWriter {
-  /** The fields read, by name: their index in `slots`. */
-  private readonly index = new Map<string, number>();
-  /** For each field read, the row's cell holding it (-1: none), for the row being written. */
-  private readonly slots: Int32Array;
+  /** The fields read, and the cells holding them in the row being written. */
+  private readonly fields = new RawFieldSlots();
   private readonly values: number[];
   private readonly valueKeys: Buffer[];
   private readonly user: number;
   private readonly anonymous: number;
   private readonly group: number;
   private readonly email: number;
-  /** By a cell's place in the row: the key last seen there and its field (-1 when not read). */
-  private readonly seenKeys: Buffer[] = [];
-  private readonly seenFields: number[] = [];
   private readonly head: Buffer;
   private readonly messageId: Buffer;
   private readonly afterIds: Buffer;
@@ -65,18 +41,13 @@ export class SegmentRawWriter {
 
   private constructor(private readonly args: RawWriterArgs) {
     const { roles } = args;
-    const field = (name: string | undefined) => {
-      if (name === undefined) { return -1; }
-      if (!this.index.has(name)) { this.index.set(name, this.index.size); }
-      return this.index.get(name)!;
-    };
+    const field = (name: string | undefined) => this.fields.slotOf(name);
     this.values = roles.valueFields.map(field);
     this.valueKeys = roles.valueFields.map((name) => Buffer.from(`${JSON.stringify(name)}:`));
     this.user = field(roles.userIdField ?? roles.anonymousIdField);
     this.anonymous = field(roles.anonymousIdField);
     this.group = args.call === "group" ? field(roles.groupIdField) : -1;
     this.email = field(roles.emailField);
-    this.slots = new Int32Array(this.index.size);
     this.head = Buffer.from(`${args.json.head(args.call, args.context)},"userId":`);
     this.messageId = Buffer.from(`,"anonymousId":`);
     const id = JSON.stringify(args.idPrefix);
@@ -106,14 +77,8 @@ export class SegmentRawWriter {
   /** Writes row `k` of `run` as its message; false (nothing written) leaves the row to rowToMessage. */
   write(run: RawRun, k: number, rowNumber: number, out: RawOutput): boolean {
     const b = run.bytes;
-    const slots = this.slots;
-    for (let f = 0; f < slots.length; f++) { slots[f] = -1; }
-    const first = run.firstCell(k), last = run.firstCell(k + 1);
-    for (let c = first; c < last; c++) {
-      if (run.kind(c) & ESCAPED_KEY) { return false; }
-      const f = this.fieldAt(c - first, b, run.keyStart(c), run.keyEnd(c));
-      if (f >= 0) { slots[f] = c; } // a key twice: JSON.parse keeps the last
-    }
+    const fields = this.fields;
+    if (!fields.read(run, k)) { return false; }
     const user = this.id(run, this.user), anonymous = this.id(run, this.anonymous);
     if (user === OTHER || anonymous === OTHER) { return false; }
     if (this.args.call === "group") {
@@ -130,18 +95,18 @@ export class SegmentRawWriter {
     at = put(this.afterIds, dst, at);
     at = writeDigits(rowNumber, dst, at);
     at = put(this.groupKey, dst, at);
-    if (this.args.call === "group") { at = this.writeId(run, b, slots[this.group], dst, at); }
+    if (this.args.call === "group") { at = this.writeId(run, b, fields.cell(this.group), dst, at); }
     at = put(this.valuesKey, dst, at);
     let written = 0;
     for (let v = 0; v < this.values.length; v++) {
-      const c = slots[this.values[v]];
+      const c = fields.cell(this.values[v]);
       if (c < 0) { continue; }
       if ((run.kind(c) & KIND) === RawKind.OTHER) { return false; }
       if (written++ > 0) { dst[at++] = COMMA; }
       at = put(this.valueKeys[v], dst, at);
       at = copy(b, run.valueStart(c), run.valueEnd(c), dst, at);
     }
-    const email = this.email < 0 ? -1 : slots[this.email];
+    const email = fields.cell(this.email);
     if (email >= 0) {
       if ((run.kind(email) & KIND) === RawKind.OTHER) { return false; }
       if (written > 0) { dst[at++] = COMMA; }
@@ -156,7 +121,7 @@ export class SegmentRawWriter {
 
   /** The cell of field `f` as an id: the cell, NONE (Segment's null), or OTHER (left to rowToMessage). */
   private id(run: RawRun, f: number): number {
-    const c = f < 0 ? -1 : this.slots[f];
+    const c = this.fields.cell(f);
     if (c < 0) { return NONE; }
     const kind = run.kind(c) & KIND;
     if (kind === RawKind.OTHER) { return OTHER; }
@@ -173,21 +138,6 @@ export class SegmentRawWriter {
     at = copy(b, run.valueStart(c), run.valueEnd(c), dst, at);
     if (quoted) { dst[at++] = QUOTE; }
     return at;
-  }
-
-  /** The field of the key at `pos` in a row, from the key seen there last when the bytes are the same. */
-  private fieldAt(pos: number, b: Buffer, from: number, to: number): number {
-    const seen = this.seenKeys[pos];
-    if (seen !== undefined && seen.length === to - from) {
-      let same = true;
-      for (let k = 0; k < seen.length; k++) { if (seen[k] !== b[from + k]) { same = false; break; } }
-      if (same) { return this.seenFields[pos]; }
-    }
-    // No escape in it (ESCAPED_KEY): its bytes decode to its name, as JSON.parse reads it.
-    const f = this.index.get(b.toString("utf8", from, to)) ?? -1;
-    this.seenKeys[pos] = Buffer.from(b.subarray(from, to));
-    this.seenFields[pos] = f;
-    return f;
   }
 
   private timeTail(): Buffer {
