@@ -5,7 +5,7 @@
 import * as http from "http";
 import { Readable } from "stream";
 import { BUSY_SAID, busyConditions, maybeBusy } from "./busy";
-import { sender } from "./deliveries";
+import { plainStandIn } from "./plain_stand_in";
 import { Sealer } from "../src/hub/oauth/sealing";
 import { storedStateFor } from "../src/hub/oauth/stored_state";
 import { BENCH_SECRET, procCpuSeconds, readAnswer, rowThreadsSaid, startHub } from "./hub_process";
@@ -108,7 +108,7 @@ export const crmPart: Part = {
   async run(ctx) {
     const requested = Number(ctx.option("rows", "1000000"));
     const only = ctx.option("integrations", "").split(",").filter(Boolean);
-    const fake = sender("crm-api", []);
+    const fake = plainStandIn("crm_api.ts", "crmApi");
     const { port } = await fake.message;
     const vendorUrl = `http://127.0.0.1:${port}`;
     await warmUp(vendorUrl);
@@ -196,8 +196,8 @@ export const crmPart: Part = {
     return [
       "A generated json_detail_lite_stream body (7 fields a row, tagged for every integration) is streamed",
       "(chunked) to each integration on a fresh hub (one worker, production mode), which sends it to a",
-      "counting vendor in a helper process (bench/crm_api.ts, warmed up first by 1,000 requests of its",
-      "own) at the vendor's batch size, 4 requests in flight. Marketo also gets a token and triggers a",
+      "counting vendor in a helper process (bench/crm_api.ts, plain JavaScript, nice 10, warmed up first by",
+      "1,000 requests of its own) at the vendor's batch size, 4 requests in flight. Marketo also gets a token and triggers a",
       "campaign for every lead (100 leads a call).",
       "Salesforce Campaigns (Composite API, 200 members a request) and Airtable (10 records a request) run with",
       "a logged-in user's sealed state. Airtable allows 5 requests per second per base, so its ceiling is 50",

@@ -1,4 +1,5 @@
-// The CRM and marketing vendors for the bench, in a helper process (bench/sender.ts crm-api):
+// The CRM and marketing vendors for the bench, in a helper process run as plain JavaScript
+// (plain_stand_in.ts: no TypeScript compiler in its heap for its collections to mark again):
 // one server answering HubSpot's batch update, Marketo's identity, leads, and campaign calls,
 // Braze's /users/track and mParticle's bulk events as each vendor does on success, counting
 // the records received per vendor; the counts are told over IPC when asked.

@@ -1,10 +1,8 @@
 // The benchmark's other side, in its own process so it does not share the probe's event
 // loop: "push" sends an execute body with N MiB of CSV to an integration; "serve" plays a
-// download URL; "crm-api" plays HubSpot, Marketo, Braze and mParticle, counting records (crm_api.ts);
-// "hash-receiver" is a webhook receiver that hashes what it gets.
+// download URL; "hash-receiver" is a webhook receiver that hashes what it gets.
 import { createHash } from "crypto";
 import * as http from "http";
-import { crmApi } from "./crm_api";
 import { CSV_HEADER, csvBlock, csvPlan } from "./payloads";
 
 function escapedBlock(): Buffer {
@@ -105,8 +103,6 @@ function hashReceiver(): void {
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "push") {
   push(args[0], args[1], Number(args[2]), args[3], args[4], args[5]).then(() => process.exit(0));
-} else if (mode === "crm-api") {
-  crmApi();
 } else if (mode === "hash-receiver") {
   hashReceiver();
 } else {

@@ -164,19 +164,26 @@ export function detailDocument(rows: string[], fields: object = TRICKY_FIELDS): 
     `${rows.join(",")}]}`);
 }
 
-/** The shared fixture's and the Looker requests' json_detail bodies, each as one document's text. */
-export function fixtureDetailBodies(): string[] {
+/**
+ * The shared fixture's and the Looker requests' json_detail bodies, each as one document, its first
+ * dimension tagged `tag` (the tag a destination needs to send the rows).
+ */
+export function fixtureDetailBodies(tag: string): Buffer[] {
   const fixtures = [path.join(__dirname, "../fixtures/json_detail_example.json")];
   const requests = path.join(__dirname, "../fixtures/looker_requests");
   for (const file of fs.existsSync(requests) ? fs.readdirSync(requests) : []) {
     fixtures.push(path.join(requests, file));
   }
-  const bodies: string[] = [];
+  const bodies: Buffer[] = [];
   for (const file of fixtures.filter((f) => f.endsWith(".json"))) {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
     const detail = (parsed.attachment as { data?: unknown } | undefined)?.data ?? parsed;
     const body = typeof detail === "string" ? detail : JSON.stringify(detail);
-    if (/"fields"/.test(body) && /"data"\s*:\s*\[/.test(body)) { bodies.push(body); }
+    if (!/"fields"/.test(body) || !/"data"\s*:\s*\[/.test(body)) { continue; }
+    const first = (JSON.parse(body) as { fields: { dimensions?: Array<{ name: string }> } }).fields.dimensions?.[0];
+    if (!first) { continue; }
+    bodies.push(Buffer.from(body.replace(JSON.stringify(first), JSON.stringify({ ...first, tags: [tag] }))));
   }
+  expect(bodies.length, "json_detail fixtures").to.be.greaterThan(0);
   return bodies;
 }

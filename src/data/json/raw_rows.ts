@@ -1,6 +1,6 @@
 // Rows of json_detail's `data` read as byte ranges, not parsed: for each row, each cell's key and,
 // for a cell `{"value": v, ...}`, where v lies and what kind of value it is. A destination that
-// builds its records from those bytes (Segment's messages, HubSpot's inputs: *_raw_writer.ts) copies them
+// builds its records from those bytes (Segment, HubSpot, mParticle: *_raw_writer.ts) copies them
 // instead of JSON.parse of the row, its objects and JSON.stringify of the record: a third of the
 // CPU. The scan is strict JSON (what JSON.parse refuses, it refuses, and the walker then reads
 // the row its usual way, to the same error); a value copied as it is must print as

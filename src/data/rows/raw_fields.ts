@@ -1,6 +1,6 @@
 // What every writer of records from rows' bytes (a RowMapper's writeRaw, row_mapping.ts) needs:
 // which of a row's cells holds each field it reads, and copying value bytes into its output.
-// Segment's messages (segment_raw_writer.ts) and HubSpot's inputs (hubspot_raw_writer.ts) use it.
+// Segment's, HubSpot's and mParticle's writers (src/integrations/*/…_raw_writer.ts) use it.
 import { ESCAPED_KEY, RawRun } from "../json/raw_run";
 
 /** A cell's RawKind, without the ESCAPED_KEY bit. */
@@ -24,6 +24,17 @@ export function putBytes(part: Buffer, dst: Buffer, at: number): number {
   }
   for (const byte of part) { dst[at++] = byte; }
   return at;
+}
+
+/** Writes `n` (a whole number, 0 or more) in decimal at `at`; answers the end. */
+export function writeDigits(n: number, dst: Buffer, at: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) { digits++; }
+  for (let k = at + digits - 1; k >= at; k--) {
+    dst[k] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + digits;
 }
 
 /** The fields a writer reads, and for the row being written, the cell holding each. */

@@ -8,9 +8,11 @@
 // Where the official hub sends names mParticle does not know (customerid is right; other2..4
 // are other_id_2..4), we send mParticle's.
 import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/rows/detail_fields";
-import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
+import type { RawRun } from "../../data/json/raw_run";
+import type { Mapped, RawOutput, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
+import { MparticleRawWriter } from "./mparticle_raw_writer";
 
 export type DataType = "user_data" | "event_data";
 
@@ -72,6 +74,7 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
   private readonly deviceInfo: Pairs = [];
   private readonly customAttributes: Pairs = [];
   private eventName?: string;
+  private readonly raw?: MparticleRawWriter;
 
   /** `requestIdPrefix` makes each batch's source_request_id, which mParticle deduplicates on. */
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly dataType: DataType,
@@ -100,6 +103,14 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
         `(or another mParticle identity tag: ${quoteTags(Object.keys(IDENTITY_TAGS).slice(3))}) to say which ` +
         "user each row is about"));
     }
+    if (dataType === "user_data") {
+      this.raw = MparticleRawWriter.for(this.userAttributes, this.identities, environment, requestIdPrefix);
+    }
+  }
+
+  /** On a row worker, rows lying whole in a chunk come as their bytes: user data batches written from them. */
+  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
+    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow, rowNumber: number): Mapped<MparticleBatch> {
@@ -132,7 +143,8 @@ export interface MparticleMappingArgs {
 /** mParticle's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
 export function mparticleMapping(args: MparticleMappingArgs): RowMapping<MparticleBatch> {
   return { prepare: (fields, hidden) =>
-    new MparticleMapper(fields, hidden, args.dataType, args.environment, args.requestIdPrefix) };
+    new MparticleMapper(fields, hidden, args.dataType, args.environment, args.requestIdPrefix),
+    rawRows: args.dataType === "user_data" };
 }
 
 export const MPARTICLE_MAPPING_MODULE = __filename;

@@ -5,7 +5,7 @@
 // writes for it (raw_rows.ts says which); any other row (a value it cannot copy, no id, an
 // escaped key, a pivot) is left to rowToMessage, so every message is what it was.
 import { RawKind, RawRun } from "../../data/json/raw_run";
-import { copyRange as copy, KIND, putBytes as put, RawFieldSlots } from "../../data/rows/raw_fields";
+import { copyRange as copy, KIND, putBytes as put, RawFieldSlots, writeDigits } from "../../data/rows/raw_fields";
 import type { RawOutput } from "../../data/rows/row_mapping";
 import type { FieldRoles, SegmentCall } from "./segment_mapper";
 import type { SegmentMessageJson } from "./segment_message_json";
@@ -154,13 +154,3 @@ const NONE = -1;
 const OTHER = -2;
 const NULL = Buffer.from("null");
 const EMAIL = Buffer.from('"email":');
-
-function writeDigits(n: number, dst: Buffer, at: number): number {
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) { digits++; }
-  for (let k = at + digits - 1; k >= at; k--) {
-    dst[k] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  }
-  return at + digits;
-}
