@@ -4,6 +4,7 @@
 // the next one; the caller sends the full pieces, then the rest (`end`). A piece given back with
 // `reuse` (once nothing holds it: copied out, or written) is filled again instead of a new one.
 // (Issue 29: a million rows' peak RSS, bench/RESULTS.md.)
+import { SpareBuffers } from "./spare_buffers";
 
 /** Pieces given back and kept for the next ones, at most. */
 const SPARES = 2;
@@ -14,7 +15,7 @@ export class PieceWriter {
   /** Pieces filled and not yet taken. */
   private full: Buffer[] = [];
   /** Pieces given back, to fill again. */
-  private readonly spares: Buffer[] = [];
+  private readonly spares = new SpareBuffers(SPARES);
 
   constructor(private readonly pieceBytes: number) {
     this.piece = Buffer.allocUnsafeSlow(pieceBytes);
@@ -37,9 +38,8 @@ export class PieceWriter {
    * any more (the bytes copied out, or written): they are written over.
    */
   reuse(piece: Buffer): void {
-    if (piece.length === this.pieceBytes && piece.byteOffset === 0 && piece !== this.piece &&
-        this.spares.length < SPARES && !this.spares.includes(piece)) {
-      this.spares.push(piece);
+    if (piece.length === this.pieceBytes && piece.byteOffset === 0 && piece !== this.piece) {
+      this.spares.giveBack(piece);
     }
   }
 
@@ -72,7 +72,7 @@ export class PieceWriter {
 
   private next(): void {
     this.full.push(this.piece);
-    this.piece = this.spares.pop() ?? Buffer.allocUnsafeSlow(this.pieceBytes);
+    this.piece = this.spares.take(this.pieceBytes);
     this.length = 0;
   }
 }

@@ -4,6 +4,7 @@
 // Braze) was a fresh ArrayBuffer for each on a thread that allocates little else: V8 collects its
 // heap for them, and malloc's arena holds their churn (bench/RESULTS.md, issue 30 part 2). Segment's
 // batch sender does the same for its own bodies (src/integrations/segment/batch_sender.ts).
+import { SpareBuffers } from "../../lib/spare_buffers";
 import type { NumberedRecord } from "./row_pipeline";
 import { CountedHold, recordsJson } from "./serialized_record";
 
@@ -11,7 +12,8 @@ import { CountedHold, recordsJson } from "./serialized_record";
 const KEPT = 8;
 
 export class RecordBodies {
-  private readonly spare: Buffer[] = [];
+  /** A body kept with room for the next batch, or a new one with some to spare (batches' sizes vary). */
+  private readonly spare = new SpareBuffers(KEPT, (size) => Math.ceil(size * 1.25 / 4096) * 4096);
 
   /**
    * Calls `post` with the batch's body as recordsJson makes it (`head`, the records' JSON joined
@@ -28,10 +30,8 @@ export class RecordBodies {
     // Held by the request, and by each record moved into the body until it is released or moves on.
     let lent: CountedHold | undefined;
     const body = recordsJson(batch, head, tail, around, (size) => {
-      const bytes = this.take(size);
-      lent = new CountedHold(() => {
-        if (this.spare.length < KEPT) { this.spare.push(bytes); }
-      });
+      const bytes = this.spare.take(size);
+      lent = new CountedHold(() => this.spare.giveBack(bytes));
       return bytes;
     }, () => lent!.hold());
     try {
@@ -39,12 +39,5 @@ export class RecordBodies {
     } finally {
       lent?.release();
     }
-  }
-
-  /** A kept body with room for `size` bytes, or a new one with some to spare (batches' sizes vary). */
-  private take(size: number): Buffer {
-    const kept = this.spare.pop();
-    if (kept && kept.length >= size) { return kept; }
-    return Buffer.allocUnsafeSlow(Math.ceil(size * 1.25 / 4096) * 4096);
   }
 }

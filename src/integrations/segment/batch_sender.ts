@@ -9,6 +9,7 @@ import { UserError } from "../../lib/errors";
 import { HttpClient } from "../../lib/http_client";
 import { HttpStatusError, HttpUnavailableError } from "../../lib/http_errors";
 import { Logger } from "../../lib/logger";
+import { SpareBuffers } from "../../lib/spare_buffers";
 import { SegmentCall, SegmentMessage } from "./segment_mapper";
 import { SerializedRecord } from "../../data/rows/serialized_record";
 import { SegmentMessageJson } from "./segment_message_json";
@@ -55,7 +56,7 @@ export class BatchSender implements SegmentSender {
    * built exist, so this holds no more than they did. A request is over when the HTTP client
    * answers or fails: its body is then written or, by a connection it destroyed, never sent again.
    */
-  private readonly spare: Buffer[] = [];
+  private readonly spare: SpareBuffers;
   private length = 0;
   private count = 0;
   private readonly json: SegmentMessageJson;
@@ -66,7 +67,9 @@ export class BatchSender implements SegmentSender {
     this.authorization = `Basic ${Buffer.from(`${options.writeKey}:`).toString("base64")}`;
     this.maxMessages = options.batchSize ?? Number.MAX_SAFE_INTEGER;
     this.maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-    this.window = new BatchWindow(Math.max(1, options.maxPendingBatches ?? 4));
+    const pending = Math.max(1, options.maxPendingBatches ?? 4);
+    this.window = new BatchWindow(pending);
+    this.spare = new SpareBuffers(pending + 1);
     this.maxAttempts = options.retryCount === undefined ? undefined : options.retryCount + 1;
     this.json = new SegmentMessageJson(options.library);
   }
@@ -97,7 +100,7 @@ export class BatchSender implements SegmentSender {
 
   private append(json: string | SerializedRecord<SegmentMessage>): Promise<void> | void {
     if (!this.body) {
-      this.body = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.maxBytes);
+      this.body = this.spare.take(this.maxBytes);
       this.length = this.body.write(HEAD, 0, "latin1");
     }
     if (this.count > 0) { this.body[this.length++] = COMMA; }
@@ -135,7 +138,7 @@ export class BatchSender implements SegmentSender {
       try {
         await this.post(buffer.subarray(0, length));
       } finally {
-        this.spare.push(buffer);
+        this.spare.giveBack(buffer);
       }
       this.sent += count;
     });
