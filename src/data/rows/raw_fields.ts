@@ -1,10 +1,13 @@
 // What every writer of records from rows' bytes (a RowMapper's writeRaw, row_mapping.ts) needs:
 // which of a row's cells holds each field it reads, and copying value bytes into its output.
-// Segment's, HubSpot's and mParticle's writers (src/integrations/*/…_raw_writer.ts) use it.
-import { ESCAPED_KEY, RawRun } from "../json/raw_run";
+// Segment's, HubSpot's, mParticle's, Braze's and Marketo's writers (src/integrations/*/…_raw_writer.ts)
+// use it.
+import { ESCAPED_KEY, RawKind, RawRun } from "../json/raw_run";
 
 /** A cell's RawKind, without the ESCAPED_KEY bit. */
 export const KIND = 7;
+
+const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, SPACE = 0x20, ASCII_END = 0x80;
 
 /** Ranges this long and longer are copied with Buffer.copy; shorter ones byte by byte (its call costs more). */
 const SHORT = 24;
@@ -94,5 +97,94 @@ export class RawFieldSlots {
     this.seenKeys[pos] = Buffer.from(b.subarray(from, to));
     this.seenSlots[pos] = slot;
     return slot;
+  }
+}
+
+/**
+ * Whether an object map() builds from `fields`' cells under `keys` prints as a writer writes it:
+ * JavaScript prints keys in the order first set, once each, so no key twice, none index-like (it
+ * orders those first) and no "__proto__" (setting it sets the prototype); and no field is
+ * "__proto__" (a row without that cell reads Object.prototype there, which cellValue makes a list).
+ * When it answers false, every row is mapped.
+ */
+export function keysInOrder(fields: readonly string[], keys: readonly string[]): boolean {
+  return new Set(keys).size === keys.length && !fields.includes("__proto__") &&
+    !keys.some((key) => key === "__proto__" || /^\d+$/.test(key));
+}
+
+/** How many times the field read most often is among `fields`: its value's bytes may be written that often. */
+export function mostReads(fields: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const field of fields) { counts.set(field, (counts.get(field) ?? 0) + 1); }
+  return Math.max(1, ...counts.values());
+}
+
+/**
+ * Whether cell `c`'s bytes are the id as idValue makes it: a number or boolean, or a string that is
+ * not empty and that trim() leaves as it is (no escape in it, no space or non-ASCII character at
+ * either end); null, a list or any other string goes the parsed way.
+ */
+export function plainId(run: RawRun, c: number): boolean {
+  const kind = run.kind(c) & KIND;
+  if (kind === RawKind.NUMBER || kind === RawKind.TRUE || kind === RawKind.FALSE) { return true; }
+  if (kind !== RawKind.STRING) { return false; }
+  const b = run.bytes;
+  const from = run.valueStart(c) + 1, to = run.valueEnd(c) - 1;
+  if (to <= from || b[from] <= SPACE || b[from] >= ASCII_END || b[to - 1] <= SPACE || b[to - 1] >= ASCII_END) {
+    return false;
+  }
+  for (let i = from; i < to; i++) { if (b[i] === BACKSLASH) { return false; } }
+  return true;
+}
+
+/** Cell `c`'s value as a JSON string (String() of it): a string's bytes, a number's or boolean's in quotes. */
+export function writeAsString(run: RawRun, c: number, dst: Buffer, at: number): number {
+  const quoted = (run.kind(c) & KIND) !== RawKind.STRING;
+  if (quoted) { dst[at++] = QUOTE; }
+  at = copyRange(run.bytes, run.valueStart(c), run.valueEnd(c), dst, at);
+  if (quoted) { dst[at++] = QUOTE; }
+  return at;
+}
+
+/** How RawPairs writes values: "" left out too (as null is); numbers and booleans as strings (String()). */
+export interface PairsWay { dropEmpty?: boolean; asStrings?: boolean }
+
+/**
+ * Fields whose values go under keys of one object (`"key":value`, as JSON.stringify writes them),
+ * as they are or as strings: null left out, and "" too when map() drops it.
+ */
+export class RawPairs {
+  private readonly slots: number[];
+  private readonly keys: Buffer[];
+  /** The keys' bytes, a comma and two quotes each: what write() adds to the values' bytes at most. */
+  readonly fixedBytes: number;
+
+  constructor(private readonly fields: RawFieldSlots, pairs: ReadonlyArray<readonly [field: string, key: string]>,
+              private readonly way: PairsWay = {}) {
+    this.slots = pairs.map(([field]) => fields.slotOf(field));
+    this.keys = pairs.map(([, key]) => Buffer.from(`${JSON.stringify(key)}:`));
+    this.fixedBytes = this.keys.reduce((n, key) => n + key.length + 3, 0);
+  }
+
+  /**
+   * The present values of the row the fields read last, at `at`, a comma between them (and before
+   * the first when `comma`); the end, or -1 for a value it cannot copy (the row goes the parsed way).
+   */
+  write(run: RawRun, dst: Buffer, at: number, comma: boolean): number {
+    const { dropEmpty = false, asStrings = false } = this.way;
+    for (let p = 0; p < this.slots.length; p++) {
+      const c = this.fields.cell(this.slots[p]);
+      if (c < 0) { continue; }
+      const kind = run.kind(c) & KIND;
+      const empty = kind === RawKind.STRING && run.valueEnd(c) - run.valueStart(c) === 2;
+      if (kind === RawKind.NULL || (dropEmpty && empty)) { continue; }
+      if (kind === RawKind.OTHER) { return -1; }
+      if (comma) { dst[at++] = COMMA; }
+      comma = true;
+      at = putBytes(this.keys[p], dst, at);
+      at = asStrings ? writeAsString(run, c, dst, at)
+        : copyRange(run.bytes, run.valueStart(c), run.valueEnd(c), dst, at);
+    }
+    return at;
   }
 }

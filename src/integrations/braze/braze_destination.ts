@@ -4,14 +4,16 @@
 // braze[<attribute>] are custom attributes, and each user gets the export segment added to
 // its looker_export array; users that do not exist are not created (_update_existing_only).
 import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/rows/detail_fields";
+import type { RawRun } from "../../data/json/raw_run";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
-import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
+import type { MappingRecipe, RawOutput, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
 import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HttpClient, HttpResponse } from "../../lib/http_client";
 import { Logger } from "../../lib/logger";
+import { BrazeRawWriter } from "./braze_raw_writer";
 
 export const BRAZE_ID_TAG = "braze_id";
 export const EXPORT_ATTRIBUTE = "looker_export";
@@ -23,6 +25,7 @@ type Attributes = Record<string, unknown>;
 class BrazeMapper implements RowMapper<Attributes> {
   private readonly idField: string;
   private readonly attributes: Array<[field: string, attribute: string]> = [];
+  private readonly raw?: BrazeRawWriter;
 
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly key: string,
               private readonly segment: string) {
@@ -37,6 +40,12 @@ class BrazeMapper implements RowMapper<Attributes> {
         if (attribute) { this.attributes.push([field.name, attribute]); }
       }
     }
+    this.raw = BrazeRawWriter.for(idField, this.attributes, { key, segment, exportAttribute: EXPORT_ATTRIBUTE });
+  }
+
+  /** On a row worker, rows lying whole in a chunk come as their bytes: attributes objects written from them. */
+  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
+    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow): Mapped<Attributes> {
@@ -66,7 +75,7 @@ export interface BrazeMappingArgs {
 
 /** Braze's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
 export function brazeMapping(args: BrazeMappingArgs): RowMapping<Attributes> {
-  return { prepare: (fields, hidden) => new BrazeMapper(fields, hidden, args.key, args.segment) };
+  return { prepare: (fields, hidden) => new BrazeMapper(fields, hidden, args.key, args.segment), rawRows: true };
 }
 
 export class BrazeDestination implements RowDestination<Attributes> {

@@ -39,6 +39,11 @@ describe("mParticle batches written from the rows' bytes (mparticle_raw_writer.t
     expect(await sameBothWays(detailDocument(rows, FIELDS), mapping())).to.equal(0);
   });
 
+  it("leaves every row to the parsed way for a field named __proto__ (a row without it reads Object.prototype)", async () => {
+    const fields = { dimensions: [{ name: "u.id", tags: ["mp_customer_id"] }, { name: "__proto__" }] };
+    expect(await sameBothWays(detailDocument(['{"u.id":{"value":"a"}}'], fields), mapping())).to.equal(0);
+  });
+
   it("gives the same bytes whatever the chunks (rows cut at a chunk's edge are parsed)", async () => {
     const small = detailDocument(tricky(120), FIELDS);
     for (const size of [1, 7, 64, 333, 4096]) { await sameBothWays(small, mapping(), { chunkSize: size }); }
