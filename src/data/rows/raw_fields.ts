@@ -146,6 +146,12 @@ export function writeAsString(run: RawRun, c: number, dst: Buffer, at: number): 
   return at;
 }
 
+/** Whether map() leaves cell `c`'s value out: null, or "" when it drops empty values. */
+export function leftOut(run: RawRun, c: number, dropEmpty: boolean): boolean {
+  const kind = run.kind(c) & KIND;
+  return kind === RawKind.NULL || (dropEmpty && kind === RawKind.STRING && run.valueEnd(c) - run.valueStart(c) === 2);
+}
+
 /** How RawPairs writes values: "" left out too (as null is); numbers and booleans as strings (String()). */
 export interface PairsWay { dropEmpty?: boolean; asStrings?: boolean }
 
@@ -175,10 +181,8 @@ export class RawPairs {
     for (let p = 0; p < this.slots.length; p++) {
       const c = this.fields.cell(this.slots[p]);
       if (c < 0) { continue; }
-      const kind = run.kind(c) & KIND;
-      const empty = kind === RawKind.STRING && run.valueEnd(c) - run.valueStart(c) === 2;
-      if (kind === RawKind.NULL || (dropEmpty && empty)) { continue; }
-      if (kind === RawKind.OTHER) { return -1; }
+      if (leftOut(run, c, dropEmpty)) { continue; }
+      if ((run.kind(c) & KIND) === RawKind.OTHER) { return -1; }
       if (comma) { dst[at++] = COMMA; }
       comma = true;
       at = putBytes(this.keys[p], dst, at);

@@ -3,13 +3,15 @@
 // finds the lead again), then the campaign or list step runs for the leads Marketo accepted.
 // Marketo answers lead by lead: a skipped lead, or one the list step skipped, is a rejected row.
 import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/rows/detail_fields";
+import type { RawRun } from "../../data/json/raw_run";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
-import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
+import type { MappingRecipe, RawOutput, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
 import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MarketoApi, MarketoError } from "./marketo_api";
+import { MarketoRawWriter } from "./marketo_raw_writer";
 
 export type Subaction = "addCampaign" | "addList" | "removeList" | "none";
 export const SUBACTIONS: readonly Subaction[] = ["addCampaign", "addList", "removeList", "none"];
@@ -24,6 +26,7 @@ interface LeadResult { id?: number; status?: string; reasons?: MarketoError[]; }
 
 class LeadMapper implements RowMapper<Lead> {
   private readonly columns: Array<[field: string, leadField: string]> = [];
+  private readonly raw?: MarketoRawWriter;
 
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly lookupField: string) {
     for (const field of allFields(fields)) {
@@ -38,6 +41,12 @@ class LeadMapper implements RowMapper<Lead> {
       throw new UserError(missingTagMessage([`${TAG_PREFIX}${lookupField}`],
         `for the lookup field "${lookupField}" that finds each lead in Marketo`));
     }
+    this.raw = MarketoRawWriter.for(this.columns, lookupField);
+  }
+
+  /** On a row worker, rows lying whole in a chunk come as their bytes: leads written from them. */
+  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
+    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow): Mapped<Lead> {
@@ -62,7 +71,7 @@ function reasonOf(reasons: MarketoError[] | undefined, fallback: string): string
 
 /** Marketo's mapping for one delivery, as a row worker builds it (src/data/rows/row_mapping.ts). */
 export function marketoMapping(args: { lookupField: string }): RowMapping<Lead> {
-  return { prepare: (fields, hidden) => new LeadMapper(fields, hidden, args.lookupField) };
+  return { prepare: (fields, hidden) => new LeadMapper(fields, hidden, args.lookupField), rawRows: true };
 }
 
 export class MarketoDestination implements RowDestination<Lead> {
