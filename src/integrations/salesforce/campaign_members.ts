@@ -5,39 +5,18 @@
 // chunk, after the fields were checked: a missing tag fails before any call. A member that is
 // already in the campaign (DUPLICATE_VALUE) is where it should be: counted apart, not rejected,
 // which also makes a resent chunk harmless.
-import { allFields, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
-import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
+import type { MappingRecipe } from "../../data/rows/row_mapping";
 import { formatCount, RowRejection, TallyWording } from "../../data/rows/row_tally";
-import { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
-import { UserError } from "../../lib/errors";
+import { JsonDetailFields } from "../../data/rows/rows";
+import { CAMPAIGN_MEMBERS_MAPPING_MODULE, campaignMembersMapping, Member } from "./campaign_members_mapping";
 import { Campaign, SalesforceApi, SalesforceError } from "./salesforce_api";
 
-export const MEMBER_TAGS = ["sfdc_contact_id", "sfdc_lead_id"] as const;
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-export interface Member { ContactId?: string; LeadId?: string; }
+export { MEMBER_TAGS } from "./campaign_members_mapping";
+export type { Member } from "./campaign_members_mapping";
 
 /** How the delivery finds its campaign: a name to create, or the id of an existing one. */
 export type CampaignTarget = { create: string } | { append: string };
-
-/** The tagged field, else the official hub's fallback: a field whose label reads like "Contact ID". */
-function column(fields: JsonDetailField[], tag: string, label: RegExp): string | undefined {
-  const labelled = (f: JsonDetailField) => label.test(String(f.label ?? "")) || label.test(String(f.label_short ?? ""));
-  return taggedField(fields, tag) ?? fields.find(labelled)?.name;
-}
-
-class MemberMapper implements RowMapper<Member> {
-  constructor(private readonly contact?: string, private readonly lead?: string) {}
-
-  map(row: JsonDetailRow): Mapped<Member> {
-    const contactId = this.contact ? idValue(row[this.contact]) : undefined;
-    const leadId = contactId ? undefined : this.lead ? idValue(row[this.lead]) : undefined;
-    const id = contactId ?? leadId;
-    if (!id) { return { rejected: "no contact or lead id" }; }
-    if (!SALESFORCE_ID.test(id)) { return { rejected: "not a Salesforce id", example: id }; }
-    return { record: contactId ? { ContactId: id } : { LeadId: id } };
-  }
-}
 
 /** Salesforce's record-level error as a countable reason. */
 function reasonOf(error: SalesforceError | undefined): string {
@@ -51,6 +30,9 @@ function reasonOf(error: SalesforceError | undefined): string {
 export class CampaignMembers implements RowDestination<Member> {
   readonly wording: TallyWording;
   readonly concurrency = 4;
+  /** Rows are read and mapped on a row worker when the pool has one (campaign_members_mapping.ts). */
+  readonly recipe: MappingRecipe = { module: CAMPAIGN_MEMBERS_MAPPING_MODULE, factory: "campaignMembersMapping",
+    args: {} };
   /** Members Salesforce already had in the campaign. */
   alreadyMembers = 0;
   private campaign?: Promise<Campaign>;
@@ -67,14 +49,8 @@ export class CampaignMembers implements RowDestination<Member> {
       accepted: (n) => `Added ${n} to the Salesforce campaign "${this.campaignName}"` };
   }
 
-  prepare(fields: JsonDetailFields): RowMapper<Member> {
-    const all = allFields(fields);
-    const contact = column(all, "sfdc_contact_id", /contact id/i);
-    const lead = column(all, "sfdc_lead_id", /lead id/i);
-    if (!contact && !lead) {
-      throw new UserError(missingTagMessage(MEMBER_TAGS, "to say which Salesforce contact or lead each row is"));
-    }
-    return new MemberMapper(contact, lead);
+  prepare(fields: JsonDetailFields, hidden: Set<string>): RowMapper<Member> {
+    return campaignMembersMapping().prepare(fields, hidden);
   }
 
   async send(batch: Array<NumberedRecord<Member>>): Promise<BatchOutcome> {

@@ -125,6 +125,24 @@ describe("Salesforce Campaigns", () => {
     expect(strict.message).to.not.include("bob");
   });
 
+  it("gives Salesforce the same members and Looker the same answer when a row worker maps the rows", async function () {
+    this.timeout(60_000); // a worker under ts-node compiles what it loads on its first job
+    const payload = audience(450, (i) => i === 7 ? { "people.contact": "bob", "people.lead": null }
+      : i === 9 ? { "people.contact": ` ${contactId(9)}`, "people.lead": leadId(9) } : undefined);
+    const choices = { create_or_append: "append", campaign_name: "701000000000002AAA", member_status: "Sent" };
+    const inThread = await run(payload, choices);
+    const sent = sf.chunks.flat();
+    await sf.stop();
+    sf = await new FakeSalesforce().start();
+    app = hub({ ROW_WORKER_THREADS: "2" });
+    try {
+      expect(await run(payload, choices)).to.deep.equal(inThread);
+      expect(sf.chunks.flat()).to.have.deep.members(sent);
+    } finally {
+      app = hub();
+    }
+  });
+
   it("refreshes an access token that expires mid-delivery and resends the chunk, applied once", async () => {
     sf.expireTokensAfterComposite = 2;
     const before = sf.tokenRequests.length;
