@@ -1,4 +1,4 @@
-// Rows written from their bytes (a RowMapper's writeRaw, on a row worker) against the parsed way
+// Rows written from their bytes (a RowMapper's raw writer, on a row worker) against the parsed way
 // (map, then serialize) for the same rows: sameBothWays runs both and asks the same bytes for every
 // row. tricky() makes rows of every value kind and cell shape. Used by each raw writer's tests.
 import { expect } from "chai";
@@ -50,7 +50,7 @@ async function parsedWay(doc: Buffer, mapping: Mapping, hidden: string[]): Promi
   return out;
 }
 
-/** The same as a row worker reads them: byte ranges written by writeRaw where it can; how many it wrote. */
+/** The same as a row worker reads them: byte ranges written by the raw writer where it can; how many it wrote. */
 async function rawWay(doc: Buffer, mapping: Mapping, hidden: string[], chunkSize: number) {
   const out: string[] = [];
   let mapper: RowMapper<unknown> | undefined;
@@ -63,7 +63,7 @@ async function rawWay(doc: Buffer, mapping: Mapping, hidden: string[], chunkSize
       if (item.kind !== "raw") { continue; }
       for (let k = 0; k < item.run.count; k++) {
         const collected = new Collected();
-        if (mapper!.writeRaw?.(item.run, k, rows + 1, collected)) {
+        if (mapper!.raw?.write(item.run, k, rows + 1, collected)) {
           rows++;
           written++;
           expect(collected.records).to.have.length(1);

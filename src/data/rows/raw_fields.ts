@@ -1,7 +1,6 @@
-// What every writer of records from rows' bytes (a RowMapper's writeRaw, row_mapping.ts) needs:
-// which of a row's cells holds each field it reads, and copying value bytes into its output.
-// Segment's, HubSpot's, mParticle's, Braze's and Marketo's writers (src/integrations/*/…_raw_writer.ts)
-// use it.
+// What every writer of records from rows' bytes (a RowMapper's RawRecordWriter, row_mapping.ts)
+// needs: which of a row's cells holds each field it reads, and copying value bytes into its output.
+// Each integration's …_raw_writer.ts (Segment, HubSpot, mParticle, Braze, Marketo, Salesforce) uses it.
 import { ESCAPED_KEY, RawKind, RawRun } from "../json/raw_run";
 
 /** A cell's RawKind, without the ESCAPED_KEY bit. */

@@ -11,15 +11,21 @@ export type Mapped<R> = { record: R } | { rejected: string; example?: string };
 
 export interface RowMapper<R> {
   map(row: JsonDetailRow, rowNumber: number): Mapped<R>;
-  /**
-   * Writes row `index` of `run` (its bytes unparsed, raw_rows.ts) as the record's JSON into `out`,
-   * the same bytes serialize(map(row)) would give; answers false, having written nothing, for a
-   * row it leaves to map (a value it cannot copy, a row that is rejected or needs more).
-   */
-  writeRaw?(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean;
+  /** On a row worker, writes the records of rows lying whole in a chunk from their bytes where it can. */
+  readonly raw?: RawRecordWriter;
 }
 
-/** Where writeRaw writes: room for `bytes` more at `end`, then commit(row, new end). */
+/** A mapper's records written from rows' bytes (each integration's …_raw_writer.ts). */
+export interface RawRecordWriter {
+  /**
+   * Writes row `index` of `run` (its bytes unparsed, raw_rows.ts) as the record's JSON into `out`,
+   * the same bytes serialize(map(row)) would give; answers false, having committed nothing, for a
+   * row it leaves to map (a value it cannot copy, a row that is rejected or needs more).
+   */
+  write(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean;
+}
+
+/** Where a RawRecordWriter writes: room for `bytes` more at `end`, then commit(row, new end). */
 export interface RawOutput {
   room(bytes: number): Buffer;
   readonly end: number;
@@ -34,7 +40,7 @@ export interface RowMapping<R> {
   ranAt?(ranAt: string): void;
   /** The record's JSON as it goes into the vendor's request: JSON.stringify unless said. */
   serialize?(record: R): string;
-  /** True when its mappers have writeRaw: a row worker then reads rows as byte ranges where it can. */
+  /** True when its mappers may have a raw writer: a row worker then reads rows as byte ranges where it can. */
   rawRows?: boolean;
 }
 

@@ -202,7 +202,7 @@ class Job {
             const rowMapper = mapper ?? prepare({});
             for (let k = 0; k < item.run.count; k++) {
               const row = ++rows;
-              if (!rowMapper.writeRaw?.(item.run, k, row, out)) { mapRow(item.run.row(k) as JsonDetailRow, row); }
+              if (!rowMapper.raw?.write(item.run, k, row, out)) { mapRow(item.run.row(k) as JsonDetailRow, row); }
             }
             item.run.release();
           } else {

@@ -4,9 +4,8 @@
 // braze[<attribute>] are custom attributes, and each user gets the export segment added to
 // its looker_export array; users that do not exist are not created (_update_existing_only).
 import { allFields, cellValue, idValue, missingTagMessage, tagsOf, taggedField } from "../../data/rows/detail_fields";
-import type { RawRun } from "../../data/json/raw_run";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
-import type { MappingRecipe, RawOutput, RowMapping } from "../../data/rows/row_mapping";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
 import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
@@ -25,7 +24,8 @@ type Attributes = Record<string, unknown>;
 class BrazeMapper implements RowMapper<Attributes> {
   private readonly idField: string;
   private readonly attributes: Array<[field: string, attribute: string]> = [];
-  private readonly raw?: BrazeRawWriter;
+  /** On a row worker, the rows lying whole in a chunk are written from their bytes. */
+  readonly raw?: BrazeRawWriter;
 
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly key: string,
               private readonly segment: string) {
@@ -41,11 +41,6 @@ class BrazeMapper implements RowMapper<Attributes> {
       }
     }
     this.raw = BrazeRawWriter.for(idField, this.attributes, { key, segment, exportAttribute: EXPORT_ATTRIBUTE });
-  }
-
-  /** On a row worker, rows lying whole in a chunk come as their bytes: attributes objects written from them. */
-  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
-    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow): Mapped<Attributes> {

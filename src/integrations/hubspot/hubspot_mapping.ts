@@ -3,8 +3,7 @@
 // property named after the field with "." as "_". Nulls are left out (HubSpot would clear
 // the property); a row without an id is rejected before sending.
 import { allFields, cellValue, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
-import type { RawRun } from "../../data/json/raw_run";
-import type { Mapped, RawOutput, RowMapper, RowMapping } from "../../data/rows/row_mapping";
+import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { HubspotRawWriter } from "./hubspot_raw_writer";
@@ -28,7 +27,8 @@ export class HubspotMapper implements RowMapper<HubspotInput> {
   readonly fieldOfProperty = new Map<string, string>();
   private readonly idField: string;
   private readonly properties: Array<[field: string, property: string]>;
-  private readonly raw?: HubspotRawWriter;
+  /** On a row worker, the rows lying whole in a chunk are written from their bytes. */
+  readonly raw?: HubspotRawWriter;
 
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly idTag: string, objectNoun: string) {
     const list = allFields(fields);
@@ -41,11 +41,6 @@ export class HubspotMapper implements RowMapper<HubspotInput> {
       .map((f) => [f.name, propertyName(f.name)]);
     for (const [field, property] of this.properties) { this.fieldOfProperty.set(property, field); }
     this.raw = HubspotRawWriter.for(idField, this.properties);
-  }
-
-  /** On a row worker, rows lying whole in a chunk come as their bytes: inputs written from them. */
-  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
-    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow): Mapped<HubspotInput> {

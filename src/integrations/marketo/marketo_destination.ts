@@ -3,9 +3,8 @@
 // finds the lead again), then the campaign or list step runs for the leads Marketo accepted.
 // Marketo answers lead by lead: a skipped lead, or one the list step skipped, is a rejected row.
 import { allFields, cellValue, missingTagMessage, tagsOf } from "../../data/rows/detail_fields";
-import type { RawRun } from "../../data/json/raw_run";
 import { BatchOutcome, Mapped, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
-import type { MappingRecipe, RawOutput, RowMapping } from "../../data/rows/row_mapping";
+import type { MappingRecipe, RowMapping } from "../../data/rows/row_mapping";
 import { RowRejection, TallyWording } from "../../data/rows/row_tally";
 import { RecordBodies } from "../../data/rows/record_bodies";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
@@ -26,7 +25,8 @@ interface LeadResult { id?: number; status?: string; reasons?: MarketoError[]; }
 
 class LeadMapper implements RowMapper<Lead> {
   private readonly columns: Array<[field: string, leadField: string]> = [];
-  private readonly raw?: MarketoRawWriter;
+  /** On a row worker, the rows lying whole in a chunk are written from their bytes. */
+  readonly raw?: MarketoRawWriter;
 
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly lookupField: string) {
     for (const field of allFields(fields)) {
@@ -42,11 +42,6 @@ class LeadMapper implements RowMapper<Lead> {
         `for the lookup field "${lookupField}" that finds each lead in Marketo`));
     }
     this.raw = MarketoRawWriter.for(this.columns, lookupField);
-  }
-
-  /** On a row worker, rows lying whole in a chunk come as their bytes: leads written from them. */
-  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
-    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow): Mapped<Lead> {

@@ -8,8 +8,7 @@
 // Where the official hub sends names mParticle does not know (customerid is right; other2..4
 // are other_id_2..4), we send mParticle's.
 import { allFields, cellValue, missingTagMessage, quoteTags, tagsOf } from "../../data/rows/detail_fields";
-import type { RawRun } from "../../data/json/raw_run";
-import type { Mapped, RawOutput, RowMapper, RowMapping } from "../../data/rows/row_mapping";
+import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import { JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MparticleRawWriter } from "./mparticle_raw_writer";
@@ -74,7 +73,8 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
   private readonly deviceInfo: Pairs = [];
   private readonly customAttributes: Pairs = [];
   private eventName?: string;
-  private readonly raw?: MparticleRawWriter;
+  /** On a row worker, the rows lying whole in a chunk are written from their bytes. */
+  readonly raw?: MparticleRawWriter;
 
   /** `requestIdPrefix` makes each batch's source_request_id, which mParticle deduplicates on. */
   constructor(fields: JsonDetailFields, hidden: Set<string>, private readonly dataType: DataType,
@@ -106,11 +106,6 @@ export class MparticleMapper implements RowMapper<MparticleBatch> {
     if (dataType === "user_data") {
       this.raw = MparticleRawWriter.for(this.userAttributes, this.identities, environment, requestIdPrefix);
     }
-  }
-
-  /** On a row worker, rows lying whole in a chunk come as their bytes: user data batches written from them. */
-  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
-    return this.raw?.write(run, index, rowNumber, out) ?? false;
   }
 
   map(row: JsonDetailRow, rowNumber: number): Mapped<MparticleBatch> {

@@ -2,9 +2,8 @@
 // (the field tagged sfdc_contact_id, else labelled "Contact ID") or, without one, its lead id
 // (sfdc_lead_id / "Lead ID") becomes { ContactId } or { LeadId }; a row with neither, or with an
 // id that is not a Salesforce id, is rejected before sending.
-import type { RawRun } from "../../data/json/raw_run";
 import { allFields, idValue, missingTagMessage, taggedField } from "../../data/rows/detail_fields";
-import type { Mapped, RawOutput, RowMapper, RowMapping } from "../../data/rows/row_mapping";
+import type { Mapped, RowMapper, RowMapping } from "../../data/rows/row_mapping";
 import type { JsonDetailField, JsonDetailFields, JsonDetailRow } from "../../data/rows/rows";
 import { UserError } from "../../lib/errors";
 import { MemberRawWriter } from "./campaign_members_raw_writer";
@@ -21,15 +20,11 @@ function column(fields: JsonDetailField[], tag: string, label: RegExp): string |
 }
 
 export class MemberMapper implements RowMapper<Member> {
-  private readonly raw: MemberRawWriter;
+  /** On a row worker, the rows lying whole in a chunk are written from their bytes. */
+  readonly raw: MemberRawWriter;
 
   constructor(private readonly contact?: string, private readonly lead?: string) {
     this.raw = new MemberRawWriter(contact, lead);
-  }
-
-  /** On a row worker, rows lying whole in a chunk come as their bytes: members written from them. */
-  writeRaw(run: RawRun, index: number, rowNumber: number, out: RawOutput): boolean {
-    return this.raw.write(run, index, rowNumber, out);
   }
 
   map(row: JsonDetailRow): Mapped<Member> {

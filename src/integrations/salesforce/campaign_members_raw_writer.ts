@@ -5,7 +5,7 @@
 // is there but not such an id, which map() may trim, reject or pass over for the lead; no id; an
 // escaped key) is left to map().
 import { RawKind, RawRun } from "../../data/json/raw_run";
-import { KIND, putBytes, RawFieldSlots } from "../../data/rows/raw_fields";
+import { copyRange, KIND, putBytes, RawFieldSlots } from "../../data/rows/raw_fields";
 import type { RawOutput } from "../../data/rows/row_mapping";
 
 const CONTACT = Buffer.from('{"ContactId":');
@@ -42,7 +42,7 @@ export class MemberRawWriter {
     const from = run.valueStart(c), to = run.valueEnd(c);
     const dst = out.room(head.length + to - from + 1);
     let at = putBytes(head, dst, out.end);
-    for (let i = from; i < to; i++) { dst[at++] = run.bytes[i]; }
+    at = copyRange(run.bytes, from, to, dst, at);
     dst[at++] = CLOSE;
     out.commit(rowNumber, at);
     return true;

@@ -37,7 +37,7 @@ export function segmentMapping(args: SegmentMappingArgs): RowMapping<SegmentMess
           const mapped = rowToMessage(row, roles, settings, timestamp, args.idPrefix + rowNumber, uuidv4);
           return "skipped" in mapped ? { rejected: mapped.skipped } : { record: mapped.message };
         },
-        writeRaw: raw && ((run, index, rowNumber, out) => raw.write(run, index, rowNumber, out)),
+        raw,
       };
     },
     rawRows: true,
