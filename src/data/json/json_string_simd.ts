@@ -7,6 +7,7 @@
 // decoder: the closing quote, a \u escape, an invalid escape, an escape cut by the input's end.
 // The module is assembled here from its instructions (below, in WebAssembly text order), so
 // there is no binary to trust and no build step; without WebAssembly SIMD it is not used.
+import { advance, I32, i32, instantiate, mem, moduleBytes, op, simd, V128 } from "./wasm_assembly";
 
 /** Bytes of input copied into the module's memory at a time (and unescaped out of it). */
 export const SIMD_PIECE_BYTES = 64 * 1024;
@@ -23,49 +24,9 @@ const ESCAPES: Array<[string, number]> = [
   ['"', 0x22], ["\\", 0x5c], ["/", 0x2f], ["b", 0x08], ["f", 0x0c], ["n", 0x0a], ["r", 0x0d], ["t", 0x09],
 ];
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, void: 0x40,
-  get: 0x20, set: 0x21, tee: 0x22, load8: 0x2d, store: 0x36, store8: 0x3a, const: 0x41,
-  eqz: 0x45, eq: 0x46, ne: 0x47, geU: 0x4f, ctz: 0x68, add: 0x6a, sub: 0x6b, and: 0x71,
-};
-/** SIMD instructions (prefix 0xfd). */
-const simd = { load: [0xfd, 0x00], store: [0xfd, 0x0b], splat: [0xfd, 0x0f], eq: [0xfd, 0x23],
-  or: [0xfd, 0x50], bitmask: [0xfd, 0x64] };
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) { return out; }
-  }
-}
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? byte | 0x80 : byte);
-  } while (v);
-  return out;
-}
-const i32 = (value: number) => [op.const, ...leb(value)];
-/** A memory access: alignment (log2) then offset. */
-const mem = (align: number, offset = 0) => [align, ...uleb(offset)];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (text: string) => [...uleb(text.length), ...Buffer.from(text, "latin1")];
-
 // Locals: 0 i (input position), 1 end, 2 o (output position), 3 mask, 4 byte; v128: 5 all `\`,
 // 6 all `"`, 7 the 16 bytes at i.
 const [I, END, O, MASK, BYTE, BACKSLASHES, QUOTES, V] = [0, 1, 2, 3, 4, 5, 6, 7];
-const advance = (local: number, by: number[]) => [op.get, local, ...by, op.add, op.set, local];
 
 /** u(in, end, out) -> where it stopped in the input; the output's end is stored at OUT_SLOT. */
 const BODY = [
@@ -104,22 +65,13 @@ const BODY = [
   op.end,
   ...i32(OUT_SLOT), op.get, O, op.store, ...mem(2),
   op.get, I,
-  op.end,
 ];
 
-function moduleBytes(): Uint8Array {
+function unescaperModule(): Uint8Array {
   const table = new Array<number>(256).fill(0);
   for (const [escape, byte] of ESCAPES) { table[escape.charCodeAt(0)] = byte; }
-  const code = [...vec([[2, I32], [3, V128]]), ...BODY];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])]])),
-    ...section(3, vec([[0]])),
-    ...section(5, vec([[0x00, ...uleb(PAGES)]])),
-    ...section(7, vec([[...name("m"), 0x02, 0], [...name("u"), 0x00, 0]])),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
-    ...section(11, vec([[0x00, ...i32(TABLE), op.end, ...uleb(256), ...table]])),
-  ]);
+  return moduleBytes({ params: 3, locals: [[2, I32], [3, V128]], body: BODY, pages: PAGES,
+    data: { at: TABLE, bytes: table } });
 }
 
 export interface SimdUnescaper {
@@ -132,21 +84,12 @@ export interface SimdUnescaper {
   step(offset: number, out: Buffer, at: number): [number, number];
 }
 
-/** The little of WebAssembly used here (the project's type libraries do not declare it). */
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { m: { buffer: ArrayBuffer }; u: unknown } };
-};
-
-function instantiate(): SimdUnescaper | undefined {
-  const bytes = moduleBytes();
-  if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) { return undefined; }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const memory = instance.exports.m;
-  const run = instance.exports.u as (from: number, end: number, out: number) => number;
-  const heap = new Uint8Array(memory.buffer);
-  const slot = new Int32Array(memory.buffer, OUT_SLOT, 1);
+function unescaper(): SimdUnescaper | undefined {
+  const module = instantiate<(from: number, end: number, out: number) => number>(unescaperModule());
+  if (!module) { return undefined; }
+  const run = module.f;
+  const heap = new Uint8Array(module.memory);
+  const slot = new Int32Array(module.memory, OUT_SLOT, 1);
   let end = IN;
   return {
     load(buf, from, to) {
@@ -162,12 +105,10 @@ function instantiate(): SimdUnescaper | undefined {
   };
 }
 
-let unescaper: SimdUnescaper | undefined | null = null;
+let made: SimdUnescaper | undefined | null = null;
 
 /** The WebAssembly unescaper, or undefined where WebAssembly SIMD is not available. */
 export function simdUnescaper(): SimdUnescaper | undefined {
-  if (unescaper === null) {
-    try { unescaper = instantiate(); } catch { unescaper = undefined; }
-  }
-  return unescaper;
+  if (made === null) { made = unescaper(); }
+  return made;
 }

@@ -2,11 +2,14 @@
 // value ends (string-aware, across chunks, backslashes found once per chunk), and gathering
 // a small value's bytes to parse it whole.
 import { JsonSyntaxError } from "./json_string_decoder";
+import { STRUCTURE_PIECE_BYTES, StructureScanner, StructureState, structureScanner } from "./json_structure_simd";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Bytes of a string looked at one by one before indexOf looks for its end. */
 const SHORT_STRING = 32;
+/** Inside a container, this many bytes or more left in a chunk go to the WebAssembly scanner. */
+const SIMD_MIN_BYTES = 64;
 
 export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -34,6 +37,7 @@ export class ValueEnd {
   /** Cached position of the next backslash in `bsBuf`, so strings never rescan a chunk. */
   private bsBuf: Buffer | undefined;
   private bsAt = -1;
+  private readonly simdState: StructureState = { depth: 0, inString: false, escaped: false };
 
   reset(): void {
     this.depth = 0;
@@ -58,6 +62,13 @@ export class ValueEnd {
     const n = buf.length;
     let i = start;
     while (i < n) {
+      const scanner = this.depth > 0 && n - i >= SIMD_MIN_BYTES && !this.literal ? structureScanner() : undefined;
+      if (scanner) {
+        const at = this.simd(scanner, buf, i);
+        if (at < 0) { return -at - 1; }
+        i = at;
+        continue;
+      }
       if (this.inString) {
         if (this.escaped) { this.escaped = false; i++; continue; }
         // A short string's bytes one by one: a call to indexOf costs more than they do (rows'
@@ -100,6 +111,23 @@ export class ValueEnd {
       if (i < 0) { return -i - 1; }
     }
     return -1;
+  }
+
+  /**
+   * Inside a container: the rest of `buf` through the WebAssembly scanner (json_structure_simd.ts),
+   * a piece at a time; answers -(the value's end) - 1, or the end of `buf`.
+   */
+  private simd(scanner: StructureScanner, buf: Buffer, i: number): number {
+    const state = this.simdState;
+    state.depth = this.depth;
+    state.inString = this.inString;
+    state.escaped = this.escaped;
+    const n = buf.length;
+    while (i < n && state.depth > 0) { i = scanner.scan(buf, i, Math.min(n, i + STRUCTURE_PIECE_BYTES), state); }
+    this.depth = state.depth;
+    this.inString = state.inString;
+    this.escaped = state.escaped;
+    return state.depth === 0 ? -i - 1 : i;
   }
 
   /**

@@ -1,17 +1,5 @@
 import { expect } from "chai";
-import { ValueEnd } from "../../../src/data/json/json_value_end";
-
-/** Where `find` says the value starting at 0 ends, fed `doc` cut at `cuts`; -1 if it never does. */
-function endOf(doc: Buffer, cuts: number[]): number {
-  const finder = new ValueEnd();
-  let from = 0;
-  for (const to of [...cuts, doc.length]) {
-    const at = finder.find(doc.subarray(from, to), 0);
-    if (at !== -1) { return from + at; }
-    from = to;
-  }
-  return -1;
-}
+import { endOf } from "../../helpers/value_end";
 
 /**
  * Strings short (looked at byte by byte) and long (indexOf finds the quote), either side of the
