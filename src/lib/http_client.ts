@@ -21,17 +21,18 @@ import * as https from "https";
 import { Readable } from "stream";
 import { Config, HttpSettings } from "../config";
 import {
-  failureMessage, HttpConnectionError, HttpFailure, HttpStatusError, HttpTimeoutError, HttpUnavailableError,
+  failureMessage, HttpConnectionError, HttpFailure, HttpStatusError, HttpUnavailableError,
   safeExcerpt,
 } from "./http_errors";
 import { networkFailure, networkMessage } from "./network_errors";
 import { checkDryRunCall } from "./dry_run";
 import { abortableSleep, abortReason, currentSignal, onAbort } from "./abort_scope";
 import { backoffDelay, isRetryableStatus, isTransientNetworkError, parseRetryAfter, RetryPolicy } from "./retry";
-import { lowerKeys, replayable, ReplayableBody, withoutCredentials } from "./http_parts";
+import { replayable, ReplayableBody, withoutCredentials } from "./http_parts";
+import { headerList, RequestTarget, requestTarget, sendAttempt } from "./http_attempt";
 import { SpooledBody, spoolStream } from "./spool";
 import { TeeBody } from "./tee_body";
-import { hostOf, LookupFunction, systemLookup, UrlGuard } from "./url_guard";
+import { LookupFunction, systemLookup, UrlGuard } from "./url_guard";
 
 export type { HttpBody, StreamBody } from "./http_parts";
 
@@ -51,7 +52,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 export class HttpClient {
   readonly userAgent: string;
   readonly guard: UrlGuard;
-  private readonly agents: Record<"guarded" | "trusted", { http: http.Agent; https: https.Agent }>;
+  private readonly agents: Record<"guarded" | "trusted", { http: http.Agent; https: http.Agent }>;
 
   constructor(readonly settings: HttpSettings, options: HttpClientOptions) {
     this.userAgent = `LookerIntegrationService/${options.version} (+https://github.com/looker-integration-service)`;
@@ -84,11 +85,11 @@ export class HttpClient {
     // Only a string body's bytes are kept: a string held through each request outlived young-generation GCs.
     const body = typeof options.body === "string" ? Buffer.from(options.body) : options.body;
     options = { ...options, signal, body };
-    const url = options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url);
-    checkDryRunCall(options.method ?? (body ? "POST" : "GET"), hostOf(url), options.readOnly);
+    const target = requestTarget(options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url));
+    checkDryRunCall(options.method ?? (body ? "POST" : "GET"), target.hostname, options.readOnly);
     const source = body instanceof Readable ? body : undefined;
     const streamed = source && (options.streamed ?? streamedOf(source));
-    if (source && streamed) { return this.streamedRequest(url, options, source, streamed.size); }
+    if (source && streamed) { return this.streamedRequest(target, options, source, streamed.size); }
     let spooled: SpooledBody | undefined;
     if (source) {
       const stopSpooling = onAbort(signal, (reason) => source.destroy(reason));
@@ -99,31 +100,33 @@ export class HttpClient {
       }
     }
     try {
-      return await this.withRetries(url, options, replayable(body instanceof Readable ? spooled : body));
+      return await this.withRetries(target, options, replayable(body instanceof Readable ? spooled : body));
     } finally {
       await spooled?.dispose();
     }
   }
 
   /** A Readable body sent as it is read, a copy spooled for later attempts (tee_body.ts). */
-  private async streamedRequest(url: URL, options: HttpRequestOptions, source: Readable, size?: number,
+  private async streamedRequest(target: RequestTarget, options: HttpRequestOptions, source: Readable, size?: number,
   ): Promise<HttpResponse> {
     const keepCopy = (options.maxAttempts ?? this.settings.maxAttempts) > 1;
     const tee = new TeeBody(source, { dir: this.settings.spoolDir, keepCopy, size });
     // Looker hanging up stops the source too, should a later attempt be spooling the rest of it.
     const stopSource = onAbort(options.signal, (reason) => source.destroy(reason));
     try {
-      return await this.withRetries(url, options, tee);
+      return await this.withRetries(target, options, tee);
     } finally {
       stopSource();
       await tee.dispose();
     }
   }
 
-  private async withRetries(url: URL, options: HttpRequestOptions, body?: ReplayableBody): Promise<HttpResponse> {
+  private async withRetries(
+    target: RequestTarget, options: HttpRequestOptions, body?: ReplayableBody,
+  ): Promise<HttpResponse> {
     const policy = { ...this.retryPolicy, maxAttempts: options.maxAttempts ?? this.settings.maxAttempts };
-    const accept = options.acceptStatus ?? ((s: number) => s >= 200 && s < 300);
-    const host = hostOf(url);
+    const accept = options.acceptStatus ?? isSuccess;
+    const host = target.hostname;
     /** An attempt got an answer: a later cut connection is no TLS-only port. */
     let answered = false;
     for (let attempt = 1; ; attempt++) {
@@ -132,7 +135,7 @@ export class HttpClient {
       let failure: HttpFailure;
       try {
         const chunked = body !== undefined && body.size === undefined;
-        response = await this.followRedirects(url, options, body);
+        response = await this.followRedirects(target, options, body);
         answered = true;
         if (response.status === 411 && chunked && attempt < policy.maxAttempts) {
           // Length Required: a vendor that refuses a chunked body gets the kept copy, with its length.
@@ -167,7 +170,7 @@ export class HttpClient {
         }
         const code = (err as { code?: string }).code;
         options.logger?.debug("outbound request failed", { host, code, attempt, ms: Date.now() - started });
-        failure = { host, attempts: attempt, code, plainHttp: url.protocol === "http:" && !answered };
+        failure = { host, attempts: attempt, code, plainHttp: !target.https && !answered };
       }
       let delay = backoffDelay(attempt, policy);
       const retryAfter = response
@@ -185,21 +188,28 @@ export class HttpClient {
   }
 
   /** One attempt: the request and any redirects it answers with. */
-  private async followRedirects(start: URL, options: HttpRequestOptions, body?: ReplayableBody): Promise<HttpResponse> {
-    let url = start;
+  private async followRedirects(
+    start: RequestTarget, options: HttpRequestOptions, body?: ReplayableBody,
+  ): Promise<HttpResponse> {
+    let target = start;
     let method = (options.method ?? (body ? "POST" : "GET")).toUpperCase();
-    let headers = { ...options.headers };
+    let headers = options.headers ?? {};
+    const agents = this.agents[options.trusted ? "trusted" : "guarded"];
     for (let hop = 0; ; hop++) {
-      await body?.prepare?.();
-      const response = await this.sendOnce(url, method, headers, body, options);
-      const location = response.headers.location;
-      if (response.status < 300 || response.status > 399 || response.status === 304 || !location) { return response; }
-      const host = hostOf(start);
+      if (body?.prepare) { await body.prepare(); }
+      const response = await sendAttempt({
+        target, method, headers: headerList(target, this.userAgent, headers, body?.size), body,
+        limit: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, signal: options.signal,
+        agent: target.https ? agents.https : agents.http,
+      }, this.settings);
+      const location = response.status >= 300 && response.status <= 399 ? response.headers.location : undefined;
+      if (response.status === 304 || !location) { return response; }
+      const host = start.hostname;
       if (hop >= this.settings.maxRedirects) {
         throw new HttpStatusError(`${options.who ?? `The server at ${host}`} redirected too many times.`,
           { host, status: response.status, attempts: 1 });
       }
-      const next = new URL(location, url);
+      const next = new URL(location, target.url);
       const keepsMethod = response.status === 307 || response.status === 308;
       if (!keepsMethod && method !== "GET" && method !== "HEAD") {
         throw new HttpStatusError(`${options.who ?? `The server at ${host}`} answered HTTP ${response.status}, a ` +
@@ -208,80 +218,14 @@ export class HttpClient {
       }
       if (!keepsMethod) { method = method === "HEAD" ? "HEAD" : "GET"; body = undefined; }
       if (!options.trusted) { await this.guard.check(next); }
-      if (next.origin !== url.origin) { headers = withoutCredentials(headers); }
-      url = next;
+      if (next.origin !== target.url.origin) { headers = withoutCredentials(headers); }
+      target = requestTarget(next);
     }
   }
+}
 
-  private sendOnce(
-    url: URL, method: string, headers: Record<string, string>, body: ReplayableBody | undefined,
-    options: HttpRequestOptions,
-  ): Promise<HttpResponse> {
-    const s = this.settings;
-    const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const agents = this.agents[options.trusted ? "trusted" : "guarded"];
-    const allHeaders: Record<string, string> = { "user-agent": this.userAgent, ...lowerKeys(headers) };
-    // Without a size, Node sends the body chunked.
-    if (body?.size !== undefined) { allHeaders["content-length"] = String(body.size); }
-    return new Promise<HttpResponse>((resolve, reject) => {
-      const isHttps = url.protocol === "https:";
-      const req = (isHttps ? https : http).request(url, {
-        method, headers: allHeaders, agent: isHttps ? agents.https : agents.http,
-      });
-      let source: Readable | undefined;
-      let connectTimer: NodeJS.Timeout | undefined;
-      let done = false;
-      let stopAbort = () => undefined as void;
-      const finish = (err: unknown, response?: HttpResponse) => {
-        if (done) { return; }
-        done = true;
-        stopAbort();
-        clearTimeout(totalTimer);
-        clearTimeout(connectTimer);
-        if (source && !source.readableEnded) { source.unpipe(req); source.destroy(); }
-        if (err) {
-          req.destroy();
-          reject(err);
-        } else {
-          // An answer not read to its end leaves the socket unusable for the next request.
-          if (!req.writableFinished || response!.truncated) { req.destroy(); }
-          resolve(response!);
-        }
-      };
-      const totalTimer = setTimeout(
-        () => finish(new HttpTimeoutError("total_timeout", s.totalTimeoutMs)), s.totalTimeoutMs);
-      req.setTimeout(s.idleTimeoutMs, () => finish(new HttpTimeoutError("idle_timeout", s.idleTimeoutMs)));
-      req.on("socket", (socket) => {
-        if (!socket.connecting) { return; }
-        connectTimer = setTimeout(() => finish(new HttpTimeoutError("connect_timeout", s.connectTimeoutMs)),
-          s.connectTimeoutMs);
-        socket.once("connect", () => clearTimeout(connectTimer));
-      });
-      req.on("error", (err) => finish(err));
-      stopAbort = onAbort(options.signal, (reason) => finish(reason));
-      req.on("response", (res) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        const answer = (truncated: boolean) =>
-          new HttpResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), truncated);
-        res.on("data", (chunk: Buffer) => {
-          const room = limit - kept;
-          chunks.push(chunk.subarray(0, room));
-          kept += Math.min(room, chunk.length);
-          if (chunk.length > room) { finish(undefined, answer(true)); }
-        });
-        res.on("end", () => finish(undefined, answer(false)));
-        res.on("error", (err) => finish(err));
-        res.on("aborted", () => finish(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
-      });
-      if (!body) { req.end(); return; }
-      const opened = body.open();
-      if (Buffer.isBuffer(opened)) { req.end(opened); return; }
-      source = opened;
-      source.on("error", (err) => finish(err));
-      source.pipe(req);
-    });
-  }
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 /** The hub's client, built from its configuration. */

@@ -33,10 +33,6 @@ function isStreamBody(body: HttpBody): body is StreamBody {
     typeof (body as StreamBody).open === "function";
 }
 
-export function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
 export function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   const secret = /^(authorization|cookie|proxy-authorization)$/i;
   return Object.fromEntries(Object.entries(headers).filter(([k]) => !secret.test(k)));
