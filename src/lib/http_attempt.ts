@@ -133,7 +133,7 @@ function readAnswer(
   const chunks: Buffer[] = [];
   let kept = 0;
   const answer = (truncated: boolean) =>
-    new HttpResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), truncated);
+    new HttpResponse(res.statusCode ?? 0, () => res.headers, Buffer.concat(chunks), truncated);
   res.on("data", (chunk: Buffer) => {
     const room = limit - kept;
     chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);

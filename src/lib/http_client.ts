@@ -85,7 +85,10 @@ export class HttpClient {
     // Only a string body's bytes are kept: a string held through each request outlived young-generation GCs.
     const body = typeof options.body === "string" ? Buffer.from(options.body) : options.body;
     options = { ...options, signal, body };
-    const target = requestTarget(options.trusted ? new URL(String(options.url)) : await this.guard.check(options.url));
+    // A trusted URL object is taken as it is: a vendor's batch URL, parsed once for all its requests.
+    const url = options.trusted ? (options.url instanceof URL ? options.url : new URL(options.url))
+      : await this.guard.check(options.url);
+    const target = requestTarget(url);
     checkDryRunCall(options.method ?? (body ? "POST" : "GET"), target.hostname, options.readOnly);
     const source = body instanceof Readable ? body : undefined;
     const streamed = source && (options.streamed ?? streamedOf(source));

@@ -6,6 +6,7 @@ import type { HttpBody } from "./http_parts";
 import type { Logger } from "./logger";
 
 export interface HttpRequestOptions {
+  /** A URL object is used as it is, not copied: it must not change while the request runs. */
   url: string | URL;
   method?: string;
   headers?: Record<string, string>;
@@ -45,11 +46,21 @@ export interface HttpRequestOptions {
 }
 
 export class HttpResponse {
+  private made?: http.IncomingHttpHeaders;
+
+  /** `headers` may be a function: Node builds its header object only when asked, and most callers never ask. */
   constructor(
-    readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: Buffer,
+    readonly status: number, private readonly headersOf: http.IncomingHttpHeaders | (() => http.IncomingHttpHeaders),
+    readonly body: Buffer,
     /** True when the answer was longer than `maxResponseBytes` and was not read to its end. */
     readonly truncated = false,
   ) {}
+
+  get headers(): http.IncomingHttpHeaders {
+    if (typeof this.headersOf !== "function") { return this.headersOf; }
+    this.made ??= this.headersOf();
+    return this.made;
+  }
   text(): string { return this.body.toString("utf8"); }
   json<T = any>(): T { return JSON.parse(this.text()); }
 }

@@ -63,6 +63,17 @@ describe("http client: one attempt's request", () => {
       }
     });
 
+    it("gives the answer's headers when asked, and a trusted URL object as it is, for every request", async () => {
+      receiver.defaultReply = { status: 200, headers: { "X-Vendor": "a", "Content-Type": "text/plain" }, body: "ok" };
+      const http = testHttpClient();
+      const url = new URL(receiver.url("/batch"));
+      const answers = await Promise.all([1, 2, 3].map(() => http.request({ url, method: "POST", body: "x", trusted: true })));
+      expect(answers.map((a) => a.headers["x-vendor"])).to.deep.equal(["a", "a", "a"]);
+      expect(answers[0].headers).to.equal(answers[0].headers);
+      expect(receiver.received.map((r) => r.path)).to.deep.equal(["/batch", "/batch", "/batch"]);
+      expect(url.href).to.equal(receiver.url("/batch"));
+    });
+
     it("sends a body of unknown length chunked, as before", async () => {
       await testHttpClient().request({ url: receiver.url(), method: "POST", body: Readable.from([Buffer.from("ab")]),
         streamed: {}, maxAttempts: 1 });

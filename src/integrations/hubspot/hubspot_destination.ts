@@ -39,6 +39,8 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   private readonly mapping: RowMapping<HubspotInput>;
   private mapper?: HubspotMapper;
   private readonly bodies = new RecordBodies();
+  /** The batch update's URL, parsed once for the delivery's requests. */
+  private updateUrl?: URL;
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, private readonly token: string,
@@ -74,8 +76,9 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   }
 
   private post(batch: Numbered[]): Promise<HttpResponse> {
-    return this.bodies.post(batch, '{"inputs":[', "]}",
-      (body) => this.call(`/crm/v3/objects/${this.kind.type}/batch/update`, "POST", body));
+    this.updateUrl ??= new URL(`${this.apiUrl}/crm/v3/objects/${this.kind.type}/batch/update`);
+    const url = this.updateUrl;
+    return this.bodies.post(batch, '{"inputs":[', "]}", (body) => this.call(url, "POST", body));
   }
 
   /**
@@ -85,7 +88,7 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
    * write scope unproven, and the answer says so rather than failing a token that may well write.
    */
   async tryToken(): Promise<string> {
-    const response = await this.call(`/crm/v3/objects/${this.kind.type}?limit=1`, "GET");
+    const response = await this.call(`${this.apiUrl}/crm/v3/objects/${this.kind.type}?limit=1`, "GET");
     if (response.status === 200) { return `HubSpot took the access token (a read of one ${this.kind.noun})`; }
     const problems = this.problems(response);
     if (response.status === 401) { throw this.refused(401, problems); }
@@ -98,10 +101,10 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
       `${response.status}${said}).`);
   }
 
-  private async call(path: string, method: "GET" | "POST", body?: string | Buffer): Promise<HttpResponse> {
+  private async call(url: string | URL, method: "GET" | "POST", body?: string | Buffer): Promise<HttpResponse> {
     try {
       return await this.http.request({
-        url: `${this.apiUrl}${path}`,
+        url,
         method,
         headers: { "authorization": `Bearer ${this.token}`, ...(body ? { "content-type": "application/json" } : {}) },
         body,

@@ -25,6 +25,8 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   readonly recipe: MappingRecipe;
   private readonly mapping: RowMapping<MparticleBatch>;
   private readonly bodies = new RecordBodies();
+  /** The bulk endpoint's URL, parsed once for the delivery's requests. */
+  private bulkUrl?: URL;
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, apiKey: string, apiSecret: string,
@@ -44,9 +46,11 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   }
 
   async send(batch: Array<NumberedRecord<MparticleBatch>>): Promise<BatchOutcome> {
+    this.bulkUrl ??= new URL(`${this.apiUrl}/s2s/v2/bulkevents`);
+    const url = this.bulkUrl;
     try {
       await this.bodies.post(batch, "[", "]", (body) => this.http.request({
-        url: `${this.apiUrl}/s2s/v2/bulkevents`, method: "POST",
+        url, method: "POST",
         headers: { "authorization": this.authorization, "content-type": "application/json" },
         body, trusted: true, who: "mParticle", logger: this.logger, maxResponseBytes: 64 * 1024,
       }));
