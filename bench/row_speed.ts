@@ -18,6 +18,7 @@ export const rowSpeedPart: Part = {
   needsBuild: true,
   async run(ctx) {
     const rows = Number(ctx.option("rows", "1000000"));
+    const warm = Number(ctx.option("warm", "100000"));
     const reader = async (condition: string) => {
       const r = await readerRate("json_detail_lite_stream", rows);
       ctx.say(`${condition} reader: ${fmt(r.rows / r.seconds)} rows/s`);
@@ -28,7 +29,7 @@ export const rowSpeedPart: Part = {
       const condition = busy ? "busy" : "quiet";
       const { before, segment, after } = await maybeBusy(busy, async () => {
         const first = await reader(condition);
-        const delivered = await segmentDelivery(ctx, rows);
+        const delivered = await segmentDelivery(ctx, rows, undefined, warm);
         ctx.say(`${condition} segment: ${fmt(delivered.rate)} rows/s, hub CPU ${fmt(delivered.cpuSeconds, 1)} s, ` +
           `peak RSS ${fmt(delivered.peak / MB)} MB` +
           `${delivered.ok ? "" : `, FAILED: ${delivered.answer.body.slice(0, 160)}`}`);
@@ -45,7 +46,9 @@ export const rowSpeedPart: Part = {
     }
     return [
       `${fmt(rows)} json_detail_lite_stream rows. Reader: jsonDetailItems over generated rows in the bench process,`,
-      "before and after the delivery, the faster counts. Segment: the whole hub (one worker), the body made before",
+      "before and after the delivery, the faster counts (the second runs on code V8 has compiled). Segment: the",
+      `whole hub (one worker), warmed by one delivery of ${fmt(warm)} rows first (\`--warm\`: a hub in production has`,
+      "run deliveries before; the first after a start compiles the code the rows run through), the body made before",
       "the clock starts and pushed to segment_event, sent to a counting /v1/batch endpoint in a helper process",
       "(bench/segment_api.ts, plain JavaScript, nice 10). It checks every body's frame (`{\"batch\":[{` ... ",
       "`],\"sentAt\":\"<ISO time>\"}`), finds every message's messageId, all of one delivery's prefix, each row",

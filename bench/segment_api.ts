@@ -144,9 +144,9 @@ function messagesOf(body: Buffer): Array<Record<string, unknown>> {
   return batch as Array<Record<string, unknown>>;
 }
 
-/** The endpoint (any write key accepted); tells the tally over IPC when asked. */
+/** The endpoint (any write key accepted); tells the tally over IPC when asked, starts it again on "reset". */
 export function segmentApi(): void {
-  const checker = new SegmentChecker();
+  let checker = new SegmentChecker();
   // A body's bytes go into a buffer of its own, taken back when it has been checked (the hub sends
   // a few requests at once, bodies of at most 500 KB): no new memory for each request.
   const spare: Buffer[] = [];
@@ -175,5 +175,8 @@ export function segmentApi(): void {
     });
   });
   server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
-  process.on("message", () => process.send!(checker.tally));
+  process.on("message", (m) => {
+    if (m === "reset") { checker = new SegmentChecker(); process.send!("reset"); return; }
+    process.send!(checker.tally);
+  });
 }
