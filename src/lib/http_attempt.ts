@@ -13,6 +13,8 @@ import { HttpTimeoutError } from "./http_errors";
 import type { ReplayableBody } from "./http_parts";
 import { HttpResponse } from "./http_request";
 
+const EMPTY = Buffer.alloc(0);
+
 export interface AttemptTimeouts {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
@@ -72,6 +74,8 @@ export interface AttemptRequest {
   body?: ReplayableBody;
   /** Bytes of the answer kept; past them the answer is cut (`truncated`). */
   limit: number;
+  /** Statuses whose answer is read (up to `limit`, as any) but not kept: `body` empty. */
+  unread?: (status: number) => boolean;
   signal?: AbortSignal;
   agent: http.Agent;
 }
@@ -116,7 +120,7 @@ export function sendAttempt(a: AttemptRequest, timeouts: AttemptTimeouts): Promi
     });
     req.on("error", (err) => finish(err));
     stopAbort = onAbort(a.signal, (reason) => finish(reason));
-    req.on("response", (res) => readAnswer(res, a.limit, finish));
+    req.on("response", (res) => readAnswer(res, a.limit, a.unread?.(res.statusCode ?? 0) === true, finish));
     if (!a.body) { req.end(); return; }
     const opened = a.body.open();
     if (Buffer.isBuffer(opened)) { req.end(opened); return; }
@@ -126,17 +130,20 @@ export function sendAttempt(a: AttemptRequest, timeouts: AttemptTimeouts): Promi
   });
 }
 
-/** Collects the answer up to `limit` bytes; a longer one ends at once, truncated. */
+/**
+ * Collects the answer up to `limit` bytes; a longer one ends at once, truncated. An answer nobody
+ * reads (`drop`) is counted the same, its bytes not kept.
+ */
 function readAnswer(
-  res: http.IncomingMessage, limit: number, finish: (err: unknown, response?: HttpResponse) => void,
+  res: http.IncomingMessage, limit: number, drop: boolean, finish: (err: unknown, response?: HttpResponse) => void,
 ): void {
   const chunks: Buffer[] = [];
   let kept = 0;
   const answer = (truncated: boolean) =>
-    new HttpResponse(res.statusCode ?? 0, () => res.headers, Buffer.concat(chunks), truncated);
+    new HttpResponse(res.statusCode ?? 0, () => res.headers, drop ? EMPTY : Buffer.concat(chunks), truncated);
   res.on("data", (chunk: Buffer) => {
     const room = limit - kept;
-    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    if (!drop) { chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk); }
     kept += Math.min(room, chunk.length);
     if (chunk.length > room) { finish(undefined, answer(true)); }
   });

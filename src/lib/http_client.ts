@@ -198,11 +198,15 @@ export class HttpClient {
     let method = (options.method ?? (body ? "POST" : "GET")).toUpperCase();
     let headers = options.headers ?? {};
     const agents = this.agents[options.trusted ? "trusted" : "guarded"];
+    const accept = options.acceptStatus ?? isSuccess;
+    const unreadBody = options.unreadBody;
+    // Only an accepted answer may go unread: a failure's words go into its message.
+    const unread = unreadBody && ((status: number) => accept(status) && unreadBody(status));
     for (let hop = 0; ; hop++) {
       if (body?.prepare) { await body.prepare(); }
       const response = await sendAttempt({
         target, method, headers: headerList(target, this.userAgent, headers, body?.size), body,
-        limit: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, signal: options.signal,
+        limit: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, unread, signal: options.signal,
         agent: target.https ? agents.https : agents.http,
       }, this.settings);
       const location = response.status >= 300 && response.status <= 399 ? response.headers.location : undefined;

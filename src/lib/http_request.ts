@@ -24,6 +24,12 @@ export interface HttpRequestOptions {
    * response then has `truncated` set. Default 1 MiB.
    */
   maxResponseBytes?: number;
+  /**
+   * Statuses whose answer the caller never reads (HubSpot's 200 to a batch repeats every record):
+   * such an answer is read to its end, or cut at `maxResponseBytes` as any, but its bytes are not
+   * kept, and `body` is empty. Only statuses `acceptStatus` takes: a failure keeps its body for its message.
+   */
+  unreadBody?: (status: number) => boolean;
   /** Overrides HTTP_MAX_ATTEMPTS for this request (e.g. 1 for a non-repeatable call). */
   maxAttempts?: number;
   /**

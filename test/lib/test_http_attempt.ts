@@ -74,6 +74,22 @@ describe("http client: one attempt's request", () => {
       expect(url.href).to.equal(receiver.url("/batch"));
     });
 
+    it("reads an answer marked unread without keeping it, cut at the limit all the same; a failure keeps its words", async () => {
+      const http = testHttpClient();
+      const unreadBody = (status: number) => status === 200 || status === 400;
+      receiver.reply({ status: 200, body: "all of it again" }, { status: 200, body: "all of it again" },
+        { status: 400, body: "{\"message\":\"bad value\"}" });
+      const dropped = await http.request({ url: receiver.url(), unreadBody });
+      expect([dropped.status, dropped.body.length, dropped.truncated]).to.deep.equal([200, 0, false]);
+      const cut = await http.request({ url: receiver.url(), unreadBody, maxResponseBytes: 3 });
+      expect([cut.status, cut.body.length, cut.truncated]).to.deep.equal([200, 0, true]);
+      const failed = await http.request({ url: receiver.url(), unreadBody }).catch((err: Error) => err);
+      expect(String(failed)).to.contain("bad value");
+      // The connection was left fit for the next request after the whole unread answer.
+      receiver.defaultReply = { status: 200, body: "ok" };
+      expect((await http.request({ url: receiver.url() })).text()).to.equal("ok");
+    });
+
     it("sends a body of unknown length chunked, as before", async () => {
       await testHttpClient().request({ url: receiver.url(), method: "POST", body: Readable.from([Buffer.from("ab")]),
         streamed: {}, maxAttempts: 1 });
