@@ -65,9 +65,9 @@ export class SerializedRecord<R> implements NumberedRecord<R> {
     return length;
   }
 
-  /** Writes the JSON into `target` at `at`; answers its length. */
-  copyTo(target: Buffer, at: number): number {
-    return this.bytes.copy(target, at, this.start, this.end);
+  /** Writes the JSON into `target` at `at`, less `trim` bytes at either end; answers the length written. */
+  copyTo(target: Buffer, at: number, trim = 0): number {
+    return this.bytes.copy(target, at, this.start + trim, this.end - trim);
   }
 }
 
@@ -81,21 +81,45 @@ export function recordsJson<R>(
   batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, around: [string, string] = ["", ""],
   memory: (size: number) => Buffer = Buffer.allocUnsafe, lend?: () => RecordHold,
 ): string | Buffer {
+  return joined(batch, head, tail, around, 0, memory, lend);
+}
+
+/**
+ * `head`, each record's members (its JSON object without the braces) between `before` and `after`,
+ * joined by commas, `tail`: the records spliced into objects of the caller's, as JSON.stringify
+ * writes `{...extra, ...record}` when `before` is `{` and the extra members and a comma. For
+ * records that are objects with at least one member; serialised ones are copied, not moved.
+ */
+export function membersJson<R>(
+  batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, before: string, after: string,
+): string | Buffer {
+  return joined(batch, head, tail, [before, after], 1);
+}
+
+/** recordsJson and membersJson: each record's JSON less `trim` bytes at either end. */
+function joined<R>(
+  batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, around: [string, string], trim: number,
+  memory: (size: number) => Buffer = Buffer.allocUnsafe, lend?: () => RecordHold,
+): string | Buffer {
   const [before, after] = around;
+  const json = (record: R) => {
+    const text = JSON.stringify(record);
+    return trim ? text.slice(trim, text.length - trim) : text;
+  };
   if (!batch.some((b) => b instanceof SerializedRecord)) {
-    return `${head}${batch.map((b) => `${before}${JSON.stringify(b.record)}${after}`).join(",")}${tail}`;
+    return `${head}${batch.map((b) => `${before}${json(b.record)}${after}`).join(",")}${tail}`;
   }
-  const parts = batch.map((b) => b instanceof SerializedRecord ? b : Buffer.from(JSON.stringify(b.record)));
+  const parts = batch.map((b) => b instanceof SerializedRecord ? b : Buffer.from(json(b.record)));
   const wrap = Buffer.byteLength(before) + Buffer.byteLength(after);
   let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, parts.length - 1) + wrap * parts.length;
-  for (const part of parts) { size += part.length; }
+  for (const part of parts) { size += part instanceof SerializedRecord ? part.length - 2 * trim : part.length; }
   const body = memory(size).subarray(0, size);
   let at = body.write(head, 0, "utf8");
   parts.forEach((part, i) => {
     if (i > 0) { body[at++] = 0x2c; }
     if (before) { at += body.write(before, at, "utf8"); }
     if (part instanceof SerializedRecord) {
-      at += lend ? part.moveTo(body, at, lend()) : part.copyTo(body, at);
+      at += lend && !trim ? part.moveTo(body, at, lend()) : part.copyTo(body, at, trim);
     } else {
       at += part.copy(body, at);
     }

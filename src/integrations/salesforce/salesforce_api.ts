@@ -17,6 +17,8 @@ export interface RecordResult { id?: string; success?: boolean; errors?: Salesfo
 interface CallOptions {
   method?: "GET" | "POST";
   body?: unknown;
+  /** A body already written as JSON (instead of `body`). */
+  json?: string | Buffer;
   /** 1 for a call that must not be applied twice (a campaign create). */
   maxAttempts?: number;
   maxResponseBytes?: number;
@@ -87,11 +89,13 @@ export class SalesforceApi {
     return { id: created.id, name };
   }
 
-  /** Composite sObject create, allOrNone false: one result per record, in order. */
-  async createRecords(records: object[]): Promise<RecordResult[]> {
-    const answer = await this.call("composite/sobjects", "the campaign members",
-      { method: "POST", body: { allOrNone: false, records } });
-    if (!Array.isArray(answer) || answer.length !== records.length) {
+  /**
+   * Composite sObject create of `count` records, their body written (`{"allOrNone":false,"records":[...]}`):
+   * one result per record, in order.
+   */
+  async createRecords(records: string | Buffer, count: number): Promise<RecordResult[]> {
+    const answer = await this.call("composite/sobjects", "the campaign members", { method: "POST", json: records });
+    if (!Array.isArray(answer) || answer.length !== count) {
       throw new UserError("Salesforce answered the campaign members with something other than one result per member. " +
         "Check the Salesforce domain setting, and try again later.");
     }
@@ -107,11 +111,11 @@ export class SalesforceApi {
   private async call(path: string, what: string, options: CallOptions = {}): Promise<any> {
     return this.session.withAccessToken(async (token) => {
       const base = await this.base();
+      const body = options.json ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       const response = await this.http.request({
-        url: `${base}/services/data/${this.settings.apiVersion}/${path}`, method: options.method ?? "GET",
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        url: `${base}/services/data/${this.settings.apiVersion}/${path}`, method: options.method ?? "GET", body,
         headers: { "authorization": `Bearer ${token}`, "accept": "application/json",
-          ...(options.body === undefined ? {} : { "content-type": "application/json" }) },
+          ...(body === undefined ? {} : { "content-type": "application/json" }) },
         trusted: false, who: "Salesforce", logger: this.logger, maxAttempts: options.maxAttempts,
         maxResponseBytes: options.maxResponseBytes ?? MAX_ANSWER,
         acceptStatus: (s) => s < 500 && s !== 429 && s !== 408,
