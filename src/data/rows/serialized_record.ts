@@ -92,8 +92,9 @@ export function recordsJson<R>(
  */
 export function membersJson<R>(
   batch: ReadonlyArray<NumberedRecord<R>>, head: string, tail: string, before: string, after: string,
+  memory: (size: number) => Buffer = Buffer.allocUnsafe,
 ): string | Buffer {
-  return joined(batch, head, tail, [before, after], 1);
+  return joined(batch, head, tail, [before, after], 1, memory);
 }
 
 /** recordsJson and membersJson: each record's JSON less `trim` bytes at either end. */

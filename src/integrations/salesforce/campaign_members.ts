@@ -7,7 +7,7 @@
 // which also makes a resent chunk harmless.
 import { BatchOutcome, NumberedRecord, RowDestination, RowMapper } from "../../data/rows/row_pipeline";
 import type { MappingRecipe } from "../../data/rows/row_mapping";
-import { membersJson } from "../../data/rows/serialized_record";
+import { RecordBodies } from "../../data/rows/record_bodies";
 import { formatCount, RowRejection, TallyWording } from "../../data/rows/row_tally";
 import { JsonDetailFields } from "../../data/rows/rows";
 import { CAMPAIGN_MEMBERS_MAPPING_MODULE, campaignMembersMapping, Member } from "./campaign_members_mapping";
@@ -37,6 +37,7 @@ export class CampaignMembers implements RowDestination<Member> {
   /** Members Salesforce already had in the campaign. */
   alreadyMembers = 0;
   private campaign?: Promise<Campaign>;
+  private readonly bodies = new RecordBodies();
   private campaignName: string;
 
   constructor(
@@ -58,11 +59,12 @@ export class CampaignMembers implements RowDestination<Member> {
     const campaign = await this.theCampaign();
     // Each member's bytes spliced into its CampaignMember, as JSON.stringify wrote
     // {attributes, CampaignId, ...member, Status} (a member has one key, ContactId or LeadId):
-    // a row worker's members are not parsed again.
-    const body = membersJson(batch, '{"allOrNone":false,"records":[', "]}",
-      `{"attributes":{"type":"CampaignMember"},"CampaignId":${JSON.stringify(campaign.id)},`,
-      `${this.status ? `,"Status":${JSON.stringify(this.status)}` : ""}}`);
-    const results = await this.api.createRecords(body, batch.length);
+    // a row worker's members are not parsed again. The body is written into memory used again
+    // for the next requests (record_bodies.ts).
+    const results = await this.bodies.post(batch, '{"allOrNone":false,"records":[', "]}",
+      (body) => this.api.createRecords(body, batch.length),
+      [`{"attributes":{"type":"CampaignMember"},"CampaignId":${JSON.stringify(campaign.id)},`,
+        `${this.status ? `,"Status":${JSON.stringify(this.status)}` : ""}}`], true);
     let accepted = 0;
     const rejected: RowRejection[] = [];
     results.forEach((result, i) => {
