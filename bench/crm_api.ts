@@ -1,7 +1,8 @@
 // The CRM and marketing vendors for the bench, in a helper process run as plain JavaScript
 // (plain_stand_in.ts: no TypeScript compiler in its heap for its collections to mark again):
-// one server answering HubSpot's batch update, Marketo's identity, leads, and campaign calls,
-// Braze's /users/track and mParticle's bulk events as each vendor does on success, counting
+// one server answering HubSpot's batch update (every record again, as HubSpot does), Marketo's
+// identity, leads, and campaign calls, Braze's /users/track and mParticle's bulk events as each
+// vendor does on success, counting
 // the records received per vendor; the counts are told over IPC when asked.
 import * as http from "http";
 
@@ -29,8 +30,13 @@ export function crmApi(): void {
         counts[vendor].requests++;
       };
       if (/\/batch\/update$/.test(path)) {
-        count("hubspot", json().inputs.length);
-        return answer(200, { status: "COMPLETE" });
+        // As HubSpot answers a batch update: every record again, with its properties (about 25 KB for
+        // 100 of the bench's); the hub does not read it, but it comes over the wire and through its parser.
+        const inputs = json().inputs as Array<{ id: string; properties: object }>;
+        count("hubspot", inputs.length);
+        return answer(200, { status: "COMPLETE", results: inputs.map((input) => ({ id: input.id,
+          properties: input.properties, createdAt: "2026-12-01T00:00:00Z", updatedAt: "2026-12-01T00:00:00Z",
+          archived: false })), startedAt: "2026-12-01T00:00:00Z", completedAt: "2026-12-01T00:00:01Z" });
       }
       if (path === "/identity/oauth/token") {
         return answer(200, { access_token: "bench-token", token_type: "bearer", expires_in: 3600 });
