@@ -12,6 +12,7 @@ import { onAbort } from "./abort_scope";
 import { HttpTimeoutError } from "./http_errors";
 import type { ReplayableBody } from "./http_parts";
 import { HttpResponse } from "./http_request";
+import { spentBytes } from "./young_garbage";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -139,9 +140,16 @@ function readAnswer(
 ): void {
   const chunks: Buffer[] = [];
   let kept = 0;
-  const answer = (truncated: boolean) =>
-    new HttpResponse(res.statusCode ?? 0, () => res.headers, drop ? EMPTY : Buffer.concat(chunks), truncated);
+  let read = 0;
+  const answer = (truncated: boolean) => {
+    const body = drop ? EMPTY : Buffer.concat(chunks);
+    // The socket's chunks are garbage now (copied into the body, or never kept): scavenged soon,
+    // not left to pile up on a thread that allocates little else (young_garbage.ts).
+    spentBytes(read);
+    return new HttpResponse(res.statusCode ?? 0, () => res.headers, body, truncated);
+  };
   res.on("data", (chunk: Buffer) => {
+    read += chunk.length;
     const room = limit - kept;
     if (!drop) { chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk); }
     kept += Math.min(room, chunk.length);
