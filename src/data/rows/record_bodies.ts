@@ -6,7 +6,7 @@
 // batch sender does the same for its own bodies (src/integrations/segment/batch_sender.ts).
 import { SpareBuffers } from "../../lib/spare_buffers";
 import type { NumberedRecord } from "./row_pipeline";
-import { CountedHold, membersJson, recordsJson } from "./serialized_record";
+import { CountedHold, membersJson, RecordHold, recordsJson } from "./serialized_record";
 
 /** Bodies kept for reuse at most: a destination's requests in flight, and a split batch's halves. */
 const KEPT = 8;
@@ -17,27 +17,42 @@ export class RecordBodies {
 
   /**
    * Calls `post` with the batch's body as recordsJson makes it (`head`, the records' JSON joined
-   * by commas, `tail`; each record wrapped in `around`; with `members`, as membersJson makes it,
-   * each record's members spliced between `around`'s two). A row worker's records move into the body
+   * by commas, `tail`; each record wrapped in `around`). A row worker's records move into the body
    * (the pipeline's copies of them are then written again at once) and are read there until they
    * are released; the body, in reused memory, is taken back once `post`'s promise settled and every
    * record in it was released. So `post` must be the whole request (every attempt of it), and keep
    * no reference to the body after. Answers what `post` answers.
    */
-  async post<T>(
+  post<T>(
     batch: ReadonlyArray<NumberedRecord<unknown>>, head: string, tail: string,
-    post: (body: string | Buffer) => Promise<T>, around?: [string, string], members = false,
+    post: (body: string | Buffer) => Promise<T>, around?: [string, string],
+  ): Promise<T> {
+    return this.written((memory, lend) => recordsJson(batch, head, tail, around, memory, lend), post);
+  }
+
+  /**
+   * post() with the body as membersJson makes it: each record's members spliced between `before`
+   * and `after`. The members are copied (the records keep their own memory); the same rules for `post`.
+   */
+  postMembers<T>(
+    batch: ReadonlyArray<NumberedRecord<unknown>>, head: string, tail: string, [before, after]: [string, string],
+    post: (body: string | Buffer) => Promise<T>,
+  ): Promise<T> {
+    return this.written((memory) => membersJson(batch, head, tail, before, after, memory), post);
+  }
+
+  /** The body `write` makes in memory kept for reuse, posted, then its memory taken back. */
+  private async written<T>(
+    write: (memory: (size: number) => Buffer, lend: () => RecordHold) => string | Buffer,
+    post: (body: string | Buffer) => Promise<T>,
   ): Promise<T> {
     // Held by the request, and by each record moved into the body until it is released or moves on.
     let lent: CountedHold | undefined;
-    const memory = (size: number) => {
+    const body = write((size) => {
       const bytes = this.spare.take(size);
       lent = new CountedHold(() => this.spare.giveBack(bytes));
       return bytes;
-    };
-    // membersJson copies the records' members (the records keep their own memory).
-    const body = members ? membersJson(batch, head, tail, around?.[0] ?? "", around?.[1] ?? "", memory)
-      : recordsJson(batch, head, tail, around, memory, () => lent!.hold());
+    }, () => lent!.hold());
     try {
       return await post(body);
     } finally {

@@ -61,10 +61,10 @@ export class CampaignMembers implements RowDestination<Member> {
     // {attributes, CampaignId, ...member, Status} (a member has one key, ContactId or LeadId):
     // a row worker's members are not parsed again. The body is written into memory used again
     // for the next requests (record_bodies.ts).
-    const results = await this.bodies.post(batch, '{"allOrNone":false,"records":[', "]}",
-      (body) => this.api.createRecords(body, batch.length),
+    const results = await this.bodies.postMembers(batch, '{"allOrNone":false,"records":[', "]}",
       [`{"attributes":{"type":"CampaignMember"},"CampaignId":${JSON.stringify(campaign.id)},`,
-        `${this.status ? `,"Status":${JSON.stringify(this.status)}` : ""}}`], true);
+        `${this.status ? `,"Status":${JSON.stringify(this.status)}` : ""}}`],
+      (body) => this.api.createRecords(body, batch.length));
     let accepted = 0;
     const rejected: RowRejection[] = [];
     results.forEach((result, i) => {
