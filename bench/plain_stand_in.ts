@@ -2,7 +2,9 @@
 // (this process runs TypeScript anyway) into a file of its own, forked without ts-node. Under
 // ts-node a stand-in's heap holds the TypeScript compiler (26 MB), which each of its mark-compacts
 // marks again: the counting Segment (segment_api.ts), which V8 collects every 100 ms for the socket
-// reads' fresh memory, spent 1.3-1.8 CPU seconds a million messages so, 1.0 without it.
+// reads' fresh memory, spent 1.3-1.8 CPU seconds a million messages so, 1.0 without it. The bench
+// modules it imports (`from "./name"`, themselves importing only Node's modules or other such) are
+// transpiled beside it.
 import { ChildProcess, fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,16 +14,24 @@ import { standIn } from "./deliveries";
 
 /** Forks `module` (a .ts file in bench/ importing only Node's modules) and calls its export `entry`. */
 export function plainStandIn(module: string, entry: string): { child: ChildProcess; message: Promise<any> } {
-  const source = fs.readFileSync(path.join(__dirname, module), "utf8");
-  const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: module,
-  }).outputText;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stand-in-"));
-  const file = path.join(dir, module.replace(/\.ts$/, ".js"));
-  fs.writeFileSync(file, `${js}\nexports.${entry}();\n`);
+  const file = transpiled(module, dir);
+  fs.appendFileSync(file, `\nexports.${entry}();\n`);
   const child = standIn(fork(file, [], { execArgv: [] }));
   // Read once it runs: the file is not needed after its first message (or its end).
   const gone = () => fs.rmSync(dir, { recursive: true, force: true });
   child.once("exit", gone);
   return { child, message: new Promise((resolve) => child.once("message", (m) => { gone(); resolve(m); })) };
+}
+
+/** Writes `module` and the bench modules it imports, as JavaScript, into `dir`; answers its file. */
+function transpiled(module: string, dir: string): string {
+  const file = path.join(dir, module.replace(/\.ts$/, ".js"));
+  if (fs.existsSync(file)) { return file; }
+  const source = fs.readFileSync(path.join(__dirname, module), "utf8");
+  fs.writeFileSync(file, ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: module,
+  }).outputText);
+  for (const [, name] of source.matchAll(/^import (?!type )[^;]* from "\.\/(\w+)";$/gm)) { transpiled(`${name}.ts`, dir); }
+  return file;
 }

@@ -31,6 +31,7 @@ export const rowSpeedPart: Part = {
         const first = await reader(condition);
         const delivered = await segmentDelivery(ctx, rows, undefined, warm);
         ctx.say(`${condition} segment: ${fmt(delivered.rate)} rows/s, hub CPU ${fmt(delivered.cpuSeconds, 1)} s, ` +
+          `counting Segment's CPU ${fmt(delivered.vendorCpuSeconds, 1)} s, ` +
           `peak RSS ${fmt(delivered.peak / MB)} MB` +
           `${delivered.ok ? "" : `, FAILED: ${delivered.answer.body.slice(0, 160)}`}`);
         return { before: first, segment: delivered, after: await reader(condition) };
@@ -50,10 +51,10 @@ export const rowSpeedPart: Part = {
       `whole hub (one worker), warmed by one delivery of ${fmt(warm)} rows first (\`--warm\`: a hub in production has`,
       "run deliveries before; the first after a start compiles the code the rows run through), the body made before",
       "the clock starts and pushed to segment_event, sent to a counting /v1/batch endpoint in a helper process",
-      "(bench/segment_api.ts, plain JavaScript, nice 10). It checks every body's frame (`{\"batch\":[{` ... ",
-      "`],\"sentAt\":\"<ISO time>\"}`), finds every message's messageId, all of one delivery's prefix, each row",
-      "1..n exactly once (a bitmap), and parses one body in 16 whole (the first included): its messages counted",
-      "again, each with a type, context, timestamp and messageId. The run fails unless every row came once.",
+      "(bench/segment_api.ts, plain JavaScript, nice 10). It answers each body at once and keeps it; once the",
+      "clock has stopped it parses every body whole (`{\"batch\":[...],\"sentAt\":\"<ISO time>\"}`), each message",
+      "with a type, context, timestamp and a messageId of the delivery's prefix, each row 1..n exactly once (a",
+      "bitmap). The run fails unless every row came once.",
       `Target (issue 30): Segment end to end at ≥ ${TARGET * 100}% of the reader's rate in the same run, quiet and`,
       `with ${BUSY_SAID} (\`--busy no,yes\`, the default; the readers then run beside it too). The hub ran`,
       `with ${rowThreadsSaid()}.`,
