@@ -5,7 +5,7 @@
 import * as http from "http";
 import { Readable } from "stream";
 import { BUSY_SAID, busyConditions, maybeBusy } from "./busy";
-import { plainStandIn } from "./plain_stand_in";
+import { askStandIn, plainStandIn } from "./plain_stand_in";
 import { Sealer } from "../src/hub/oauth/sealing";
 import { storedStateFor } from "../src/hub/oauth/stored_state";
 import { BENCH_SECRET, procCpuSeconds, readAnswer, rowThreadsSaid, startHub } from "./hub_process";
@@ -116,10 +116,7 @@ export const crmPart: Part = {
     const { port } = await fake.message;
     const vendorUrl = `http://127.0.0.1:${port}`;
     await warmUp(vendorUrl);
-    const ask = <T>(message: string | object) => new Promise<T>((resolve) => {
-      fake.child.once("message", (m) => resolve(m as T));
-      fake.child.send(message);
-    });
+    const ask = <T>(message: string | object) => askStandIn<T>(fake.child, message);
     const counts = () => ask<VendorCounts>("count");
     // The vendor keeps what it gets, to count once the clock has stopped (kept_bodies.ts): its memory
     // is made ready first, for the largest of the vendors' bodies.

@@ -24,6 +24,25 @@ export function plainStandIn(module: string, entry: string): { child: ChildProce
   return { child, message: new Promise((resolve) => child.once("message", (m) => { gone(); resolve(m); })) };
 }
 
+/**
+ * Sends `message` to a stand-in and answers its next message: within `seconds` (the stand-ins
+ * check a million rows' bodies in a few), else fails saying which stand-in did not answer.
+ */
+export function askStandIn<T>(child: ChildProcess, message: string | object, seconds = 120): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off("message", answered);
+      reject(new Error(`the stand-in (pid ${child.pid}) did not answer ${JSON.stringify(message)} in ${seconds} s`));
+    }, seconds * 1000);
+    const answered = (m: unknown) => {
+      clearTimeout(timer);
+      resolve(m as T);
+    };
+    child.once("message", answered);
+    child.send(message);
+  });
+}
+
 /** Writes `module` and the bench modules it imports, as JavaScript, into `dir`; answers its file. */
 function transpiled(module: string, dir: string): string {
   const file = path.join(dir, module.replace(/\.ts$/, ".js"));

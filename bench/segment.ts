@@ -6,7 +6,7 @@
 // SEGMENT_SENDER, when set in the bench's environment, is passed to the hub.
 import * as http from "http";
 import { Readable } from "stream";
-import { plainStandIn } from "./plain_stand_in";
+import { askStandIn, plainStandIn } from "./plain_stand_in";
 import { Hub, procCpuSeconds, readAnswer, startHub } from "./hub_process";
 import { BenchContext, Part, verdict } from "./part";
 import { fmt, MB, MiB } from "./results";
@@ -91,10 +91,7 @@ export async function segmentDelivery(ctx: BenchContext, rows: number, senderNam
   const env: Record<string, string> = { SEGMENT_API_HOST: `http://127.0.0.1:${port}` };
   if (senderName) { env.SEGMENT_SENDER = senderName; }
   const hub = await startHub(ctx.root, { env });
-  const ask = <T>(message: string | object) => new Promise<T>((resolve) => {
-    fake.child.once("message", (m) => resolve(m as T));
-    fake.child.send(message);
-  });
+  const ask = <T>(message: string | object) => askStandIn<T>(fake.child, message);
   try {
     if (warmRows > 0) {
       const warm = await pushTo(hub, [...segmentBody(warmRows, SENT_BYTES)]);

@@ -1,10 +1,12 @@
 // The bench's vendor stand-ins: what they keep, how they count it after the clock, and HubSpot's
 // answer written from a body's bytes. A bench figure is only as good as its stand-ins' checks.
 import { expect } from "chai";
+import { spawn } from "child_process";
 import { EventEmitter } from "events";
 import type * as http from "http";
 import { countInto, hubspotAnswer, noCounts, routeOf } from "../../bench/crm_api";
 import { KeptBodies } from "../../bench/kept_bodies";
+import { askStandIn } from "../../bench/plain_stand_in";
 import { SegmentChecker } from "../../bench/segment_api";
 
 /** A request that emits `chunks` when told. */
@@ -127,5 +129,19 @@ describe("bench stand-ins", () => {
       expect(counts.salesforce).to.deep.include({ records: 2, requests: 2, faults: 0 });
       expect(counts.marketo).to.deep.include({ records: 0, requests: 1, faults: 0 });
     });
+  });
+
+  it("askStandIn answers the stand-in's reply, and fails in bounded time when none comes", async () => {
+    const child = spawn(process.execPath, ["-e", "process.on('message', (m) => { if (m === 'echo') process.send(m); })"],
+      { stdio: ["ignore", "ignore", "ignore", "ipc"] });
+    try {
+      expect(await askStandIn<string>(child, "echo", 10)).to.equal("echo");
+      const started = Date.now();
+      const failed = await askStandIn(child, "silence", 0.2).then(() => undefined, (err: Error) => err);
+      expect(failed?.message).to.match(/did not answer "silence" in 0.2 s/);
+      expect(Date.now() - started).to.be.below(5000);
+    } finally {
+      child.kill();
+    }
   });
 });
