@@ -21,4 +21,4 @@ COPY --from=build /app/src ./src
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||8080)+'/status',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "--incremental-marking-soft-trigger=25", "--incremental-marking-hard-trigger=90", "dist/src/boot.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "--incremental-marking-soft-trigger=25", "--incremental-marking-hard-trigger=90", "--no-concurrent-recompilation", "dist/src/boot.js"]

@@ -23,12 +23,21 @@
 //   marking after every scavenge: 76-87 full collections a GiB against 19-23, 4.8-7.1 hub CPU s a
 //   GiB. Started a quarter of the way to the limit instead (at once at 90%): 2.6-4.0 s a GiB. The
 //   spent chunks those collections also freed are collected by young_garbage.ts.
+// - --no-concurrent-recompilation: V8 compiles a hot function with Maglev or TurboFan on the
+//   thread that runs it, not in a queue for helper threads. The functions that run once per vendor
+//   request (Node's http client, ours) turn hot together: some 100 Maglev jobs queued at once held
+//   12 MB of compiler memory for 40 ms, in malloc's arenas, which kept it afterwards, so 1M rows to
+//   Salesforce Campaigns sat 8-12 MB higher from then on (`--trace-zone-stats`, and a 1 ms RSS
+//   sampler). Compiled in turn, a hub peaked at 143-146 MB against 146-151 (busy: 141-145 against
+//   144-146), at the same rows/s within the machine's noise; each compile then pauses its thread
+//   (at most 20-30 ms, about 1 s in all while a fresh process warms up).
 // All only work on the command line (bench/RESULTS.md has the runs).
 export const HUB_NODE_FLAGS: readonly string[] = [
   "--max-semi-space-size=4",
   "--heap-growing-percent=25",
   "--incremental-marking-soft-trigger=25",
   "--incremental-marking-hard-trigger=90",
+  "--no-concurrent-recompilation",
 ];
 
 /**
@@ -49,9 +58,13 @@ export const HUB_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: "65536",
 };
 
+/** A flag's option: `--no-x`, `--x=1` and `--x_y` are options x and x-y. */
+function optionOf(flag: string): string {
+  return flag.split("=")[0].replace(/^--(no-)?/, "").replace(/_/g, "-");
+}
+
 /** `execArgv` with each hub flag whose option it does not already set (a flag given by hand wins). */
 export function withHubNodeFlags(execArgv: readonly string[]): string[] {
-  const name = (flag: string) => flag.split("=")[0];
-  const given = new Set(execArgv.map(name));
-  return [...execArgv, ...HUB_NODE_FLAGS.filter((flag) => !given.has(name(flag)))];
+  const given = new Set(execArgv.map(optionOf));
+  return [...execArgv, ...HUB_NODE_FLAGS.filter((flag) => !given.has(optionOf(flag)))];
 }

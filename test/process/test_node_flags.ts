@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { HUB_MALLOC_ENV, HUB_NODE_FLAGS, withHubNodeFlags } from "../../src/process/node_flags";
@@ -31,8 +32,23 @@ describe("the node flags the hub runs with", () => {
     expect(withHubNodeFlags(["--inspect"])).to.deep.equal(["--inspect", ...HUB_NODE_FLAGS]);
     expect(withHubNodeFlags(["--max-semi-space-size=32"]))
       .to.deep.equal(["--max-semi-space-size=32", ...HUB_NODE_FLAGS.filter((f) => !f.startsWith("--max-semi"))]);
+    // A switch given either way by hand wins too, as does an option spelled with underscores.
+    expect(withHubNodeFlags(["--concurrent-recompilation"]))
+      .to.deep.equal(["--concurrent-recompilation", ...HUB_NODE_FLAGS.filter((f) => f !== "--no-concurrent-recompilation")]);
+    expect(withHubNodeFlags(["--heap_growing_percent=50"]))
+      .to.deep.equal(["--heap_growing_percent=50", ...HUB_NODE_FLAGS.filter((f) => !f.startsWith("--heap-growing"))]);
     expect(HUB_NODE_FLAGS).to.include("--heap-growing-percent=25");
+    expect(HUB_NODE_FLAGS).to.include("--no-concurrent-recompilation");
     expect(HUB_NODE_FLAGS).to.include.members(
       ["--incremental-marking-soft-trigger=25", "--incremental-marking-hard-trigger=90"]);
+  });
+
+  it("make V8 compile hot functions on their own thread, not queued for helper threads", () => {
+    // %IsConcurrentRecompilationSupported answers what the isolate was made with (node_flags.ts says why).
+    const ask = (flags: readonly string[]) => spawnSync(process.execPath,
+      [...flags, "--allow-natives-syntax", "-e", "console.log(%IsConcurrentRecompilationSupported())"],
+      { encoding: "utf8", timeout: 20_000 }).stdout.trim();
+    expect(ask(HUB_NODE_FLAGS)).to.equal("false");
+    expect(ask([])).to.equal("true");
   });
 });
