@@ -48,8 +48,9 @@ export const HUB_NODE_FLAGS: readonly string[] = [
  *   libuv's helper threads held 40-45 MB of malloc memory at a 1M-row peak, of which V8 counted
  *   15-30 MB as buffers or its own allocations.
  * - MALLOC_MMAP_THRESHOLD_=65536: buffers of 64 KiB and more (socket reads, a row worker's
- *   outputs) get pages of their own, returned when freed, instead of growing an
- *   arena that a later small allocation pins.
+ *   outputs) get pages of their own, returned when freed, instead of growing an arena that a
+ *   later small allocation pins; glibc does so only when no free space in the arena fits them,
+ *   so an arena that grew once (see --no-concurrent-recompilation) still serves some from there.
  * Together, 1M rows to HubSpot and mParticle with a row thread peaked at 138-148 MB against
  * 148-161 without them, at the same rows/s (bench/RESULTS.md, issue 30). Other C libraries ignore them.
  */
