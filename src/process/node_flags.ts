@@ -29,8 +29,9 @@
 //   12 MB of compiler memory for 40 ms, in malloc's arenas, which kept it afterwards, so 1M rows to
 //   Salesforce Campaigns sat 8-12 MB higher from then on (`--trace-zone-stats`, and a 1 ms RSS
 //   sampler). Compiled in turn, a hub peaked at 143-146 MB against 146-151 (busy: 141-145 against
-//   144-146), at the same rows/s within the machine's noise; each compile then pauses its thread
-//   (at most 20-30 ms, about 1 s in all while a fresh process warms up).
+//   144-146); HubSpot and mParticle 4-9 MB lower. It costs 2-12% of rows/s beside a busy process
+//   (alternating runs), as each compile pauses its thread (at most 20-30 ms, about 1 s in all while
+//   a fresh process warms up).
 // All only work on the command line (bench/RESULTS.md has the runs).
 export const HUB_NODE_FLAGS: readonly string[] = [
   "--max-semi-space-size=4",
