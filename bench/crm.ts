@@ -3,12 +3,11 @@
 // integration, one worker), which sends it through the shared row pipeline to the counting
 // vendor of bench/crm_api.ts in a third process. The body is generated here, in chunks.
 import * as http from "http";
-import { Readable } from "stream";
 import { BUSY_SAID, busyConditions, maybeBusy } from "./busy";
 import { askStandIn, plainStandIn } from "./plain_stand_in";
 import { Sealer } from "../src/hub/oauth/sealing";
 import { storedStateFor } from "../src/hub/oauth/stored_state";
-import { BENCH_SECRET, procCpuSeconds, readAnswer, rowThreadsSaid, startHub } from "./hub_process";
+import { BENCH_SECRET, procCpuSeconds, pushTo, rowThreadsSaid, startHub } from "./hub_process";
 import { Part, verdict } from "./part";
 import type { VendorCounts } from "./crm_api";
 import { fmt, MB, MiB } from "./results";
@@ -134,16 +133,7 @@ export const crmPart: Part = {
         SALESFORCE_CLIENT_ID: "bench", SALESFORCE_CLIENT_SECRET: "bench", AIRTABLE_CLIENT_ID: "bench",
         AIRTABLE_CLIENT_SECRET: "bench", AIRTABLE_API_URL: vendorUrl, AIRTABLE_OAUTH_URL: `${vendorUrl}/oauth2/v1`,
       } });
-      /** Pushes `pieces` to the integration as Looker does; answers the hub's answer. */
-      const deliver = (pieces: Buffer[]) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${hub.url}/actions/${target.integration}/execute`, {
-          method: "POST",
-          headers: { "authorization": `Token token="${hub.key}"`, "content-type": "application/json",
-            "user-agent": "LookerOutgoingWebhook/23.0.0" },
-        }, (res) => readAnswer(res).then(resolve, reject));
-        req.on("error", reject);
-        Readable.from(pieces).pipe(req);
-      });
+      const deliver = (pieces: Buffer[]) => pushTo(hub, target.integration, pieces);
       try {
         if (warm > 0) {
           const warmed = await deliver([...body(warm, target, vendorUrl)]);

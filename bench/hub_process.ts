@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
+import { Readable } from "stream";
 import { HUB_MALLOC_ENV, withHubNodeFlags } from "../src/process/node_flags";
 import { generateApiKey } from "../src/server/auth";
 
@@ -191,5 +192,18 @@ export function readAnswer(res: http.IncomingMessage): Promise<{ status: number;
     res.on("data", (c: string) => { body += c; });
     res.on("end", () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
     res.on("error", reject);
+  });
+}
+
+/** Pushes `body` to `integration`'s execute as Looker does (chunked); answers the hub's answer. */
+export function pushTo(hub: Hub, integration: string, body: Buffer[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${hub.url}/actions/${integration}/execute`, {
+      method: "POST",
+      headers: { "authorization": `Token token="${hub.key}"`, "content-type": "application/json",
+        "user-agent": "LookerOutgoingWebhook/23.0.0" },
+    }, (res) => readAnswer(res).then(resolve, reject));
+    req.on("error", reject);
+    Readable.from(body).pipe(req);
   });
 }

@@ -4,10 +4,8 @@
 // that checks every message (its row's messageId, each row once) and counts them. The body is
 // generated here before the clock starts, so the hub's RSS is the hub's alone.
 // SEGMENT_SENDER, when set in the bench's environment, is passed to the hub.
-import * as http from "http";
-import { Readable } from "stream";
 import { askStandIn, plainStandIn } from "./plain_stand_in";
-import { Hub, procCpuSeconds, readAnswer, startHub } from "./hub_process";
+import { procCpuSeconds, pushTo, startHub } from "./hub_process";
 import { BenchContext, Part, verdict } from "./part";
 import { fmt, MB, MiB } from "./results";
 import type { SegmentTally } from "./segment_api";
@@ -65,19 +63,6 @@ export interface SegmentRun {
   ok: boolean;
 }
 
-/** Pushes `body` to segment_event as Looker does; answers the hub's answer. */
-function pushTo(hub: Hub, body: Buffer[]): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${hub.url}/actions/segment_event/execute`, {
-      method: "POST",
-      headers: { "authorization": `Token token="${hub.key}"`, "content-type": "application/json",
-        "user-agent": "LookerOutgoingWebhook/23.0.0" },
-    }, (res) => readAnswer(res).then(resolve, reject));
-    req.on("error", reject);
-    Readable.from(body).pipe(req);
-  });
-}
-
 /**
  * One delivery of `rows` rows to segment_event on a fresh hub, to a counting Segment in a helper
  * process. With `warmRows`, a delivery of that many rows goes first, unmeasured (the counting
@@ -94,7 +79,7 @@ export async function segmentDelivery(ctx: BenchContext, rows: number, senderNam
   const ask = <T>(message: string | object) => askStandIn<T>(fake.child, message);
   try {
     if (warmRows > 0) {
-      const warm = await pushTo(hub, [...segmentBody(warmRows, SENT_BYTES)]);
+      const warm = await pushTo(hub, "segment_event", [...segmentBody(warmRows, SENT_BYTES)]);
       if (warm.status !== 200) { throw new Error(`the warm-up delivery failed: ${warm.body.slice(0, 120)}`); }
       await ask("reset");
     }
@@ -109,7 +94,7 @@ export async function segmentDelivery(ctx: BenchContext, rows: number, senderNam
     const cpuBefore = hub.cpuSeconds();
     const vendorCpuBefore = procCpuSeconds(fake.child.pid!);
     const started = process.hrtime.bigint();
-    const answer = await pushTo(hub, body);
+    const answer = await pushTo(hub, "segment_event", body);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpuSeconds = hub.cpuSeconds() - cpuBefore;
     const vendorCpuSeconds = procCpuSeconds(fake.child.pid!) - vendorCpuBefore;
