@@ -27,12 +27,3 @@ export async function startDownloadServer(behaviour: DownloadBehaviour): Promise
     }),
   };
 }
-
-/** A port on 127.0.0.1 that nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

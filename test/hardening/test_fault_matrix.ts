@@ -12,6 +12,7 @@ import * as path from "path";
 import { Integration } from "../../src/hub/integration";
 import { allIntegrations } from "../../src/integrations";
 import { AnyVendor } from "../fakes/any_vendor";
+import { closedPort } from "../fakes/closed_port";
 import { startPostgresTls } from "../fakes/postgres_tls";
 import { SmtpTestServer } from "../fakes/smtp_server";
 import { startPlainServerForHttps, startTlsServer, TLS_FIXTURES, TlsServer } from "../fakes/tls_servers";
@@ -125,9 +126,7 @@ describe("fault matrix: every typed address against every network fault", functi
   before(async () => {
     vendor = await new AnyVendor().start();
     stops.push(() => vendor.stop());
-    const closed = net.createServer();
-    ports.closed = await listen(closed);
-    await new Promise((resolve) => closed.close(resolve));
+    ports.closed = await closedPort();
     const reset = net.createServer((socket) => { socket.on("error", () => undefined); socket.resetAndDestroy(); });
     ports.reset = await listen(reset);
     stops.push(() => { reset.close(); });

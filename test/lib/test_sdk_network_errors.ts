@@ -14,6 +14,7 @@ import { SlackApi } from "../../src/integrations/slack/slack_api";
 import { explainSlackError } from "../../src/integrations/slack/slack_errors";
 import { sftpUpload } from "../../src/integrations/sftp/sftp_upload";
 import { AZURITE_KEY } from "../fakes/azurite";
+import { closedPort } from "../fakes/closed_port";
 import { explainSmtpError } from "../../src/families/mail/smtp_errors";
 import { SmtpTestServer } from "../fakes/smtp_server";
 import { startPlainServerForHttps, startTlsServer, TlsServer } from "../fakes/tls_servers";
@@ -23,15 +24,6 @@ import { csvPayload, EmailHub, emailHub } from "../integrations/email/email_setu
 
 const SELF_SIGNED = /could not be reached safely: its certificate is self-signed.*trust your own authority/;
 const PLAIN_FOR_HTTPS = /could not be reached safely: it does not speak https on that port/;
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("network and TLS faults through the SDK-based clients", function () {
   this.timeout(30_000);

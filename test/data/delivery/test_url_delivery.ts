@@ -5,7 +5,8 @@ import { UrlDelivery } from "../../../src/data/delivery/url_delivery";
 import { ClientGoneError } from "../../../src/lib/abort_scope";
 import { authHeader, buildTestApp } from "../../helpers/app";
 import { readAll, RecordingIntegration } from "../../helpers/deliveries";
-import { closedPort, DownloadServer, startDownloadServer } from "../../fakes/download_server";
+import { closedPort } from "../../fakes/closed_port";
+import { DownloadServer, startDownloadServer } from "../../fakes/download_server";
 
 const LIMITS = { maxBytes: 0, connectTimeoutMs: 2000, idleTimeoutMs: 300 };
 

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import * as http from "http";
-import { AddressInfo } from "net";
+import { closedPort } from "../../fakes/closed_port";
 import { queryBody, SlackHarness, slackHarness } from "./slack_setup";
 
 describe("slack: errors a person can act on", () => {
@@ -75,10 +74,7 @@ describe("slack: errors a person can act on", () => {
   });
 
   it("reports an unreachable Slack API clearly", async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     await h.close();
     h = await slackHarness({ apiUrl: `http://127.0.0.1:${port}/api/`, retries: 1 });
     expect(await failure(queryBody(h.fake))).to.contain("could not reach Slack's API");
