@@ -53,6 +53,8 @@ export class HttpClient {
   readonly userAgent: string;
   readonly guard: UrlGuard;
   private readonly agents: Record<"guarded" | "trusted", { http: http.Agent; https: http.Agent }>;
+  /** The trusted URL string parsed last, and its URL (trustedUrl). */
+  private lastTrusted?: { text: string; url: URL };
 
   constructor(readonly settings: HttpSettings, options: HttpClientOptions) {
     this.userAgent = `LookerIntegrationService/${options.version} (+https://github.com/looker-integration-service)`;
@@ -85,9 +87,7 @@ export class HttpClient {
     // Only a string body's bytes are kept: a string held through each request outlived young-generation GCs.
     const body = typeof options.body === "string" ? Buffer.from(options.body) : options.body;
     options = { ...options, signal, body };
-    // A trusted URL object is taken as it is: a vendor's batch URL, parsed once for all its requests.
-    const url = options.trusted ? (options.url instanceof URL ? options.url : new URL(options.url))
-      : await this.guard.check(options.url);
+    const url = options.trusted ? this.trustedUrl(options.url) : await this.guard.check(options.url);
     const target = requestTarget(url);
     checkDryRunCall(options.method ?? (body ? "POST" : "GET"), target.hostname, options.readOnly);
     const source = body instanceof Readable ? body : undefined;
@@ -107,6 +107,21 @@ export class HttpClient {
     } finally {
       await spooled?.dispose();
     }
+  }
+
+  /**
+   * A trusted URL, parsed: a URL object as it is; a string parsed once while the same string comes
+   * again: a row delivery sends hundreds to thousands of requests to one batch URL (HubSpot 10,000
+   * a million rows), each of which parsed it. One entry serves every integration; deliveries
+   * running at once to different URLs parse as before. The URL is only read, never changed.
+   */
+  private trustedUrl(url: string | URL): URL {
+    if (url instanceof URL) { return url; }
+    const last = this.lastTrusted;
+    if (last !== undefined && last.text === url) { return last.url; }
+    const parsed = new URL(url);
+    this.lastTrusted = { text: url, url: parsed };
+    return parsed;
   }
 
   /** A Readable body sent as it is read, a copy spooled for later attempts (tee_body.ts). */

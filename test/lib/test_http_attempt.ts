@@ -74,6 +74,15 @@ describe("http client: one attempt's request", () => {
       expect(url.href).to.equal(receiver.url("/batch"));
     });
 
+    it("sends trusted URL strings, one after another and at once, each to its own address", async () => {
+      const http = testHttpClient();
+      const [a, b] = [receiver.url("/a?n=1"), receiver.url("/b")];
+      for (const url of [a, a, b, a, b, b]) { await http.request({ url, method: "POST", body: "x", trusted: true }); }
+      await Promise.all([a, b, a, b].map((url) => http.request({ url, method: "POST", body: "x", trusted: true })));
+      expect(receiver.received.map((r) => r.path).slice(0, 6)).to.deep.equal(["/a?n=1", "/a?n=1", "/b", "/a?n=1", "/b", "/b"]);
+      expect(receiver.received.slice(6).map((r) => r.path).sort()).to.deep.equal(["/a?n=1", "/a?n=1", "/b", "/b"]);
+    });
+
     it("reads an answer marked unread without keeping it, cut at the limit all the same; a failure keeps its words", async () => {
       const http = testHttpClient();
       const unreadBody = (status: number) => status === 200 || status === 400;

@@ -44,8 +44,6 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   private readonly mapping: RowMapping<HubspotInput>;
   private mapper?: HubspotMapper;
   private readonly bodies = new RecordBodies();
-  /** The batch update's URL, parsed once for the delivery's requests. */
-  private updateUrl?: URL;
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, private readonly token: string,
@@ -81,8 +79,7 @@ export class HubspotDestination implements RowDestination<HubspotInput> {
   }
 
   private post(batch: Numbered[]): Promise<HttpResponse> {
-    this.updateUrl ??= new URL(`${this.apiUrl}/crm/v3/objects/${this.kind.type}/batch/update`);
-    const url = this.updateUrl;
+    const url = `${this.apiUrl}/crm/v3/objects/${this.kind.type}/batch/update`;
     return this.bodies.post(batch, '{"inputs":[', "]}", (body) => this.call(url, "POST", body));
   }
 

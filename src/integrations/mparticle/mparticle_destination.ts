@@ -25,8 +25,6 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   readonly recipe: MappingRecipe;
   private readonly mapping: RowMapping<MparticleBatch>;
   private readonly bodies = new RecordBodies();
-  /** The bulk endpoint's URL, parsed once for the delivery's requests. */
-  private bulkUrl?: URL;
 
   constructor(
     private readonly http: HttpClient, private readonly apiUrl: string, apiKey: string, apiSecret: string,
@@ -46,8 +44,7 @@ export class MparticleDestination implements RowDestination<MparticleBatch> {
   }
 
   async send(batch: Array<NumberedRecord<MparticleBatch>>): Promise<BatchOutcome> {
-    this.bulkUrl ??= new URL(`${this.apiUrl}/s2s/v2/bulkevents`);
-    const url = this.bulkUrl;
+    const url = `${this.apiUrl}/s2s/v2/bulkevents`;
     try {
       await this.bodies.post(batch, "[", "]", (body) => this.http.request({
         url, method: "POST",
