@@ -11,6 +11,7 @@ import {
 } from "../../src/lib/http_errors";
 import { createLogger } from "../../src/lib/logger";
 import { AnyVendor } from "../fakes/any_vendor";
+import { closedPort } from "../fakes/closed_port";
 import { HttpReceiver } from "../fakes/http_receiver";
 import { failureOf as failure } from "../helpers/failure";
 import { testHttpClient } from "../helpers/http";
@@ -157,8 +158,7 @@ describe("http client", () => {
   });
 
   it("a refused connection is retried then reported", async () => {
-    const port = receiver.port;
-    await receiver.stop();
+    const port = await closedPort();
     const err = await failure(testHttpClient().request({ url: `http://127.0.0.1:${port}/x` }));
     expect(err).to.be.instanceOf(HttpUnavailableError);
     expect(err.message).to.contain("the connection was refused (tried 3 times)");

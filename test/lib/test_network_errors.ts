@@ -9,6 +9,7 @@ import * as https from "https";
 import * as path from "path";
 import { HttpConnectionError, HttpUnavailableError } from "../../src/lib/http_errors";
 import { networkFailure, networkMessage } from "../../src/lib/network_errors";
+import { closedPort } from "../fakes/closed_port";
 import { startPlainServerForHttps, startTlsServer, TLS_FIXTURES, TlsServer } from "../fakes/tls_servers";
 import { failureOf } from "../helpers/failure";
 import { testHttpClient } from "../helpers/http";
@@ -48,9 +49,7 @@ describe("network and TLS failures in words", () => {
   }
 
   it("a refused connection: retried, then said with what to check", async () => {
-    const server = await startTlsServer("self_signed");
-    const url = server.url;
-    await server.close();
+    const url = `https://127.0.0.1:${await closedPort()}`;
     const err = await failureOf(testHttpClient().request({ url, who: "Zapier" }));
     expect(err).to.be.instanceOf(HttpUnavailableError);
     expect(err.message).to.equal("Zapier could not be reached: the connection was refused (tried 3 times). " +

@@ -7,6 +7,7 @@ import { BrazeIntegration } from "../../src/integrations/braze/braze";
 import { WebhookIntegration } from "../../src/integrations/webhook/webhook";
 import { DiscordIntegration } from "../../src/integrations/discord/discord";
 import { WEBHOOK_DRY_RUN_CHECKS } from "../../src/families/webhook/webhook_preflight";
+import { closedPort } from "../fakes/closed_port";
 import { DiscordFake } from "../fakes/discord_api";
 import { HttpClient } from "../../src/lib/http_client";
 import { CrmSettings } from "../../src/config/crm";
@@ -66,14 +67,12 @@ describe("dry runs", () => {
     });
 
     it("fails as the delivery would when the URL's server cannot be reached", async () => {
-      const port = receiver.port;
-      await receiver.stop();
+      const port = await closedPort();
       const { app } = buildTestApp([new WebhookIntegration(testHttpClient({ HTTP_MAX_ATTEMPTS: "1" }, loopbackLookup()))]);
       const looker = await dryRun(app, "webhook", { type: "query", form_params: { url: `http://127.0.0.1:${port}/in` },
         attachment: { mimetype: "text/csv", extension: "csv", data: "a\n1\n" } });
       expect(looker.success).to.equal(false);
       expect(looker.message).to.match(/refused|connect/i);
-      receiver = await new HttpReceiver().start();
     });
 
     it("still refuses what a delivery would refuse (the form's URL missing)", async () => {

@@ -1,5 +1,6 @@
 // What Segment's refusals and outages do to a delivery, batching, and backpressure.
 import { expect } from "chai";
+import { closedPort } from "../../fakes/closed_port";
 import { FakeSegmentApi } from "../../fakes/segment_api";
 import { detail, execute, executeBody, forEachSender, newSender, segmentApp } from "./helpers";
 
@@ -68,9 +69,7 @@ forEachSender("Segment failures, batching and backpressure", (kind) => {
   });
 
   it("reports an unreachable Segment API", async () => {
-    const url = fake.url;
-    await fake.stop();
-    fake = await new FakeSegmentApi().start();
+    const url = `http://127.0.0.1:${await closedPort()}`;
     const app = segmentApp({ url } as FakeSegmentApi, kind, { retryCount: 1 });
     const answer = await execute(app, "segment_event", executeBody(rows(2)));
     expect(answer.looker.success).to.equal(false);
