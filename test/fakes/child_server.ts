@@ -1,19 +1,10 @@
-// What the tests' child-process servers (sshd, Azurite) share: a free loopback port to give
-// them, and a stop that waits for the process to be gone.
+// What the tests' child-process servers (PostgreSQL, sshd, Azurite) share: a free loopback port
+// to give them, and a stop that waits for the process to be gone.
 import { ChildProcess } from "child_process";
-import * as net from "net";
+import { childServerPort } from "./closed_port";
 
-/** A loopback port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nothing listens on right now, which no listen(0) can take before the child binds it. */
+export const freePort = childServerPort;
 
 /** Sends SIGTERM and resolves once the process has exited. */
 export async function stopChild(child: ChildProcess | undefined): Promise<void> {
