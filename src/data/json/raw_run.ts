@@ -22,8 +22,14 @@ export const ESCAPED_KEY = 8;
 /** The most rows and cells a run held (at most 4096 and 65536): a new run has room for them. */
 let rowsHint = 64;
 let cellsHint = 512;
-/** The arrays of the run released last. */
-let spare: { rows: Int32Array; cells: Int32Array } | undefined;
+/**
+ * The arrays of the runs released last, two at most: while a chunk's run is being read, the walker
+ * tries a run at the chunk's last row, which goes on past its end and is released at once. With
+ * one spare, that try made new arrays for every other chunk or so (about 70 KB each, zeroed: some
+ * 150 MB a million rows on the row thread).
+ */
+const spares: Array<{ rows: Int32Array; cells: Int32Array }> = [];
+const SPARES_KEPT = 2;
 
 /** Rows lying whole in one buffer, read as byte ranges. */
 export class RawRun {
@@ -32,11 +38,11 @@ export class RawRun {
   rows: Int32Array;
   cells: Int32Array;
   private cellCount = 0;
+  private released = false;
 
   /** Its arrays: those of a run released (release()), else room for as many as the largest run had. */
   constructor(readonly bytes: Buffer) {
-    const reused = spare;
-    spare = undefined;
+    const reused = spares.pop();
     this.rows = reused?.rows ?? new Int32Array(3 * rowsHint);
     this.cells = reused?.cells ?? new Int32Array(CELL * cellsHint);
   }
@@ -52,7 +58,10 @@ export class RawRun {
    * of rows was a third of the scan's cost, with the collections it caused).
    */
   release(): void {
-    spare = { rows: this.rows, cells: this.cells };
+    // Once: the same arrays twice among the spares would be two runs' at once.
+    if (this.released) { return; }
+    this.released = true;
+    if (spares.length < SPARES_KEPT) { spares.push({ rows: this.rows, cells: this.cells }); }
     this.count = 0;
     this.cellCount = 0;
   }
