@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as http from "http";
+import { childServerPort } from "./fakes/closed_port";
 import { metricValue } from "./hardening/raw_http";
 import { debugDelivery, eventually, HubProcess, listeningUrl, startHubProcess } from "./helpers/process";
 
@@ -27,7 +28,9 @@ describe("graceful shutdown", function() {
   this.timeout(120_000);
   for (const workers of ["1", "2"]) {
     it(`finishes a delivery in flight on SIGTERM, then exits 0 (WEB_CONCURRENCY=${workers})`, async () => {
-      const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "20" });
+      // A port no listen(0) is given: once the hub has exited, no server the other mocha worker starts
+      // meanwhile can take it, so a connection accepted there would be the hub's.
+      const hub = start({ WEB_CONCURRENCY: workers, SHUTDOWN_GRACE_SECONDS: "20", PORT: String(await childServerPort()) });
       try {
         const url = await listeningUrl(hub);
         await allListening(hub, Number(workers));

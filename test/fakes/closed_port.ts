@@ -39,7 +39,7 @@ export function closedPort(): Promise<number> {
 }
 
 /**
- * A port on 127.0.0.1 for a child process's server (PostgreSQL, sshd, Azurite), free now. A
+ * A port on 127.0.0.1 for a child process's server (PostgreSQL, sshd, Azurite, a hub), free now. A
  * port freed from listen(0) was not enough: between its close and the child's bind, a listen(0)
  * in this or the other mocha worker could be given it, and the child then failed to start or,
  * for a check that only connects, the suite talked to another test's server. Picked from the
