@@ -6,10 +6,14 @@
 import dns = require("dns");
 import net = require("net");
 import { recordRefusedDial } from "./helpers/dials";
+import { installRecycledPorts } from "./helpers/recycled_ports";
 import { installSuiteCleanup } from "./helpers/suite_cleanup";
 
 process.env.NODE_ENV = "test";
 installSuiteCleanup();
+// listen(0) hands back the port this process freed last, as CI's kernel did: a test that counts on
+// a freed port staying closed fails every run, not one run in many on CI (test/helpers/recycled_ports.ts).
+installRecycledPorts();
 export { mochaGlobalTeardown } from "./helpers/suite_cleanup";
 
 const LOOPBACK_NAME = /^(localhost|.*\.localhost)$/i;

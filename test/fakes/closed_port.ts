@@ -10,7 +10,7 @@ const DEFAULT_EPHEMERAL_LOW = 32768;
 const LOWEST = 20000;
 
 /** The first port of the range the kernel hands out to listen(0) and to outgoing connections. */
-function ephemeralLow(): number {
+export function ephemeralLow(): number {
   try {
     const low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 1024 ? low : DEFAULT_EPHEMERAL_LOW;
