@@ -5,6 +5,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { authHeader } from "../../helpers/app";
 import { execute, form } from "../../helpers/execute";
+import { eventually } from "../../helpers/process";
 import { detailFields, streamedDelivery, warehousePush } from "../../helpers/warehouse";
 import { data, FIELDS, hub, pg, ROWS, table, usePostgresHub } from "./postgres_shared";
 
@@ -144,7 +145,8 @@ describe("postgres (a real PostgreSQL)", function () {
       } finally {
         await server.close();
       }
-      await new Promise((r) => setTimeout(r, 50));
+      // A read after the swap, however long the reader's queries take on a loaded machine.
+      await eventually(() => counts.has(40_000), 10_000, "a read of the replaced table");
     } finally {
       reading = false;
       await reads;
