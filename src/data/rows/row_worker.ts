@@ -29,6 +29,13 @@ export function crossed(err: unknown): CrossedError {
 const EMPTY = Buffer.alloc(0);
 /** What a chunk's records take at first: most chunks are 64 KiB of rows, their records about as much. */
 const FIRST_BYTES = 96 * 1024;
+/** An output's lists before its first record. */
+const NO_RECORDS = new Uint32Array(0);
+/**
+ * The most records an output held (at most 65536): the next start with room for as many. From 256
+ * doubling, a chunk of 300-600 records made and copied its two lists two or three times over.
+ */
+let recordsHint = 256;
 /** Handed-back outputs kept for a job at most: more than the outputs it can have in flight. */
 const SPARES_KEPT = 2 * OUTPUTS_AHEAD + 4;
 
@@ -38,8 +45,8 @@ class OutputBuilder implements RawOutput {
   // thread handed back, or new.
   private bytes: Buffer;
   private length = 0;
-  private rows = new Uint32Array(256);
-  private ends = new Uint32Array(256);
+  private rows = NO_RECORDS;
+  private ends = NO_RECORDS;
   private count = 0;
   readonly events: OutputEvent[] = [];
 
@@ -73,8 +80,9 @@ class OutputBuilder implements RawOutput {
   commit(row: number, end: number): void {
     this.length = end;
     if (this.count === this.rows.length) {
-      const rows = new Uint32Array(this.count * 2);
-      const ends = new Uint32Array(this.count * 2);
+      const size = this.count === 0 ? recordsHint : this.count * 2;
+      const rows = new Uint32Array(size);
+      const ends = new Uint32Array(size);
       rows.set(this.rows);
       ends.set(this.ends);
       this.rows = rows;
@@ -91,8 +99,11 @@ class OutputBuilder implements RawOutput {
   }
 
   send(job: number, noted: number, error?: CrossedError): void {
-    const rows = this.rows.slice(0, this.count);
-    const ends = this.ends.slice(0, this.count);
+    recordsHint = Math.min(Math.max(recordsHint, this.count), 65536);
+    // The lists themselves, longer than `count` as they may be (the builder is done with them):
+    // the main thread reads `count` of them.
+    const rows = this.rows === NO_RECORDS ? new Uint32Array(0) : this.rows;
+    const ends = this.ends === NO_RECORDS ? new Uint32Array(0) : this.ends;
     const bytes = (this.bytes === EMPTY ? new ArrayBuffer(0) : this.bytes.buffer) as ArrayBuffer;
     const output: WorkerOutput = { type: "output", job, bytes, count: this.count, rows, ends, events: this.events,
       noted, error };

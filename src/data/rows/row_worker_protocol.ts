@@ -34,7 +34,10 @@ export interface CrossedError {
   validationErrors?: Record<string, string>;
 }
 
-/** A chunk's worth of mapped rows: record i is bytes[ends[i - 1] ?? 0, ends[i]), from row rows[i]. */
+/**
+ * A chunk's worth of mapped rows: record i (below `count`; the lists may be longer) is
+ * bytes[ends[i - 1] ?? 0, ends[i]), from row rows[i].
+ */
 export interface WorkerOutput {
   type: "output";
   job: number;
