@@ -3,21 +3,19 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as net from "net";
 import * as path from "path";
 import { Readable } from "stream";
 import { HUB_MALLOC_ENV, withHubNodeFlags } from "../src/process/node_flags";
 import { generateApiKey } from "../src/server/auth";
+import { childServerPort } from "../test/fakes/closed_port";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/**
+ * A port for a hub process to listen on, free now and below the ephemeral range: a port freed from
+ * listen(0) could be handed to a stand-in or a sender started before the hub binds it.
+ */
+export const freePort = childServerPort;
 
 export interface HubOptions {
   /** Worker processes: a number sets WEB_CONCURRENCY; "default" leaves the hub's default (one per core). */
