@@ -11,12 +11,6 @@ import { childServerPort } from "../test/fakes/closed_port";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";
 
-/**
- * A port for a hub process to listen on, free now and below the ephemeral range: a port freed from
- * listen(0) could be handed to a stand-in or a sender started before the hub binds it.
- */
-export const freePort = childServerPort;
-
 export interface HubOptions {
   /** Worker processes: a number sets WEB_CONCURRENCY; "default" leaves the hub's default (one per core). */
   workers?: number | "default";
@@ -91,7 +85,9 @@ export function rowThreadsSaid(): string {
  * one worker unless told otherwise, so that memory figures are of one process.
  */
 export async function startHub(root: string, options: HubOptions = {}): Promise<Hub> {
-  const port = await freePort();
+  // Below the ephemeral range: a port freed from listen(0) could be handed to a stand-in or a
+  // sender started before the hub binds it.
+  const port = await childServerPort();
   const workers = options.workers ?? 1;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",

@@ -4,7 +4,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import { BENCH_SECRET, freePort, procCpuSeconds, procMemory } from "./hub_process";
+import { BENCH_SECRET, procCpuSeconds, procMemory } from "./hub_process";
+import { childServerPort } from "../test/fakes/closed_port";
 import { generateApiKey } from "../src/server/auth";
 
 export interface MeasuredHub {
@@ -56,7 +57,7 @@ export function postList(url: string, key: string, agent?: http.Agent): Promise<
  */
 export async function startOtherHub(label: string, dir: string, start: string, env: Record<string, string>,
   startSeconds = 180): Promise<MeasuredHub> {
-  const port = await freePort();
+  const port = await childServerPort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn("sh", ["-c", start], {
     cwd: dir, detached: true, stdio: ["ignore", "ignore", "inherit"],

@@ -3,7 +3,8 @@
 // the time is from the spawn to the first 200, the memory the hub's RSS at that moment.
 import { HUB_MALLOC_ENV, HUB_NODE_FLAGS } from "../src/process/node_flags";
 import { Part } from "./part";
-import { freePort, getStatus, procMemory } from "./hub_process";
+import { getStatus, procMemory } from "./hub_process";
+import { childServerPort } from "../test/fakes/closed_port";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { fmt, MB } from "./results";
@@ -11,7 +12,7 @@ import { fmt, MB } from "./results";
 interface Start { ms: number; rssMb: number; }
 
 async function startOnce(root: string, workers: number): Promise<Start> {
-  const port = await freePort();
+  const port = await childServerPort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1",
     BASE_URL: `http://127.0.0.1:${port}`, INTEGRATION_SERVICE_SECRET: "bench-secret-0123456789abcdef",

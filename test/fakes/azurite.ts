@@ -5,7 +5,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freePort, stopChild } from "./child_server";
+import { stopChild } from "./child_server";
+import { childServerPort } from "./closed_port";
 
 /** Azurite's well-known development account and key. */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -28,7 +29,7 @@ let location: string | undefined;
 
 async function start(): Promise<Azurite> {
   location = fs.mkdtempSync(path.join(os.tmpdir(), "lis-azurite-"));
-  const port = await freePort();
+  const port = await childServerPort();
   child = spawn(process.execPath, [MAIN, "--blobHost", "127.0.0.1", "--blobPort", String(port),
     "--location", location, "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent", "--disableTelemetry"],
   { stdio: ["ignore", "pipe", "pipe"] });

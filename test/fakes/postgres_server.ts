@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Client } from "pg";
-import { freePort } from "./child_server";
+import { childServerPort } from "./closed_port";
 
 export interface PostgresServer {
   port: number;
@@ -90,7 +90,7 @@ async function start(): Promise<PostgresServer> {
   const data = path.join(base, "data");
   execFileSync(path.join(bin, "initdb"), ["-D", data, "-U", user, `--pwfile=${path.join(base, "pwfile")}`,
     "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "-N"], { ...who, stdio: "ignore" });
-  const port = await freePort();
+  const port = await childServerPort();
   child = spawn(path.join(bin, "postgres"), ["-D", data, "-p", String(port), "-k", path.join(base, "socket"),
     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
     "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB",

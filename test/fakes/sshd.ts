@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { freePort, stopChild } from "./child_server";
+import { stopChild } from "./child_server";
+import { childServerPort } from "./closed_port";
 
 export interface Sshd {
   port: number;
@@ -71,7 +72,7 @@ async function start(): Promise<Sshd> {
   if (tryMountTmpfs(fullDisk)) { mounted = fullDisk; }
   // Run as root, sshd wants its privilege separation directory (Debian's service makes it at boot).
   if (process.getuid?.() === 0 && !fs.existsSync("/run/sshd")) { fs.mkdirSync("/run/sshd", { mode: 0o755 }); }
-  const port = await freePort();
+  const port = await childServerPort();
   const config = path.join(base, "sshd_config");
   fs.writeFileSync(config, [
     `Port ${port}`, "ListenAddress 127.0.0.1", `HostKey ${hostKey}`, `PidFile ${path.join(base, "sshd.pid")}`,
