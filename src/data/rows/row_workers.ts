@@ -88,7 +88,7 @@ export class RowWorkerPool {
   private nextJob = 1;
   private closed = false;
 
-  constructor(readonly size: number, private readonly spoolDir = os.tmpdir()) {}
+  constructor(readonly size: number, readonly spoolDir = os.tmpdir()) {}
 
   /** Opens a job on the least busy worker (starting one when the pool is not full). */
   open(listener: JobListener): JobLine {
@@ -139,9 +139,12 @@ export class RowWorkerPool {
 
 let pool: RowWorkerPool | undefined;
 
-/** Sets the process's pool from the configuration (ROW_WORKER_THREADS; 0: rows on the main thread). */
-export function configureRowWorkers(size: number, spoolDir?: string): void {
-  if (pool && pool.size === size) { return; }
+/**
+ * Sets the process's pool from the configuration (ROW_WORKER_THREADS; 0: rows on the main thread,
+ * SPOOL_DIR): the pool there is kept when both are unchanged, else replaced.
+ */
+export function configureRowWorkers(size: number, spoolDir = os.tmpdir()): void {
+  if (pool && pool.size === size && pool.spoolDir === spoolDir) { return; }
   void pool?.close();
   pool = size > 0 ? new RowWorkerPool(size, spoolDir) : undefined;
 }
