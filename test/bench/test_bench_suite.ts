@@ -91,7 +91,9 @@ describe("bench suite", () => {
         .to.deep.equal([["a", 30, 0, 30], ["broken", 20, 20, 0]]);
       expect(result.errors).to.equal(20);
       expect([...result.errorSamples]).to.deep.equal([["broken: status 500", 20]]);
-      expect(result.firedSeconds).to.be.within(0.48, 1.5);
+      // On schedule: the last request goes at 0.49 s, not at once. No upper bound: a loaded machine
+      // may fire late, and speed is the bench's to measure, not a test's.
+      expect(result.firedSeconds).to.be.at.least(0.48);
       expect(seen).to.have.length(50);
       expect(seen.every((line) => line.endsWith('Token token="k"'))).to.equal(true);
     });
