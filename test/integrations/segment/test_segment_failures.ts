@@ -22,7 +22,8 @@ forEachSender("Segment failures, batching and backpressure", (kind) => {
   it("batches rows and sends each exactly once", async () => {
     const answer = await execute(segmentApp(fake, kind, { batchSize: 50 }), "segment_event", executeBody(rows(1234)));
     expect(answer.looker).to.include({ success: true, message: "Sent 1,234 rows to Segment as identify calls." });
-    expect(fake.batches.length).to.be.within(25, 27);
+    // Ours fills every batch; analytics-node also flushes on its timer, so a slow machine may split one.
+    if (kind === "batch") { expect(fake.batches.length).to.equal(25); } else { expect(fake.batches.length).to.be.at.least(25); }
     expect(Math.max(...fake.batches.map((b) => b.body.batch.length))).to.equal(50);
     const ids = fake.accepted.map((m) => m.userId);
     expect(new Set(ids).size).to.equal(1234);
