@@ -1,9 +1,23 @@
 // `npm run new-integration` in a temporary copy of the repository (its files without
-// node_modules, which is linked), once for each shape (message, rows, login): the copy then type-
-// checks and lints, each generated test passes, and so does every suite-wide test (every test file
-// that walks the registry: the contract, Looker's payload shapes, private addresses, the hardening
-// matrices...), with no other edit; each generated test fails once its placeholder vendor call is
-// replaced. The rest of the suite does not look at the registry, so it is not run again here.
+// node_modules, which is linked), once for each shape (message, rows, login); then, in the copy and
+// with no other edit, each check in its own `it`:
+// - the type check of the whole project (`tsc --noEmit`, every file): an edit to
+//   src/integrations/index.ts can break anything;
+// - ESLint over the TypeScript files the generator wrote or edited, as it lists them (each class,
+//   test and settings file, and src/integrations/index.ts). Not over the others: they are the
+//   repository's own, unchanged, and `npm test` lints them;
+// - each generated test;
+// - every suite-wide test file (each that calls allIntegrations(): the contract, Looker's payload
+//   shapes, private addresses, the hardening matrices...), two at a time as `npm test` runs them,
+//   with SUITE_WIDE_ONLY naming the three new integrations (test/helpers/suite_wide.ts): the costly
+//   walks (Looker's payload shapes, broken vendors, log secrecy, the fault matrix) give cases to
+//   the new integrations only, in hubs that still register every integration; every other file
+//   runs as in `npm test`. Not run here: those walks over the existing integrations, which the
+//   generator does not touch (`npm test` runs them).
+// The type check, the lint and the generated tests run one after another while the suite-wide
+// tests (mostly waiting on fakes and deadlines) run. Then each generated test fails once its
+// placeholder vendor call is replaced. The rest of the suite does not look at the registry, so it
+// is not run again here.
 import { expect } from "chai";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -16,10 +30,10 @@ const ROOT = path.join(__dirname, "..", "..");
 
 interface Ran { code: number | null; output: string; }
 
-function run(cwd: string, script: string, args: string[]): Promise<Ran> {
+function run(cwd: string, script: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
-      cwd, env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json") },
+      cwd, env: { PATH: process.env.PATH!, TS_NODE_PROJECT: path.join(cwd, "tsconfig.json"), ...env },
     });
     let output = "";
     child.stdout.on("data", (c) => { output += c; });
@@ -46,13 +60,38 @@ describe("npm run new-integration", function () {
   this.timeout(600_000);
   let copy: string;
   const bin = (name: string) => path.join(copy, "node_modules", ".bin", name);
-  const mocha = (...files: string[]) => run(copy, bin("mocha"), ["--exit", ...files]);
+  const mocha = (args: string[], env: Record<string, string> = {}) => run(copy, bin("mocha"), ["--exit", ...args], env);
   // Names no contributor would pick, so a scaffold of CONTRIBUTING.md's own examples (acme_chat...)
   // lying in the working tree, copied with it, does not collide with this test's.
   const NAMES: Record<Shape, string> = { message: "scaffold_check_chat", rows: "scaffold_check_crm", login: "scaffold_check_drive" };
+  const generatedTests = () => SHAPES.map((shape) => `test/integrations/test_${NAMES[shape]}.ts`);
+  /** The TypeScript files the generator wrote or edited, as it listed them. */
+  const written = new Set<string>();
+  let checks: { tsc: Promise<Ran>; lint: Promise<Ran>; generated: Promise<Ran>; suiteWide: Promise<Ran> } | undefined;
+  /**
+   * The checks of the scaffolded copy, started once: the type check, the lint and the generated
+   * tests one after another (they want the CPU), beside the suite-wide tests (they mostly wait).
+   */
+  const started = () => {
+    if (!checks) {
+      const tsc = run(copy, bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
+      const lint = tsc.then(() => run(copy, bin("eslint"), [...written]));
+      const generated = lint.then(() => mocha(generatedTests()));
+      // Two files at a time, as `npm test` runs them (.mocharc.js).
+      const suiteWide = mocha(["--parallel", "--jobs", "2", ...suiteWideTests(copy)],
+        { SUITE_WIDE_ONLY: SHAPES.map((shape) => NAMES[shape]).join(",") });
+      checks = { tsc, lint, generated, suiteWide };
+    }
+    return checks;
+  };
+  /** Every check finished, so that no file is changed under one still running. */
+  const settled = () => checks && Promise.allSettled(Object.values(checks));
 
   before(() => { copy = copyRepository(); });
-  after(() => { if (copy) { fs.rmSync(copy, { recursive: true, force: true }); } });
+  after(async () => {
+    await settled();
+    if (copy) { fs.rmSync(copy, { recursive: true, force: true }); }
+  });
 
   it("writes the class, icon, README, test, settings, registry entry and README row for each shape", async () => {
     for (const shape of SHAPES) {
@@ -60,6 +99,9 @@ describe("npm run new-integration", function () {
       const out = await run(copy, require.resolve("ts-node/dist/bin.js"),
         ["--transpile-only", "bin/new_integration.ts", name, "--shape", shape, "--label", `Acme ${shape}`]);
       expect(out.code, out.output).to.equal(0);
+      for (const line of out.output.split("\n")) {
+        if (/^ {2}\S+\.ts$/.test(line)) { written.add(line.trim()); }
+      }
       for (const file of [`src/integrations/${name}/${name}.ts`, `src/integrations/${name}/${name}.svg`,
         `src/integrations/${name}/README.md`, `test/integrations/test_${name}.ts`, `test/integrations/${name}_settings.ts`]) {
         expect(fs.existsSync(path.join(copy, file)), file).to.equal(true);
@@ -76,20 +118,35 @@ describe("npm run new-integration", function () {
     expect(index).to.include("new ScaffoldCheckDriveIntegration(http, scaffoldCheckDriveSettings(config)),");
   });
 
-  it("leaves a copy whose type check, lint, generated tests and every suite-wide test pass", async () => {
-    const tsc = await run(copy, bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
+  it("leaves a copy that type-checks as a whole", async () => {
+    const tsc = await started().tsc;
     expect(tsc.code, tsc.output).to.equal(0);
-    const lint = await run(copy, bin("eslint"), ["."]);
+  });
+
+  it("leaves a copy whose written and edited files lint", async () => {
+    expect([...written].sort()).to.include.members(["src/integrations/index.ts",
+      ...SHAPES.flatMap((shape) => [`src/integrations/${NAMES[shape]}/${NAMES[shape]}.ts`,
+        `test/integrations/test_${NAMES[shape]}.ts`, `test/integrations/${NAMES[shape]}_settings.ts`])]);
+    const lint = await started().lint;
     expect(lint.code, lint.output).to.equal(0);
-    const suiteWide = suiteWideTests(copy);
-    expect(suiteWide).to.include.members(["test/integrations/test_contract.ts",
-      "test/integrations/test_looker_shapes.ts", "test/integrations/test_private_addresses.ts",
-      "test/hardening/test_broken_vendors.ts", "test/hardening/test_log_secrecy.ts"]);
-    const generated = SHAPES.map((shape) => `test/integrations/test_${NAMES[shape]}.ts`);
-    const tests = await mocha(...generated, ...suiteWide);
+  });
+
+  it("leaves a copy whose generated tests pass", async () => {
+    const tests = await started().generated;
     expect(tests.code, tests.output.slice(-6000)).to.equal(0);
     for (const shape of SHAPES) { expect(tests.output).to.include(`${NAMES[shape]} integration`); }
     expect(tests.output).to.match(/\d+ passing/);
+  });
+
+  it("leaves a copy whose suite-wide tests pass over the new integrations", async () => {
+    expect(suiteWideTests(copy)).to.include.members(["test/integrations/test_contract.ts",
+      "test/integrations/test_looker_shapes.ts", "test/integrations/test_private_addresses.ts",
+      "test/hardening/test_broken_vendors.ts", "test/hardening/test_log_secrecy.ts", "test/hardening/test_fault_matrix.ts"]);
+    const tests = await started().suiteWide;
+    expect(tests.code, tests.output.slice(-6000)).to.equal(0);
+    expect(tests.output).to.match(/\d+ passing/);
+    // test/helpers/suite_wide.ts read the names.
+    expect(tests.output).to.include(`SUITE_WIDE_ONLY: the suite-wide tests walk ${SHAPES.map((s) => NAMES[s]).join(", ")} only.`);
   });
 
   for (const shape of SHAPES) {
@@ -98,10 +155,11 @@ describe("npm run new-integration", function () {
       const file = path.join(copy, `src/integrations/${name}/${name}.ts`);
       const source = fs.readFileSync(file, "utf8");
       const { find, replace, expected } = TEMPLATES[shape].placeholder;
+      await settled();
       expect(source).to.include(find);
       fs.writeFileSync(file, source.replace(find, replace));
       try {
-        const tests = await mocha(`test/integrations/test_${name}.ts`);
+        const tests = await mocha([`test/integrations/test_${name}.ts`]);
         expect(tests.code).to.not.equal(0);
         expect(tests.output).to.include(expected);
       } finally {
