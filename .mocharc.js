@@ -29,6 +29,11 @@ const nodeOption = major >= 22 ? ["no-experimental-strip-types"] : [];
 
 const argv = process.argv.slice(2);
 const everything = namedFiles(argv).length === 0;
+// SUITE_WIDE_ONLY (test/helpers/suite_wide.ts) narrows the suite-wide tests for a scaffold check
+// that names its files; left set in a shell, it would quietly narrow the whole suite.
+if (everything && process.env.SUITE_WIDE_ONLY) {
+  throw new Error("SUITE_WIDE_ONLY is set: it narrows the suite-wide tests. Unset it to run the whole suite.");
+}
 // MOCHA_JOBS=1 runs the whole suite in one process (to read its output in order, or to bisect).
 const jobs = Number(process.env.MOCHA_JOBS || 2);
 

@@ -1,5 +1,6 @@
-// The test suite's own machinery: one file runs alone when named, and a run leaves no child
-// process or temporary file behind, even when a test times out before its cleanup.
+// The test suite's own machinery: one file runs alone when named, a variable left set cannot narrow
+// the whole suite, and a run leaves no child process or temporary file behind, even when a test
+// times out before its cleanup.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -39,6 +40,14 @@ describe("the test suite", function() {
     const all = filesIn(mocha(["--dry-run", "--reporter", "json"]).stdout);
     expect(all.size).to.be.greaterThan(20);
     expect(all.has("test/config/test_config.ts") && all.has("test/hardening/test_hostile_input.ts")).to.equal(true);
+  });
+
+  it("refuses a whole-suite run while SUITE_WIDE_ONLY would narrow it, and lets a named file run", () => {
+    const all = mocha(["--dry-run", "--reporter", "json"], { SUITE_WIDE_ONLY: "debug" });
+    expect(all.status).to.not.equal(0);
+    expect(all.stderr).to.include("SUITE_WIDE_ONLY is set: it narrows the suite-wide tests. Unset it");
+    const one = mocha(["--dry-run", "--reporter", "json", "test/config/test_config.ts"], { SUITE_WIDE_ONLY: "debug" });
+    expect(one.status, one.stderr).to.equal(0);
   });
 
   it("ends the children and removes the temporary files of a test that timed out", () => {

@@ -10,7 +10,7 @@ const ONLY = (process.env.SUITE_WIDE_ONLY ?? "").split(",").map((name) => name.t
 /** Whether SUITE_WIDE_ONLY narrows this run. */
 export const narrowed = ONLY.length > 0;
 
-// Said once per process, so that a variable left set in a shell cannot narrow `npm test` unseen.
+// Said once per process; a whole-suite run with it set is refused (.mocharc.js).
 if (narrowed) { process.stderr.write(`SUITE_WIDE_ONLY: the suite-wide tests walk ${ONLY.join(", ")} only.\n`); }
 
 /** Whether the suite-wide tests walk this integration (every one, unless narrowed). */
