@@ -48,16 +48,19 @@ export const HUB_NODE_FLAGS: readonly string[] = [
  *   core), and an arena keeps what it once held; the main thread, a row worker and V8's and
  *   libuv's helper threads held 40-45 MB of malloc memory at a 1M-row peak, of which V8 counted
  *   15-30 MB as buffers or its own allocations.
- * - MALLOC_MMAP_THRESHOLD_=65536: buffers of 64 KiB and more (socket reads, a row worker's
- *   outputs) get pages of their own, returned when freed, instead of growing an arena that a
- *   later small allocation pins; glibc does so only when no free space in the arena fits them,
- *   so an arena that grew once (see --no-concurrent-recompilation) still serves some from there.
+ * - MALLOC_MMAP_THRESHOLD_=262144: buffers of 256 KiB and more (a row worker's outputs, up to about
+ *   1 MB) get pages of their own, returned when freed, instead of growing an arena that a later
+ *   small allocation pins; glibc does so only when no free space in the arena fits them, so an
+ *   arena that grew once (see --no-concurrent-recompilation) still serves some from there. At
+ *   65536 every 64 KiB socket read was a mapping of its own, faulted in and unmapped again: a GiB
+ *   pushed or downloaded went 15-40% slower (243 against 286 MiB/s push, 205 against 309
+ *   download_url) for no memory that the 1M-row peaks showed (within 2 MB; bench/RESULTS.md).
  * Together, 1M rows to HubSpot and mParticle with a row thread peaked at 138-148 MB against
  * 148-161 without them, at the same rows/s (bench/RESULTS.md, issue 30). Other C libraries ignore them.
  */
 export const HUB_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: "2",
-  MALLOC_MMAP_THRESHOLD_: "65536",
+  MALLOC_MMAP_THRESHOLD_: "262144",
 };
 
 /** A flag's option: `--no-x`, `--x=1` and `--x_y` are options x and x-y. */
