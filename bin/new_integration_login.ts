@@ -279,5 +279,5 @@ export const loginTemplate: Template = {
   integration, test, settings, readme,
   registration: (n) => ({ imports: `import { ${n.className}, ${camelName(n)}Settings } from "./${n.name}/${n.name}";`,
     entry: `new ${n.className}(http, ${camelName(n)}Settings(config)),` }),
-  placeholder: { find: "\"v1/me?upload\"", replace: "\"v2/files/upload\"", expected: "failing" },
+  placeholder: { find: "\"v1/me?upload\"", replace: "\"v2/files/upload\"", expected: "answered HTTP 404" },
 };
