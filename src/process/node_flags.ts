@@ -54,7 +54,7 @@ export const HUB_NODE_FLAGS: readonly string[] = [
  *   arena that grew once (see --no-concurrent-recompilation) still serves some from there. At
  *   65536 every 64 KiB socket read was a mapping of its own, faulted in and unmapped again: a GiB
  *   pushed or downloaded went 15-40% slower (243 against 286 MiB/s push, 205 against 309
- *   download_url) for no memory that the 1M-row peaks showed (within 2 MB; bench/RESULTS.md).
+ *   download_url), where the 1M-row peaks stayed within 1-5 MB of each other (bench/RESULTS.md).
  * Together, 1M rows to HubSpot and mParticle with a row thread peaked at 138-148 MB against
  * 148-161 without them, at the same rows/s (bench/RESULTS.md, issue 30). Other C libraries ignore them.
  */
